@@ -1,0 +1,22 @@
+"""Run a WSGI app on a free loopback port in a background thread, for tests."""
+import threading
+
+from werkzeug.serving import make_server
+
+
+class LiveServer:
+    def __init__(self, app, host="127.0.0.1", port=0):
+        self._server = make_server(host, port, app, threaded=True)
+        self.host = host
+        self.port = self._server.server_port
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+        self._server.server_close()
