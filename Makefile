@@ -18,6 +18,9 @@ $(STAMP): requirements.txt
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+run: venv
+	PY=$(PY) scripts/dev.sh
+
 emulator: venv
 	$(PY) -m stripe_emulator --port 12111
 

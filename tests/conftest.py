@@ -21,3 +21,64 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def local_stripe():
+    """The local Stripe, in-process on a free loopback port, for the whole session."""
+    from stripe_emulator import create_app as create_emulator
+
+    from tests.servers import LiveServer
+
+    emulator = create_emulator(webhook_retry_delays=(0.2, 0.5))
+    with LiveServer(emulator) as server:
+        server.control = emulator.extensions["stripe_emulator"]
+        yield server
+    emulator.extensions["stripe_emulator"].close()
+
+
+@pytest.fixture
+def stripe_requests(local_stripe):
+    """Read the local Stripe's request log, from the start of the test."""
+    import requests
+
+    start = len(requests.get(f"{local_stripe.url}/_emulator/requests").json())
+
+    def since_start(**filters):
+        log = requests.get(f"{local_stripe.url}/_emulator/requests").json()[start:]
+        return [r for r in log if all(r.get(k) == v for k, v in filters.items())]
+
+    return since_start
+
+
+@pytest.fixture
+def app(local_stripe, tmp_path):
+    from storefront import create_app
+    from storefront.cli import load_products
+    from storefront import catalog
+    from storefront.extensions import db
+
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shop.db'}",
+        STRIPE_API_BASE=local_stripe.url,
+        STRIPE_JS_URL=f"{local_stripe.url}/v3/",
+    )
+    with app.app_context():
+        db.create_all()
+        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def shop(app):
+    """The shop on a free loopback port, for the browser."""
+    from tests.servers import LiveServer
+
+    with LiveServer(app) as server:
+        yield server

@@ -1,0 +1,89 @@
+"""Configuration classes. `SHOP_CONFIG` (development | testing | production) picks one.
+
+Both Stripe keys, the API base and the Stripe.js URL live here and nowhere else: the browser gets
+the publishable key and the Stripe.js URL from the rendered page, never from hard-coded JavaScript.
+"""
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# The local Stripe (`python -m stripe_emulator`) that development uses when no real keys are set.
+LOCAL_STRIPE = os.environ.get("LOCAL_STRIPE_URL", "http://127.0.0.1:12111")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run a shop safely."""
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{HERE / 'instance' / 'shop.db'}"
+    )
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    # None means Stripe's own servers; a URL points the official library elsewhere.
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+    STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+    STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "20"))
+    SHOP_NAME = os.environ.get("SHOP_NAME", "Maple & Ink")
+    SHOP_LOCALE = os.environ.get("SHOP_LOCALE", "en_US")
+    CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+    @classmethod
+    def check(cls, config):
+        """Refuse to start with settings that cannot take a payment."""
+
+
+class DevelopmentConfig(Config):
+    # Real keys in the environment switch development to real Stripe; otherwise the local one.
+    if not (Config.STRIPE_SECRET_KEY and Config.STRIPE_PUBLISHABLE_KEY):
+        STRIPE_SECRET_KEY = "sk_test_local"
+        STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+        STRIPE_WEBHOOK_SECRET = Config.STRIPE_WEBHOOK_SECRET or "whsec_local"
+        STRIPE_API_BASE = Config.STRIPE_API_BASE or LOCAL_STRIPE
+        STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", f"{LOCAL_STRIPE}/v3/")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    STRIPE_SECRET_KEY = "sk_test_testing"
+    STRIPE_PUBLISHABLE_KEY = "pk_test_testing"
+    STRIPE_WEBHOOK_SECRET = "whsec_testing"
+    STRIPE_API_BASE = None  # tests point this at an in-process local Stripe
+    STRIPE_JS_URL = None
+    STRIPE_MAX_NETWORK_RETRIES = 0
+
+
+class ProductionConfig(Config):
+    REQUIRED = (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+    )
+
+    @classmethod
+    def check(cls, config):
+        missing = [name for name in cls.REQUIRED if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(f"Missing environment variables: {', '.join(missing)}")
+        secret, publishable = config["STRIPE_SECRET_KEY"], config["STRIPE_PUBLISHABLE_KEY"]
+        if not secret.startswith(("sk_", "rk_")) or not publishable.startswith("pk_"):
+            raise ConfigError("STRIPE_SECRET_KEY must be sk_/rk_… and STRIPE_PUBLISHABLE_KEY pk_…")
+        if ("_live_" in secret) != ("_live_" in publishable):
+            raise ConfigError("The Stripe keys mix live and test mode")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

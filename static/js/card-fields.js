@@ -1,0 +1,67 @@
+// Mounts Stripe's card Elements into the containers that templates place with the card-field
+// macros, shows each field's own error and the card brand, and tells the page when all are complete.
+const config = JSON.parse(document.getElementById("stripe-config").textContent);
+
+export const stripe = Stripe(config.publishableKey, { locale: config.locale || "auto" });
+const elements = stripe.elements();
+
+const BRANDS = {
+  visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover",
+  diners: "Diners Club", jcb: "JCB", unionpay: "UnionPay",
+};
+// Stripe reports nothing for a field left empty; a customer deserves to hear which one is missing.
+const EMPTY_MESSAGES = {
+  cardNumber: "Enter your card number.",
+  cardExpiry: "Enter the expiry date.",
+  cardCvc: "Enter the security code.",
+  card: "Enter your card details.",
+};
+
+const fields = new Map(); // elementType -> {element, complete, empty, touched}
+
+function errorLine(type) {
+  return document.querySelector(`[data-error-for="${type}"]`);
+}
+
+function showError(type, message) {
+  const line = errorLine(type);
+  if (line) line.textContent = message || "";
+}
+
+function announce() {
+  document.dispatchEvent(new CustomEvent("card-fields:change"));
+}
+
+for (const container of document.querySelectorAll("[data-stripe-element]")) {
+  const type = container.dataset.stripeElement;
+  const element = elements.create(type, { style: config.style || {}, ...(type === "card" ? { hidePostalCode: true } : {}) });
+  const field = { element, complete: false, empty: true, touched: false };
+  fields.set(type, field);
+  element.on("change", (event) => {
+    Object.assign(field, { complete: event.complete, empty: event.empty });
+    showError(type, event.error ? event.error.message : "");
+    if (event.brand !== undefined) {
+      const badge = container.parentElement.querySelector("[data-card-brand]");
+      if (badge) badge.textContent = BRANDS[event.brand] || "";
+    }
+    announce();
+  });
+  element.on("blur", () => {
+    field.touched = true;
+    if (field.empty) showError(type, EMPTY_MESSAGES[type]);
+  });
+  element.mount(container);
+}
+
+for (const label of document.querySelectorAll("[data-focus-element]")) {
+  label.addEventListener("click", () => fields.get(label.dataset.focusElement)?.element.focus());
+}
+
+/** The Element that carries the card for createPaymentMethod (the number, or the single card). */
+export function cardElement() {
+  return (fields.get("cardNumber") || fields.get("card"))?.element;
+}
+
+export function cardComplete() {
+  return fields.size > 0 && [...fields.values()].every((field) => field.complete);
+}

@@ -1,0 +1,10 @@
+// A suggested pay-what-you-want amount fills the amount field, which htmx then re-prices.
+// Without JavaScript the buttons submit the form instead, and the server applies the amount.
+for (const button of document.querySelectorAll("[data-suggested-for]")) {
+  button.addEventListener("click", (event) => {
+    event.preventDefault();
+    const input = document.getElementById(button.dataset.suggestedFor);
+    input.value = button.value;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+}

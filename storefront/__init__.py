@@ -1,0 +1,40 @@
+"""The shop's app factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+import config as shop_config
+
+from .extensions import csrf, db, htmx, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name=None, **overrides):
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    config_class = shop_config.CONFIGS[config_name or os.environ.get("SHOP_CONFIG", "development")]
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app.config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from . import checkout, cli, filters, orders, shop, stripe_gateway
+
+    stripe_gateway.init_app(app)
+    filters.init_app(app)
+    app.register_blueprint(shop.bp)
+    app.register_blueprint(checkout.bp)
+    app.register_blueprint(orders.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,40 @@
+"""`flask catalog load`: the catalog file is the source of truth for products."""
+import click
+from flask import current_app
+
+from . import catalog
+from .extensions import db
+from .models import Product
+
+
+def load_products(specs):
+    """Insert or update products by slug; products that left the file stay, for past orders."""
+    existing = {product.slug: product for product in db.session.scalars(db.select(Product))}
+    for position, spec in enumerate(specs):
+        product = existing.get(spec.slug) or Product(slug=spec.slug)
+        product.name = spec.name
+        product.description = spec.description
+        product.image = spec.image
+        product.currency = spec.currency
+        product.rules_data = catalog.rules_to_dict(spec.rules)
+        product.position = position
+        db.session.add(product)
+    db.session.commit()
+
+
+def init_app(app):
+    group = click.Group("catalog", help="Manage the product catalog.")
+
+    @group.command("load")
+    @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+    def load(path):
+        """Load products from a TOML catalog (default: CATALOG_PATH)."""
+        path = path or current_app.config["CATALOG_PATH"]
+        try:
+            specs = catalog.load_catalog(path)
+        except catalog.CatalogError as error:
+            raise click.ClickException(str(error)) from error
+        load_products(specs)
+        click.echo(f"Loaded {len(specs)} products from {path}")
+
+    app.cli.add_command(group)

@@ -1,0 +1,31 @@
+"""Template helpers: money for people, product images."""
+from flask import current_app, url_for
+
+from .money import format_money, to_major_string
+
+
+def init_app(app):
+    @app.template_filter("money")
+    def money_filter(minor, currency):
+        return format_money(minor, currency, current_app.config["SHOP_LOCALE"])
+
+    @app.template_filter("major")
+    def major_filter(minor, currency):
+        """An amount as a person types it into a form field: "12.50", "500"."""
+        return to_major_string(minor, currency)
+
+    @app.template_global()
+    def error_fields(rules):
+        """Every selection field that can carry an error message on this product's page."""
+        names = ["quantity", "addon", "total"] + [f"option-{group.key}" for group in rules.options]
+        if rules.pay_what_you_want:
+            names.append("amount")
+        if rules.tip:
+            names += ["tip", "tip_custom"]
+        return names
+
+    @app.template_global()
+    def product_image(product):
+        if product.image.startswith(("http://", "https://")):
+            return product.image
+        return url_for("static", filename=product.image)

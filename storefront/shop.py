@@ -1,0 +1,59 @@
+"""Browsing and choosing: the product page is also the checkout page."""
+from flask import Blueprint, abort, current_app, render_template, request
+from jinja2_fragments.flask import render_block
+
+from . import pricing
+from .extensions import db, htmx
+from .models import Product
+
+bp = Blueprint("shop", __name__)
+
+
+def product_or_404(slug):
+    product = db.session.scalar(db.select(Product).filter_by(slug=slug))
+    if product is None:
+        abort(404)
+    return product
+
+
+def price(product, form=None):
+    """The server's price for what the customer chose (the defaults when nothing was posted)."""
+    return pricing.quote_form(product, form or {})
+
+
+def checkout_context(product, selection, quote, **extra):
+    return {
+        "product": product,
+        "rules": product.rules,
+        "selection": selection,
+        "quote": quote,
+        "stripe_config": {
+            "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
+            "locale": "en",
+        },
+        **extra,
+    }
+
+
+@bp.get("/")
+def index():
+    products = db.session.scalars(db.select(Product).order_by(Product.position, Product.id))
+    return render_template("shop/index.html", products=products.all())
+
+
+@bp.route("/p/<slug>", methods=["GET", "POST"])
+def product(slug):
+    """GET shows the defaults; POST re-prices the selection: the price partial for htmx,
+    the whole page for a browser without JavaScript."""
+    product = product_or_404(slug)
+    form = None
+    if request.method == "POST":
+        form = request.form.copy()
+        # A suggested-amount button (the no-JavaScript way to pick one) stands for the amount.
+        if "suggested" in form:
+            form["amount"] = form.pop("suggested")
+    selection, quote = price(product, form)
+    context = checkout_context(product, selection, quote)
+    if htmx:
+        return render_block("shop/product.html", "price", partial=True, **context)
+    return render_template("shop/product.html", **context)

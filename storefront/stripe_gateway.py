@@ -1,0 +1,70 @@
+"""The one place that talks to Stripe. Views call these functions; none builds Stripe parameters."""
+import stripe
+from flask import current_app
+
+EXTENSION = "stripe_client"
+
+
+def init_app(app):
+    base = app.config["STRIPE_API_BASE"]
+    app.extensions[EXTENSION] = stripe.StripeClient(
+        app.config["STRIPE_SECRET_KEY"],
+        base_addresses={"api": base} if base else None,
+        max_network_retries=app.config["STRIPE_MAX_NETWORK_RETRIES"],
+        http_client=stripe.RequestsClient(timeout=app.config["STRIPE_TIMEOUT_SECONDS"]),
+    )
+
+
+def _client() -> stripe.StripeClient:
+    return current_app.extensions[EXTENSION].v1
+
+
+def _attempt_key(order, suffix=""):
+    # Retries of one attempt reuse one key; a new card on the same order is a new attempt.
+    return f"order-{order.public_id}-attempt-{order.attempts}{suffix}"
+
+
+def _intent_or_decline(call):
+    """Run a create/confirm call. A decline, or a confirm that the intent's state refuses (3-D
+    Secure failed), gives back the intent: its status and last_payment_error say what happened."""
+    try:
+        return call()
+    except (stripe.CardError, stripe.InvalidRequestError) as error:
+        intent = error.error.payment_intent if error.error else None
+        if intent is None:
+            raise
+        return intent
+
+
+def pay(order, payment_method):
+    """Charge the order with a new card: create-and-confirm once, or re-confirm the order's intent."""
+    options = {"idempotency_key": _attempt_key(order)}
+    if order.payment_intent_id is None:
+        params = {
+            "amount": order.total,
+            "currency": order.currency.lower(),
+            "payment_method": payment_method,
+            "payment_method_types": ["card"],
+            "confirmation_method": "manual",
+            "confirm": True,
+            "description": order.product.name,
+            "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
+        }
+        return _intent_or_decline(lambda: _client().payment_intents.create(params, options))
+    return _intent_or_decline(
+        lambda: _client().payment_intents.confirm(
+            order.payment_intent_id, {"payment_method": payment_method}, options
+        )
+    )
+
+
+def confirm_after_action(order):
+    """Re-confirm on the server once the browser has finished 3-D Secure."""
+    options = {"idempotency_key": _attempt_key(order, "-confirm")}
+    return _intent_or_decline(
+        lambda: _client().payment_intents.confirm(order.payment_intent_id, None, options)
+    )
+
+
+def retrieve(payment_intent_id):
+    return _client().payment_intents.retrieve(payment_intent_id)
