@@ -1,0 +1,33 @@
+/*
+ * The 3-D Secure modal (emulator origin), opened by the host's Stripe.js over its page. It frames
+ * the test bank's page as #challengeFrame and tells the host when the cardholder has answered.
+ */
+(function () {
+  'use strict';
+
+  var MSG = '__stripeEmulator';
+  var hash = new URLSearchParams(location.hash.slice(1));
+  var hostOrigin = hash.get('origin');
+  var frameId = hash.get('frameId');
+  var ancestors = location.ancestorOrigins;
+  if (!hostOrigin || window.parent === window) return;
+  if (ancestors && ancestors.length && ancestors[0] !== 'null' && ancestors[0] !== hostOrigin) return;
+
+  function toHost(message) {
+    message[MSG] = 1;
+    message.frameId = frameId;
+    window.parent.postMessage(message, hostOrigin);
+  }
+
+  var challenge = document.getElementById('challengeFrame');
+  challenge.src = challenge.getAttribute('data-src') + '#' + new URLSearchParams({key: hash.get('key') || ''});
+
+  window.addEventListener('message', function (event) {
+    var data = event.data;
+    if (event.origin !== location.origin || event.source !== challenge.contentWindow) return;
+    if (!data || typeof data !== 'object' || data[MSG] !== 1 || data.type !== 'challenge-result') return;
+    toHost({type: 'challenge-complete', outcome: data.outcome});
+  });
+
+  toHost({type: 'ready'});
+})();
