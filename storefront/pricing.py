@@ -1,0 +1,571 @@
+"""What a customer pays: their selection in, a quote with every line out.
+
+Pure: no Flask, no database, no Stripe. Amounts are integers of minor units in the product's
+currency (see money.py); percentages use integer arithmetic, never floats.
+
+How the rules combine, per unit:
+    unit price = (volume price for the quantity, or the customer's pay-what-you-want amount)
+                 + the chosen option of every option group
+    subtotal   = quantity × unit price + add-ons (each either per unit or once per order)
+    total      = subtotal + tip (a percentage of the subtotal, or an amount the customer types)
+
+Volume prices are all-units pricing, not graduated: buying 10 when "10 or more" costs $12.00
+puts every one of the 10 at $12.00. The saving is shown as its own (negative) line so the
+customer sees the list price and the discount.
+
+Two steps check a customer's choice. `selection_from_form` reads the raw form: is it a
+number, is it one of the offered choices. `quote` applies the product's rules: quantity limits,
+the pay-what-you-want minimum and maximum, which tips are offered, Stripe's largest amount. A
+field that fails either step is priced at the product's default so the page can still show a
+breakdown next to the error.
+"""
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from storefront.money import (
+    MAX_AMOUNT,
+    AmountError,
+    ascii_digits,
+    check_currency,
+    format_money,
+    minor_step,
+    parse_amount,
+    to_major_string,
+)
+
+PER_UNIT = "unit"
+PER_ORDER = "order"
+# The most any product may allow in one order; keeps quantity × price far from overflow in
+# anything downstream that is not Python.
+MAX_QUANTITY = 10_000
+# Keys end up in form field names ("option-size") and URLs, so they stay plain.
+_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# No quantity, amount or choice key a person types is longer than this, and no form sends
+# more add-ons than this.
+MAX_FIELD_LENGTH = 100
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules a product is priced by
+
+
+@dataclass(frozen=True)
+class VolumePrice:
+    """From `from_quantity` units on, every unit in the order costs `unit_price`."""
+
+    from_quantity: int
+    unit_price: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    delta: int = 0  # added to the unit price; negative for a cheaper choice
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """Choose exactly one, e.g. a size. Every unit in the order gets the same choice."""
+
+    key: str
+    label: str
+    choices: tuple[Choice, ...]
+    default: str
+
+    def choice(self, key: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.key == key), None)
+
+
+@dataclass(frozen=True)
+class AddOn:
+    """A checkbox extra. `per` says whether its price counts once per unit or once per order."""
+
+    key: str
+    label: str
+    price: int
+    per: str
+
+
+@dataclass(frozen=True)
+class PayWhatYouWant:
+    """The customer's amount replaces the unit price."""
+
+    minimum: int
+    suggested: tuple[int, ...]
+    default: int
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class TipRules:
+    """Tips offered: percentages of the subtotal, and whether any amount may be typed in.
+
+    "No tip" is always offered and is the default; customers opt in.
+    """
+
+    percentages: tuple[int, ...]
+    custom: bool = False
+
+
+@dataclass(frozen=True)
+class PricingRules:
+    """How one product is priced. Either `unit_price` or `pay_what_you_want`, never both.
+
+    Field names here are the catalog's field names; a broken rule raises ValueError naming the
+    field, e.g. "volume_prices: each must be cheaper than the one before".
+    """
+
+    currency: str
+    unit_price: int | None = None
+    volume_prices: tuple[VolumePrice, ...] = ()
+    pay_what_you_want: PayWhatYouWant | None = None
+    min_quantity: int = 1
+    max_quantity: int = 99
+    options: tuple[OptionGroup, ...] = ()
+    addons: tuple[AddOn, ...] = ()
+    tip: TipRules | None = None
+
+    def __post_init__(self):
+        _check_rules(self)
+
+    def volume_price_for(self, quantity: int) -> VolumePrice | None:
+        """The volume price an order of `quantity` gets, if it reaches one."""
+        reached = [volume for volume in self.volume_prices if quantity >= volume.from_quantity]
+        return reached[-1] if reached else None
+
+
+class PricedProduct(Protocol):
+    """Anything with a name and pricing rules: the catalog's ProductSpec, a database row."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def rules(self) -> PricingRules: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# What the customer chose, and what it costs
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A customer's choices, in a canonical form: equal choices give equal Selections.
+
+    `options` and `addons` may be given as a dict and any iterable; they are stored sorted.
+    Amounts are minor units. A tip is either a percentage or a custom amount; 0 of either
+    means no tip and is stored as None.
+    """
+
+    quantity: int = 1
+    options: tuple[tuple[str, str], ...] = ()
+    addons: tuple[str, ...] = ()
+    amount: int | None = None  # pay-what-you-want amount per unit
+    tip_percent: int | None = None
+    tip_custom: int | None = None
+
+    def __post_init__(self):
+        if isinstance(self.addons, str):
+            raise TypeError("addons is a collection of add-on keys, not one string")
+        object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
+        object.__setattr__(self, "addons", tuple(sorted(set(self.addons))))
+        for name in ("tip_percent", "tip_custom"):
+            if getattr(self, name) == 0:
+                object.__setattr__(self, name, None)
+        for name in ("quantity", "amount", "tip_percent", "tip_custom"):
+            value = getattr(self, name)
+            if value is not None and (type(value) is not int or value < 0):
+                raise ValueError(f"{name} must be a whole number of zero or more, not {value!r}")
+        if self.tip_percent is not None and self.tip_custom is not None:
+            raise ValueError("choose a tip percentage or a custom tip, not both")
+
+    def to_form(self, currency: str) -> dict[str, str | list[str]]:
+        """The form fields that `selection_from_form` reads back into this same Selection."""
+        form: dict[str, str | list[str]] = {"quantity": str(self.quantity)}
+        form.update({f"option-{group}": choice for group, choice in self.options})
+        if self.addons:
+            form["addon"] = list(self.addons)
+        if self.amount is not None:
+            form["amount"] = to_major_string(self.amount, currency)
+        if self.tip_percent is not None:
+            form["tip"] = str(self.tip_percent)
+        elif self.tip_custom is not None:
+            form["tip"] = "custom"
+            form["tip_custom"] = to_major_string(self.tip_custom, currency)
+        return form
+
+
+@dataclass(frozen=True)
+class LineItem:
+    label: str  # for people, e.g. "3 × Poster (Large) @ $20.00"
+    amount: int  # minor units; negative only for a volume discount
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The price breakdown. With errors it is still a best-effort breakdown, not a price to charge.
+
+    `errors` maps a form field name ("quantity", "option-size", "addon", "amount", "tip",
+    "tip_custom") or "total" to a message for the customer.
+    """
+
+    currency: str
+    lines: tuple[LineItem, ...]
+    subtotal: int
+    tip: int
+    total: int
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def quote(product: PricedProduct, selection: Selection) -> Quote:
+    """Price `selection` by `product.rules`; never raises for a Selection, valid or not."""
+    rules = product.rules
+    currency = rules.currency
+    errors: dict[str, str] = {}
+
+    quantity = selection.quantity
+    if problem := _quantity_problem(rules, quantity):
+        errors["quantity"] = problem
+        quantity = rules.min_quantity
+
+    chosen = dict(selection.options)
+    for key in chosen.keys() - {group.key for group in rules.options}:
+        errors[f"option-{key}"] = "This product no longer has this option"
+    choices = []
+    for group in rules.options:
+        choice = group.choice(chosen.get(group.key, group.default))
+        if choice is None:
+            errors[f"option-{group.key}"] = _choose_one(group)
+            choice = group.choice(group.default)
+        choices.append(choice)
+    delta = sum(choice.delta for choice in choices)
+
+    if rules.pay_what_you_want is None:
+        if selection.amount is not None:
+            errors["amount"] = "This product has a set price"
+        list_price = rules.unit_price + delta
+    else:
+        amount = selection.amount
+        if amount is None:
+            amount = rules.pay_what_you_want.default
+        elif problem := _amount_problem(rules, amount):
+            errors["amount"] = problem
+            amount = rules.pay_what_you_want.default
+        list_price = amount + delta
+
+    name = product.name
+    if choices:
+        name += f" ({', '.join(choice.label for choice in choices)})"
+    lines = [_line(quantity, name, list_price, currency)]
+    if volume := rules.volume_price_for(quantity):
+        lines.append(LineItem(
+            f"Volume price for {volume.from_quantity} or more: "
+            f"{format_money(volume.unit_price + delta, currency)} each",
+            (volume.unit_price - rules.unit_price) * quantity,
+        ))
+
+    if set(selection.addons) - {addon.key for addon in rules.addons}:
+        errors["addon"] = _NO_SUCH_ADDON
+    for addon in rules.addons:
+        if addon.key in selection.addons:
+            if addon.per == PER_UNIT:
+                lines.append(_line(quantity, addon.label, addon.price, currency))
+            else:
+                lines.append(LineItem(addon.label, addon.price))
+
+    subtotal = sum(line.amount for line in lines)
+    tip = _tip(rules, selection, subtotal, errors)
+    total = subtotal + tip
+    if total > MAX_AMOUNT:
+        errors["total"] = (f"This comes to more than {format_money(MAX_AMOUNT, currency)}, "
+                           "the most we can take in one payment")
+    return Quote(currency, tuple(lines), subtotal, tip, total, errors)
+
+
+def selection_from_form(
+    product: PricedProduct, form: Mapping[str, str | list[str]],
+) -> tuple[Selection, dict[str, str]]:
+    """Read a submitted form into a Selection plus messages for the fields that were unreadable.
+
+    Never raises. A missing field takes the product's default, so an empty form gives the
+    product's default Selection; an unreadable field takes the default and gets a message.
+    Fields for rules the product does not have (a tip on a product without tips) are ignored.
+    Digits from any script ("١٢", fullwidth "１２") are read as the same number.
+
+    `form` may be a plain dict of strings or lists of strings, or a werkzeug MultiDict (its
+    `getlist` is used, so repeated "addon" fields all count).
+    """
+    rules = product.rules
+    currency = rules.currency
+    errors: dict[str, str] = {}
+
+    def single(name: str) -> str | None:
+        """The one value sent as `name`: None when missing, "" when blank."""
+        values = _values(form, name)
+        if values is None:
+            errors[name] = _GARBLED
+            return None
+        filled = {value.strip() for value in values} - {""}
+        if len(filled) > 1:
+            errors[name] = "Choose only one"
+            return None
+        if any(len(value) > MAX_FIELD_LENGTH for value in filled):
+            errors[name] = "That is too long"
+            return None
+        return filled.pop() if filled else ("" if values else None)
+
+    quantity = rules.min_quantity
+    text = single("quantity")
+    if text == "":
+        errors["quantity"] = "Enter a quantity"
+    elif text is not None:
+        if _WHOLE_NUMBER.fullmatch(digits := ascii_digits(text)):
+            quantity = int(digits)
+        else:
+            errors["quantity"] = "Enter a whole number, like 2"
+
+    options = {}
+    for group in rules.options:
+        name = f"option-{group.key}"
+        key = single(name) or group.default
+        if group.choice(key) is None:
+            errors[name] = _choose_one(group)
+            key = group.default
+        options[group.key] = key
+
+    addons = set()
+    if rules.addons:
+        values = _values(form, "addon")
+        if values is None or len(values) > MAX_FIELD_LENGTH:
+            errors["addon"] = _GARBLED
+        else:
+            offered = {addon.key for addon in rules.addons}
+            addons = {value.strip() for value in values} - {""}
+            if addons - offered:
+                errors["addon"] = _NO_SUCH_ADDON
+                addons &= offered
+
+    amount = None
+    if rules.pay_what_you_want is not None:
+        amount = rules.pay_what_you_want.default
+        text = single("amount")
+        if text is not None:
+            try:
+                amount = parse_amount(text, currency)
+            except AmountError as error:
+                errors["amount"] = str(error)
+
+    tip_percent = tip_custom = None
+    if rules.tip is not None:
+        text = single("tip")
+        if text == "custom" and rules.tip.custom:
+            custom = single("tip_custom")
+            if not custom:
+                errors.setdefault("tip_custom", "Enter a tip amount")
+            else:
+                try:
+                    tip_custom = parse_amount(custom, currency)
+                except AmountError as error:
+                    errors["tip_custom"] = str(error)
+        elif text:
+            text = ascii_digits(text)
+            if text in {str(percent) for percent in rules.tip.percentages}:
+                tip_percent = int(text)
+            elif text not in ("none", "0"):
+                errors["tip"] = "Choose one of the tip options"
+
+    selection = Selection(quantity, options, addons, amount, tip_percent, tip_custom)
+    return selection, errors
+
+
+def quote_form(product: PricedProduct, form: Mapping[str, str | list[str]]) -> tuple[Selection, Quote]:
+    """`selection_from_form` then `quote`, with the form's messages in the quote's errors.
+
+    A message about what was typed wins over one about the rules for the same field.
+    """
+    selection, form_errors = selection_from_form(product, form)
+    priced = quote(product, selection)
+    return selection, replace(priced, errors=priced.errors | form_errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+_GARBLED = "This field came through garbled; please enter it again"
+_NO_SUCH_ADDON = "One of the extras you chose is not available; please choose again"
+
+
+def _values(form: Mapping, name: str) -> list[str] | None:
+    """Every value sent as `name` ([] when missing), or None when something other than text came."""
+    if hasattr(form, "getlist"):
+        values = form.getlist(name)
+    else:
+        values = form.get(name, [])
+        if isinstance(values, str):
+            values = [values]
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+        return None
+    return list(values)
+
+
+def _line(quantity: int, label: str, unit_price: int, currency: str) -> LineItem:
+    if quantity == 1:
+        return LineItem(label, unit_price)
+    return LineItem(f"{quantity} × {label} @ {format_money(unit_price, currency)}",
+                    quantity * unit_price)
+
+
+def _choose_one(group: OptionGroup) -> str:
+    return f"Choose one of: {', '.join(choice.label for choice in group.choices)}"
+
+
+def _quantity_problem(rules: PricingRules, quantity: int) -> str | None:
+    if rules.min_quantity <= quantity <= rules.max_quantity:
+        return None
+    if rules.min_quantity == rules.max_quantity:
+        return f"This comes in a quantity of {rules.min_quantity} only"
+    return f"Choose a quantity from {rules.min_quantity} to {rules.max_quantity}"
+
+
+def _amount_problem(rules: PricingRules, amount: int) -> str | None:
+    """Why a pay-what-you-want amount cannot be charged, or None."""
+    currency = rules.currency
+    pwyw = rules.pay_what_you_want
+    if problem := _unchargeable(amount, currency):
+        return problem
+    if amount < pwyw.minimum:
+        return f"The minimum is {format_money(pwyw.minimum, currency)}"
+    if pwyw.maximum is not None and amount > pwyw.maximum:
+        return f"The most you can pay is {format_money(pwyw.maximum, currency)}"
+    return None
+
+
+def _unchargeable(minor: int, currency: str) -> str | None:
+    # A Selection built in code has not been through parse_amount; sending its amount through
+    # as text gives the same messages a customer would see (off-step KWD, over Stripe's max).
+    try:
+        parse_amount(to_major_string(minor, currency), currency)
+    except AmountError as error:
+        return str(error)
+    return None
+
+
+def _tip(rules: PricingRules, selection: Selection, subtotal: int, errors: dict) -> int:
+    if selection.tip_percent is None and selection.tip_custom is None:
+        return 0
+    if rules.tip is None:
+        errors["tip"] = "This product does not take tips"
+    elif selection.tip_percent is not None:
+        if selection.tip_percent in rules.tip.percentages:
+            return _percent_of(subtotal, selection.tip_percent, minor_step(rules.currency))
+        errors["tip"] = "Choose one of the tip options"
+    elif not rules.tip.custom:
+        errors["tip"] = "Choose one of the tip options"
+    elif problem := _unchargeable(selection.tip_custom, rules.currency):
+        errors["tip_custom"] = problem
+    else:
+        return selection.tip_custom
+    return 0
+
+
+def _percent_of(amount: int, percent: int, step: int) -> int:
+    """`percent`% of `amount`, rounded half up to a multiple of `step` minor units."""
+    return (amount * percent + 50 * step) // (100 * step) * step
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking the rules themselves (catalog mistakes, not customer mistakes)
+
+
+def _check_rules(rules: PricingRules) -> None:
+    def money(value, name, signed=False):
+        step = minor_step(rules.currency)
+        low = -MAX_AMOUNT if signed else 0
+        if type(value) is not int or not low <= value <= MAX_AMOUNT or value % step:
+            sign = "" if signed else "zero or more, "
+            raise ValueError(f"{name}: must be a whole number of minor units, {sign}"
+                             f"a multiple of {step}, at most {MAX_AMOUNT}; got {value!r}")
+        return value
+
+    def require(condition, message):
+        if not condition:
+            raise ValueError(message)
+
+    def keys(items, name):
+        seen = [item.key for item in items]
+        for key in seen:
+            require(isinstance(key, str) and _KEY.fullmatch(key),
+                    f"{name}: key {key!r} must be lower-case letters, digits and dashes")
+        require(len(set(seen)) == len(seen), f"{name}: keys must be different from each other")
+        for item in items:
+            require(isinstance(item.label, str) and item.label.strip(),
+                    f"{name}.{item.key}: needs a label")
+
+    check_currency(rules.currency)
+    for name in ("min_quantity", "max_quantity"):
+        require(type(getattr(rules, name)) is int, f"{name}: must be a whole number")
+    require(1 <= rules.min_quantity <= rules.max_quantity <= MAX_QUANTITY,
+            f"min_quantity, max_quantity: need 1 ≤ min_quantity ≤ max_quantity ≤ {MAX_QUANTITY}")
+
+    pwyw = rules.pay_what_you_want
+    require((rules.unit_price is None) != (pwyw is None),
+            "unit_price, pay_what_you_want: give exactly one of them")
+    if pwyw is None:
+        lowest = money(rules.unit_price, "unit_price")
+        previous = (1, lowest)
+        for volume in rules.volume_prices:
+            require(type(volume.from_quantity) is int and volume.from_quantity > previous[0],
+                    "volume_prices: from_quantity must be above 1 and go up")
+            require(money(volume.unit_price, "volume_prices.unit_price") < previous[1],
+                    "volume_prices: each must be cheaper than the one before")
+            previous = (volume.from_quantity, volume.unit_price)
+            lowest = volume.unit_price
+    else:
+        require(not rules.volume_prices, "volume_prices: not with pay_what_you_want")
+        lowest = money(pwyw.minimum, "pay_what_you_want.minimum")
+        maximum = MAX_AMOUNT
+        if pwyw.maximum is not None:
+            maximum = money(pwyw.maximum, "pay_what_you_want.maximum")
+        require(lowest <= money(pwyw.default, "pay_what_you_want.default") <= maximum,
+                "pay_what_you_want.default: must be between the minimum and the maximum")
+        for amount in pwyw.suggested:
+            require(lowest <= money(amount, "pay_what_you_want.suggested") <= maximum,
+                    "pay_what_you_want.suggested: must be between the minimum and the maximum")
+
+    keys(rules.options, "options")
+    for group in rules.options:
+        require(group.choices, f"options.{group.key}: needs at least one choice")
+        keys(group.choices, f"options.{group.key}")
+        require(group.choice(group.default) is not None,
+                f"options.{group.key}.default: must be one of the choices")
+        for choice in group.choices:
+            money(choice.delta, f"options.{group.key}.{choice.key}.delta", signed=True)
+        cheapest = min(choice.delta for choice in group.choices)
+        # Lowering a pay-what-you-want amount would take the price under its minimum.
+        require(pwyw is None or cheapest >= 0,
+                f"options.{group.key}: cannot lower a pay-what-you-want price")
+        lowest += cheapest
+    require(lowest >= 0, "options: the cheapest choices make the unit price negative")
+
+    keys(rules.addons, "addons")
+    for addon in rules.addons:
+        money(addon.price, f"addons.{addon.key}.price")
+        require(addon.per in (PER_UNIT, PER_ORDER),
+                f"addons.{addon.key}.per: must be {PER_UNIT!r} or {PER_ORDER!r}")
+
+    if rules.tip is not None:
+        percentages = rules.tip.percentages
+        require(all(type(p) is int and 1 <= p <= 100 for p in percentages)
+                and len(set(percentages)) == len(percentages),
+                "tip.percentages: must be different whole numbers from 1 to 100")
+        require(percentages or rules.tip.custom is True,
+                "tip: offer some percentages or a custom tip")
+        require(type(rules.tip.custom) is bool, "tip.custom: must be true or false")
