@@ -1,0 +1,272 @@
+"""The product catalog: a TOML file people edit, read into ProductSpecs the shop can price.
+
+Amounts in the TOML file are in major units, as people write prices ("12.50", 12.5 or 12; ¥ as
+500) and are converted exactly to minor units; an amount the currency cannot hold (1.5 JPY,
+0.005 USD) is an error. See catalog/demo.toml for every field.
+
+`rules_to_dict` / `rules_from_dict` turn PricingRules into plain JSON-able data (minor units)
+and back, for storing beside a product in the database.
+"""
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from storefront.money import AmountError, check_currency, parse_amount
+from storefront.pricing import (
+    AddOn,
+    Choice,
+    OptionGroup,
+    PayWhatYouWant,
+    PricingRules,
+    TipRules,
+    VolumePrice,
+)
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A file under static/: plain names only, no "..", no hidden files, no absolute paths.
+_STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
+_URL = re.compile(r"https://[^\s\"'<>]+")
+
+
+class CatalogError(ValueError):
+    """The catalog is wrong; the message names the product and the field."""
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    slug: str  # in the product's URL
+    name: str
+    description: str
+    image: str  # a path under static/ ("img/poster.svg") or an https:// URL
+    rules: PricingRules
+
+    @property
+    def currency(self) -> str:
+        return self.rules.currency
+
+
+def load_catalog(source: str | os.PathLike) -> list[ProductSpec]:
+    """Read a catalog from a file or from TOML text.
+
+    A PathLike, or a one-line str ending in ".toml" (a path from configuration), names a file;
+    any other str is the TOML text itself.
+    """
+    text = source
+    if isinstance(source, os.PathLike) or ("\n" not in source and source.endswith(".toml")):
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CatalogError(f"Cannot read the catalog {str(source)!r}: {error}") from None
+    try:
+        # Decimal, not float: "price = 12.10" must stay exactly 12.10.
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"The catalog is not valid TOML: {error}") from None
+    catalog = _Table(data, "The catalog")
+    products = [_product(table) for table in catalog.tables("product")]
+    catalog.done()
+    slugs = [product.slug for product in products]
+    for slug in slugs:
+        if slugs.count(slug) > 1:
+            raise CatalogError(f"Product {slug!r} appears more than once")
+    return products
+
+
+def rules_to_dict(rules: PricingRules) -> dict:
+    """PricingRules as plain dicts, lists, strings and integers (minor units), ready for JSON."""
+    return _plain(rules)
+
+
+def rules_from_dict(data: Mapping) -> PricingRules:
+    """Rebuild PricingRules from `rules_to_dict` output; CatalogError if it does not fit."""
+    try:
+        pwyw, tip = data["pay_what_you_want"], data["tip"]
+        return PricingRules(
+            currency=data["currency"],
+            unit_price=data["unit_price"],
+            volume_prices=tuple(VolumePrice(**volume) for volume in data["volume_prices"]),
+            pay_what_you_want=None if pwyw is None else PayWhatYouWant(
+                **{**pwyw, "suggested": tuple(pwyw["suggested"])}),
+            min_quantity=data["min_quantity"],
+            max_quantity=data["max_quantity"],
+            options=tuple(
+                OptionGroup(**{**group, "choices": tuple(Choice(**c) for c in group["choices"])})
+                for group in data["options"]
+            ),
+            addons=tuple(AddOn(**addon) for addon in data["addons"]),
+            tip=None if tip is None else TipRules(
+                **{**tip, "percentages": tuple(tip["percentages"])}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise CatalogError(f"Stored pricing rules do not fit: {error!r}") from None
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _product(table: "_Table") -> ProductSpec:
+    slug = table.text("slug")
+    if not _SLUG.fullmatch(slug):
+        table.fail("slug", "use lower-case letters, digits and dashes, like 'city-poster'")
+    # From here on, messages name the product rather than its position in the file.
+    table.where, table.path = f"Product {slug!r}", ""
+    image = table.text("image")
+    if image.startswith("static/"):
+        table.fail("image", "give the path inside static/, like 'img/poster.svg'")
+    if not (_STATIC_PATH.fullmatch(image) or _URL.fullmatch(image)):
+        table.fail("image", "use a path under static/ like 'img/poster.svg', or an https:// URL")
+    spec = ProductSpec(
+        slug=slug,
+        name=table.text("name"),
+        description=table.text("description", required=False),
+        image=image,
+        rules=_rules(table),
+    )
+    table.done()
+    return spec
+
+
+def _rules(table: "_Table") -> PricingRules:
+    currency = table.text("currency")
+    try:
+        check_currency(currency)
+    except ValueError:
+        table.fail("currency", f"{currency!r} is not an upper-case ISO 4217 code like 'USD'")
+
+    volume_prices = []
+    for volume in table.tables("volume_prices"):
+        volume_prices.append(VolumePrice(volume.integer("from_quantity"),
+                                         volume.amount("unit_price", currency)))
+        volume.done()
+
+    pay_what_you_want = None
+    if pwyw := table.table("pay_what_you_want"):
+        pay_what_you_want = PayWhatYouWant(
+            minimum=pwyw.amount("minimum", currency),
+            suggested=tuple(pwyw.amounts("suggested", currency)),
+            default=pwyw.amount("default", currency),
+            maximum=pwyw.amount("maximum", currency, required=False),
+        )
+        pwyw.done()
+
+    options = []
+    for group in table.tables("options"):
+        choices = []
+        for choice in group.tables("choices"):
+            choices.append(Choice(choice.text("key"), choice.text("label"),
+                                  choice.amount("delta", currency, signed=True, required=False)
+                                  or 0))
+            choice.done()
+        options.append(OptionGroup(group.text("key"), group.text("label"), tuple(choices),
+                                   group.text("default")))
+        group.done()
+
+    addons = []
+    for addon in table.tables("addons"):
+        addons.append(AddOn(addon.text("key"), addon.text("label"),
+                            addon.amount("price", currency), addon.text("per")))
+        addon.done()
+
+    tip = None
+    if tip_table := table.table("tip"):
+        percentages = tip_table.get("percentages", [])
+        if not isinstance(percentages, list):
+            tip_table.fail("percentages", "must be a list of whole numbers, like [10, 15, 20]")
+        tip = TipRules(tuple(percentages), tip_table.get("custom", False))
+        tip_table.done()
+
+    try:
+        return PricingRules(
+            currency=currency,
+            unit_price=table.amount("unit_price", currency, required=False),
+            volume_prices=tuple(volume_prices),
+            pay_what_you_want=pay_what_you_want,
+            min_quantity=table.integer("min_quantity", default=1),
+            max_quantity=table.integer("max_quantity", default=99),
+            options=tuple(options),
+            addons=tuple(addons),
+            tip=tip,
+        )
+    except ValueError as error:
+        raise CatalogError(f"{table.where}: {error}") from None
+
+
+class _Table:
+    """One TOML table being read: knows where it is, and which keys were never read (typos)."""
+
+    def __init__(self, data, where: str, path: str = ""):
+        self.data = data
+        self.where = where
+        self.path = path
+        self.read: set[str] = set()
+
+    def fail(self, key: str, message: str):
+        raise CatalogError(f"{self.where}: {self.path}{key}: {message}")
+
+    def get(self, key: str, default=None):
+        self.read.add(key)
+        return self.data.get(key, default)
+
+    def done(self) -> None:
+        for key in self.data.keys() - self.read:
+            self.fail(key, "is not a field the catalog knows")
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.get(key, None if required else "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(key, "must be some text")
+        return value.strip()
+
+    def integer(self, key: str, default: int | None = None) -> int:
+        value = self.get(key, default)
+        if type(value) is not int:
+            self.fail(key, "must be a whole number")
+        return value
+
+    def amount(self, key: str, currency: str, signed: bool = False,
+               required: bool = True) -> int | None:
+        value = self.get(key)
+        if value is None and not required:
+            return None
+        return self._amount(value, key, currency, signed)
+
+    def amounts(self, key: str, currency: str) -> list[int]:
+        values = self.get(key, [])
+        if not isinstance(values, list):
+            self.fail(key, 'must be a list of amounts, like ["5", "10"]')
+        return [self._amount(value, key, currency, signed=False) for value in values]
+
+    def _amount(self, value, key: str, currency: str, signed: bool) -> int:
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self.fail(key, 'must be an amount, like "12.50"')
+        text = format(value, "f") if isinstance(value, Decimal) else str(value).strip()
+        negative = signed and text.startswith("-")
+        try:
+            minor = parse_amount(text.removeprefix("-") if negative else text, currency)
+        except AmountError as error:
+            self.fail(key, f"{str(value)!r} is not a {currency} amount: {error}")
+        return -minor if negative else minor
+
+    def table(self, key: str) -> "_Table | None":
+        value = self.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(key, "must be a table")
+        return _Table(value, self.where, f"{self.path}{key}.")
+
+    def tables(self, key: str) -> list["_Table"]:
+        values = self.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+            self.fail(key, "must be a list of tables")
+        return [_Table(value, self.where, f"{self.path}{key}[{number}].")
+                for number, value in enumerate(values, 1)]
