@@ -34,7 +34,7 @@ class AmountError(ValueError):
 
 
 def check_currency(currency: str) -> str:
-    """Return `currency` if it is an upper-case ISO 4217 code Babel knows, else raise ValueError."""
+    """Return `currency` if it is an upper-case ISO 4217 code Babel knows; else ValueError."""
     if not (isinstance(currency, str) and currency.isascii() and currency.isupper()
             and is_currency(currency)):
         raise ValueError(f"{currency!r} is not an upper-case ISO 4217 currency code")

@@ -386,7 +386,9 @@ def selection_from_form(
     return selection, errors
 
 
-def quote_form(product: PricedProduct, form: Mapping[str, str | list[str]]) -> tuple[Selection, Quote]:
+def quote_form(
+    product: PricedProduct, form: Mapping[str, str | list[str]],
+) -> tuple[Selection, Quote]:
     """`selection_from_form` then `quote`, with the form's messages in the quote's errors.
 
     A message about what was typed wins over one about the rules for the same field.
@@ -404,7 +406,7 @@ _NO_SUCH_ADDON = "One of the extras you chose is not available; please choose ag
 
 
 def _values(form: Mapping, name: str) -> list[str] | None:
-    """Every value sent as `name` ([] when missing), or None when something other than text came."""
+    """Every value sent as `name` ([] when missing); None when something other than text came."""
     if hasattr(form, "getlist"):
         values = form.getlist(name)
     else:
@@ -513,7 +515,8 @@ def _check_rules(rules: PricingRules) -> None:
     for name in ("min_quantity", "max_quantity"):
         require(type(getattr(rules, name)) is int, f"{name}: must be a whole number")
     require(1 <= rules.min_quantity <= rules.max_quantity <= MAX_QUANTITY,
-            f"min_quantity, max_quantity: need 1 ≤ min_quantity ≤ max_quantity ≤ {MAX_QUANTITY}")
+            "min_quantity, max_quantity: need 1 ≤ min_quantity ≤ max_quantity ≤ "
+            f"{MAX_QUANTITY}")
 
     pwyw = rules.pay_what_you_want
     require((rules.unit_price is None) != (pwyw is None),

@@ -161,7 +161,8 @@ def test_zero_decimal_pay_what_you_want_charges_whole_yen():
 
 
 def test_fixed_price_product_refuses_an_amount():
-    assert quote(POSTER, Selection(amount=100)).errors == {"amount": "This product has a set price"}
+    priced = quote(POSTER, Selection(amount=100))
+    assert priced.errors == {"amount": "This product has a set price"}
 
 
 # --- tips -------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def test_fixed_price_product_refuses_an_amount():
     ("product", "selection", "tip"),
     [
         (POSTER, Selection(tip_percent=15), 225),  # 15% of $15.00
-        (POSTER, Selection(quantity=3, options={"size": "s"}, tip_percent=15), 585),  # $39 → 5.85
+        (POSTER, Selection(quantity=3, options={"size": "s"}, tip_percent=15), 585),  # 5.85
         (POSTER, Selection(quantity=5, options={"size": "s"}, tip_percent=15), 863),  # 862.5 ↑
         (POSTER, Selection(quantity=7, options={"size": "s"}, tip_percent=10), 805),  # 805
         (MUG, Selection(tip_percent=5), 140),  # ¥2800 → ¥140
@@ -303,6 +304,9 @@ def test_form_reads_every_value_of_a_multidict():
     assert selection.addons == ("frame", "gift-wrap")
 
 
+GARBLED = "This field came through garbled; please enter it again"
+
+
 @pytest.mark.parametrize(
     ("form", "errors"),
     [
@@ -313,14 +317,14 @@ def test_form_reads_every_value_of_a_multidict():
         ({"quantity": "²"}, {"quantity": "Enter a whole number, like 2"}),
         ({"quantity": "9" * 101}, {"quantity": "That is too long"}),
         ({"quantity": ["2", "3"]}, {"quantity": "Choose only one"}),
-        ({"quantity": None}, {"quantity": "This field came through garbled; please enter it again"}),
-        ({"quantity": 3}, {"quantity": "This field came through garbled; please enter it again"}),
+        ({"quantity": None}, {"quantity": GARBLED}),
+        ({"quantity": 3}, {"quantity": GARBLED}),
         ({"option-size": "xxl"}, {"option-size": "Choose one of: Small, Medium, Large"}),
         ({"addon": ["frame", "engraving"]},
          {"addon": "One of the extras you chose is not available; please choose again"}),
-        ({"addon": [1]}, {"addon": "This field came through garbled; please enter it again"}),
+        ({"addon": [1]}, {"addon": GARBLED}),
         ({"addon": ["frame"] * 101},
-         {"addon": "This field came through garbled; please enter it again"}),
+         {"addon": GARBLED}),
         ({"tip": "12"}, {"tip": "Choose one of the tip options"}),
         ({"tip": "custom"}, {"tip_custom": "Enter a tip amount"}),
         ({"tip": "custom", "tip_custom": "  "}, {"tip_custom": "Enter a tip amount"}),
@@ -328,7 +332,7 @@ def test_form_reads_every_value_of_a_multidict():
         ({"tip": "custom", "tip_custom": "1.234"},
          {"tip_custom": "Use at most 2 decimals, like 12.50"}),
         ({"tip": "custom", "tip_custom": ["1", None]},
-         {"tip_custom": "This field came through garbled; please enter it again"}),
+         {"tip_custom": GARBLED}),
     ],
 )
 def test_form_errors_are_messages_for_the_field(form, errors):
