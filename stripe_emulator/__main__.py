@@ -1,0 +1,41 @@
+"""`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]`"""
+import argparse
+import signal
+import sys
+
+from werkzeug.serving import make_server
+
+from . import create_app
+
+
+def webhook(value):
+    url, _, secret = value.rpartition("=")
+    if not url or not secret.startswith("whsec_"):
+        raise argparse.ArgumentTypeError("expected URL=whsec_…")
+    return url, secret
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m stripe_emulator",
+                                     description="Serve an offline Stripe API.")
+    parser.add_argument("--port", type=int, default=12111, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--webhook", type=webhook, action="append", default=[],
+                        metavar="URL=whsec_…", help="send every event here (repeatable)")
+    args = parser.parse_args(argv)
+    app = create_app(webhooks=args.webhook)
+    server = make_server(args.host, args.port, app, threaded=True)
+    # SIGTERM stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"http://{args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.extensions["stripe_emulator"].close()
+
+
+if __name__ == "__main__":
+    main()

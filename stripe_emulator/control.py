@@ -1,0 +1,88 @@
+"""/_emulator/: what tests use to steer the emulator and see what happened (JSON, no auth)."""
+from flask import Blueprint, current_app, jsonify, request
+
+from . import events
+from .errors import StripeError
+from .faults import FaultSpecError
+
+bp = Blueprint("control", __name__, url_prefix="/_emulator")
+
+
+def emulator():
+    return current_app.extensions["stripe_emulator"]
+
+
+def body():
+    return request.get_json(silent=True) or {}
+
+
+@bp.errorhandler(FaultSpecError)
+def bad_fault(error):
+    return jsonify(error=str(error)), 400
+
+
+@bp.errorhandler(StripeError)
+def stripe_error(error):
+    return jsonify(error=error.message), error.status
+
+
+@bp.post("/faults")
+def add_fault():
+    with emulator().lock:
+        return jsonify(emulator().faults.add(body())), 201
+
+
+@bp.get("/faults")
+def list_faults():
+    with emulator().lock:
+        return jsonify(data=emulator().faults.pending())
+
+
+@bp.delete("/faults")
+def clear_faults():
+    with emulator().lock:
+        emulator().faults.clear()
+    return jsonify(cleared=True)
+
+
+@bp.post("/events/hold")
+def hold_events():
+    emulator().dispatcher.hold()
+    return jsonify(held=True)
+
+
+@bp.post("/events/release")
+def release_events():
+    spec = body()
+    order = spec.get("order", "fifo")
+    if order not in ("fifo", "reverse", "shuffle"):
+        return jsonify(error="order must be fifo, reverse or shuffle"), 400
+    released = emulator().dispatcher.release(order, spec.get("seed"))
+    return jsonify(released=released)
+
+
+@bp.post("/events/<event_id>/deliver")
+def deliver_event(event_id):
+    return jsonify(event_id=event_id, deliveries=events.redeliver(emulator(), event_id))
+
+
+@bp.get("/deliveries")
+def deliveries():
+    event_id = request.args.get("event_id")
+    return jsonify(data=[attempt for attempt in emulator().dispatcher.attempts()
+                         if event_id in (None, attempt["event_id"])])
+
+
+@bp.get("/requests")
+def requests_log():
+    with emulator().lock:
+        return jsonify(data=emulator().requests.query(
+            path_prefix=request.args.get("path_prefix"),
+            metadata_order_id=request.args.get("metadata_order_id"),
+            method=request.args.get("method")))
+
+
+@bp.post("/reset")
+def reset():
+    emulator().reset()
+    return jsonify(reset=True)

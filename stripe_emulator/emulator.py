@@ -1,0 +1,61 @@
+"""The state behind one emulator app, and the per-request context the endpoints work in."""
+import threading
+from dataclasses import dataclass
+
+from .delivery import Dispatcher
+from .faults import Faults
+from .idempotency import IdempotencyStore
+from .requestlog import RequestLog
+from .store import Store
+from .webhook_endpoints import create_endpoint
+
+# What the emulated account answers with when a request names no Stripe-Version.
+DEFAULT_API_VERSION = "2025-09-30.clover"
+
+
+class Emulator:
+    """Everything one app knows; `lock` guards it all, as the server is threaded.
+
+    Published as `app.extensions["stripe_emulator"]`.
+    """
+
+    def __init__(self, webhook_retry_delays):
+        self.lock = threading.RLock()
+        self.store = Store()
+        self.idempotency = IdempotencyStore()
+        self.faults = Faults()
+        self.requests = RequestLog()
+        self.dispatcher = Dispatcher(webhook_retry_delays)
+
+    def add_webhook(self, url, secret):
+        """An endpoint for every event that, being configuration, survives `reset`."""
+        with self.lock:
+            return create_endpoint(self.store, url, ["*"], secret=secret, configured=True)
+
+    def reset(self):
+        """Forget every object, key, fault, log line and pending delivery."""
+        with self.lock:
+            self.store.keep_only(lambda obj, private: private.get("configured", False))
+            self.idempotency.clear()
+            self.faults.clear()
+            self.requests.clear()
+            self.dispatcher.reset()
+
+    def close(self):
+        """Stop the webhook worker; call once the server has stopped."""
+        self.dispatcher.close()
+
+
+@dataclass
+class Call:
+    """One API request as the endpoints see it."""
+    emulator: Emulator
+    publishable: bool = False
+    base_url: str = ""
+    api_version: str = DEFAULT_API_VERSION
+    request_id: str = None
+    idempotency_key: str = None
+
+    @property
+    def store(self):
+        return self.emulator.store

@@ -1,0 +1,60 @@
+"""WebhookEndpoint objects: where events go, and the `whsec_…` secret they are signed with."""
+from urllib.parse import urlsplit
+
+from .errors import invalid_param
+from .params import FREE
+from .store import new_id, now, page, random_token
+
+CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "metadata": FREE,
+                 "api_version": None, "connect": None}
+
+
+def create_endpoint(store, url, enabled_events, *, secret=None, configured=False,
+                    description=None, metadata=None):
+    endpoint = {
+        "id": new_id("we"),
+        "object": "webhook_endpoint",
+        "api_version": None,
+        "application": None,
+        "created": now(),
+        "description": description,
+        "enabled_events": list(enabled_events),
+        "livemode": False,
+        "metadata": metadata or {},
+        "secret": secret or f"whsec_{random_token(32)}",
+        "status": "enabled",
+        "url": url,
+    }
+    return store.add(endpoint, configured=configured)
+
+
+def create(call, params):
+    url = params.string("url", required=True)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise invalid_param(f"Invalid URL: {url}", param="url", code="url_invalid")
+    events = params.strings("enabled_events")
+    if not events:
+        raise invalid_param("Missing required param: enabled_events.", param="enabled_events",
+                            code="parameter_missing")
+    return create_endpoint(call.store, url, events, description=params.string("description"),
+                           metadata=params.metadata() or {})
+
+
+def retrieve(call, endpoint_id):
+    return call.store.get("webhook_endpoint", endpoint_id)
+
+
+def delete(call, endpoint_id):
+    call.store.get("webhook_endpoint", endpoint_id)
+    call.store.remove(endpoint_id)
+    return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
+
+
+def list_endpoints(call, params):
+    return page(call.store.newest_first("webhook_endpoint"), params, "/v1/webhook_endpoints")
+
+
+def matching(store, event_type):
+    return [endpoint for endpoint in store.newest_first("webhook_endpoint")
+            if endpoint["status"] == "enabled"
+            and ("*" in endpoint["enabled_events"] or event_type in endpoint["enabled_events"])]
