@@ -39,7 +39,7 @@ class PayForm(Form):
 def answer(order, intent):
     """Record what Stripe said on the order and tell the browser its next step."""
     step = payments.next_step(intent)
-    order.payment_intent_id = intent["id"]
+    order.payment_intent_id = intent.id
     order.last_error = step.message
     order.move_to(step.order_status, "browser", note=step.message)
     db.session.commit()
@@ -86,15 +86,8 @@ def pay(slug):
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    order = reusable_order(form.order.data, product, selection, quote) or Order(
-        product=product,
-        selection=selection.to_form(quote.currency),
-        lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
-        subtotal=quote.subtotal,
-        tip=quote.tip,
-        total=quote.total,
-        currency=quote.currency,
-        email=form.email.data,
+    order = reusable_order(form.order.data, product, selection, quote) or Order.for_quote(
+        product, selection, quote, form.email.data
     )
     if order.status == "failed":
         order.move_to("pending", "browser", note="new card")

@@ -1,4 +1,6 @@
 """`flask catalog load`: the catalog file is the source of truth for products."""
+from pathlib import Path
+
 import click
 from flask import current_app
 
@@ -31,7 +33,7 @@ def init_app(app):
         """Load products from a TOML catalog (default: CATALOG_PATH)."""
         path = path or current_app.config["CATALOG_PATH"]
         try:
-            specs = catalog.load_catalog(path)
+            specs = catalog.load_catalog(Path(path))
         except catalog.CatalogError as error:
             raise click.ClickException(str(error)) from error
         load_products(specs)

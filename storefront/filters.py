@@ -17,7 +17,11 @@ def init_app(app):
     @app.template_global()
     def error_fields(rules):
         """Every selection field that can carry an error message on this product's page."""
-        names = ["quantity", "addon", "total"] + [f"option-{group.key}" for group in rules.options]
+        names = [f"option-{group.key}" for group in rules.options]
+        if rules.max_quantity > rules.min_quantity:
+            names.append("quantity")
+        if rules.addons:
+            names.append("addon")
         if rules.pay_what_you_want:
             names.append("amount")
         if rules.tip:

@@ -62,6 +62,22 @@ class Order(db.Model):
         back_populates="order", order_by="OrderTransition.id"
     )
 
+    @classmethod
+    def for_quote(cls, product, selection, quote, email):
+        """A new pending order for exactly what the customer was quoted."""
+        return cls(
+            product=product,
+            selection=selection.to_form(quote.currency),
+            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            subtotal=quote.subtotal,
+            tip=quote.tip,
+            total=quote.total,
+            currency=quote.currency,
+            email=email,
+            status="pending",
+            attempts=0,
+        )
+
     @property
     def payable(self):
         return self.status in ("pending", "failed", "requires_action")

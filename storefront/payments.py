@@ -38,27 +38,27 @@ class NextStep:
 
 
 def decline_message(error):
-    """A person-readable message for a Stripe error object (or dict) from a decline."""
+    """A person-readable message for the error object of a decline (last_payment_error)."""
     if not error:
         return FALLBACK_DECLINE
-    for code in (error.get("decline_code"), error.get("code")):
+    for code in (getattr(error, "decline_code", None), getattr(error, "code", None)):
         if code in DECLINE_MESSAGES:
             return DECLINE_MESSAGES[code]
     return FALLBACK_DECLINE
 
 
 def next_step(intent):
-    status = intent["status"]
+    status = intent.status
     if status == "succeeded":
         return NextStep("paid", "receipt")
     if status == "requires_action":
-        return NextStep("requires_action", "authenticate", client_secret=intent["client_secret"])
+        return NextStep("requires_action", "authenticate", client_secret=intent.client_secret)
     if status == "requires_confirmation":
         # 3-D Secure done in the browser; the server confirms next.
-        return NextStep("requires_action", "authenticate", client_secret=intent["client_secret"])
+        return NextStep("requires_action", "authenticate", client_secret=intent.client_secret)
     if status in ("processing", "requires_capture"):
         return NextStep("pending", "wait")
     if status == "canceled":
         return NextStep("canceled", "retry", message="This payment was canceled.")
     # requires_payment_method: declined, or 3-D Secure failed; the customer may try another card.
-    return NextStep("failed", "retry", message=decline_message(intent.get("last_payment_error")))
+    return NextStep("failed", "retry", message=decline_message(intent.last_payment_error))

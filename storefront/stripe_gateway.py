@@ -59,11 +59,20 @@ def pay(order, payment_method):
 
 
 def confirm_after_action(order):
-    """Re-confirm on the server once the browser has finished 3-D Secure."""
+    """Re-confirm on the server once the browser has finished 3-D Secure.
+
+    A failed challenge leaves the intent needing a new card, and confirming it is refused; the
+    intent itself then says what happened.
+    """
     options = {"idempotency_key": _attempt_key(order, "-confirm")}
-    return _intent_or_decline(
-        lambda: _client().payment_intents.confirm(order.payment_intent_id, None, options)
-    )
+    try:
+        return _intent_or_decline(
+            lambda: _client().payment_intents.confirm(order.payment_intent_id, None, options)
+        )
+    except stripe.InvalidRequestError as error:
+        if error.code != "payment_intent_unexpected_state":
+            raise
+        return retrieve(order.payment_intent_id)
 
 
 def retrieve(payment_intent_id):

@@ -1,0 +1,154 @@
+"""The checkout in a real browser against the local Stripe: every path a customer can take."""
+import pytest
+from playwright.sync_api import expect
+from werkzeug.datastructures import MultiDict
+
+from storefront import pricing
+from storefront.extensions import db
+from storefront.models import OrderTransition, Product
+from storefront.money import format_money
+from tests import stripe_frames
+from tests.e2e.checkout_page import message, open_product, pay, receipt_url, total, wait_for_price
+
+pytestmark = pytest.mark.e2e
+
+
+def server_total(app, slug, form):
+    """What the server charges for this form, formatted as the page shows it."""
+    with app.app_context():
+        product = db.session.scalar(db.select(Product).filter_by(slug=slug))
+        _, quote = pricing.quote_form(product, form)
+        assert quote.ok, quote.errors
+        return format_money(quote.total, quote.currency)
+
+
+def test_price_follows_every_choice(page, shop, app, stripe_requests, console_errors):
+    slug = "letterpress-workshop"
+    open_product(page, shop, slug)
+    form = MultiDict()
+    seen = {total(page).inner_text()}
+
+    def change(action, *fields):
+        wait_for_price(page, action)
+        for name, value in fields:
+            if name == "addon":
+                form.add(name, value)
+            else:
+                form[name] = value
+        expected = server_total(app, slug, form)
+        expect(total(page)).to_have_text(expected)
+        assert expected not in seen, "each change should move the price"
+        seen.add(expected)
+
+    change(lambda: page.fill("#quantity", "3"), ("quantity", "3"))
+    change(lambda: page.get_by_label("Thursday 18:00–21:00").check(),
+           ("option-session", "thursday-evening"))
+    change(lambda: page.get_by_label("Take-home materials kit").check(), ("addon", "materials-kit"))
+    change(lambda: page.get_by_label("15%").check(), ("tip", "15"))
+    page.get_by_label("Other").check()
+    change(lambda: page.fill("#tip_custom", "7.25"), ("tip", "custom"), ("tip_custom", "7.25"))
+
+    # Pay what you want: typed, then a suggested amount; below the minimum is refused.
+    slug = "field-notes-ebook"
+    open_product(page, shop, slug)
+    form = MultiDict()
+    change(lambda: page.fill("#amount", "12.50"), ("amount", "12.50"))
+    change(lambda: page.get_by_role("button", name="$25.00").click(), ("amount", "25.00"))
+    expect(page.locator("#amount")).to_have_value("25.00")
+    wait_for_price(page, lambda: page.fill("#amount", "2"))
+    expect(page.locator("#error-amount")).to_have_text("The minimum is $5.00")
+    expect(page.locator("#price")).to_have_attribute("data-quote-ok", "false")
+    expect(page.locator("[data-pay-button]")).to_be_disabled()
+
+    assert stripe_requests() == [], "a price change must cost no Stripe call"
+    assert console_errors == []
+
+
+def test_pay_with_4242_lands_on_the_receipt(page, shop, orders, stripe_client, stripe_requests):
+    open_product(page, shop, "city-lights-poster")
+    wait_for_price(page, lambda: page.fill("#quantity", "2"))
+    shown = total(page).inner_text()
+    pay(page, "4242424242424242")
+    page.wait_for_url(receipt_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    expect(page.locator("[data-total]")).to_have_text(shown)
+
+    calls = stripe_requests(key_kind="secret")
+    assert [(c["method"], c["path"]) for c in calls] == [("POST", "/v1/payment_intents")]
+    [order] = orders()
+    assert order.status == "paid"
+    intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+    assert (intent.status, intent.amount, intent.currency) == ("succeeded", order.total, "usd")
+    assert intent.metadata["order_id"] == str(order.id)
+
+
+def test_3ds_challenge_completed(page, shop, app, orders, stripe_requests):
+    open_product(page, shop, "organic-tee")
+    pay(page, "4000002760003184")
+    stripe_frames.complete_3ds(page)
+    page.wait_for_url(receipt_url())
+    [order] = orders()
+    assert order.status == "paid"
+    assert order_transitions(app, order) == ["requires_action", "paid"]
+    assert len(stripe_requests(key_kind="secret")) == 2  # create-and-confirm, then re-confirm
+
+
+def order_transitions(app, order):
+    with app.app_context():
+        query = db.select(OrderTransition.to_status).filter_by(order_id=order.id)
+        return db.session.scalars(query.order_by(OrderTransition.id)).all()
+
+
+def test_3ds_failed_then_paid_with_another_card_on_the_same_order(page, shop, app, orders, stripe_client):
+    open_product(page, shop, "organic-tee")
+    pay(page, "4000002760003184")
+    stripe_frames.fail_3ds(page)
+    expect(message(page)).to_contain_text("couldn't verify the payment with your bank")
+    [order] = orders()
+    assert order.status == "failed"
+
+    for frame in (stripe_frames.card_number_input(page), stripe_frames.card_cvc_input(page),
+                  stripe_frames.card_expiry_input(page)):
+        frame.click()
+        frame.press("ControlOrMeta+a")
+        frame.press("Backspace")
+    pay(page, "4242424242424242")
+    page.wait_for_url(receipt_url())
+    [order] = orders()  # still one order: the new card went onto it
+    assert order.status == "paid" and order.attempts == 2
+    intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+    assert intent.status == "succeeded" and intent.amount == order.total
+
+
+def test_insufficient_funds_is_explained(page, shop, orders):
+    open_product(page, shop, "city-lights-poster")
+    pay(page, "4000000000009995")
+    expect(message(page)).to_have_text("Your card has insufficient funds. Try another card.")
+    expect(page.locator("[data-pay-button]")).to_be_enabled()  # free to try another card
+    [order] = orders()
+    assert order.status == "failed"
+
+
+def test_jpy_is_charged_in_yen_not_hundredths(page, shop, orders, stripe_client):
+    open_product(page, shop, "ceramic-mug")
+    expect(total(page)).to_have_text("¥2,800")
+    pay(page, "4242424242424242")
+    page.wait_for_url(receipt_url())
+    [order] = orders()
+    intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+    assert (intent.amount, intent.currency) == (2800, "jpy")
+
+
+def test_a_tampered_total_is_never_charged(page, shop, orders, stripe_requests):
+    open_product(page, shop, "city-lights-poster")
+    page.eval_on_selector("input[name=expected_total]", "input => input.value = '100'")
+    pay(page, "4242424242424242")
+    expect(page.locator("#price .notice")).to_contain_text("The price has changed to $18.00")
+    expect(message(page)).to_contain_text("The price has changed")
+    assert orders() == []
+    assert stripe_requests(key_kind="secret") == []
+    # The fresh partial carries the real total again, so paying now charges what is shown.
+    page.locator("[data-pay-button]").click()
+    page.wait_for_url(receipt_url())
+    [order] = orders()
+    assert order.total == 1800
