@@ -35,7 +35,7 @@ def add_fault():
 @bp.get("/faults")
 def list_faults():
     with emulator().lock:
-        return jsonify(data=emulator().faults.pending())
+        return jsonify(emulator().faults.pending())
 
 
 @bp.delete("/faults")
@@ -69,14 +69,14 @@ def deliver_event(event_id):
 @bp.get("/deliveries")
 def deliveries():
     event_id = request.args.get("event_id")
-    return jsonify(data=[attempt for attempt in emulator().dispatcher.attempts()
-                         if event_id in (None, attempt["event_id"])])
+    return jsonify([attempt for attempt in emulator().dispatcher.attempts()
+                    if event_id in (None, attempt["event_id"])])
 
 
 @bp.get("/requests")
 def requests_log():
     with emulator().lock:
-        return jsonify(data=emulator().requests.query(
+        return jsonify(emulator().requests.query(
             path_prefix=request.args.get("path_prefix"),
             metadata_order_id=request.args.get("metadata_order_id"),
             method=request.args.get("method")))

@@ -42,15 +42,15 @@ def check_charge_amount(amount, code, param="amount"):
                             param=param, code="invalid_charge_amount")
     minimum = MINIMUM_CHARGE.get(code, 1)
     if amount < minimum:
-        raise invalid_param(f"Amount must be at least {format_amount(minimum, code)}",
+        raise invalid_param(f"Amount must be at least {format_amount(minimum, code)} {code}",
                             param=param, code="amount_too_small")
     if amount > MAXIMUM_CHARGE:
-        raise invalid_param(f"Amount must be no more than {format_amount(MAXIMUM_CHARGE, code)}",
+        raise invalid_param(f"Amount must be no more than "
+                            f"{format_amount(MAXIMUM_CHARGE, code)} {code}",
                             param=param, code="amount_too_large")
 
 
 def format_amount(amount, code):
-    """How Stripe's messages print money: `$0.50 usd`."""
+    """How Stripe's messages print money: `$0.50`, `¥50`, `1.250` (no symbol known)."""
     decimals = 0 if code in ZERO_DECIMAL else 3 if code in THREE_DECIMAL else 2
-    major = f"{amount / 10 ** decimals:,.{decimals}f}"
-    return f"{_SYMBOLS.get(code, '')}{major} {code}"
+    return f"{_SYMBOLS.get(code, '')}{amount / 10 ** decimals:,.{decimals}f}"

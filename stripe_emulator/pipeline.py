@@ -36,7 +36,8 @@ PREFLIGHT_HEADERS = {
 def install(blueprint, publishable_endpoints):
     """Run the pipeline on every request of `blueprint`; a publishable key may only reach
     the endpoints named in `publishable_endpoints`."""
-    blueprint.before_request(lambda: begin(publishable_endpoints))
+    allowed = {f"{blueprint.name}.{name}" for name in publishable_endpoints}
+    blueprint.before_request(lambda: begin(allowed))
     blueprint.after_request(finish)
     blueprint.register_error_handler(StripeError, error_response)
     blueprint.register_error_handler(Exception, unexpected_error)
@@ -64,7 +65,7 @@ def begin(publishable_endpoints):
     g.params = decode(pairs)
     api_key, g.key_kind = auth.authenticate(request.headers, g.params)
     publishable = g.key_kind == "publishable"
-    if publishable and request.endpoint.rpartition(".")[2] not in publishable_endpoints:
+    if publishable and request.endpoint not in publishable_endpoints:
         raise unauthorized(auth.PUBLISHABLE_FORBIDDEN)
     g.call = Call(state, publishable, request.host_url.rstrip("/"), _api_version(),
                   g.request_id, key)

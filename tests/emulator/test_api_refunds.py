@@ -1,0 +1,80 @@
+"""Refunds: full, partial, and the over-refund Stripe refuses."""
+import pytest
+import stripe
+
+
+@pytest.fixture
+def paid(card, pay):
+    return pay(card("4242424242424242").id)
+
+
+def test_full_refund_of_a_payment_intent(paid, stripe_client, event_types):
+    refund = stripe_client.v1.refunds.create({"payment_intent": paid.id,
+                                              "reason": "requested_by_customer"})
+
+    assert refund.id.startswith("re_")
+    assert (refund.amount, refund.status, refund.currency) == (2000, "succeeded", "usd")
+    assert (refund.charge, refund.payment_intent) == (paid.latest_charge, paid.id)
+    charge = stripe_client.v1.charges.retrieve(paid.latest_charge)
+    assert (charge.amount_refunded, charge.refunded) == (2000, True)
+    assert event_types(charge.id)[-1] == "charge.refunded"
+    assert event_types(refund.id) == ["refund.created"]
+    assert stripe_client.v1.refunds.retrieve(refund.id).amount == 2000
+
+
+def test_partial_refunds_then_over_refund(paid, stripe_client):
+    stripe_client.v1.refunds.create({"charge": paid.latest_charge, "amount": 500})
+    stripe_client.v1.refunds.create({"payment_intent": paid.id, "amount": 700})
+    charge = stripe_client.v1.charges.retrieve(paid.latest_charge)
+    assert (charge.amount_refunded, charge.refunded) == (1200, False)
+
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.refunds.create({"payment_intent": paid.id, "amount": 900})
+
+    assert refused.value.http_status == 400
+    assert refused.value.param == "amount"
+    assert refused.value.user_message == (
+        "Refund amount ($9.00) is greater than unrefunded amount on charge ($8.00)")
+    # The rest can still be refunded, once; then the charge is done.
+    assert stripe_client.v1.refunds.create({"payment_intent": paid.id}).amount == 800
+    with pytest.raises(stripe.InvalidRequestError) as again:
+        stripe_client.v1.refunds.create({"payment_intent": paid.id})
+    assert again.value.code == "charge_already_refunded"
+
+
+def test_refunding_more_than_the_charge(paid, stripe_client):
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.refunds.create({"payment_intent": paid.id, "amount": 2001})
+    assert "greater than charge amount ($20.00)" in refused.value.user_message
+
+
+def test_an_intent_without_a_successful_charge_cannot_be_refunded(card, pay, stripe_client):
+    with pytest.raises(stripe.CardError) as declined:
+        pay(card("4000000000000002").id)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.refunds.create(
+            {"payment_intent": declined.value.error.payment_intent.id})
+    assert "does not have a successful charge" in refused.value.user_message
+
+
+def test_a_refund_needs_a_payment_intent_or_a_charge(stripe_client):
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.refunds.create({"amount": 100})
+    assert "payment_intent or charge" in refused.value.user_message
+
+
+def test_refunds_are_listed_newest_first_and_filtered(card, pay, paid, stripe_client):
+    other = pay(card("5555555555554444").id)
+    first = stripe_client.v1.refunds.create({"payment_intent": paid.id, "amount": 100})
+    second = stripe_client.v1.refunds.create({"payment_intent": paid.id, "amount": 200})
+    stripe_client.v1.refunds.create({"payment_intent": other.id})
+
+    by_intent = stripe_client.v1.refunds.list({"payment_intent": paid.id})
+    assert [refund.id for refund in by_intent.data] == [second.id, first.id]
+    by_charge = stripe_client.v1.refunds.list({"charge": other.latest_charge})
+    assert [refund.payment_intent for refund in by_charge.data] == [other.id]
+    page = stripe_client.v1.refunds.list({"limit": 2})
+    assert page.has_more is True
+    rest = stripe_client.v1.refunds.list({"limit": 2, "starting_after": page.data[-1].id})
+    assert [refund.id for refund in rest.data] == [first.id]
+    assert rest.has_more is False
