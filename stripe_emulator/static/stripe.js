@@ -596,7 +596,8 @@
       options = Object.assign({}, options, {style: style});
     }
     Object.assign(this._options, options);
-    this._send({type: 'update', options: this._frameOptions()});
+    // Only what changed: a full resend would put `value` back over what was typed since.
+    this._send({type: 'update', options: options});
   };
 
   Element.prototype.focus = function () {

@@ -2,24 +2,15 @@
 import pytest
 import stripe
 
+from stripe_emulator import create_app
 from tests.servers import LiveServer
 
 from . import create_page_app
 
 
-def _emulator_app():
-    try:
-        from stripe_emulator import create_app
-    except ImportError:  # TEMPORARY until the REST API lands
-        from .fake_api import create_fake_app
-
-        return create_fake_app()
-    return create_app()
-
-
 @pytest.fixture(scope="module")
 def emulator():
-    with LiveServer(_emulator_app()) as server:
+    with LiveServer(create_app()) as server:
         yield server
 
 
