@@ -291,11 +291,10 @@
     if (this._elements[type]) {
       throw IntegrationError('Can only create one Element of type ' + type + '.');
     }
-    var split = ['cardNumber', 'cardExpiry', 'cardCvc'];
-    var others = Object.keys(this._elements);
-    if ((type === 'card' && others.some(function (t) { return split.indexOf(t) >= 0; })) ||
-        (type !== 'card' && others.indexOf('card') >= 0)) {
-      throw IntegrationError('Do not mix the card Element with the cardNumber, cardExpiry and cardCvc Elements in one elements group: create a separate group with stripe.elements().');
+    // The card Element and cardNumber both render a card number: one group takes one of them.
+    var rival = {card: 'cardNumber', cardNumber: 'card'}[type];
+    if (rival && this._elements[rival]) {
+      throw IntegrationError('Cannot create an Element of type ' + type + ' after an Element of type ' + rival + ' has already been created.');
     }
     var element = new Element(this, type, options);
     this._elements[type] = element;
@@ -792,7 +791,7 @@
       params.card = {token: card.token};
       return api(this, 'POST', '/v1/payment_methods', params).then(done);
     }
-    throw IntegrationError('Invalid value for createPaymentMethod: card should be a card or cardNumber Element (raw card data is not accepted by Stripe.js).');
+    throw IntegrationError('Invalid value for createPaymentMethod: card should be object or element. You specified: ' + (card === null ? 'null' : typeof card) + '.');
   };
 
   Stripe.prototype._confirm = function (method, clientSecret, data, options) {

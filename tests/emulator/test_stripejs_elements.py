@@ -93,7 +93,7 @@ def test_elements_group_api(host_page):
             let duplicate;
             try { split.create('cardNumber'); } catch (e) { duplicate = [e.name, e.message]; }
             let mixed;
-            try { split.create('card'); } catch (e) { mixed = e.name; }
+            try { split.create('card'); } catch (e) { mixed = [e.name, e.message]; }
             return {
                 same: split.getElement('cardNumber') === harness.elements.cardNumber,
                 missing: harness.groups.card.getElement('cardNumber'),
@@ -104,7 +104,10 @@ def test_elements_group_api(host_page):
     assert result["same"] is True
     assert result["missing"] is None
     assert result["duplicate"] == ["IntegrationError", "Can only create one Element of type cardNumber."]
-    assert result["mixed"] == "IntegrationError"
+    assert result["mixed"] == [
+        "IntegrationError",
+        "Cannot create an Element of type card after an Element of type cardNumber has already been created.",
+    ]
 
 
 def clear(page, element):
@@ -251,3 +254,39 @@ def test_card_element_payload_classes_and_auto_advance(host_page):
     expect(frame.locator(sf.NUMBER_INPUT)).to_have_css("color", "rgb(0, 128, 0)")  # still complete
     expect(frame.locator(sf.EXPIRY_INPUT)).to_have_css("font-size", "18px")
     expect_change(page, "card", value={"postalCode": ""}, complete=True)
+
+
+def test_once_off_unmount_remount_and_destroy(host_page):
+    page = host_page
+    counts = page.evaluate(
+        """async () => {
+            const el = harness.elements.cardCvc;
+            let once = 0, on = 0, removed = 0;
+            const counted = () => removed++;
+            el.once('change', () => once++);
+            el.on('change', () => on++);
+            el.on('change', counted);
+            el.off('change', counted);
+            el.clear();
+            el.clear();
+            while (on < 2) await new Promise(r => setTimeout(r, 10));
+            return {once, on, removed};
+        }"""
+    )
+    assert counts == {"once": 1, "on": 2, "removed": 0}
+
+    page.evaluate("() => harness.elements.cardExpiry.unmount()")
+    expect(page.locator("#card-expiry iframe")).to_have_count(0)
+    expect(page.locator("#card-expiry")).to_have_attribute("class", "field")
+    page.evaluate("() => harness.elements.cardExpiry.mount('#card-expiry')")
+    sf.type_into(sf.card_expiry_input(page), "1234")
+    expect_change(page, "cardExpiry", complete=True)
+
+    page.evaluate("() => harness.elements.cardCvc.destroy()")
+    expect(page.locator("#card-cvc iframe")).to_have_count(0)
+    error = page.evaluate(
+        "() => { try { harness.elements.cardCvc.mount('#card-cvc'); } catch (e) { return e.message; } }"
+    )
+    assert error == "This Element has already been destroyed. Please create a new one."
+    page.evaluate("() => harness.groups.split.create('cardCvc').mount('#card-cvc')")
+    expect(sf.card_cvc_input(page)).to_be_visible()

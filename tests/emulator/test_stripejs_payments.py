@@ -164,3 +164,18 @@ def test_confirm_card_payment_with_3ds_and_a_decline(host_page, stripe_client, p
 
     retrieved = call(page, "retrievePaymentIntent", declined.client_secret)
     assert retrieved["paymentIntent"]["id"] == declined.id
+
+
+def test_confirm_without_actions_then_handle_next_action(host_page, stripe_client):
+    page = host_page
+    intent = stripe_client.v1.payment_intents.create({
+        "amount": 500, "currency": "gbp", "payment_method_types": ["card"],
+    })
+    sf.fill_card(page, THREE_DS_CARD, "12/34", "123", container="#split-form")
+    outcome = call(page, "confirmWithoutActions", intent.client_secret, "cardNumber")
+    assert outcome["paymentIntent"]["status"] == "requires_action"
+    expect(sf.three_ds_modal(page)).to_have_count(0)
+
+    key = run(page, "handleNextAction", intent.client_secret)
+    sf.complete_3ds(page)
+    assert result(page, key)["paymentIntent"]["status"] == "succeeded"

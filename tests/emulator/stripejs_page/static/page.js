@@ -71,6 +71,11 @@
         payment_method: {card: elements[which], billing_details: billing},
       });
     },
+    confirmWithoutActions: function (clientSecret, which) {
+      return stripe.confirmCardPayment(clientSecret, {
+        payment_method: {card: elements[which], billing_details: billing},
+      }, {handleActions: false});
+    },
     confirmWithPaymentMethod: function (clientSecret, paymentMethod) {
       return stripe.confirmCardPayment(clientSecret, {payment_method: paymentMethod});
     },
