@@ -135,9 +135,9 @@ def _card_error(code, message, param):
     return StripeError(402, "card_error", message, code=code, param=param, saved=False)
 
 
-def validate(params, today=None):
+def validate(params):
     """Check `card[...]` as Stripe does on PaymentMethod creation; returns (number, card hash)."""
-    today = today or datetime.date.today()
+    today = datetime.date.today()
     number = params.string("number", required=True).replace(" ", "")
     if not number.isdigit() or not 12 <= len(number) <= 19:
         raise _card_error("invalid_number", "Your card number is not a valid credit card "

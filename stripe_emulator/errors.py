@@ -5,7 +5,10 @@ only once an endpoint began executing, so a request that failed parameter valida
 retried with the same key after the caller fixes it.
 """
 
-DOC_URL = "https://stripe.com/docs/error-codes/{}"
+
+def doc_url(code):
+    """Stripe links every error code to its page of the error-code reference."""
+    return f"https://stripe.com/docs/error-codes/{code.replace('_', '-')}"
 
 
 class StripeError(Exception):
@@ -29,7 +32,7 @@ class StripeError(Exception):
         error = {"type": self.type, "message": self.message}
         if self.code:
             error["code"] = self.code
-            error["doc_url"] = DOC_URL.format(self.code.replace("_", "-"))
+            error["doc_url"] = doc_url(self.code)
         for name in ("decline_code", "param", "charge"):
             if getattr(self, name):
                 error[name] = getattr(self, name)
@@ -40,8 +43,8 @@ class StripeError(Exception):
         return {"error": error}
 
 
-def invalid_request(message, *, param=None, code=None, status=400, saved=True):
-    return StripeError(status, "invalid_request_error", message, param=param, code=code,
+def invalid_request(message, *, param=None, code=None, saved=True):
+    return StripeError(400, "invalid_request_error", message, param=param, code=code,
                        saved=saved)
 
 

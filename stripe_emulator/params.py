@@ -34,12 +34,12 @@ def decode(pairs):
 
 
 def _listify(node):
-    """Hashes keyed 0, 1, 2… are arrays, as Stripe reads them."""
+    """Hashes keyed exactly 0, 1, 2… are arrays, as Stripe reads them."""
     if not isinstance(node, dict):
         return node
     items = {key: _listify(value) for key, value in node.items()}
-    if items and all(key.isdigit() for key in items):
-        return [items[key] for key in sorted(items, key=int)]
+    if items and set(items) == {str(index) for index in range(len(items))}:
+        return [items[str(index)] for index in range(len(items))]
     return items
 
 
@@ -139,6 +139,8 @@ class Params:
             return None
         if value == "":
             return {}
+        if isinstance(value, list):  # keys 0, 1… decoded as an array
+            value = {str(index): item for index, item in enumerate(value)}
         if not isinstance(value, dict):
             raise invalid_param("Invalid hash", param=name)
         for key, item in value.items():

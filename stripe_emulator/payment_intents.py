@@ -8,7 +8,7 @@ import copy
 
 from . import cards, charges, payment_methods, refunds
 from .currencies import check_charge_amount, currency, format_amount
-from .errors import StripeError, invalid_param, missing_param, unexpected_state
+from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
 from .params import FREE, merge_metadata
 from .store import new_id, now, random_token
@@ -214,7 +214,11 @@ def confirm(call, pi_id, params):
             f"You cannot confirm this PaymentIntent because it has a status of "
             f"{intent['status']}. Only a PaymentIntent with one of the following statuses may "
             f"be confirmed: {', '.join(CONFIRMABLE)}.")
+    capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
+    future_usage = params.choice("setup_future_usage", ["off_session", "on_session"],
+                                 intent["setup_future_usage"])
     payment_method = _check_confirmation(call, intent, params, _payment_method(call, params))
+    intent.update(capture_method=capture_method, setup_future_usage=future_usage)
     if params.string("return_url"):
         call.store.private[pi_id]["return_url"] = params.string("return_url")
     if "receipt_email" in params:
@@ -283,7 +287,7 @@ def three_ds_challenge(call, pi_id, params):
     if outcome == "fail":
         _fail(call, intent, payment_method, {
             "code": "payment_intent_authentication_failure",
-            "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+            "doc_url": doc_url("payment_intent_authentication_failure"),
             "message": AUTHENTICATION_FAILED,
             "type": "invalid_request_error",
         })
@@ -440,7 +444,7 @@ def _decline(call, intent, payment_method, decline):
                              three_d_secure=authenticated)
     intent["latest_charge"] = charge["id"]
     error = {"charge": charge["id"], "code": decline.code, "decline_code": decline.decline_code,
-             "doc_url": f"https://stripe.com/docs/error-codes/{decline.code.replace('_', '-')}",
+             "doc_url": doc_url(decline.code),
              "message": decline.message, "type": "card_error"}
     if decline.param:
         error["param"] = decline.param

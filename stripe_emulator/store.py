@@ -24,6 +24,9 @@ def now():
 
 class Store:
     def __init__(self):
+        self._empty()
+
+    def _empty(self):
         self.objects = {}    # id → the object as the API shows it
         self.private = {}    # id → facts the API never shows (card numbers, 3DS results)
         self._ids = {}       # object type → ids, oldest first
@@ -53,20 +56,32 @@ class Store:
 
     def keep_only(self, predicate):
         """Forget every object except those `predicate(obj, private)` keeps."""
-        for object_id in [i for i, obj in self.objects.items()
-                          if not predicate(obj, self.private[i])]:
-            self.remove(object_id)
+        kept = [(obj, self.private[object_id]) for object_id, obj in self.objects.items()
+                if predicate(obj, self.private[object_id])]
+        self._empty()
+        for obj, private in kept:
+            self.add(obj, **private)
 
 
 def page(objects, params, url):
-    """A Stripe list: newest first, `limit` (1–100, default 10) after `starting_after`."""
+    """A Stripe list: newest first, `limit` (1–100, default 10) objects after
+    `starting_after`, or the ones just before `ending_before`."""
     limit = params.integer("limit", minimum=1, maximum=100) or 10
-    after = params.string("starting_after")
+    after, before = params.string("starting_after"), params.string("ending_before")
     if after is not None:
-        ids = [obj["id"] for obj in objects]
-        if after not in ids:
-            raise invalid_param(f"No such object: '{after}'", param="starting_after",
-                                code="resource_missing")
-        objects = objects[ids.index(after) + 1:]
-    return {"object": "list", "data": objects[:limit], "has_more": len(objects) > limit,
-            "url": url}
+        objects = objects[_position(objects, after, "starting_after") + 1:]
+        data = objects[:limit]
+    elif before is not None:
+        objects = objects[:_position(objects, before, "ending_before")]
+        data = objects[-limit:]
+    else:
+        data = objects[:limit]
+    return {"object": "list", "data": data, "has_more": len(objects) > limit, "url": url}
+
+
+def _position(objects, object_id, param):
+    ids = [obj["id"] for obj in objects]
+    if object_id not in ids:
+        raise invalid_param(f"No such object: '{object_id}'", param=param,
+                            code="resource_missing")
+    return ids.index(object_id)

@@ -1,8 +1,10 @@
 """Idempotency keys: the first result is saved and replayed; reuse with other parameters fails."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import stripe
 
-from tests.emulator.conftest import SECRET_KEY
+from tests.emulator.conftest import SECRET_KEY, QuickRetryClient
 
 
 def create_intent(client, key, amount=2000):
@@ -74,3 +76,24 @@ def test_every_library_post_carries_a_key_and_gets_it_back(stripe_client, emulat
     stripe_client.v1.customers.create({})
     generated = emulator.requests_log(path="/v1/customers")[0]["idempotency_key"]
     assert generated  # the library generates one for every POST
+
+
+def test_concurrent_double_submits_create_one_payment(card, emulator, event_types):
+    payment_method = card("4242424242424242").id
+    params = {"amount": 2000, "currency": "usd", "payment_method": payment_method,
+              "payment_method_types": ["card"], "confirm": True}
+
+    def submit(_):
+        client = emulator.client(max_network_retries=10,
+                                 http_client=QuickRetryClient(pause=0.02))
+        return client.v1.payment_intents.create(params, {"idempotency_key": "double-click"}).id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(submit, range(8)))
+
+    assert len(ids) == 1
+    assert event_types(ids.pop()).count("payment_intent.succeeded") == 1
+    log = emulator.requests_log(path="/v1/payment_intents")
+    executed = [entry for entry in log if entry["status"] == 200 and not entry["replayed"]]
+    assert len(executed) == 1
+    assert {entry["status"] for entry in log} <= {200, 409}

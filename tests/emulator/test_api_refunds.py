@@ -78,3 +78,6 @@ def test_refunds_are_listed_newest_first_and_filtered(card, pay, paid, stripe_cl
     rest = stripe_client.v1.refunds.list({"limit": 2, "starting_after": page.data[-1].id})
     assert [refund.id for refund in rest.data] == [first.id]
     assert rest.has_more is False
+    newer = stripe_client.v1.refunds.list({"limit": 1, "ending_before": first.id})
+    assert [refund.id for refund in newer.data] == [second.id]
+    assert newer.has_more is True
