@@ -278,6 +278,20 @@
   }
 
   function onKeyDown(event) {
+    var input = event.target;
+    if (event.key === 'Backspace' && component === 'card' && input.selectionStart === 0 &&
+        input.selectionEnd === 0) {
+      // Backspace at the start of a field goes back into the one before, as in Stripe's.
+      var keys = activeKeys();
+      var here = keys.filter(function (key) { return fields[key].input === input; })[0];
+      var before = keys[keys.indexOf(here) - 1];
+      if (before) {
+        event.preventDefault();
+        var previous = fields[before].input;
+        previous.focus();
+        previous.setSelectionRange(previous.value.length, previous.value.length);
+      }
+    }
     if (event.key === 'Escape') toHost({type: 'escape'});
     if (event.key === 'Enter') {
       event.preventDefault();

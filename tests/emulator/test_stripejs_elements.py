@@ -240,6 +240,9 @@ def test_card_element_payload_classes_and_auto_advance(host_page):
     expect(frame.locator(sf.EXPIRY_INPUT)).to_be_focused()  # moves on when the number is complete
     page.keyboard.type("1234")
     expect(frame.locator(sf.CVC_INPUT)).to_be_focused()
+    page.keyboard.press("Backspace")  # in an empty field: back into the expiry
+    expect(frame.locator(sf.EXPIRY_INPUT)).to_be_focused()
+    page.keyboard.press("Tab")
     page.keyboard.type("123")
     change = expect_change(page, "card", complete=True)
     assert change == {
@@ -249,10 +252,14 @@ def test_card_element_payload_classes_and_auto_advance(host_page):
     expect(page.locator("#card-element")).to_have_class(re.compile(r"\bis-done\b"))  # classes option
     expect(page.locator("#card-element")).not_to_have_class(re.compile(r"StripeElement--complete"))
 
-    page.evaluate("() => harness.elements.card.update({hidePostalCode: true, style: {base: {color: 'rgb(1, 2, 3)'}}})")
+    page.evaluate("""() => harness.elements.card.update({
+        hidePostalCode: true,
+        style: {base: {fontSize: '20px'}, complete: {color: 'rgb(1, 2, 3)'}},
+    })""")
     expect(frame.locator(sf.POSTAL_INPUT)).to_be_hidden()
-    expect(frame.locator(sf.NUMBER_INPUT)).to_have_css("color", "rgb(0, 128, 0)")  # still complete
-    expect(frame.locator(sf.EXPIRY_INPUT)).to_have_css("font-size", "18px")
+    expect(frame.locator(sf.NUMBER_INPUT)).to_have_css("color", "rgb(1, 2, 3)")
+    expect(frame.locator(sf.EXPIRY_INPUT)).to_have_css("font-size", "20px")
+    expect(frame.locator(sf.EXPIRY_INPUT)).to_have_css("font-family", "Georgia, serif")  # kept
     expect_change(page, "card", value={"postalCode": ""}, complete=True)
 
 
