@@ -1,4 +1,20 @@
-"""/_emulator/: what tests use to steer the emulator and see what happened (JSON, no auth)."""
+"""/_emulator/: what tests use to steer the emulator and see what happened (JSON, no auth).
+
+POST   /faults            {"kind": "500"|"429"|"drop"|"delay", "count": 1, "method": "POST",
+                           "path": "/v1/payment_intents", "delay_ms": 2000} → 201 the fault
+                           (method, path optional; see faults.py for what each kind does)
+GET    /faults            → [pending faults];  DELETE /faults clears them
+POST   /events/hold       deliveries wait from now on
+POST   /events/release    {"order": "fifo"|"reverse"|"shuffle", "seed": 1}
+                           → {"released": [event ids, in the order sent]}
+POST   /events/<id>/deliver   send the event again now → {"event_id", "deliveries": n}
+GET    /deliveries[?event_id=]  → [{event_id, type, url, attempt, status, error,
+                           outcome: "succeeded"|"retrying"|"failed", at}]
+GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, method, path,
+                           idempotency_key, key_kind: "secret"|"publishable"|"none", status
+                           (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
+POST   /reset             forget all objects, keys, faults, logs and pending deliveries
+"""
 from flask import Blueprint, current_app, jsonify, request
 
 from . import events

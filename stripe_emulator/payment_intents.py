@@ -4,6 +4,7 @@ requires_payment_method → requires_confirmation → (requires_action → 3-D S
 succeeded | requires_capture → succeeded, or back to requires_payment_method on a decline; any
 unfinished intent may be canceled. Every change of state emits its event.
 """
+import contextlib
 import copy
 
 from . import cards, charges, payment_methods, refunds
@@ -163,109 +164,115 @@ def retrieve(call, pi_id, params):
 
 def update(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    for name in _PAYMENT_FIELDS:
-        if name in params and intent["status"] not in CONFIRMABLE:
-            raise unexpected_state(
-                f"This PaymentIntent's {name} could not be updated because it has a status of "
-                f"{intent['status']}. You may only update the {name} of a PaymentIntent with "
-                f"one of the following statuses: {', '.join(CONFIRMABLE)}.", param=name)
-    code = currency(params.string("currency")) if "currency" in params else intent["currency"]
-    amount = params.integer("amount", minimum=1) or intent["amount"]
-    check_charge_amount(amount, code)
-    types = _payment_method_types(params)
-    capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
-    customer_id = params.string("customer", default=intent["customer"])
-    if customer_id:
-        call.store.get("customer", customer_id)
-    metadata = merge_metadata(intent["metadata"], params.metadata())
-    payment_method = _payment_method(call, params)
-    if payment_method is not None:
-        payment_methods.check_usable(call, payment_method, pi_id, customer_id)
-    elif params.hash("payment_method_data").data:
-        payment_method = payment_methods.create(call, params.hash("payment_method_data"))
-    payment_changed = payment_method is not None or (amount, code) != (intent["amount"],
-                                                                        intent["currency"])
-    intent.update(amount=amount, currency=code, capture_method=capture_method,
-                  customer=customer_id, metadata=metadata)
-    if types:
-        intent["payment_method_types"] = types
-    for name in ("description", "receipt_email"):
-        if name in params:
-            intent[name] = params.string(name)
-    if payment_method is not None:
-        intent["payment_method"] = payment_method["id"]
-    if payment_changed and intent["payment_method"]:
-        # What was authenticated or pending no longer describes this payment.
-        intent.update(status="requires_confirmation", next_action=None)
-        call.store.private[pi_id]["authenticated"] = None
-    return intent
+    with _carried_by(intent):
+        for name in _PAYMENT_FIELDS:
+            if name in params and intent["status"] not in CONFIRMABLE:
+                raise unexpected_state(
+                    f"This PaymentIntent's {name} could not be updated because it has a status of "
+                    f"{intent['status']}. You may only update the {name} of a PaymentIntent with "
+                    f"one of the following statuses: {', '.join(CONFIRMABLE)}.", param=name)
+        code = currency(params.string("currency")) if "currency" in params else intent["currency"]
+        amount = params.integer("amount", minimum=1) or intent["amount"]
+        check_charge_amount(amount, code)
+        types = _payment_method_types(params)
+        capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
+        customer_id = params.string("customer", default=intent["customer"])
+        if customer_id:
+            call.store.get("customer", customer_id)
+        metadata = merge_metadata(intent["metadata"], params.metadata())
+        payment_method = _payment_method(call, params)
+        if payment_method is not None:
+            payment_methods.check_usable(call, payment_method, pi_id, customer_id)
+        elif params.hash("payment_method_data").data:
+            payment_method = payment_methods.create(call, params.hash("payment_method_data"))
+        payment_changed = payment_method is not None or (amount, code) != (intent["amount"],
+                                                                            intent["currency"])
+        intent.update(amount=amount, currency=code, capture_method=capture_method,
+                      customer=customer_id, metadata=metadata)
+        if types:
+            intent["payment_method_types"] = types
+        for name in ("description", "receipt_email"):
+            if name in params:
+                intent[name] = params.string(name)
+        if payment_method is not None:
+            intent["payment_method"] = payment_method["id"]
+        if payment_changed and intent["payment_method"]:
+            # What was authenticated or pending no longer describes this payment.
+            intent.update(status="requires_confirmation", next_action=None)
+            call.store.private[pi_id]["authenticated"] = None
+        return intent
 
 
 def confirm(call, pi_id, params):
     intent = _intent_for(call, pi_id, params, secret_required=call.publishable)
-    if call.publishable and intent["confirmation_method"] == "manual":
-        raise invalid_param("This PaymentIntent has confirmation_method manual, so it can only "
-                            "be confirmed with a secret key, from your server.")
-    if intent["status"] not in CONFIRMABLE:
-        if intent["status"] == "succeeded":
-            raise unexpected_state("You cannot confirm this PaymentIntent because it has already "
-                                   "succeeded after being previously confirmed.")
-        raise unexpected_state(
-            f"You cannot confirm this PaymentIntent because it has a status of "
-            f"{intent['status']}. Only a PaymentIntent with one of the following statuses may "
-            f"be confirmed: {', '.join(CONFIRMABLE)}.")
-    capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
-    future_usage = params.choice("setup_future_usage", ["off_session", "on_session"],
-                                 intent["setup_future_usage"])
-    payment_method = _check_confirmation(call, intent, params, _payment_method(call, params))
-    intent.update(capture_method=capture_method, setup_future_usage=future_usage)
-    if params.string("return_url"):
-        call.store.private[pi_id]["return_url"] = params.string("return_url")
-    if "receipt_email" in params:
-        intent["receipt_email"] = params.string("receipt_email")
-    _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
-    return intent
+    with _carried_by(intent):
+        if call.publishable and intent["confirmation_method"] == "manual":
+            raise invalid_param("This PaymentIntent has confirmation_method manual, so it can only "
+                                "be confirmed with a secret key, from your server.")
+        if intent["status"] not in CONFIRMABLE:
+            if intent["status"] == "succeeded":
+                raise unexpected_state("You cannot confirm this PaymentIntent because it has "
+                                       "already succeeded after being previously confirmed.")
+            raise unexpected_state(
+                f"You cannot confirm this PaymentIntent because it has a status of "
+                f"{intent['status']}. Only a PaymentIntent with one of the following statuses may "
+                f"be confirmed: {', '.join(CONFIRMABLE)}.")
+        capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
+        future_usage = params.choice("setup_future_usage", ["off_session", "on_session"],
+                                     intent["setup_future_usage"])
+        payment_method = _check_confirmation(call, intent, params, _payment_method(call, params))
+        intent.update(capture_method=capture_method, setup_future_usage=future_usage)
+        if params.string("return_url"):
+            call.store.private[pi_id]["return_url"] = params.string("return_url")
+        if "receipt_email" in params:
+            intent["receipt_email"] = params.string("receipt_email")
+        _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
+        return intent
 
 
 def capture(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    amount = params.integer("amount_to_capture", minimum=1)
-    metadata = merge_metadata(intent["metadata"], params.metadata())
-    if intent["status"] != "requires_capture":
-        raise unexpected_state(
-            f"This PaymentIntent could not be captured because it has a status of "
-            f"{intent['status']}. Only a PaymentIntent with one of the following statuses may be "
-            "captured: requires_capture.")
-    capturable = intent["amount_capturable"]
-    if amount is not None and amount > capturable:
-        raise invalid_param(f"The amount to capture ({format_amount(amount, intent['currency'])}) "
-                            f"is greater than the amount capturable "
-                            f"({format_amount(capturable, intent['currency'])}).",
-                            param="amount_to_capture", code="amount_too_large")
-    amount = amount or capturable
-    charges.capture(call, call.store.get("charge", intent["latest_charge"]), amount)
-    intent.update(status="succeeded", amount_received=amount, amount_capturable=0,
-                  metadata=metadata)
-    emit(call, "payment_intent.succeeded", intent)
-    return intent
+    with _carried_by(intent):
+        amount = params.integer("amount_to_capture", minimum=1)
+        metadata = merge_metadata(intent["metadata"], params.metadata())
+        if intent["status"] != "requires_capture":
+            raise unexpected_state(
+                f"This PaymentIntent could not be captured because it has a status of "
+                f"{intent['status']}. Only a PaymentIntent with one of the following statuses "
+                "may be captured: requires_capture.")
+        capturable = intent["amount_capturable"]
+        if amount is not None and amount > capturable:
+            raise invalid_param(f"The amount to capture "
+                                f"({format_amount(amount, intent['currency'])}) is greater than "
+                                f"the amount capturable "
+                                f"({format_amount(capturable, intent['currency'])}).",
+                                param="amount_to_capture", code="amount_too_large")
+        amount = amount or capturable
+        charges.capture(call, call.store.get("charge", intent["latest_charge"]), amount)
+        intent.update(status="succeeded", amount_received=amount, amount_capturable=0,
+                      metadata=metadata)
+        emit(call, "payment_intent.succeeded", intent)
+        return intent
 
 
 def cancel(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    reason = params.choice("cancellation_reason", CANCELLATION_REASONS)
-    if intent["status"] not in CANCELABLE:
-        raise unexpected_state(
-            f"You cannot cancel this PaymentIntent because it has a status of {intent['status']}."
-            f" Only a PaymentIntent with one of the following statuses may be canceled: "
-            f"{', '.join(CANCELABLE)}.")
-    if intent["status"] == "requires_capture":
-        # Canceling releases the authorisation, which Stripe shows as a full refund.
-        charge = call.store.get("charge", intent["latest_charge"])
-        refunds.refund_charge(call, charge, charge["amount"])
-    intent.update(status="canceled", canceled_at=now(), cancellation_reason=reason,
-                  next_action=None, amount_capturable=0)
-    emit(call, "payment_intent.canceled", intent)
-    return intent
+    with _carried_by(intent):
+        reason = params.choice("cancellation_reason", CANCELLATION_REASONS)
+        if intent["status"] not in CANCELABLE:
+            raise unexpected_state(
+                f"You cannot cancel this PaymentIntent because it has a status of "
+                f"{intent['status']}. Only a PaymentIntent with one of the following statuses "
+                f"may be canceled: "
+                f"{', '.join(CANCELABLE)}.")
+        if intent["status"] == "requires_capture":
+            # Canceling releases the authorisation, which Stripe shows as a full refund.
+            charge = call.store.get("charge", intent["latest_charge"])
+            refunds.refund_charge(call, charge, charge["amount"])
+        intent.update(status="canceled", canceled_at=now(), cancellation_reason=reason,
+                      next_action=None, amount_capturable=0)
+        emit(call, "payment_intent.canceled", intent)
+        return intent
 
 
 def three_ds_challenge(call, pi_id, params):
@@ -277,28 +284,29 @@ def three_ds_challenge(call, pi_id, params):
     intent is the answer, a decline included (in last_payment_error), as Stripe.js expects.
     """
     intent = _intent_for(call, pi_id, params, secret_required=True)
-    outcome = params.choice("outcome", ["complete", "fail"])
-    if outcome is None:
-        raise missing_param("outcome")
-    if intent["status"] != "requires_action":
-        raise unexpected_state(f"This PaymentIntent is not awaiting 3-D Secure authentication: "
-                               f"it has a status of {intent['status']}.")
-    payment_method = call.store.get("payment_method", intent["payment_method"])
-    if outcome == "fail":
-        _fail(call, intent, payment_method, {
-            "code": "payment_intent_authentication_failure",
-            "doc_url": doc_url("payment_intent_authentication_failure"),
-            "message": AUTHENTICATION_FAILED,
-            "type": "invalid_request_error",
-        })
+    with _carried_by(intent):
+        outcome = params.choice("outcome", ["complete", "fail"])
+        if outcome is None:
+            raise missing_param("outcome")
+        if intent["status"] != "requires_action":
+            raise unexpected_state(f"This PaymentIntent is not awaiting 3-D Secure authentication: "
+                                   f"it has a status of {intent['status']}.")
+        payment_method = call.store.get("payment_method", intent["payment_method"])
+        if outcome == "fail":
+            _fail(call, intent, payment_method, {
+                "code": "payment_intent_authentication_failure",
+                "doc_url": doc_url("payment_intent_authentication_failure"),
+                "message": AUTHENTICATION_FAILED,
+                "type": "invalid_request_error",
+            })
+            return intent
+        call.store.private[pi_id]["authenticated"] = payment_method["id"]
+        intent["next_action"] = None
+        if intent["confirmation_method"] == "manual":
+            intent["status"] = "requires_confirmation"
+        else:
+            _authorise(call, intent, payment_method)
         return intent
-    call.store.private[pi_id]["authenticated"] = payment_method["id"]
-    intent["next_action"] = None
-    if intent["confirmation_method"] == "manual":
-        intent["status"] = "requires_confirmation"
-    else:
-        _authorise(call, intent, payment_method)
-    return intent
 
 
 def for_publishable(intent):
@@ -312,6 +320,16 @@ def card_error(intent):
                        decline_code=error.get("decline_code"), param=error.get("param"),
                        charge=error.get("charge"), payment_method=error["payment_method"],
                        payment_intent=intent)
+
+
+@contextlib.contextmanager
+def _carried_by(intent):
+    """Stripe's errors about an intent carry the intent, as its card errors do."""
+    try:
+        yield
+    except StripeError as error:
+        error.payment_intent = error.payment_intent or intent
+        raise
 
 
 def _intent_for(call, pi_id, params, *, secret_required):

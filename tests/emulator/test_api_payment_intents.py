@@ -109,6 +109,9 @@ def test_a_finished_intent_cannot_be_canceled_or_confirmed_again(stripe_client, 
     with pytest.raises(stripe.InvalidRequestError) as confirm:
         stripe_client.v1.payment_intents.confirm(intent.id)
     assert "already succeeded" in confirm.value.user_message
+    # Like its card errors, Stripe's other errors about an intent carry the intent.
+    assert confirm.value.error.payment_intent.id == intent.id
+    assert confirm.value.error.payment_intent.status == "succeeded"
 
 
 def test_update_merges_metadata_and_changes_the_amount(stripe_client):
