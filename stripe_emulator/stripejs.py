@@ -1,9 +1,18 @@
 """Stripe.js v3 and the Element / 3-D Secure frames, served from the emulator's own origin.
 
 The host page loads ``/v3/`` (like js.stripe.com/v3/). Stripe.js then puts emulator-origin
-iframes into the page: one hidden controller (``/v3/controller.html``) that alone talks to the
-API with card data, one frame per Element (``/v3/elements-inner-card.html``), and on 3-D Secure
-the challenge modal (``/three-ds/challenge/<pi_id>``) with its inner ``#challengeFrame``.
+iframes into the page:
+
+- ``/v3/controller.html`` — one hidden controller per ``Stripe()``; the only code that sends
+  card data anywhere, and only to this origin's payment_methods / intent confirm endpoints.
+- ``/v3/elements-inner-card.html`` — one frame per Element. It reports field states (empty,
+  complete, error, brand) to the host by postMessage, and gives the card fields only to its
+  controller (same origin, found by name among the host window's frames) when asked.
+- ``/three-ds/challenge/<pi_id>`` — the 3-D Secure modal, framing the test bank's page
+  (``.../acs``) as ``#challengeFrame``; its buttons answer the challenge through the API.
+
+Every message names its target origin and every receiver checks the sender's origin and window.
+All scripts are files under ``static/`` so the frames run under their own strict CSP.
 """
 from flask import Blueprint, make_response, render_template, send_from_directory
 
