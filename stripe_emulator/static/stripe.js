@@ -44,14 +44,17 @@
 
   /* ---------- messages from our frames ---------- */
 
-  var frameHandlers = new Map(); // frame WindowProxy -> handler(data)
+  // Our iframes -> handler(data). Matched on the sender's window at each message, so a frame
+  // mounted in a container not yet in the document is recognised once it is.
+  var frameHandlers = new Map();
 
   window.addEventListener('message', function (event) {
-    if (event.origin !== ORIGIN) return;
+    if (event.origin !== ORIGIN || !event.source) return;
     var data = event.data;
     if (!isPlainObject(data) || data[MSG] !== 1) return;
-    var handler = frameHandlers.get(event.source);
-    if (handler) handler(data);
+    frameHandlers.forEach(function (handler, iframe) {
+      if (iframe.contentWindow === event.source) handler(data);
+    });
   });
 
   function post(iframe, message) {
@@ -179,7 +182,7 @@
     });
     whenBody(function () {
       document.body.appendChild(self.iframe);
-      frameHandlers.set(self.iframe.contentWindow, function (data) { self.onMessage(data); });
+      frameHandlers.set(self.iframe, function (data) { self.onMessage(data); });
     });
   }
 
@@ -459,7 +462,7 @@
     this._ready = false;
     this._applyClasses();
     container.appendChild(wrapper);
-    frameHandlers.set(iframe.contentWindow, function (data) { self._onFrameMessage(data); });
+    frameHandlers.set(iframe, function (data) { self._onFrameMessage(data); });
     document.addEventListener('click', this._onLabelClick, true);
   };
 
@@ -617,7 +620,7 @@
   Element.prototype.unmount = function () {
     if (this._destroyed) throw IntegrationError('This Element has already been destroyed. Please create a new one.');
     if (!this._iframe) return;
-    frameHandlers.delete(this._iframe.contentWindow);
+    frameHandlers.delete(this._iframe);
     document.removeEventListener('click', this._onLabelClick, true);
     if (this._wrapper.parentNode) this._wrapper.parentNode.removeChild(this._wrapper);
     this._removeClasses(this._classes);
@@ -677,11 +680,11 @@
       var previousFocus = document.activeElement;
       whenBody(function () {
         document.body.appendChild(iframe);
-        frameHandlers.set(iframe.contentWindow, function (data) {
+        frameHandlers.set(iframe, function (data) {
           if (data.type === 'ready') {
             iframe.focus();
           } else if (data.type === 'challenge-complete') {
-            frameHandlers.delete(iframe.contentWindow);
+            frameHandlers.delete(iframe);
             iframe.parentNode.removeChild(iframe);
             if (previousFocus && previousFocus.focus) previousFocus.focus();
             resolve(data.outcome);

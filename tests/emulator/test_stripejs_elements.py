@@ -229,6 +229,9 @@ def test_focus_blur_events_and_tab_order_across_frames(host_page):
     # element.focus() and a <label for> reach into the frame.
     page.evaluate("() => harness.elements.cardCvc.focus()")
     expect(sf.card_cvc_input(page)).to_be_focused()
+    page.evaluate("() => harness.elements.cardCvc.blur()")
+    expect(sf.card_cvc_input(page)).not_to_be_focused()
+    expect(page.locator("#card-cvc")).not_to_have_class(re.compile(r"StripeElement--focus"))
     page.get_by_text("Card number", exact=True).click()
     expect(number).to_be_focused()
 
@@ -285,9 +288,16 @@ def test_once_off_unmount_remount_and_destroy(host_page):
     page.evaluate("() => harness.elements.cardExpiry.unmount()")
     expect(page.locator("#card-expiry iframe")).to_have_count(0)
     expect(page.locator("#card-expiry")).to_have_attribute("class", "field")
-    page.evaluate("() => harness.elements.cardExpiry.mount('#card-expiry')")
+    # Mounted into a container that joins the document only afterwards.
+    page.evaluate("""() => {
+        const later = document.createElement('div');
+        later.id = 'card-expiry-later';
+        harness.elements.cardExpiry.mount(later);
+        document.getElementById('split-form').appendChild(later);
+    }""")
     sf.type_into(sf.card_expiry_input(page), "1234")
     expect_change(page, "cardExpiry", complete=True)
+    expect(page.locator("#card-expiry-later")).to_have_class(re.compile(r"\bStripeElement--complete\b"))
 
     page.evaluate("() => harness.elements.cardCvc.destroy()")
     expect(page.locator("#card-cvc iframe")).to_have_count(0)
