@@ -2,6 +2,11 @@
 
 `create_app()` builds it; `python -m stripe_emulator` serves it. Tests and the storefront steer
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
+
+api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around each call) →
+payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
+objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
+control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
 """
 from flask import Flask
 

@@ -29,11 +29,8 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"http://{args.host}:{server.server_port}", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.serve_forever()  # returns on Ctrl-C, closing the socket
     finally:
-        server.server_close()
         app.extensions["stripe_emulator"].close()
 
 
