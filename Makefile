@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test venv chromium emulator bench clean
+.PHONY: run test venv chromium emulator bench screenshots clean
 
 venv: $(STAMP)
 
@@ -26,6 +26,9 @@ emulator: venv
 
 test: venv chromium
 	$(PY) -m pytest
+
+screenshots: venv chromium
+	SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
