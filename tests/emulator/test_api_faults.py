@@ -102,8 +102,8 @@ def test_a_delay_makes_the_client_time_out_though_the_request_ran(stripe_client,
 
 
 def test_retries_during_a_slow_request_wait_for_its_result(stripe_client, emulator):
-    emulator.fault("delay", delay_ms=500, path="/v1/payment_intents")
-    client = emulator.client(max_network_retries=3,
+    emulator.fault("delay", delay_ms=800, path="/v1/payment_intents")
+    client = emulator.client(max_network_retries=5,
                              http_client=QuickRetryClient(pause=0.25, timeout=0.2))
 
     intent = client.v1.payment_intents.create(INTENT)
