@@ -33,6 +33,14 @@ class Config:
     SHOP_LOCALE = os.environ.get("SHOP_LOCALE", "en_US")
     CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
     MAX_CONTENT_LENGTH = 64 * 1024
+    SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Maple & Ink <orders@example.com>")
+    SMTP_URL = os.environ.get("SMTP_URL")
+    # Declined cards allowed on one order before the shop stops trying (card-testing brake).
+    MAX_FAILED_ATTEMPTS_PER_ORDER = int(os.environ.get("MAX_FAILED_ATTEMPTS_PER_ORDER", "5"))
+    # How long a second request for the same order waits for the first to finish.
+    ORDER_BUSY_WAIT_SECONDS = float(os.environ.get("ORDER_BUSY_WAIT_SECONDS", "15"))
 
     @classmethod
     def check(cls, config):
@@ -59,9 +67,11 @@ class TestingConfig(Config):
     STRIPE_API_BASE = None  # tests point this at an in-process local Stripe
     STRIPE_JS_URL = None
     STRIPE_MAX_NETWORK_RETRIES = 0
+    MAIL_BACKEND = "memory"
 
 
 class ProductionConfig(Config):
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     REQUIRED = (
         "SECRET_KEY",
         "DATABASE_URL",
@@ -72,7 +82,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config):
-        missing = [name for name in cls.REQUIRED if not os.environ.get(name)]
+        required = cls.REQUIRED + (("SMTP_URL",) if config["MAIL_BACKEND"] == "smtp" else ())
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise ConfigError(f"Missing environment variables: {', '.join(missing)}")
         secret, publishable = config["STRIPE_SECRET_KEY"], config["STRIPE_PUBLISHABLE_KEY"]

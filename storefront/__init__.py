@@ -29,12 +29,13 @@ def create_app(config_name=None, **overrides):
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from . import checkout, cli, filters, orders, shop, stripe_gateway
+    from . import checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 
     stripe_gateway.init_app(app)
     filters.init_app(app)
     app.register_blueprint(shop.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
+    app.register_blueprint(webhooks.bp)
     cli.init_app(app)
     return app

@@ -1,25 +1,39 @@
 """Paying: the browser sends a PaymentMethod and the total it showed; the server prices again and
-makes one Stripe call. The answer tells the browser what to do next (see payments.next_step)."""
+makes one Stripe call. The answer tells the browser what to do next (see payments.next_step).
+
+Every request that may call Stripe for an order holds the order's lease (leases.py), and every
+card tried is a PaymentAttempt saved with its idempotency key before Stripe is called: double
+clicks, retries and lost answers never make a second charge.
+"""
+import hashlib
+import json
 import logging
 
 import stripe
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import IntegrityError
 from wtforms import Form, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Regexp
 
-from . import payments, stripe_gateway
+from . import stripe_gateway
 from .extensions import db
-from .models import Order
+from .leases import order_lease
+from .models import Order, PaymentAttempt
+from .settlement import settle
 from .shop import checkout_context, price, product_or_404
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger(__name__)
 
 STRIPE_UNAVAILABLE = (
-    "We could not reach our payment provider. Nothing has been charged twice: "
+    "We could not reach our payment provider. You have not been charged twice: "
     "please press Pay again in a moment."
 )
+# Faults after which Stripe may or may not have acted: the same attempt is asked again. An
+# idempotency error means the first request with that key is still running.
+UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
+             stripe.IdempotencyError)
 
 
 class PayForm(Form):
@@ -30,47 +44,114 @@ class PayForm(Form):
                     Email("Enter a valid email address.", check_deliverability=False)]
     )
     payment_method = StringField(
-        validators=[DataRequired(), Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Invalid card token.")]
+        validators=[DataRequired("Card details are missing."),
+                    Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Card details are missing.")]
     )
     expected_total = IntegerField(validators=[DataRequired("The total is missing.")])
-    order = StringField(validators=[Optional(), Length(max=32)])
+    checkout_token = StringField(
+        validators=[DataRequired("Please reload the page."),
+                    Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Please reload the page.")]
+    )
 
 
-def answer(order, intent):
-    """Record what Stripe said on the order and tell the browser its next step."""
-    step = payments.next_step(intent)
-    order.payment_intent_id = intent.id
-    order.last_error = step.message
-    order.move_to(step.order_status, "browser", note=step.message)
-    db.session.commit()
+def selection_key(selection, quote):
+    canonical = json.dumps([selection.to_form(quote.currency), quote.total], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def order_for_checkout(product, selection, quote, form):
+    """The order for this checkout page and selection, created by whichever request comes first."""
+    key = selection_key(selection, quote)
+    find = db.select(Order).filter_by(checkout_token=form.checkout_token.data, selection_key=key)
+    order = db.session.scalar(find)
+    if order is None:
+        db.session.add(Order.for_quote(product, selection, quote, form.email.data,
+                                       form.checkout_token.data, key))
+        try:
+            db.session.commit()
+        except IntegrityError:  # its twin request won the race
+            db.session.rollback()
+        order = db.session.scalar(find)
+    return order
+
+
+def receipt_url(order):
+    return url_for("orders.receipt", public_id=order.public_id)
+
+
+def answer(order, step):
+    """Tell the browser the next step for the order."""
     body = {"order": order.public_id, "next": step.action}
     if step.action in ("receipt", "wait"):
-        body.update(next="receipt", url=url_for("orders.receipt", public_id=order.public_id))
-        return jsonify(body)
+        return jsonify(body | {"next": "receipt", "url": receipt_url(order)})
     if step.action == "authenticate":
-        body.update(
-            client_secret=step.client_secret,
-            confirm_url=url_for("checkout.confirm", public_id=order.public_id),
-        )
-        return jsonify(body)
-    body["message"] = step.message
-    return jsonify(body), 402
+        confirm_url = url_for("checkout.confirm", public_id=order.public_id)
+        return jsonify(body | {"client_secret": step.client_secret, "confirm_url": confirm_url})
+    return jsonify(body | {"message": step.message}), 402
 
 
-def stripe_failed(order, error):
-    log.warning("Stripe call failed for order %s: %s", order.id, type(error).__name__)
+def answer_again(order):
+    """The answer for a repeated request, from what the order already knows."""
+    if order.status in ("paid", "partially_refunded", "refunded"):
+        return jsonify(order=order.public_id, next="receipt", url=receipt_url(order))
+    if order.status == "requires_action":
+        return answer(order, settle(order, stripe_gateway.retrieve(order.payment_intent_id), "browser"))
+    message = order.last_error or "Your payment did not go through. Please try another card."
+    return jsonify(order=order.public_id, next="retry", message=message), 402
+
+
+def stripe_failed(order, attempt, error):
+    log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
+    if not isinstance(error, UNCERTAIN) or _replayed_failure(error):
+        attempt.outcome = "error"  # settled: Stripe did not take this payment
+        db.session.commit()
+        return jsonify(order=order.public_id, next="retry",
+                       message="This card could not be used. Please try another card."), 402
     return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
 
 
-def reusable_order(public_id, product, selection, quote):
-    """The customer's earlier order, if a new card is being tried for the very same purchase."""
-    if not public_id:
-        return None
-    order = db.session.scalar(db.select(Order).filter_by(public_id=public_id))
-    if order and order.product_id == product.id and order.payable and order.total == quote.total \
-            and order.selection == selection.to_form(quote.currency):
-        return order
-    return None
+def _replayed_failure(error):
+    # Stripe keeps a 500 for its idempotency key and replays it; asking again will not help.
+    return (error.headers or {}).get("Idempotent-Replayed") == "true"
+
+
+def charge(order, payment_method):
+    """Charge `payment_method` for `order`, holding its lease."""
+    last = order.last_attempt
+    if last is not None and last.outcome is None:
+        # The last call's answer never came back: ask again with its key before anything new.
+        try:
+            step = settle(order, stripe_gateway.pay(order, last), "browser", last)
+        except stripe.StripeError as error:
+            return stripe_failed(order, last, error)
+        if last.payment_method == payment_method or not order.payable or step.action != "retry":
+            return answer(order, step)
+    elif last is not None and last.payment_method == payment_method:
+        return answer_again(order)  # the same request again: its answer, never a second charge
+    if not order.payable:
+        return answer_again(order)
+    declined = sum(attempt.outcome == "declined" for attempt in order.attempts)
+    if declined >= current_app.config["MAX_FAILED_ATTEMPTS_PER_ORDER"]:
+        return jsonify(order=order.public_id, next="stop", message=(
+            "This order has been declined too many times. Please contact us, or try again later.")), 429
+
+    number = len(order.attempts) + 1
+    attempt = PaymentAttempt(number=number, payment_method=payment_method,
+                             idempotency_key=stripe_gateway.attempt_key(order, number))
+    order.attempts.append(attempt)
+    if order.status == "failed":
+        order.move_to("pending", "browser", note="another card")
+    db.session.commit()  # the key is on record before Stripe hears of it
+    try:
+        intent = stripe_gateway.pay(order, attempt)
+    except stripe.StripeError as error:
+        return stripe_failed(order, attempt, error)
+    return answer(order, settle(order, intent, "browser", attempt))
+
+
+def busy(order):
+    return jsonify(order=order.public_id, next="retry", message=(
+        "This order is already being paid in another window. Wait a moment, then reload the page.")), 409
 
 
 @bp.post("/p/<slug>/pay")
@@ -80,40 +161,33 @@ def pay(slug):
     form = PayForm(request.form)
     if not quote.ok or not form.validate():
         errors = {**quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
-        return jsonify(next="fix", errors=errors, message=" ".join(errors.values())), 400
+        return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
     if form.expected_total.data != quote.total:
         # Never charge a total the customer did not see: show them the server's price instead.
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    order = reusable_order(form.order.data, product, selection, quote) or Order.for_quote(
-        product, selection, quote, form.email.data
-    )
-    if order.status == "failed":
-        order.move_to("pending", "browser", note="new card")
+    order = order_for_checkout(product, selection, quote, form)
     order.email = form.email.data
-    order.attempts += 1
-    db.session.add(order)
-    db.session.commit()
-    try:
-        intent = stripe_gateway.pay(order, form.payment_method.data)
-    except stripe.StripeError as error:
-        return stripe_failed(order, error)
-    return answer(order, intent)
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return busy(order)
+        return charge(order, form.payment_method.data)
 
 
 @bp.post("/orders/<public_id>/confirm")
 def confirm(public_id):
     """After 3-D Secure in the browser: confirm on the server, whichever way the challenge went."""
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
-    if order.status == "paid":
-        return jsonify(order=order.public_id, next="receipt",
-                       url=url_for("orders.receipt", public_id=order.public_id))
-    if order.payment_intent_id is None or order.status != "requires_action":
-        return jsonify(order=order.public_id, next="retry",
-                       message="This payment is no longer waiting for your bank. Please press Pay again."), 409
-    try:
-        intent = stripe_gateway.confirm_after_action(order)
-    except stripe.StripeError as error:
-        return stripe_failed(order, error)
-    return answer(order, intent)
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return busy(order)
+        if order.status != "requires_action":
+            return answer_again(order)
+        attempt = order.last_attempt
+        try:
+            intent = stripe_gateway.confirm_after_action(order, attempt)
+        except stripe.StripeError as error:
+            log.warning("Stripe re-confirm for order %s failed: %s", order.id, type(error).__name__)
+            return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
+        return answer(order, settle(order, intent, "browser", attempt))

@@ -1,10 +1,12 @@
-"""`flask catalog load`: the catalog file is the source of truth for products."""
+"""CLI commands: `flask catalog load` (the catalog file is the source of truth for products) and
+`flask orders reconcile` (for cron, on any number of hosts)."""
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from . import catalog
+from . import catalog, reconcile
 from .extensions import db
 from .models import Product
 
@@ -40,3 +42,20 @@ def init_app(app):
         click.echo(f"Loaded {len(specs)} products from {path}")
 
     app.cli.add_command(group)
+
+    orders = click.Group("orders", help="Look after orders.")
+
+    @orders.command("reconcile")
+    @click.option("--older-than", default=10, show_default=True,
+                  help="Minutes an order must have been left pending before it is checked.")
+    @click.option("--cancel-after", default=24 * 60, show_default=True,
+                  help="Minutes after which an unpaid order's payment is canceled.")
+    def reconcile_command(older_than, cancel_after):
+        """Compare stale pending orders with Stripe and fix them."""
+        counts = reconcile.reconcile(timedelta(minutes=older_than), timedelta(minutes=cancel_after))
+        for what, count in sorted(counts.items()):
+            click.echo(f"{count} {what}")
+        if not counts:
+            click.echo("Nothing to reconcile")
+
+    app.cli.add_command(orders)

@@ -1,8 +1,9 @@
-"""What the shop stores: products loaded from the catalog, and orders with their history."""
+"""What the shop stores: products loaded from the catalog, orders with their payment attempts and
+history, and the Stripe events already handled."""
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import catalog
@@ -10,7 +11,8 @@ from .extensions import db
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    # Naive UTC: stored alike by SQLite and PostgreSQL's `timestamp without time zone`.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Product(db.Model):
@@ -31,9 +33,25 @@ class Product(db.Model):
         return catalog.rules_from_dict(self.rules_data)
 
 
+# The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,
+# and nothing but a refund moves a paid order.
+TRANSITIONS = {
+    "pending": {"requires_action", "paid", "failed", "canceled"},
+    "requires_action": {"pending", "paid", "failed", "canceled"},
+    "failed": {"pending", "requires_action", "paid", "canceled"},
+    "canceled": {"paid"},
+    "paid": {"partially_refunded", "refunded"},
+    "partially_refunded": {"refunded"},
+    "refunded": set(),
+}
+UNPAID = ("pending", "requires_action", "failed", "canceled")
+
+
 class Order(db.Model):
     __tablename__ = "orders"
-    STATUSES = ("pending", "requires_action", "paid", "failed", "canceled", "refunded")
+    # One order per checkout page and selection: a double-submitted pay form finds the order
+    # its twin created instead of making a second one.
+    __table_args__ = (UniqueConstraint("checkout_token", "selection_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Receipt URLs use this unguessable id; it also keeps Stripe idempotency keys unique
@@ -41,6 +59,8 @@ class Order(db.Model):
     public_id: Mapped[str] = mapped_column(
         String(32), unique=True, default=lambda: secrets.token_urlsafe(16)
     )
+    checkout_token: Mapped[str] = mapped_column(String(64))
+    selection_key: Mapped[str] = mapped_column(String(64))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     product: Mapped[Product] = relationship()
     selection: Mapped[dict] = mapped_column(JSON)
@@ -50,23 +70,34 @@ class Order(db.Model):
     total: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     email: Mapped[str] = mapped_column(String(254))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    attempts: Mapped[int] = mapped_column(default=0)
+    amount_refunded: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     paid_at: Mapped[datetime | None]
+    fulfilled_at: Mapped[datetime | None]
+    receipt_sent_at: Mapped[datetime | None]
+    # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
+    # across processes and hosts, without holding a transaction open during a Stripe call.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None]
 
     transitions: Mapped[list["OrderTransition"]] = relationship(
         back_populates="order", order_by="OrderTransition.id"
     )
+    attempts: Mapped[list["PaymentAttempt"]] = relationship(
+        back_populates="order", order_by="PaymentAttempt.number"
+    )
 
     @classmethod
-    def for_quote(cls, product, selection, quote, email):
+    def for_quote(cls, product, selection, quote, email, checkout_token, selection_key):
         """A new pending order for exactly what the customer was quoted."""
         return cls(
             product=product,
+            checkout_token=checkout_token,
+            selection_key=selection_key,
             selection=selection.to_form(quote.currency),
             lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
             subtotal=quote.subtotal,
@@ -75,19 +106,26 @@ class Order(db.Model):
             currency=quote.currency,
             email=email,
             status="pending",
-            attempts=0,
+            amount_refunded=0,
         )
 
     @property
     def payable(self):
-        return self.status in ("pending", "failed", "requires_action")
+        return self.status in ("pending", "requires_action", "failed")
+
+    @property
+    def last_attempt(self):
+        return self.attempts[-1] if self.attempts else None
+
+    def can_move_to(self, status):
+        return status == self.status or status in TRANSITIONS[self.status]
 
     def move_to(self, status, source, note=None):
         """Record a state change and where it came from (browser, webhook, reconcile)."""
-        if status not in self.STATUSES:
-            raise ValueError(status)
         if status == self.status:
             return
+        if status not in TRANSITIONS[self.status]:
+            raise ValueError(f"order {self.id}: {self.status} → {status} is not allowed")
         self.transitions.append(
             OrderTransition(from_status=self.status, to_status=status, source=source, note=note)
         )
@@ -107,3 +145,32 @@ class OrderTransition(db.Model):
     source: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentAttempt(db.Model):
+    """One card tried on an order. Its idempotency key is saved before Stripe is called, so a
+    call whose answer was lost can be asked again with the same key instead of charging twice."""
+
+    __tablename__ = "payment_attempts"
+    __table_args__ = (UniqueConstraint("order_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order: Mapped[Order] = relationship(back_populates="attempts")
+    number: Mapped[int]
+    payment_method: Mapped[str] = mapped_column(String(255))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # None until Stripe's answer is known: "succeeded", "requires_action", "declined", "error".
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StripeEvent(db.Model):
+    """A webhook event already handled; its id makes a redelivery a no-op."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

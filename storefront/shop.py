@@ -1,4 +1,6 @@
 """Browsing and choosing: the product page is also the checkout page."""
+import re
+import secrets
 from flask import Blueprint, abort, current_app, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -21,8 +23,15 @@ def price(product, form=None):
     return pricing.quote_form(product, form or {})
 
 
+def checkout_token():
+    """The posted page's token (a no-JavaScript re-render keeps it), or a new one."""
+    token = request.form.get("checkout_token", "")
+    return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else secrets.token_urlsafe(24)
+
+
 def checkout_context(product, selection, quote, **extra):
     return {
+        "checkout_token": checkout_token(),
         "product": product,
         "rules": product.rules,
         "selection": selection,

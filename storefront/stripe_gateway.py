@@ -19,9 +19,9 @@ def _client() -> stripe.StripeClient:
     return current_app.extensions[EXTENSION].v1
 
 
-def _attempt_key(order, suffix=""):
-    # Retries of one attempt reuse one key; a new card on the same order is a new attempt.
-    return f"order-{order.public_id}-attempt-{order.attempts}{suffix}"
+def attempt_key(order, number):
+    # The library's own retries reuse it; a new card on the same order is a new attempt.
+    return f"order-{order.public_id}-attempt-{number}"
 
 
 def _intent_or_decline(call):
@@ -36,14 +36,16 @@ def _intent_or_decline(call):
         return intent
 
 
-def pay(order, payment_method):
-    """Charge the order with a new card: create-and-confirm once, or re-confirm the order's intent."""
-    options = {"idempotency_key": _attempt_key(order)}
+def pay(order, attempt):
+    """Charge the attempt's card: create-and-confirm the order's intent in one call, or confirm
+    the existing one with the new card. Asking again for the same attempt sends the very same
+    request, which Stripe answers from its idempotency record instead of charging again."""
+    options = {"idempotency_key": attempt.idempotency_key}
     if order.payment_intent_id is None:
         params = {
             "amount": order.total,
             "currency": order.currency.lower(),
-            "payment_method": payment_method,
+            "payment_method": attempt.payment_method,
             "payment_method_types": ["card"],
             "confirmation_method": "manual",
             "confirm": True,
@@ -53,18 +55,18 @@ def pay(order, payment_method):
         return _intent_or_decline(lambda: _client().payment_intents.create(params, options))
     return _intent_or_decline(
         lambda: _client().payment_intents.confirm(
-            order.payment_intent_id, {"payment_method": payment_method}, options
+            order.payment_intent_id, {"payment_method": attempt.payment_method}, options
         )
     )
 
 
-def confirm_after_action(order):
+def confirm_after_action(order, attempt):
     """Re-confirm on the server once the browser has finished 3-D Secure.
 
     A failed challenge leaves the intent needing a new card, and confirming it is refused; the
     intent itself then says what happened.
     """
-    options = {"idempotency_key": _attempt_key(order, "-confirm")}
+    options = {"idempotency_key": f"{attempt.idempotency_key}-confirm"}
     try:
         return _intent_or_decline(
             lambda: _client().payment_intents.confirm(order.payment_intent_id, None, options)
@@ -77,3 +79,25 @@ def confirm_after_action(order):
 
 def retrieve(payment_intent_id):
     return _client().payment_intents.retrieve(payment_intent_id)
+
+
+def intents_for_order(order):
+    """The order's PaymentIntents found by metadata, for when the answer naming one was lost."""
+    query = f"metadata['order_public_id']:'{order.public_id}'"
+    return list(_client().payment_intents.search({"query": query}).data)
+
+
+def refund_duplicate(intent):
+    """Give back a second payment for an order that was already paid."""
+    return _client().refunds.create(
+        {"payment_intent": intent.id, "reason": "duplicate"},
+        {"idempotency_key": f"refund-duplicate-{intent.id}"},
+    )
+
+
+def cancel(payment_intent_id):
+    """Cancel an intent the customer abandoned, so it can never be confirmed later."""
+    return _client().payment_intents.cancel(
+        payment_intent_id, {"cancellation_reason": "abandoned"},
+        {"idempotency_key": f"cancel-{payment_intent_id}"},
+    )

@@ -76,9 +76,18 @@ def client(app):
 
 
 @pytest.fixture
-def shop(app):
-    """The shop on a free loopback port, for the browser."""
+def shop(app, local_stripe):
+    """The shop on a free loopback port, for the browser, receiving the local Stripe's webhooks
+    through an endpoint registered the way one is on real Stripe."""
+    import stripe
+
     from tests.servers import LiveServer
 
+    stripe_client = stripe.StripeClient("sk_test_testing", base_addresses={"api": local_stripe.url})
     with LiveServer(app) as server:
+        endpoint = stripe_client.v1.webhook_endpoints.create(
+            {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"]}
+        )
+        app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
         yield server
+        stripe_client.v1.webhook_endpoints.delete(endpoint.id)

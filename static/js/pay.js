@@ -42,7 +42,6 @@ async function follow(response) {
     return false;
   }
   const result = await response.json();
-  if (result.order) form.elements.order.value = result.order;
   if (result.next === "receipt") {
     say("Payment complete. Loading your receipt…", "success");
     window.location.assign(result.url);

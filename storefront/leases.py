@@ -1,0 +1,59 @@
+"""A per-order lease: one worker at a time acts on an order, on any host.
+
+A conditional UPDATE takes it (atomic on SQLite and PostgreSQL alike), so no database
+transaction or row lock stays open while Stripe is called. A lease that its holder never gave
+back (a crashed worker) runs out after LEASE_SECONDS.
+"""
+import secrets
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+
+from .extensions import db
+from .models import Order, utcnow
+
+LEASE_SECONDS = 60
+POLL_SECONDS = 0.1
+
+
+def _take(order_id, token):
+    now = utcnow()
+    taken = db.session.execute(
+        update(Order)
+        .where(Order.id == order_id, or_(Order.lease_until.is_(None), Order.lease_until < now))
+        .values(lease_token=token, lease_until=now + timedelta(seconds=LEASE_SECONDS))
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    return taken
+
+
+def _give_back(order_id, token):
+    db.session.rollback()  # whatever the holder left unfinished is not committed with the release
+    db.session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.lease_token == token)
+        .values(lease_token=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+@contextmanager
+def order_lease(order, wait=0.0):
+    """Yield True with the order's lease held (the order re-read), or False if another worker
+    kept it for `wait` seconds."""
+    token = secrets.token_hex(16)
+    deadline = time.monotonic() + wait
+    while not _take(order.id, token):
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(POLL_SECONDS)
+    try:
+        db.session.refresh(order)
+        yield True
+    finally:
+        _give_back(order.id, token)

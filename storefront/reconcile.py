@@ -1,0 +1,64 @@
+"""`flask orders reconcile`: bring orders left pending or waiting for 3-D Secure in line with
+Stripe, and send receipts that were claimed but never sent. Safe on several hosts at once: each
+order is handled under its lease, and settling is idempotent."""
+from collections import Counter
+from datetime import timedelta
+
+from . import stripe_gateway
+from .extensions import db
+from .leases import order_lease
+from .models import Order, utcnow
+from .settlement import send_receipt, settle
+
+OPEN = ("pending", "requires_action")
+ABANDONED = ("requires_action", "requires_payment_method", "requires_confirmation")
+BATCH = 500
+
+
+def reconcile(older_than, cancel_after):
+    """Check orders untouched for `older_than`; cancel those whose customer left more than
+    `cancel_after` ago without paying. Returns counts of what was done."""
+    now = utcnow()
+    counts = Counter()
+    stale = db.select(Order.id).where(Order.status.in_(OPEN), Order.updated_at < now - older_than)
+    for order_id in db.session.scalars(stale.order_by(Order.id).limit(BATCH)).all():
+        order = db.session.get(Order, order_id)
+        with order_lease(order) as held:
+            if not held:
+                counts["busy elsewhere"] += 1
+            elif order.status in OPEN:
+                counts[_reconcile_order(order, abandoned=order.updated_at < now - cancel_after)] += 1
+
+    unsent = db.select(Order.id).where(
+        Order.fulfilled_at < now - older_than, Order.receipt_sent_at.is_(None)
+    )
+    for order_id in db.session.scalars(unsent.limit(BATCH)).all():
+        order = db.session.get(Order, order_id)
+        with order_lease(order) as held:
+            if held and order.receipt_sent_at is None:
+                send_receipt(order)
+                counts["receipts sent"] += 1
+    return counts
+
+
+def _reconcile_order(order, abandoned):
+    if order.payment_intent_id:
+        intents = [stripe_gateway.retrieve(order.payment_intent_id)]
+    else:
+        intents = stripe_gateway.intents_for_order(order)
+    unknown = [attempt for attempt in order.attempts if attempt.outcome is None]
+    if not intents:
+        for attempt in unknown:
+            attempt.outcome = "error"
+        order.move_to("canceled", "reconcile", note="No payment reached Stripe")
+        db.session.commit()
+        return "canceled (never reached Stripe)"
+    # Money first: a succeeded intent decides the order whatever the others say.
+    intents.sort(key=lambda intent: intent.status != "succeeded")
+    for intent in intents:
+        settle(order, intent, "reconcile", unknown[-1] if unknown else None)
+    intent = intents[0]
+    if abandoned and intent.status in ABANDONED:
+        settle(order, stripe_gateway.cancel(intent.id), "reconcile")
+        return "canceled (abandoned)"
+    return f"now {order.status}"

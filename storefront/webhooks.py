@@ -1,0 +1,96 @@
+"""Stripe's webhooks: verified on the raw body, handled once per event id, and decided from the
+PaymentIntent's own state so that duplicates and out-of-order deliveries do no harm."""
+import logging
+
+import stripe
+from flask import Blueprint, current_app, request
+from sqlalchemy.exc import IntegrityError
+
+from . import payments, stripe_gateway
+from .extensions import csrf, db
+from .leases import order_lease
+from .models import Order, StripeEvent
+from .settlement import settle
+
+bp = Blueprint("webhooks", __name__)
+log = logging.getLogger(__name__)
+
+NOT_OURS = object()
+
+
+def _order_for_intent(intent):
+    public_id = (intent.metadata or {}).get("order_public_id")
+    if not public_id:
+        return NOT_OURS  # another integration on the same Stripe account
+    return db.session.scalar(db.select(Order).filter_by(public_id=public_id))
+
+
+def _order_for_charge(charge):
+    order = db.session.scalar(db.select(Order).filter_by(payment_intent_id=charge.payment_intent))
+    return order or NOT_OURS
+
+
+def _intent_settled(order, intent):
+    settle(order, intent, "webhook")
+
+
+def _intent_changed(order, intent):
+    """A non-final status may be stale by now; ask Stripe unless the order already agrees."""
+    if order.status == payments.next_step(intent).order_status or not order.payable:
+        return
+    settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+
+
+def _charge_refunded(order, charge):
+    if charge.amount_refunded <= order.amount_refunded:
+        return  # an older refund event, arriving late
+    order.amount_refunded = charge.amount_refunded
+    status = "refunded" if charge.amount_refunded >= order.total else "partially_refunded"
+    if order.can_move_to(status):
+        order.move_to(status, "webhook", note=f"{charge.amount_refunded} refunded")
+
+
+HANDLERS = {
+    "payment_intent.succeeded": (_order_for_intent, _intent_settled),
+    "payment_intent.canceled": (_order_for_intent, _intent_settled),
+    "payment_intent.payment_failed": (_order_for_intent, _intent_changed),
+    "payment_intent.requires_action": (_order_for_intent, _intent_changed),
+    "payment_intent.processing": (_order_for_intent, _intent_changed),
+    "charge.refunded": (_order_for_charge, _charge_refunded),
+}
+
+
+@bp.post("/webhooks/stripe")
+@csrf.exempt  # Stripe signs instead
+def stripe_webhook():
+    try:
+        event = stripe.Webhook.construct_event(
+            request.get_data(), request.headers.get("Stripe-Signature"),
+            current_app.config["STRIPE_WEBHOOK_SECRET"],
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        return "Invalid payload or signature", 400
+    if event.type not in HANDLERS:
+        return "Not used", 200
+    if db.session.get(StripeEvent, event.id):
+        return "Already handled", 200
+    find_order, handle = HANDLERS[event.type]
+    order = find_order(event.data.object)
+    if order is NOT_OURS:
+        return "Not a shop order", 200
+    if order is None:
+        # The order may not be committed yet; a non-2xx answer makes Stripe try again later.
+        log.warning("Webhook %s for an unknown order", event.id)
+        return "Unknown order", 404
+    with order_lease(order, wait=10) as held:
+        if not held:
+            return "Order busy, try again", 503
+        if db.session.get(StripeEvent, event.id):
+            return "Already handled", 200
+        handle(order, event.data.object)
+        db.session.add(StripeEvent(id=event.id, type=event.type, order_id=order.id))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # a twin delivery recorded it first
+    return "OK", 200
