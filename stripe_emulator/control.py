@@ -13,7 +13,8 @@ GET    /deliveries[?event_id=]  → [{event_id, type, url, attempt, status, erro
 GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, method, path,
                            idempotency_key, key_kind: "secret"|"publishable"|"none", status
                            (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
-POST   /reset             forget all objects, keys, faults, logs and pending deliveries
+POST   /reset             forget all objects, keys, faults, logs and pending deliveries;
+                           answers once no earlier delivery is still being sent
 """
 from flask import Blueprint, current_app, jsonify, request
 

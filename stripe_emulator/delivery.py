@@ -58,6 +58,7 @@ class Dispatcher:
         self._held = None             # a list while deliveries are held back
         self._attempts = []
         self._stopped = False
+        self._sending = False
         self._generation = 0
         self._thread = threading.Thread(target=self._run, name="stripe-emulator-webhooks",
                                         daemon=True)
@@ -73,7 +74,7 @@ class Dispatcher:
                 return
             for delivery in deliveries:
                 self._push(delivery, time.monotonic())
-            self._condition.notify()
+            self._condition.notify_all()
 
     def hold(self):
         with self._condition:
@@ -91,7 +92,7 @@ class Dispatcher:
             start = time.monotonic()
             for delivery in held:
                 self._push(delivery, start)
-            self._condition.notify()
+            self._condition.notify_all()
             return [delivery.event_id for delivery in held]
 
     def attempts(self):
@@ -99,16 +100,18 @@ class Dispatcher:
             return list(self._attempts)
 
     def reset(self):
+        """Drop every pending delivery; returns once none from before is still being sent."""
         with self._condition:
             self._queue.clear()
             self._attempts.clear()
             self._held = None
             self._generation += 1
+            self._condition.wait_for(lambda: not self._sending, timeout=TIMEOUT)
 
     def close(self):
         with self._condition:
             self._stopped = True
-            self._condition.notify()
+            self._condition.notify_all()
         self._thread.join(timeout=TIMEOUT + 1)
 
     def _push(self, delivery, due):
@@ -118,6 +121,7 @@ class Dispatcher:
         with self._condition:
             while not self._stopped:
                 if self._queue and self._queue[0][0] <= time.monotonic():
+                    self._sending = True
                     return heapq.heappop(self._queue)[2]
                 timeout = self._queue[0][0] - time.monotonic() if self._queue else None
                 self._condition.wait(timeout)
@@ -142,6 +146,8 @@ class Dispatcher:
         succeeded = status is not None and 200 <= status < 300
         retrying = not succeeded and delivery.attempt <= len(self.retry_delays)
         with self._condition:
+            self._sending = False
+            self._condition.notify_all()
             if delivery.generation != self._generation:
                 return
             self._attempts.append({

@@ -109,7 +109,8 @@ def emulator_server(webhook_server):
 
 @pytest.fixture
 def emulator(emulator_server, webhook_server):
-    """The emulator, with no objects, faults, keys or log lines left from earlier tests."""
+    """The emulator, with no objects, faults, keys, log lines or deliveries left from earlier
+    tests (a reset returns once no earlier delivery is still on its way)."""
     emulator_server.control("POST", "/reset")
     webhook_server.reset()
     return emulator_server
