@@ -30,6 +30,10 @@ STRIPE_UNAVAILABLE = (
     "We could not reach our payment provider. You have not been charged twice: "
     "please press Pay again in a moment."
 )
+STRIPE_FAILED = (
+    "Our payment provider could not take the payment, and you have not been charged. "
+    "Please press Pay again."
+)
 # Faults after which Stripe may or may not have acted: the same attempt is asked again. An
 # idempotency error means the first request with that key is still running.
 UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
@@ -101,17 +105,21 @@ def answer_again(order):
 
 
 def stripe_failed(order, attempt, error):
+    """Answer a Stripe call that raised. Unless Stripe's answer is known to be a failure, the
+    attempt stays open, and the next request for the order asks again with the same key."""
     log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
-    if not isinstance(error, UNCERTAIN) or _replayed_failure(error):
-        attempt.outcome = "error"  # settled: Stripe did not take this payment
-        db.session.commit()
-        return jsonify(order=order.public_id, next="retry",
-                       message="This card could not be used. Please try another card."), 402
-    return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
+    if isinstance(error, UNCERTAIN) and not _replayed(error):
+        return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
+    attempt.outcome = "error"  # settled: Stripe did not take this payment
+    db.session.commit()
+    if isinstance(error, UNCERTAIN):
+        return jsonify(order=order.public_id, next="retry", message=STRIPE_FAILED), 503
+    return jsonify(order=order.public_id, next="retry",
+                   message="This card could not be used. Please try another card."), 402
 
 
-def _replayed_failure(error):
-    # Stripe keeps a 500 for its idempotency key and replays it; asking again will not help.
+def _replayed(error):
+    # Stripe keeps a 500 for its idempotency key and replays it: that attempt is over.
     return (error.headers or {}).get("Idempotent-Replayed") == "true"
 
 
@@ -123,10 +131,14 @@ def charge(order, payment_method):
         try:
             step = settle(order, stripe_gateway.pay(order, last), "browser", last)
         except stripe.StripeError as error:
-            return stripe_failed(order, last, error)
-        if last.payment_method == payment_method or not order.payable or step.action != "retry":
-            return answer(order, step)
-    elif last is not None and last.payment_method == payment_method:
+            if isinstance(error, UNCERTAIN) and not _replayed(error):
+                return stripe_failed(order, last, error)
+            last.outcome = "error"
+            db.session.commit()
+        else:
+            if last.payment_method == payment_method or not order.payable or step.action != "retry":
+                return answer(order, step)
+    elif last is not None and last.payment_method == payment_method and last.outcome != "error":
         return answer_again(order)  # the same request again: its answer, never a second charge
     if not order.payable:
         return answer_again(order)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from . import catalog, reconcile
 from .extensions import db
@@ -27,7 +28,7 @@ def load_products(specs):
 
 
 def init_app(app):
-    group = click.Group("catalog", help="Manage the product catalog.")
+    group = AppGroup("catalog", help="Manage the product catalog.")
 
     @group.command("load")
     @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
@@ -43,7 +44,7 @@ def init_app(app):
 
     app.cli.add_command(group)
 
-    orders = click.Group("orders", help="Look after orders.")
+    orders = AppGroup("orders", help="Look after orders.")
 
     @orders.command("reconcile")
     @click.option("--older-than", default=10, show_default=True,

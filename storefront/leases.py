@@ -23,7 +23,9 @@ def _take(order_id, token):
     taken = db.session.execute(
         update(Order)
         .where(Order.id == order_id, or_(Order.lease_until.is_(None), Order.lease_until < now))
-        .values(lease_token=token, lease_until=now + timedelta(seconds=LEASE_SECONDS))
+        # Taking a lease is not a change to the order: updated_at stays.
+        .values(lease_token=token, lease_until=now + timedelta(seconds=LEASE_SECONDS),
+                updated_at=Order.updated_at)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
@@ -35,7 +37,7 @@ def _give_back(order_id, token):
     db.session.execute(
         update(Order)
         .where(Order.id == order_id, Order.lease_token == token)
-        .values(lease_token=None, lease_until=None)
+        .values(lease_token=None, lease_until=None, updated_at=Order.updated_at)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -19,6 +19,9 @@ ATTEMPT_OUTCOMES = {"paid": "succeeded", "requires_action": "requires_action", "
 def settle(order, intent, source, attempt=None):
     """Record what `intent` says about `order`; return the next step for the customer."""
     step = payments.next_step(intent)
+    last = order.last_attempt
+    if attempt is None and last is not None and last.outcome == "requires_action":
+        attempt = last  # a webhook may report how 3-D Secure ended before the browser does
     if attempt is not None:
         attempt.outcome = ATTEMPT_OUTCOMES.get(step.order_status, attempt.outcome)
     if order.payment_intent_id is None:

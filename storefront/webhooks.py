@@ -19,7 +19,8 @@ NOT_OURS = object()
 
 
 def _order_for_intent(intent):
-    public_id = (intent.metadata or {}).get("order_public_id")
+    metadata = getattr(intent, "metadata", None)
+    public_id = metadata.to_dict().get("order_public_id") if metadata else None
     if not public_id:
         return NOT_OURS  # another integration on the same Stripe account
     return db.session.scalar(db.select(Order).filter_by(public_id=public_id))

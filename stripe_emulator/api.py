@@ -38,6 +38,16 @@ def create_payment_intent():
     return respond(payment_intents.CREATE_PARAMS, payment_intents.create)
 
 
+@bp.get("/payment_intents")
+def list_payment_intents():
+    return respond(payment_intents.LIST_PARAMS, payment_intents.list_intents)
+
+
+@bp.get("/payment_intents/search")
+def search_payment_intents():
+    return respond(payment_intents.SEARCH_PARAMS, payment_intents.search_intents)
+
+
 @bp.get("/payment_intents/<pi_id>")
 def retrieve_payment_intent(pi_id):
     return respond(payment_intents.RETRIEVE_PARAMS,

@@ -7,12 +7,12 @@ unfinished intent may be canceled. Every change of state emits its event.
 import contextlib
 import copy
 
-from . import cards, charges, payment_methods, refunds
+from . import cards, charges, payment_methods, refunds, search
 from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
 from .params import FREE, merge_metadata
-from .store import new_id, now, random_token
+from .store import new_id, now, page, random_token
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
@@ -156,6 +156,23 @@ def create(call, params):
     if confirm:
         _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
     return intent
+
+
+LIST_PARAMS = {"customer": None, "limit": None, "starting_after": None, "ending_before": None}
+SEARCH_PARAMS = {"query": None, "limit": None, "page": None}
+
+
+def list_intents(call, params):
+    customer = params.string("customer")
+    intents = [intent for intent in call.store.newest_first("payment_intent")
+               if customer in (None, intent["customer"])]
+    return page(intents, params, "/v1/payment_intents")
+
+
+def search_intents(call, params):
+    matches = search.matcher(params.string("query", required=True))
+    found = [intent for intent in call.store.newest_first("payment_intent") if matches(intent)]
+    return search.result(found, params, "/v1/payment_intents/search")
 
 
 def retrieve(call, pi_id, params):

@@ -91,3 +91,26 @@ def shop(app, local_stripe):
         app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
         yield server
         stripe_client.v1.webhook_endpoints.delete(endpoint.id)
+
+
+@pytest.fixture
+def stripe_client(local_stripe):
+    import stripe
+
+    return stripe.StripeClient("sk_test_testing", base_addresses={"api": local_stripe.url}).v1
+
+
+@pytest.fixture
+def orders(app):
+    """Read the shop's orders as the database has them now."""
+
+    def read():
+        from storefront.extensions import db
+        from storefront.models import Order
+
+        with app.app_context():
+            rows = db.session.scalars(db.select(Order).order_by(Order.id)).all()
+            db.session.expunge_all()
+            return rows
+
+    return read

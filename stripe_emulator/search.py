@@ -1,0 +1,33 @@
+"""Stripe's search query language, the part integrations use to find their own objects:
+clauses `field:'value'` or `metadata['key']:'value'`, joined by AND."""
+import re
+
+from .errors import invalid_param
+
+_CLAUSE = re.compile(r"""\s*(?:metadata\[['"](?P<key>[^'"]+)['"]\]|(?P<field>[a-z_]+))\s*:\s*['"](?P<value>[^'"]*)['"]\s*""")
+
+
+def matcher(query):
+    """A predicate for objects matching `query`; an unsupported query is a 400 like Stripe's."""
+    clauses = []
+    for part in re.split(r"\s+AND\s+", query or ""):
+        match = _CLAUSE.fullmatch(part)
+        if not match:
+            raise invalid_param(f"Invalid search query: {query!r}", param="query")
+        clauses.append(match.groupdict())
+
+    def value(obj, clause):
+        if clause["key"] is not None:
+            return (obj.get("metadata") or {}).get(clause["key"])
+        return obj.get(clause["field"])
+
+    def matches(obj):
+        return all(str(value(obj, clause)) == clause["value"] for clause in clauses)
+
+    return matches
+
+
+def result(objects, params, url):
+    limit = params.integer("limit", minimum=1, maximum=100) or 10
+    return {"object": "search_result", "data": objects[:limit], "has_more": len(objects) > limit,
+            "next_page": None, "url": url}

@@ -1,0 +1,63 @@
+"""Driving the shop's checkout without a browser: the page's hidden fields, then the pay POST."""
+import hashlib
+import hmac
+import json
+import re
+import time
+
+import requests
+
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def hidden_fields(html):
+    return dict(HIDDEN.findall(html))
+
+
+def open_checkout(client, slug):
+    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total)."""
+    response = client.get(f"/p/{slug}")
+    assert response.status_code == 200
+    return hidden_fields(response.get_data(as_text=True))
+
+
+def card(stripe_client, number="4242424242424242"):
+    """A PaymentMethod, as Stripe.js would create it in the browser."""
+    return stripe_client.payment_methods.create({
+        "type": "card",
+        "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+    }).id
+
+
+def pay(client, slug, page, payment_method, email="ada@example.com", **overrides):
+    data = {**page, "payment_method": payment_method, "email": email, **overrides}
+    return client.post(f"/p/{slug}/pay", data=data)
+
+
+class Browser:
+    """A customer's browser against the live shop: a cookie jar and the page's fields."""
+
+    def __init__(self, shop_url, slug):
+        self.session = requests.Session()
+        self.url = shop_url
+        self.slug = slug
+        self.page = hidden_fields(self.session.get(f"{shop_url}/p/{slug}").text)
+
+    def pay(self, payment_method, email="ada@example.com"):
+        data = {**self.page, "payment_method": payment_method, "email": email}
+        return self.session.post(f"{self.url}/p/{self.slug}/pay", data=data,
+                                 headers={"Accept": "application/json"})
+
+
+def signed(payload, secret, timestamp=None):
+    """A Stripe-Signature header for `payload` (bytes), as Stripe makes it."""
+    timestamp = int(timestamp or time.time())
+    signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256)
+    return f"t={timestamp},v1={signature.hexdigest()}"
+
+
+def event(event_type, obj, event_id="evt_test_1"):
+    return json.dumps({
+        "id": event_id, "object": "event", "type": event_type, "api_version": "2025-09-30.clover",
+        "created": int(time.time()), "livemode": False, "data": {"object": obj},
+    }).encode()

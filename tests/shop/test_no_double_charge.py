@@ -1,0 +1,136 @@
+"""Double clicks, retries, concurrent requests and Stripe's faults never charge twice."""
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from storefront import stripe_gateway
+from storefront.extensions import db
+from storefront.models import Order, PaymentAttempt
+from tests.shop.helpers import Browser, card, open_checkout, pay
+
+SLUG = "city-lights-poster"
+
+
+def creates(stripe_requests):
+    """PaymentIntents the shop asked Stripe to create or confirm (replays included)."""
+    return [r for r in stripe_requests(method="POST")
+            if r["path"].startswith("/v1/payment_intents") and r["key_kind"] != "publishable"]
+
+
+def charges(stripe_client, order):
+    """Successful charges for the order, whatever intent they went through."""
+    intents = stripe_client.payment_intents.search(
+        {"query": f"metadata['order_public_id']:'{order.public_id}'"}).data
+    return [i.id for i in intents if i.status == "succeeded"]
+
+
+@pytest.fixture
+def faults(local_stripe):
+    url = f"{local_stripe.url}/_emulator/faults"
+
+    def inject(kind, **spec):
+        requests.post(url, json={"kind": kind, "method": "POST", "path": "/v1/payment_intents", **spec})
+
+    yield inject
+    requests.delete(url)
+
+
+def test_concurrent_double_submits_make_one_order_and_one_charge(app, shop, stripe_client, stripe_requests):
+    browser = Browser(shop.url, SLUG)
+    payment_method = card(stripe_client)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: browser.pay(payment_method), range(8)))
+    assert {a.json()["next"] for a in answers} == {"receipt"}
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert order.status == "paid"
+        assert len(charges(stripe_client, order)) == 1
+    assert len(creates(stripe_requests)) == 1
+
+
+def test_two_cards_at_once_on_one_checkout_charge_once(app, shop, stripe_client, stripe_requests):
+    browser = Browser(shop.url, SLUG)
+    cards = [card(stripe_client), card(stripe_client, "5555555555554444")]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(browser.pay, cards))
+    assert [a.json()["next"] for a in answers] == ["receipt", "receipt"]
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert len(charges(stripe_client, order)) == 1
+    assert len(creates(stripe_requests)) == 1
+
+
+def test_a_declined_card_then_another_goes_on_the_same_intent(app, client, stripe_client):
+    page = open_checkout(client, SLUG)
+    declined = pay(client, SLUG, page, card(stripe_client, "4000000000000002"))
+    assert declined.status_code == 402
+    assert declined.json["message"] == "Your card was declined. Please use another card."
+    again = pay(client, SLUG, page, declined_pm := card(stripe_client, "4000000000000002"))
+    assert again.status_code == 402
+    paid = pay(client, SLUG, page, card(stripe_client))
+    assert paid.json["next"] == "receipt"
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert [a.outcome for a in order.attempts] == ["declined", "declined", "succeeded"]
+        assert len({a.idempotency_key for a in order.attempts}) == 3
+        assert declined_pm in {a.payment_method for a in order.attempts}
+
+
+def test_failed_attempts_per_order_are_limited(app, client, stripe_client, stripe_requests):
+    app.config["MAX_FAILED_ATTEMPTS_PER_ORDER"] = 2
+    page = open_checkout(client, SLUG)
+    for _ in range(2):
+        assert pay(client, SLUG, page, card(stripe_client, "4000000000000002")).status_code == 402
+    stopped = pay(client, SLUG, page, card(stripe_client))
+    assert stopped.status_code == 429
+    assert "declined too many times" in stopped.json["message"]
+    assert len(creates(stripe_requests)) == 2
+
+
+@pytest.mark.parametrize("kind", ["500", "drop", "429"])
+def test_a_stripe_fault_is_retried_by_the_customer_without_a_second_charge(
+        kind, app, client, stripe_client, stripe_requests, faults):
+    page = open_checkout(client, SLUG)
+    faults(kind)
+    failed = pay(client, SLUG, page, card(stripe_client))
+    assert failed.status_code == 503
+    assert "press Pay again" in failed.json["message"]
+    with app.app_context():
+        assert db.session.scalar(db.select(Order.status)) == "pending"
+    retried = pay(client, SLUG, page, card(stripe_client))  # Stripe.js makes a new PaymentMethod
+    assert retried.json["next"] == "receipt"
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert order.status == "paid"
+        assert charges(stripe_client, order) == [order.payment_intent_id]
+
+
+def test_a_timeout_then_a_retry_takes_stripes_first_answer(app, client, stripe_client, stripe_requests, faults):
+    app.config["STRIPE_TIMEOUT_SECONDS"] = 0.5
+    stripe_gateway.init_app(app)
+    page = open_checkout(client, SLUG)
+    faults("delay", delay_ms=1500)
+    first_card = card(stripe_client)
+    timed_out = pay(client, SLUG, page, first_card)
+    assert timed_out.status_code == 503
+    # Stripe finished the first request after the shop gave up; the retry must learn of it.
+    answer = pay(client, SLUG, page, card(stripe_client))
+    while answer.status_code == 503:  # the first request may still be running at Stripe
+        answer = pay(client, SLUG, page, card(stripe_client))
+    assert answer.json["next"] == "receipt"
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert [(a.payment_method, a.outcome) for a in order.attempts] == [(first_card, "succeeded")]
+        assert charges(stripe_client, order) == [order.payment_intent_id]
+
+
+def test_library_retries_absorb_a_rate_limit(app, client, stripe_client, stripe_requests, faults):
+    app.config["STRIPE_MAX_NETWORK_RETRIES"] = 2
+    stripe_gateway.init_app(app)
+    faults("429")
+    response = pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))
+    assert response.json["next"] == "receipt"
+    sent = creates(stripe_requests)
+    assert [r["status"] for r in sent] == [429, 200]
+    assert len({r["idempotency_key"] for r in sent}) == 1

@@ -1,0 +1,128 @@
+"""POST /webhooks/stripe: verified on the raw body, once per event, safe out of order."""
+import json
+import time
+
+import pytest
+import requests
+
+from storefront.extensions import db
+from storefront.models import Order, StripeEvent
+from tests.shop.helpers import Browser, card, event, open_checkout, pay, signed
+
+SLUG = "city-lights-poster"
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+def post_event(client, payload, secret="whsec_testing", header=None):
+    return client.post("/webhooks/stripe", data=payload, content_type="application/json",
+                       headers={"Stripe-Signature": header or signed(payload, secret)})
+
+
+def paid_order(client, stripe_client):
+    """An order paid through the pay endpoint, and its PaymentIntent."""
+    response = pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))
+    assert response.json["next"] == "receipt"
+    order = db.session.scalar(db.select(Order))
+    return order, stripe_client.payment_intents.retrieve(order.payment_intent_id)
+
+
+def test_signature_is_checked_on_the_raw_body(client):
+    payload = event("payment_intent.succeeded", {"id": "pi_1", "object": "payment_intent", "metadata": {}})
+    assert post_event(client, payload).status_code == 200
+    forged = post_event(client, payload, secret="whsec_someone_else")
+    assert forged.status_code == 400
+    reserialised = json.dumps(json.loads(payload), indent=2).encode()
+    assert post_event(client, reserialised, header=signed(payload, "whsec_testing")).status_code == 400
+    assert client.post("/webhooks/stripe", data=payload).status_code == 400  # no signature
+    stale = signed(payload, "whsec_testing", timestamp=time.time() - 3600)
+    assert post_event(client, payload, header=stale).status_code == 400
+
+
+def test_unknown_order_is_not_acknowledged_so_stripe_retries(app, client):
+    intent = {"id": "pi_x", "object": "payment_intent", "status": "succeeded", "amount": 1800,
+              "currency": "usd", "metadata": {"order_id": "99", "order_public_id": "no-such-order"}}
+    response = post_event(client, event("payment_intent.succeeded", intent))
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(StripeEvent)) is None
+
+
+def test_events_for_other_integrations_are_acknowledged_and_ignored(client):
+    intent = {"id": "pi_other", "object": "payment_intent", "status": "succeeded", "metadata": {}}
+    assert post_event(client, event("payment_intent.succeeded", intent)).status_code == 200
+
+
+def test_webhook_pays_an_order_whose_browser_never_heard_back(app, client, stripe_client, outbox):
+    with app.app_context():
+        order, intent = paid_order(client, stripe_client)
+        # Rewind the order as if the browser's answer had been lost after Stripe charged.
+        order.status, order.fulfilled_at, order.receipt_sent_at = "pending", None, None
+        db.session.commit()
+        outbox.clear()
+        payload = event("payment_intent.succeeded", intent.to_dict(), "evt_paid")
+        assert post_event(client, payload).status_code == 200
+        assert post_event(client, payload).status_code == 200  # a redelivery
+        db.session.refresh(order)
+        assert order.status == "paid"
+        assert [t.source for t in order.transitions][-1] == "webhook"
+        assert len(outbox) == 1 and outbox[0]["To"] == "ada@example.com"
+        assert db.session.scalars(db.select(StripeEvent.id)).all() == ["evt_paid"]
+
+
+def test_a_late_decline_never_unpays_an_order(app, client, stripe_client):
+    with app.app_context():
+        order, intent = paid_order(client, stripe_client)
+        stale = {**intent.to_dict(), "status": "requires_payment_method",
+                 "last_payment_error": {"code": "card_declined", "decline_code": "generic_decline"}}
+        assert post_event(client, event("payment_intent.payment_failed", stale)).status_code == 200
+        db.session.refresh(order)
+        assert order.status == "paid"
+
+
+def test_refund_events_in_any_order(app, client, stripe_client):
+    with app.app_context():
+        order, intent = paid_order(client, stripe_client)
+        charge = stripe_client.charges.retrieve(intent.latest_charge).to_dict()
+        full = {**charge, "amount_refunded": order.total, "refunded": True}
+        partial = {**charge, "amount_refunded": 500, "refunded": False}
+        assert post_event(client, event("charge.refunded", partial, "evt_r1")).status_code == 200
+        db.session.refresh(order)
+        assert (order.status, order.amount_refunded) == ("partially_refunded", 500)
+        assert post_event(client, event("charge.refunded", full, "evt_r2")).status_code == 200
+        assert post_event(client, event("charge.refunded", partial, "evt_r3")).status_code == 200
+        db.session.refresh(order)
+        assert (order.status, order.amount_refunded) == ("refunded", order.total)
+
+
+def test_real_deliveries_out_of_order_and_twice_fulfil_once(app, shop, local_stripe, stripe_client, outbox):
+    """The local Stripe holds its webhooks, then delivers them shuffled, and again."""
+    control = f"{local_stripe.url}/_emulator"
+    requests.post(f"{control}/events/hold")
+    try:
+        browsers = [Browser(shop.url, SLUG) for _ in range(3)]
+        answers = [b.pay(card(stripe_client, number)).json()["next"] for b, number in
+                   zip(browsers, ["4242424242424242", "4000000000009995", "4242424242424242"])]
+        assert answers == ["receipt", "retry", "receipt"]
+        outbox.clear()
+    finally:
+        released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
+    for event_id in released:
+        requests.post(f"{control}/events/{event_id}/deliver")  # and each once more
+
+    def delivered_twice():
+        log = requests.get(f"{control}/deliveries").json()
+        ok = [d["event_id"] for d in log if d["url"].startswith(shop.url) and d["status"] == 200]
+        return all(ok.count(event_id) >= 2 for event_id in released)
+
+    deadline = time.monotonic() + 15
+    while not delivered_twice():
+        assert time.monotonic() < deadline, "the webhooks were not all delivered twice"
+        time.sleep(0.1)
+    with app.app_context():
+        statuses = db.session.scalars(db.select(Order.status).order_by(Order.id)).all()
+    assert statuses == ["paid", "failed", "paid"]
+    assert outbox == []  # the browser's answer had fulfilled them already
