@@ -80,6 +80,9 @@ CAPTURE_PARAMS = {"amount_to_capture": None, "metadata": FREE, "statement_descri
                   "final_capture": None, "transfer_data": None, "hooks": None,
                   "payment_details": None, "amount_details": None}
 CANCEL_PARAMS = {"cancellation_reason": None}
+LIST_PARAMS = {"customer": None, "limit": None, "starting_after": None, "ending_before": None,
+               "created": None}
+SEARCH_PARAMS = {"query": None, "limit": None, "page": None}
 RETRIEVE_PARAMS = {"client_secret": None}
 CHALLENGE_PARAMS = {"client_secret": None, "outcome": None}
 
@@ -156,10 +159,6 @@ def create(call, params):
     if confirm:
         _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
     return intent
-
-
-LIST_PARAMS = {"customer": None, "limit": None, "starting_after": None, "ending_before": None}
-SEARCH_PARAMS = {"query": None, "limit": None, "page": None}
 
 
 def list_intents(call, params):

@@ -4,7 +4,8 @@ import re
 
 from .errors import invalid_param
 
-_CLAUSE = re.compile(r"""\s*(?:metadata\[['"](?P<key>[^'"]+)['"]\]|(?P<field>[a-z_]+))\s*:\s*['"](?P<value>[^'"]*)['"]\s*""")
+_CLAUSE = re.compile(r"""\s*(?:metadata\[['"](?P<key>[^'"]+)['"]\]|(?P<field>[a-z_]+))"""
+                     r"""\s*:\s*['"](?P<value>[^'"]*)['"]\s*""")
 
 
 def matcher(query):
@@ -28,6 +29,13 @@ def matcher(query):
 
 
 def result(objects, params, url):
+    """A search_result page: newest first; `next_page` is the cursor for the `page` param."""
     limit = params.integer("limit", minimum=1, maximum=100) or 10
-    return {"object": "search_result", "data": objects[:limit], "has_more": len(objects) > limit,
-            "next_page": None, "url": url}
+    cursor = params.string("page") or "0"
+    if not cursor.isdigit():
+        raise invalid_param(f"Invalid page: {cursor}", param="page")
+    start = int(cursor)
+    has_more = len(objects) > start + limit
+    return {"object": "search_result", "data": objects[start:start + limit],
+            "has_more": has_more, "next_page": str(start + limit) if has_more else None,
+            "url": url}

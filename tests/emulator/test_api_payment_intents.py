@@ -210,3 +210,42 @@ def test_the_request_log_counts_stripe_calls_per_order(stripe_client, card, pay,
     assert {entry["key_kind"] for entry in browser_calls} == {"publishable"}
     filtered = emulator.control("GET", "/requests?path_prefix=/v1/refunds")
     assert [entry["path"] for entry in filtered] == ["/v1/refunds"]
+
+
+def test_intents_are_found_by_search_on_metadata_and_status(stripe_client, card, pay):
+    paid = pay(card(VISA).id, metadata={"order_id": "21"})
+    create(stripe_client, metadata={"order_id": "21"})
+    create(stripe_client, metadata={"order_id": "22"})
+
+    by_order = stripe_client.v1.payment_intents.search({"query": "metadata['order_id']:'21'"})
+    assert len(by_order.data) == 2
+    assert {intent.metadata["order_id"] for intent in by_order.data} == {"21"}
+    succeeded = stripe_client.v1.payment_intents.search(
+        {"query": "metadata['order_id']:'21' AND status:'succeeded'"})
+    assert [intent.id for intent in succeeded.data] == [paid.id]
+
+    first = stripe_client.v1.payment_intents.search(
+        {"query": "metadata['order_id']:'21'", "limit": 1})
+    assert first.has_more is True
+    rest = stripe_client.v1.payment_intents.search(
+        {"query": "metadata['order_id']:'21'", "limit": 1, "page": first.next_page})
+    assert rest.has_more is False and rest.next_page is None
+    assert {first.data[0].id, rest.data[0].id} == {intent.id for intent in by_order.data}
+
+
+def test_a_search_query_outside_the_modelled_language_is_refused(stripe_client):
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.search({"query": "amount>100"})
+    assert refused.value.param == "query"
+
+
+def test_intents_are_listed_newest_first_by_customer(stripe_client):
+    customer = stripe_client.v1.customers.create({})
+    older = create(stripe_client, customer=customer.id)
+    create(stripe_client)
+    newer = create(stripe_client, customer=customer.id)
+
+    listed = stripe_client.v1.payment_intents.list({"customer": customer.id})
+
+    assert [intent.id for intent in listed.data] == [newer.id, older.id]
+    assert len(stripe_client.v1.payment_intents.list().data) == 3
