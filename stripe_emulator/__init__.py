@@ -18,8 +18,8 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
 <p>An offline Stripe API in test mode. Point the stripe library at this URL.</p>
 <ul>
-<li><code>/v1/</code> payment_methods, payment_intents (confirm, capture, cancel,
-three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
+<li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
+cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
 <li><code>/v3/</code> Stripe.js</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
 </ul>
