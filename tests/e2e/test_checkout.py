@@ -155,3 +155,30 @@ def test_a_tampered_total_is_never_charged(page, shop, orders, stripe_requests):
     page.wait_for_url(receipt_url())
     [order] = orders()
     assert order.total == 1800
+
+
+def test_card_fields_explain_themselves_and_gate_the_pay_button(page, shop):
+    open_product(page, shop, "city-lights-poster")
+    page.fill("#email", "ada@example.com")
+    button = page.locator("[data-pay-button]")
+    number = stripe_frames.card_number_input(page)
+
+    stripe_frames.type_into(number, "4242424242424241")
+    expect(page.locator("#card-number-error")).to_have_text("Your card number is invalid.")
+    number.press("ControlOrMeta+a")
+    number.press("Backspace")
+    stripe_frames.type_into(number, "378282246310005")
+    expect(page.locator("#card-number-error")).to_have_text("")
+    expect(page.locator("[data-card-brand]")).to_have_text("American Express")
+
+    expiry = stripe_frames.card_expiry_input(page)
+    expiry.click()
+    stripe_frames.card_cvc_input(page).click()  # leaves the expiry empty
+    expect(page.locator("#card-expiry-error")).to_have_text("Enter the expiry date.")
+    stripe_frames.type_into(expiry, "1234")
+    stripe_frames.type_into(stripe_frames.card_cvc_input(page), "123")
+    expect(button).to_be_disabled()  # an Amex CVC has four digits
+    stripe_frames.card_cvc_input(page).press("4")
+    expect(button).to_be_enabled()
+    page.fill("#email", "not an email")
+    expect(button).to_be_disabled()
