@@ -20,6 +20,7 @@ from . import stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, PaymentAttempt
+from .payments import NextStep
 from .settlement import settle
 from .shop import checkout_context, price, product_or_404
 
@@ -34,6 +35,7 @@ STRIPE_FAILED = (
     "Our payment provider could not take the payment, and you have not been charged. "
     "Please press Pay again."
 )
+CARD_UNUSABLE = "This card could not be used. Please try another card."
 # Faults after which Stripe may or may not have acted: the same attempt is asked again. An
 # idempotency error means the first request with that key is still running.
 UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
@@ -104,23 +106,32 @@ def answer_again(order):
     return jsonify(order=order.public_id, next="retry", message=message), 402
 
 
-def stripe_failed(order, attempt, error):
-    """Answer a Stripe call that raised. Unless Stripe's answer is known to be a failure, the
-    attempt stays open, and the next request for the order asks again with the same key."""
-    log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
-    if isinstance(error, UNCERTAIN) and not _replayed(error):
-        return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
-    attempt.outcome = "error"  # settled: Stripe did not take this payment
-    db.session.commit()
-    if isinstance(error, UNCERTAIN):
-        return jsonify(order=order.public_id, next="retry", message=STRIPE_FAILED), 503
-    return jsonify(order=order.public_id, next="retry",
-                   message="This card could not be used. Please try another card."), 402
+def run_attempt(order, attempt):
+    """Send `attempt` to Stripe (again: the same request, the same key) and settle the order.
+
+    Returns the next step; a request Stripe refused closes the attempt with a "retry" step.
+    Re-raises when Stripe's answer is unknown: the attempt stays open, and the next request
+    for the order asks again before trying anything new.
+    """
+    try:
+        return settle(order, stripe_gateway.pay(order, attempt), "browser", attempt)
+    except stripe.StripeError as error:
+        log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
+        if isinstance(error, UNCERTAIN) and not _replayed(error):
+            raise
+        attempt.outcome = "error"
+        db.session.commit()
+        message = STRIPE_FAILED if isinstance(error, UNCERTAIN) else CARD_UNUSABLE
+        return NextStep(order.status, "retry", message=message)
 
 
 def _replayed(error):
     # Stripe keeps a 500 for its idempotency key and replays it: that attempt is over.
     return (error.headers or {}).get("Idempotent-Replayed") == "true"
+
+
+def unavailable(order):
+    return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
 
 
 def charge(order, payment_method):
@@ -129,15 +140,11 @@ def charge(order, payment_method):
     if last is not None and last.outcome is None:
         # The last call's answer never came back: ask again with its key before anything new.
         try:
-            step = settle(order, stripe_gateway.pay(order, last), "browser", last)
-        except stripe.StripeError as error:
-            if isinstance(error, UNCERTAIN) and not _replayed(error):
-                return stripe_failed(order, last, error)
-            last.outcome = "error"
-            db.session.commit()
-        else:
-            if last.payment_method == payment_method or not order.payable or step.action != "retry":
-                return answer(order, step)
+            step = run_attempt(order, last)
+        except stripe.StripeError:
+            return unavailable(order)
+        if last.payment_method == payment_method or step.action != "retry":
+            return answer(order, step)
     elif last is not None and last.payment_method == payment_method and last.outcome != "error":
         return answer_again(order)  # the same request again: its answer, never a second charge
     if not order.payable:
@@ -155,10 +162,9 @@ def charge(order, payment_method):
         order.move_to("pending", "browser", note="another card")
     db.session.commit()  # the key is on record before Stripe hears of it
     try:
-        intent = stripe_gateway.pay(order, attempt)
-    except stripe.StripeError as error:
-        return stripe_failed(order, attempt, error)
-    return answer(order, settle(order, intent, "browser", attempt))
+        return answer(order, run_attempt(order, attempt))
+    except stripe.StripeError:
+        return unavailable(order)
 
 
 def busy(order):
@@ -201,5 +207,5 @@ def confirm(public_id):
             intent = stripe_gateway.confirm_after_action(order, attempt)
         except stripe.StripeError as error:
             log.warning("Stripe re-confirm for order %s failed: %s", order.id, type(error).__name__)
-            return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
+            return unavailable(order)
         return answer(order, settle(order, intent, "browser", attempt))

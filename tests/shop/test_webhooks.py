@@ -126,3 +126,21 @@ def test_real_deliveries_out_of_order_and_twice_fulfil_once(app, shop, local_str
         statuses = db.session.scalars(db.select(Order.status).order_by(Order.id)).all()
     assert statuses == ["paid", "failed", "paid"]
     assert outbox == []  # the browser's answer had fulfilled them already
+
+
+def test_a_second_payment_for_a_paid_order_is_refunded(app, client, stripe_client):
+    """The safety net under every other guard: money taken twice for one order goes back."""
+    with app.app_context():
+        order, first = paid_order(client, stripe_client)
+        second = stripe_client.payment_intents.create({
+            "amount": order.total, "currency": "usd", "payment_method": card(stripe_client),
+            "payment_method_types": ["card"], "confirm": True,
+            "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
+        })
+        payload = event("payment_intent.succeeded", second.to_dict(), "evt_second")
+        assert post_event(client, payload).status_code == 200
+        refunds = stripe_client.refunds.list({"payment_intent": second.id}).data
+        assert [(r.amount, r.reason) for r in refunds] == [(order.total, "duplicate")]
+        assert stripe_client.refunds.list({"payment_intent": first.id}).data == []
+        db.session.refresh(order)
+        assert (order.status, order.payment_intent_id) == ("paid", first.id)
