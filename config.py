@@ -32,6 +32,8 @@ class Config:
     SHOP_NAME = os.environ.get("SHOP_NAME", "Maple & Ink")
     SHOP_LOCALE = os.environ.get("SHOP_LOCALE", "en_US")
     CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
+    # The checkout layout of products whose catalog entry names none: split | single | compact.
+    CHECKOUT_LAYOUT = os.environ.get("CHECKOUT_LAYOUT", "split")
     MAX_CONTENT_LENGTH = 64 * 1024
     SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
