@@ -57,10 +57,6 @@ for (const container of document.querySelectorAll("[data-stripe-element]")) {
   element.mount(container);
 }
 
-for (const label of document.querySelectorAll("[data-focus-element]")) {
-  label.addEventListener("click", () => fields.get(label.dataset.focusElement)?.element.focus());
-}
-
 // A token changed (a theme switch, dark mode, a designer in the dev tools): restyle the fields.
 onThemeChange(() => {
   for (const field of fields.values()) {

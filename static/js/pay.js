@@ -89,3 +89,10 @@ button.addEventListener("click", (event) => {
   event.preventDefault();
   if (!busy) pay();
 });
+
+// Enter in a field submits the form (Stripe.js does the same for Enter in a card field): pay,
+// as the button would, rather than post the form for a new price.
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!busy && !button.disabled) pay();
+});
