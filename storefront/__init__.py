@@ -40,5 +40,9 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
+    if app.config["STYLEGUIDE"]:
+        from . import styleguide
+
+        app.register_blueprint(styleguide.bp)
     cli.init_app(app)
     return app
