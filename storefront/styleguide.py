@@ -109,7 +109,8 @@ def state(key):
 
 def sample_order(product, selection, quote):
     """A paid order for the receipt template; never added to the database."""
-    order = Order.for_quote(product, selection, quote, "ada@example.com")
+    order = Order.for_quote(product, selection, quote, "ada@example.com",
+                            checkout_token="styleguide", selection_key="styleguide")
     order.id, order.public_id, order.status = 1042, "styleguide-example", "paid"
     order.created_at = order.paid_at = utcnow()
     return order

@@ -21,7 +21,7 @@ def test_only_development_has_it(monkeypatch):
     assert config.TestingConfig.STYLEGUIDE is False
     assert config.ProductionConfig.STYLEGUIDE is False
     assert "styleguide" not in create_app("testing").blueprints
-    for name in config.ProductionConfig.REQUIRED:
+    for name in config.ProductionConfig.REQUIRED + ("SMTP_URL",):
         monkeypatch.setenv(name, "set")
     keys = {"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PUBLISHABLE_KEY": "pk_test_x",
             "SQLALCHEMY_DATABASE_URI": "sqlite://"}
@@ -33,9 +33,9 @@ def test_only_development_has_it(monkeypatch):
 
 
 def checkout_form(html):
-    """The checkout form, with the per-session CSRF token blanked out."""
+    """The checkout form, with the per-visit tokens (CSRF, checkout) blanked out."""
     form = re.search(r'<form id="checkout".*?</form>', html, re.S).group(0)
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', form)
+    return re.sub(r'name="(csrf_token|checkout_token)" value="[^"]*"', r'name="\1" value=""', form)
 
 
 @pytest.mark.parametrize("layout", ["split", "single", "compact"])
