@@ -32,6 +32,10 @@ class Config:
     SHOP_NAME = os.environ.get("SHOP_NAME", "Maple & Ink")
     SHOP_LOCALE = os.environ.get("SHOP_LOCALE", "en_US")
     CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
+    # The checkout layout of products whose catalog entry names none: split | single | compact.
+    CHECKOUT_LAYOUT = os.environ.get("CHECKOUT_LAYOUT", "split")
+    # The designers' style guide at /styleguide (storefront/styleguide.py): development only.
+    STYLEGUIDE = False
     MAX_CONTENT_LENGTH = 64 * 1024
     SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
@@ -48,6 +52,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    STYLEGUIDE = True
     # Real keys in the environment switch development to real Stripe; otherwise the local one.
     if not (Config.STRIPE_SECRET_KEY and Config.STRIPE_PUBLISHABLE_KEY):
         STRIPE_SECRET_KEY = "sk_test_local"
@@ -91,6 +96,8 @@ class ProductionConfig(Config):
             raise ConfigError("STRIPE_SECRET_KEY must be sk_/rk_… and STRIPE_PUBLISHABLE_KEY pk_…")
         if ("_live_" in secret) != ("_live_" in publishable):
             raise ConfigError("The Stripe keys mix live and test mode")
+        if config.get("STYLEGUIDE"):
+            raise ConfigError("The style guide is for development only: STYLEGUIDE must be off")
 
 
 CONFIGS = {

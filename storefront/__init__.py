@@ -6,6 +6,7 @@ from flask import Flask
 
 import config as shop_config
 
+from .catalog import LAYOUTS
 from .extensions import csrf, db, htmx, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,8 @@ def create_app(config_name=None, **overrides):
     app.config.from_object(config_class)
     app.config.update(overrides)
     config_class.check(app.config)
+    if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
+        raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)
@@ -37,5 +40,9 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
+    if app.config["STYLEGUIDE"]:
+        from . import styleguide
+
+        app.register_blueprint(styleguide.bp)
     cli.init_app(app)
     return app

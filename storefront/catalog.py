@@ -30,6 +30,8 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A file under static/: plain names only, no "..", no hidden files, no absolute paths.
 _STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
 _URL = re.compile(r"https://[^\s\"'<>]+")
+# Checkout layouts, each a template in templates/checkout/layouts/ (docs/designers.md).
+LAYOUTS = ("split", "single", "compact")
 
 
 class CatalogError(ValueError):
@@ -43,6 +45,7 @@ class ProductSpec:
     description: str
     image: str  # a path under static/ ("img/poster.svg") or an https:// URL
     rules: PricingRules
+    layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
 
     @property
     def currency(self) -> str:
@@ -124,12 +127,16 @@ def _product(table: "_Table") -> ProductSpec:
         table.fail("image", "give the path inside static/, like 'img/poster.svg'")
     if not (_STATIC_PATH.fullmatch(image) or _URL.fullmatch(image)):
         table.fail("image", "use a path under static/ like 'img/poster.svg', or an https:// URL")
+    layout = table.get("layout")
+    if layout is not None and layout not in LAYOUTS:
+        table.fail("layout", f"{layout!r} is not a checkout layout: use one of {', '.join(LAYOUTS)}")
     spec = ProductSpec(
         slug=slug,
         name=table.text("name"),
         description=table.text("description", required=False),
         image=image,
         rules=_rules(table),
+        layout=layout,
     )
     table.done()
     return spec

@@ -20,6 +20,7 @@ def load_products(specs):
         product.name = spec.name
         product.description = spec.description
         product.image = spec.image
+        product.layout = spec.layout
         product.currency = spec.currency
         product.rules_data = catalog.rules_to_dict(spec.rules)
         product.position = position

@@ -26,6 +26,8 @@ class Product(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     rules_data: Mapped[dict] = mapped_column("rules", JSON)
     position: Mapped[int] = mapped_column(default=0)
+    # The checkout layout from the catalog (catalog.LAYOUTS); None: the CHECKOUT_LAYOUT setting.
+    layout: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def rules(self):

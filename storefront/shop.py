@@ -36,6 +36,7 @@ def checkout_context(product, selection, quote, **extra):
         "rules": product.rules,
         "selection": selection,
         "quote": quote,
+        "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",

@@ -52,7 +52,13 @@ def stripe_requests(local_stripe):
 
 
 @pytest.fixture
-def app(local_stripe, tmp_path):
+def app_config():
+    """Extra settings for the `app` fixture; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(local_stripe, tmp_path, app_config):
     from storefront import create_app
     from storefront.cli import load_products
     from storefront import catalog
@@ -63,6 +69,7 @@ def app(local_stripe, tmp_path):
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shop.db'}",
         STRIPE_API_BASE=local_stripe.url,
         STRIPE_JS_URL=f"{local_stripe.url}/v3/",
+        **app_config,
     )
     with app.app_context():
         db.create_all()

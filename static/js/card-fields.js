@@ -1,5 +1,8 @@
 // Mounts Stripe's card Elements into the containers that templates place with the card-field
 // macros, shows each field's own error and the card brand, and tells the page when all are complete.
+// Their look comes from the page's theme tokens (card-theme.js), the same tokens as the page's.
+import { cardStyle, onThemeChange } from "./card-theme.js";
+
 const config = JSON.parse(document.getElementById("stripe-config").textContent);
 
 export const stripe = Stripe(config.publishableKey, { locale: config.locale || "auto" });
@@ -17,7 +20,7 @@ const EMPTY_MESSAGES = {
   card: "Enter your card details.",
 };
 
-const fields = new Map(); // elementType -> {element, complete, empty, touched}
+const fields = new Map(); // elementType -> {element, container, style, complete, empty, touched}
 
 function errorLine(type) {
   return document.querySelector(`[data-error-for="${type}"]`);
@@ -34,8 +37,9 @@ function announce() {
 
 for (const container of document.querySelectorAll("[data-stripe-element]")) {
   const type = container.dataset.stripeElement;
-  const element = elements.create(type, { style: config.style || {}, ...(type === "card" ? { hidePostalCode: true } : {}) });
-  const field = { element, complete: false, empty: true, touched: false };
+  const style = cardStyle(container);
+  const element = elements.create(type, { style, ...(type === "card" ? { hidePostalCode: true } : {}) });
+  const field = { element, container, style: JSON.stringify(style), complete: false, empty: true, touched: false };
   fields.set(type, field);
   element.on("change", (event) => {
     Object.assign(field, { complete: event.complete, empty: event.empty });
@@ -53,9 +57,17 @@ for (const container of document.querySelectorAll("[data-stripe-element]")) {
   element.mount(container);
 }
 
-for (const label of document.querySelectorAll("[data-focus-element]")) {
-  label.addEventListener("click", () => fields.get(label.dataset.focusElement)?.element.focus());
-}
+// A token changed (a theme switch, dark mode, a designer in the dev tools): restyle the fields.
+onThemeChange(() => {
+  for (const field of fields.values()) {
+    const style = cardStyle(field.container);
+    const serial = JSON.stringify(style);
+    if (serial !== field.style) {
+      field.style = serial;
+      field.element.update({ style });
+    }
+  }
+});
 
 /** The Element that carries the card for createPaymentMethod (the number, or the single card). */
 export function cardElement() {

@@ -9,8 +9,11 @@ from tests import stripe_frames
 def open_product(page, shop, slug):
     page.goto(f"{shop.url}/p/{slug}")
     expect(page.locator("#price")).to_be_visible()
-    # The card fields are ready once Stripe.js has put its frames in.
-    stripe_frames.card_number_input(page).wait_for()
+    # The card fields are ready once Stripe.js has put its frames in (split fields or one Element).
+    if stripe_frames.uses_card_element(page):
+        stripe_frames.card_element(page).locator(stripe_frames.NUMBER_INPUT).wait_for()
+    else:
+        stripe_frames.card_number_input(page).wait_for()
 
 
 def total(page):

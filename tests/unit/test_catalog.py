@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from storefront.catalog import CatalogError, load_catalog, rules_from_dict, rules_to_dict
+from storefront.catalog import LAYOUTS, CatalogError, load_catalog, rules_from_dict, rules_to_dict
 from storefront.money import format_money
 from storefront.pricing import PER_ORDER, PER_UNIT, Selection, quote, selection_from_form
 
@@ -250,6 +250,16 @@ def test_images_are_paths_under_static_or_https_urls(image):
     text = POSTER.format(currency="USD", price=1).replace("img/poster.svg", image)
     with pytest.raises(CatalogError, match="Product 'poster': image: "):
         load_catalog(text)
+
+
+def test_layout_is_optional_and_checked():
+    assert one_product().layout is None  # the shop's CHECKOUT_LAYOUT
+    for layout in LAYOUTS:
+        assert one_product(f'layout = "{layout}"').layout == layout
+    for wrong in ('"grid"', '"Single"', "1", "true"):
+        with pytest.raises(CatalogError, match="Product 'poster': layout: .* use one of split, single, compact"):
+            one_product(f"layout = {wrong}")
+    assert {p.layout for p in load_catalog(DEMO)} == {None, "single", "compact"}
 
 
 def test_missing_file_is_a_catalog_error(tmp_path):

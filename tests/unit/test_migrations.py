@@ -1,0 +1,19 @@
+"""The Alembic migrations build exactly the schema that storefront/models.py describes."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+
+from storefront import ROOT, create_app
+from storefront.extensions import db
+
+
+def test_one_head_and_no_drift_from_the_models(tmp_path):
+    heads = ScriptDirectory(str(ROOT / "migrations")).get_heads()
+    assert len(heads) == 1, f"migrations branch: {heads}; point the newer one's down_revision at the other"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.db'}")
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            drift = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert drift == []
