@@ -75,6 +75,13 @@ class Config:
     # How many reverse proxies in front of the shop set X-Forwarded-For/-Proto (0: none). Rate
     # limits count per client address, so behind a proxy this must be right.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Flask-Limiter. Per client address; memory storage is per process, so production uses Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Paying (and confirming after 3-D Secure): a customer needs a few tries; a card tester many.
+    RATELIMIT_PAY = os.environ.get("RATELIMIT_PAY", "10 per minute;30 per hour")
+    # Re-pricing the selection: htmx posts on every change, so generous, but bounded.
+    RATELIMIT_QUOTE = os.environ.get("RATELIMIT_QUOTE", "120 per minute;1000 per hour")
 
     @classmethod
     def check(cls, config):
@@ -113,6 +120,7 @@ class ProductionConfig(Config):
         "STRIPE_SECRET_KEY",
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_WEBHOOK_SECRET",
+        "RATELIMIT_STORAGE_URI",  # e.g. redis://…: limits shared by every worker
     )
 
     @classmethod

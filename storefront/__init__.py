@@ -6,7 +6,7 @@ from flask import Flask
 
 import config as shop_config
 
-from . import headers
+from . import headers, limits
 from .extensions import csrf, db, htmx, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,9 @@ def create_app(config_name=None, **overrides):
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    # Before CSRF: every answer, a refusal too, gets its CSP nonce.
+    # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
+    limits.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
 
