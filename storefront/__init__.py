@@ -6,7 +6,7 @@ from flask import Flask
 
 import config as shop_config
 
-from . import headers, limits
+from . import errors, headers, limits
 from .extensions import csrf, db, htmx, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,7 @@ def create_app(config_name=None, **overrides):
     limits.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    errors.init_app(app)
 
     from . import checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 
