@@ -23,7 +23,7 @@ MESSAGES = {
           "What was sent is larger than we accept ({limit} KB). Nothing was charged."),
     429: ("Too many tries",
           "There were too many requests from your connection in a short time. Wait a minute, "
-          "then try again. Nothing was charged twice."),
+          "then try again."),
     500: ("Something went wrong on our side",
           "We could not finish that. Nothing was charged twice; please try again in a moment."),
 }
