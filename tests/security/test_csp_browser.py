@@ -42,7 +42,8 @@ def console(page):
 
 def test_the_whole_checkout_runs_without_a_violation(page, shop, violations, console):
     checkout_with_3ds(page, shop)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you! Your payment went through.")
     assert violations == []
     assert console == [], console
 
@@ -65,5 +66,6 @@ def test_injected_script_is_refused_and_reported(page, shop, violations, console
     assert page.evaluate("() => window.injected") is None
     directives = sorted(v["directive"] for v in violations)
     assert directives == ["script-src-elem", "script-src-elem"], violations
-    assert {v["blocked"] for v in violations} == {"inline", f"{shop.url}/static/js/suggested-amounts.js"}
+    assert {v["blocked"] for v in violations} == {
+        "inline", f"{shop.url}/static/js/suggested-amounts.js"}
     assert sum("Content Security Policy" in message for message in console) == 2, console

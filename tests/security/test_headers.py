@@ -35,8 +35,9 @@ def test_real_stripe_origins_are_the_default():
 
 
 def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls():
+    local = "http://127.0.0.1:12111"
     sources = shop_config.stripe_csp_sources(
-        {"STRIPE_JS_URL": "http://127.0.0.1:12111/v3/", "STRIPE_API_BASE": "http://127.0.0.1:12111"})
+        {"STRIPE_JS_URL": f"{local}/v3/", "STRIPE_API_BASE": local})
     assert sources == {"script-src": ("http://127.0.0.1:12111",),
                        "frame-src": ("http://127.0.0.1:12111",),
                        "connect-src": ("http://127.0.0.1:12111",)}
