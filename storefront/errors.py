@@ -57,8 +57,9 @@ def error_response(error):
         response = render_template("errors/price.html", title=title, message=message)
     else:
         response = render_template("errors/page.html", title=title, message=message)
+    # Keep what the error says beyond its text: Allow on a 405. (Flask-Limiter adds Retry-After.)
     headers = [(name, value) for name, value in error.get_headers()
-               if name.lower() != "content-type"]  # keep Allow (405), Retry-After (429)
+               if name.lower() != "content-type"]
     return response, error.code, headers
 
 
