@@ -109,6 +109,9 @@ class TestingConfig(Config):
     STRIPE_JS_URL = None
     STRIPE_MAX_NETWORK_RETRIES = 0
     MAIL_BACKEND = "memory"
+    # Tests drive the shop faster than any customer (retry loops, concurrent submits); the
+    # limits stay on, out of their way. tests/security/test_rate_limits.py sets low ones.
+    RATELIMIT_PAY = RATELIMIT_QUOTE = "1000 per minute"
 
 
 class ProductionConfig(Config):
