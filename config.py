@@ -5,11 +5,40 @@ the publishable key and the Stripe.js URL from the rendered page, never from har
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 
 # The local Stripe (`python -m stripe_emulator`) that development uses when no real keys are set.
 LOCAL_STRIPE = os.environ.get("LOCAL_STRIPE_URL", "http://127.0.0.1:12111")
+
+
+# Where real Stripe lives, for the page's Content-Security-Policy (Stripe's documented list).
+STRIPE_JS_ORIGIN = "https://js.stripe.com"
+STRIPE_ORIGINS = {
+    "script-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com"),
+    # 3-D Secure challenge pages load from hooks.stripe.com.
+    "frame-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com", "https://hooks.stripe.com"),
+    "connect-src": ("https://api.stripe.com",),
+}
+
+
+def stripe_csp_sources(config):
+    """The origins the page lets Stripe.js load scripts from, frame, and call.
+
+    Real Stripe's by default. When STRIPE_JS_URL points at a local Stripe, that one origin serves
+    Stripe.js, its frames and the 3-D Secure pages, and STRIPE_API_BASE is what it calls.
+    """
+    js_url = config["STRIPE_JS_URL"]
+    if not js_url or js_url.startswith(f"{STRIPE_JS_ORIGIN}/"):
+        return STRIPE_ORIGINS
+    js, api = _origin(js_url), _origin(config["STRIPE_API_BASE"] or js_url)
+    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,)}
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class ConfigError(RuntimeError):
@@ -45,6 +74,18 @@ class Config:
     MAX_FAILED_ATTEMPTS_PER_ORDER = int(os.environ.get("MAX_FAILED_ATTEMPTS_PER_ORDER", "5"))
     # How long a second request for the same order waits for the first to finish.
     ORDER_BUSY_WAIT_SECONDS = float(os.environ.get("ORDER_BUSY_WAIT_SECONDS", "15"))
+    # Served over https only: redirect http, send HSTS, mark the session cookie Secure.
+    HTTPS_ONLY = False
+    # How many reverse proxies in front of the shop set X-Forwarded-For/-Proto (0: none). Rate
+    # limits count per client address, so behind a proxy this must be right.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Flask-Limiter. Per client address; memory storage is per process, so production uses Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Paying (and confirming after 3-D Secure): a customer needs a few tries; a card tester many.
+    RATELIMIT_PAY = os.environ.get("RATELIMIT_PAY", "10 per minute;30 per hour")
+    # Re-pricing the selection: htmx posts on every change, so generous, but bounded.
+    RATELIMIT_QUOTE = os.environ.get("RATELIMIT_QUOTE", "120 per minute;1000 per hour")
 
     @classmethod
     def check(cls, config):
@@ -73,16 +114,21 @@ class TestingConfig(Config):
     STRIPE_JS_URL = None
     STRIPE_MAX_NETWORK_RETRIES = 0
     MAIL_BACKEND = "memory"
+    # Tests drive the shop faster than any customer (retry loops, concurrent submits); the
+    # limits stay on, out of their way. tests/security/test_rate_limits.py sets low ones.
+    RATELIMIT_PAY = RATELIMIT_QUOTE = "1000 per minute"
 
 
 class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    HTTPS_ONLY = True
     REQUIRED = (
         "SECRET_KEY",
         "DATABASE_URL",
         "STRIPE_SECRET_KEY",
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_WEBHOOK_SECRET",
+        "RATELIMIT_STORAGE_URI",  # e.g. redis://…: limits shared by every worker
     )
 
     @classmethod
@@ -98,6 +144,10 @@ class ProductionConfig(Config):
             raise ConfigError("The Stripe keys mix live and test mode")
         if config.get("STYLEGUIDE"):
             raise ConfigError("The style guide is for development only: STYLEGUIDE must be off")
+        if not config["STRIPE_WEBHOOK_SECRET"].startswith("whsec_"):
+            raise ConfigError("STRIPE_WEBHOOK_SECRET must be the endpoint's whsec_… secret")
+        if not config["STRIPE_JS_URL"].startswith(f"{STRIPE_JS_ORIGIN}/"):
+            raise ConfigError(f"Stripe.js must load from {STRIPE_JS_ORIGIN}, never a copy")
 
 
 CONFIGS = {

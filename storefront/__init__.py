@@ -6,6 +6,7 @@ from flask import Flask
 
 import config as shop_config
 
+from . import errors, headers, limits
 from .catalog import LAYOUTS
 from .extensions import csrf, db, htmx, migrate
 
@@ -29,8 +30,12 @@ def create_app(config_name=None, **overrides):
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
+    headers.init_app(app)
+    limits.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    errors.init_app(app)
 
     from . import checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 

@@ -58,23 +58,33 @@ def app_config():
 
 
 @pytest.fixture
-def app(local_stripe, tmp_path, app_config):
+def make_app(local_stripe, tmp_path):
+    """Build the shop for the local Stripe with the demo catalog; keyword arguments override
+    settings (a module can then override `app` with its own)."""
     from storefront import create_app
     from storefront.cli import load_products
     from storefront import catalog
     from storefront.extensions import db
 
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shop.db'}",
-        STRIPE_API_BASE=local_stripe.url,
-        STRIPE_JS_URL=f"{local_stripe.url}/v3/",
-        **app_config,
-    )
-    with app.app_context():
-        db.create_all()
-        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
-    return app
+    def make(**overrides):
+        app = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shop.db'}",
+            STRIPE_API_BASE=local_stripe.url,
+            STRIPE_JS_URL=f"{local_stripe.url}/v3/",
+            **overrides,
+        )
+        with app.app_context():
+            db.create_all()
+            load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+        return app
+
+    return make
+
+
+@pytest.fixture
+def app(make_app, app_config):
+    return make_app(**app_config)
 
 
 @pytest.fixture

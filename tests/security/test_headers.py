@@ -1,0 +1,152 @@
+"""The headers every answer carries: a CSP that lets only Stripe and this response's own scripts
+run, and the rest (storefront/headers.py)."""
+import re
+
+import pytest
+
+import config as shop_config
+from storefront import create_app
+from storefront.headers import content_security_policy
+
+
+def csp(response):
+    """The Content-Security-Policy header as {directive: [sources]}."""
+    policy = {}
+    for part in response.headers["Content-Security-Policy"].split(";"):
+        name, *sources = part.split()
+        policy[name] = sources
+    return policy
+
+
+def nonce_of(policy):
+    [nonce] = [s for s in policy["script-src"] if s.startswith("'nonce-")]
+    return nonce.removeprefix("'nonce-").removesuffix("'")
+
+
+def test_real_stripe_origins_are_the_default():
+    sources = shop_config.stripe_csp_sources(
+        {"STRIPE_JS_URL": "https://js.stripe.com/v3/", "STRIPE_API_BASE": None})
+    assert sources == {
+        "script-src": ("https://js.stripe.com", "https://*.js.stripe.com"),
+        "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com",
+                      "https://hooks.stripe.com"),
+        "connect-src": ("https://api.stripe.com",),
+    }
+
+
+def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls():
+    local = "http://127.0.0.1:12111"
+    sources = shop_config.stripe_csp_sources(
+        {"STRIPE_JS_URL": f"{local}/v3/", "STRIPE_API_BASE": local})
+    assert sources == {"script-src": ("http://127.0.0.1:12111",),
+                       "frame-src": ("http://127.0.0.1:12111",),
+                       "connect-src": ("http://127.0.0.1:12111",)}
+
+
+def test_production_policy_allows_exactly_stripes_documented_origins():
+    policy = content_security_policy(
+        {"STRIPE_JS_URL": shop_config.ProductionConfig.STRIPE_JS_URL, "STRIPE_API_BASE": None})
+    assert policy["script-src"] == ("https://js.stripe.com", "https://*.js.stripe.com")
+    assert policy["frame-src"] == ("https://js.stripe.com", "https://*.js.stripe.com",
+                                   "https://hooks.stripe.com")
+    assert policy["connect-src"] == ("'self'", "https://api.stripe.com")
+    assert policy["frame-ancestors"] == "'none'"
+
+
+def test_the_product_page_policy(client, local_stripe):
+    response = client.get("/p/organic-tee")
+    policy = csp(response)
+    stripe = local_stripe.url
+    assert policy["script-src"] == [stripe, f"'nonce-{nonce_of(policy)}'"]
+    assert policy["frame-src"] == [stripe]
+    assert policy["connect-src"] == ["'self'", stripe]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+    assert not any("unsafe" in source for sources in policy.values() for source in sources)
+
+
+def test_every_script_tag_carries_this_responses_nonce(client):
+    first, second = client.get("/p/organic-tee"), client.get("/p/organic-tee")
+    nonces = {nonce_of(csp(first)), nonce_of(csp(second))}
+    assert len(nonces) == 2, "a new nonce for every response"
+    assert all(len(nonce) >= 22 for nonce in nonces)  # 128 bits or more
+    html = first.get_data(as_text=True)
+    executable = re.findall(r"<script(?![^>]*application/json)[^>]*>", html)
+    assert len(executable) >= 5  # Stripe.js, htmx, and the page's three modules
+    assert all(f'nonce="{nonce_of(csp(first))}"' in tag for tag in executable), executable
+    # The Stripe config is a data block, never run: it needs no nonce.
+    assert '<script type="application/json" id="stripe-config">' in html
+
+
+def test_htmx_is_configured_for_the_policy(client):
+    html = client.get("/").get_data(as_text=True)
+    [config] = re.findall(r"<meta name=\"htmx-config\" content='([^']*)'>", html)
+    assert '"includeIndicatorStyles": false' in config
+    assert '"allowEval": false' in config
+    assert '"allowScriptTags": false' in config
+
+
+@pytest.mark.parametrize("path, method", [
+    ("/", "get"), ("/p/organic-tee", "get"), ("/no-such-page", "get"),
+    ("/p/organic-tee", "post"),  # refused: no CSRF token
+])
+def test_other_security_headers_on_every_answer(client, path, method):
+    response = getattr(client, method)(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "'nonce-" in response.headers["Content-Security-Policy"]
+    # Development and tests are plain http: no HSTS, no redirect, no Secure cookie.
+    assert "Strict-Transport-Security" not in response.headers
+    assert "Secure" not in response.headers.get("Set-Cookie", "")
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """The shop as production configures it (environment set, real Stripe origins)."""
+    env = {
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+        "STRIPE_SECRET_KEY": "sk_test_production_check",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_production_check",
+        "STRIPE_WEBHOOK_SECRET": "whsec_production_check",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_BACKEND": "memory",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    overrides = {name: value for name, value in env.items() if name != "DATABASE_URL"}
+    return create_app("production", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], **overrides)
+
+
+def test_production_sends_everyone_to_https_and_sends_hsts(production):
+    client = production.test_client()
+    response = client.get("/", base_url="http://shop.test")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://shop.test/")
+
+    response = client.get("/no-such-page", base_url="https://shop.test")
+    assert response.status_code == 404
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31556926")
+    policy = csp(response)
+    assert policy["script-src"][:2] == ["https://js.stripe.com", "https://*.js.stripe.com"]
+    assert policy["frame-src"] == ["https://js.stripe.com", "https://*.js.stripe.com",
+                                   "https://hooks.stripe.com"]
+    assert policy["connect-src"] == ["'self'", "https://api.stripe.com"]
+
+
+def test_production_session_cookie_is_secure(production):
+    @production.get("/_test/session")
+    def touch_session():
+        from flask import session
+
+        session["seen"] = True
+        return "ok"
+
+    response = production.test_client().get("/_test/session", base_url="https://shop.test")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
