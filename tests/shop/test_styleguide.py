@@ -24,6 +24,7 @@ def test_only_development_has_it(monkeypatch):
     for name in config.ProductionConfig.REQUIRED + ("SMTP_URL",):
         monkeypatch.setenv(name, "set")
     keys = {"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PUBLISHABLE_KEY": "pk_test_x",
+            "STRIPE_WEBHOOK_SECRET": "whsec_x", "RATELIMIT_STORAGE_URI": "memory://",
             "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     production = create_app("production", **keys)
     assert "styleguide" not in production.blueprints
