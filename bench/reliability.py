@@ -20,9 +20,13 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 import stripe  # noqa: E402
 
-from reliability import double_submits  # noqa: E402
+from reliability import double_submits, faults, webhooks  # noqa: E402
 from reliability.stack import local_stripe, running_shop  # noqa: E402
 from reliability.table import Table  # noqa: E402
+
+
+# The shop's stripe library retrying by itself (max_network_retries), or leaving it to people.
+RETRIES = (0, 2)
 
 
 def arguments():
@@ -75,6 +79,13 @@ def main():
         scenario(f"1. Double submits: {args.orders} customers, {args.clicks} Pay presses at once "
                  "each, plus another tab's card and a retry", [""], "double-submits",
                  [lambda shop: double_submits.run(local, shop, args.orders, args.clicks)])
+        scenario(f"2. Webhooks: at least {args.events} deliveries, shuffled and duplicated, "
+                 "with forged ones in between", [""], "webhooks",
+                 [lambda shop: webhooks.run(local, shop, args.events, args.seed)])
+        scenario(f"3. Stripe faults on {args.fault_rate:g}% of charge calls, customers retrying, "
+                 "webhooks down, then reconcile", [f"retries={n}" for n in RETRIES], "faults",
+                 [lambda shop, n=n: faults.run(local, shop, args.orders, args.fault_rate / 100,
+                                               n, args.seed) for n in RETRIES])
     print(f"\nTotal wall time {time.perf_counter() - started:.0f} s. "
           + (f"{len(broken)} invariant(s) BROKEN." if broken else "Every invariant held."))
     return 1 if broken else 0

@@ -1,10 +1,12 @@
 """1. Double submits. On each checkout page the customer presses Pay `clicks` times at once
 with one card while another tab on the same page pays with a second card; then the browser
-sends the first request once more, after the answers came back. Each order: one charge."""
+sends the first request once more, after the answers came back. Each order: one charge. Then
+`flask orders reconcile` runs, as cron would, and must find no receipt left to send."""
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from .customers import GOOD, OTHER_GOOD, Checkout
 from .ledger import Ledger
@@ -43,6 +45,8 @@ def run(local, shop, orders, clicks):
     local.wait_for_webhooks()
     calls = len(local.charge_calls())
     ledger = Ledger.read(local, shop)
+    reconciled = shop.reconcile(older_than=timedelta(0), cancel_after=timedelta(0))
+    receipts_then = sum(shop.receipts().values())
     return [
         Figure("customers, one checkout page each", orders),
         Figure(f"Pay requests ({clicks} at once, another tab's card, 1 retry)",
@@ -54,5 +58,7 @@ def run(local, shop, orders, clicks):
         Figure("duplicate charges (must be 0)", ledger.double_charges, 0),
         Figure("orders out of line with Stripe (must be 0)", len(ledger.out_of_line), 0),
         Figure("receipts sent (must equal paid orders)", ledger.receipts_sent, len(ledger.paid)),
+        Figure("reconcile afterwards", describe(reconciled) or "nothing to do"),
+        Figure("receipts after it (must equal paid orders)", receipts_then, len(ledger.paid)),
         Figure("wall time until every answer was back", f"{wall:.1f} s"),
     ]

@@ -43,8 +43,8 @@ class LocalStripe:
         self._browser = stripe_library.StripeClient(PUBLISHABLE_KEY,
                                                     base_addresses={"api": url}).v1
 
-    def _post(self, path, **json):
-        response = requests.post(f"{self.control}{path}", json=json, timeout=HTTP_TIMEOUT)
+    def _post(self, control, **json):
+        response = requests.post(f"{self.control}{control}", json=json, timeout=HTTP_TIMEOUT)
         response.raise_for_status()
         return response.json()
 
