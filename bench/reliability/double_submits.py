@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from .customers import GOOD, OTHER_GOOD, Checkout
 from .ledger import Ledger
-from .table import Figure
+from .table import Figure, tally
 
 # Customers paying at the same moment, each with clicks + 1 requests in flight.
 CUSTOMERS_AT_ONCE = 8
@@ -31,10 +31,6 @@ def customer(local, shop, clicks, email):
     return seen + [checkout.pay(first)]
 
 
-def describe(answers):
-    return ", ".join(f"{count} {answer}" for answer, count in answers.most_common())
-
-
 def run(local, shop, orders, clicks):
     started = time.perf_counter()
     emails = [f"double-{n}@example.com" for n in range(orders)]
@@ -51,14 +47,14 @@ def run(local, shop, orders, clicks):
         Figure("customers, one checkout page each", orders),
         Figure(f"Pay requests ({clicks} at once, another tab's card, 1 retry)",
                sum(answers.values())),
-        Figure("answers seen", describe(answers)),
+        Figure("answers seen", tally(answers)),
         Figure("orders in the shop (must equal customers)", len(ledger.orders), orders),
         Figure("create/confirm calls to Stripe", calls),
         Figure("charges at Stripe (must equal customers)", ledger.total_charges, orders),
         Figure("duplicate charges (must be 0)", ledger.double_charges, 0),
         Figure("orders out of line with Stripe (must be 0)", len(ledger.out_of_line), 0),
         Figure("receipts sent (must equal paid orders)", ledger.receipts_sent, len(ledger.paid)),
-        Figure("reconcile afterwards", describe(reconciled) or "nothing to do"),
+        Figure("reconcile afterwards", tally(reconciled)),
         Figure("receipts after it (must equal paid orders)", receipts_then, len(ledger.paid)),
         Figure("wall time until every answer was back", f"{wall:.1f} s"),
     ]

@@ -19,6 +19,11 @@ class Figure:
         return f"{self.value} ≠ {self.must}" if self.broken else str(self.value)
 
 
+def tally(counter):
+    """A Counter as a cell: "118 receipt, 2 busy"."""
+    return ", ".join(f"{count} {what}" for what, count in counter.most_common()) or "none"
+
+
 class Table:
     def __init__(self, title, columns, runs):
         """`runs`: one list of Figures per column, all with the same labels in the same order."""

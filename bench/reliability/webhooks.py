@@ -8,6 +8,7 @@ import json
 import random
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -16,7 +17,7 @@ from tests.shop.helpers import event, signed
 
 from .customers import DECLINED, GOOD, THREE_D_SECURE, TIMEOUT, Checkout
 from .ledger import Ledger
-from .table import Figure
+from .table import Figure, tally
 
 # What each customer does: the cards they try in turn, and whether the first answer is lost.
 PLANS = {
@@ -147,7 +148,6 @@ def run(local, shop, deliveries, seed):
         Figure("receipts sent (must equal paid orders)", ledger.receipts_sent, paid),
         Figure("orders fulfilled (must equal paid orders)", ledger.fulfilled, paid),
         Figure("customers receipted twice (must be 0)", ledger.receipted_twice, 0),
-        Figure("customers back after a lost answer who saw their receipt",
-               f"{back.count('receipt')} of {len(back)}"),
+        Figure("customers back after a lost answer: what they saw", tally(Counter(back))),
         Figure("wall time", f"{time.perf_counter() - started:.1f} s"),
     ]
