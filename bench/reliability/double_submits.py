@@ -45,7 +45,7 @@ def run(local, shop, orders, clicks):
     receipts_then = sum(shop.receipts().values())
     return [
         Figure("customers, one checkout page each", orders),
-        Figure(f"Pay requests ({clicks} at once, another tab's card, 1 retry)",
+        Figure(f"Pay requests (each: {clicks} at once + another tab, then 1 retry)",
                sum(answers.values())),
         Figure("answers seen", tally(answers)),
         Figure("orders in the shop (must equal customers)", len(ledger.orders), orders),

@@ -6,17 +6,18 @@ if the shop's endpoint were down, so reconcile alone must find what Stripe did. 
 webhooks arrive, late and shuffled, and must change nothing."""
 import random
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from .customers import DECLINED, GOOD, Checkout
 from .ledger import Ledger
-from .table import Figure
+from .table import Figure, tally
 
 KINDS = ("500", "429", "drop", "delay")
 STRIPE_TIMEOUT_SECONDS = 0.5
 DELAY_MS = 1500  # three times the shop's patience: the answer is lost, the charge happens
-PRESSES = 4  # then the customer gives up
+PRESSES = 3  # then the customer gives up
 FIRST_CARD_DECLINED = 0.2  # the share of customers whose first card is declined
 CUSTOMERS_AT_ONCE = 6
 # What `flask orders reconcile` reports, shown one figure each; anything else goes together.
@@ -63,8 +64,7 @@ def run(local, shop, orders, rate, retries, seed):
     late = Ledger.read(local, shop)
     changed = sum(a.status != b.status for a, b in zip(after.orders, late.orders))
     gave_up = {email for email, _, receipt in outcomes if not receipt}
-    other = ", ".join(f"{count} {what}" for what, count in sorted(done.items())
-                      if what not in RECONCILED) or "0"
+    other = tally(Counter({what: count for what, count in done.items() if what not in RECONCILED}))
     return [
         Figure("customers, one order each", orders),
         Figure("Pay presses", sum(presses for _, presses, _ in outcomes)),

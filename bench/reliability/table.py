@@ -44,7 +44,8 @@ class Table:
                   for i, column in enumerate(self.columns)]
         print(f"\n{self.title}")
         if any(self.columns):
-            print("  " + " " * label_width + "".join(f"  {c:>{w}}" for c, w in zip(self.columns, widths)))
+            headers = "".join(f"  {column:>{w}}" for column, w in zip(self.columns, widths))
+            print("  " + " " * label_width + headers)
         for figures, row in zip(rows, cells):
             mark = ""
             if figures[0].must is not None:
