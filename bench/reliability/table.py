@@ -33,8 +33,10 @@ class Table:
 
     @property
     def broken(self):
-        return [(column, figure) for column, run in zip(self.columns, self.runs)
-                for figure in run if figure.broken]
+        """Each broken invariant, said in a line: "1. Double submits: duplicate charges…"."""
+        scenario = self.title.split(":")[0]
+        return [f"{scenario}: {figure.label}{f' ({column})' if column else ''}: {figure.cell()}"
+                for column, run in zip(self.columns, self.runs) for figure in run if figure.broken]
 
     def print(self):
         rows = list(zip(*self.runs))
