@@ -43,13 +43,13 @@ class LocalStripe:
         self._browser = stripe_library.StripeClient(PUBLISHABLE_KEY,
                                                     base_addresses={"api": url}).v1
 
-    def _post(self, control, **json):
-        response = requests.post(f"{self.control}{control}", json=json, timeout=HTTP_TIMEOUT)
+    def _post(self, endpoint, **json):
+        response = requests.post(f"{self.control}{endpoint}", json=json, timeout=HTTP_TIMEOUT)
         response.raise_for_status()
         return response.json()
 
-    def _get(self, path):
-        response = requests.get(f"{self.control}{path}", timeout=HTTP_TIMEOUT)
+    def _get(self, endpoint):
+        response = requests.get(f"{self.control}{endpoint}", timeout=HTTP_TIMEOUT)
         response.raise_for_status()
         return response.json()
 
@@ -78,13 +78,13 @@ class LocalStripe:
     def redeliver(self, event_id):
         self._post(f"/events/{event_id}/deliver")
 
-    def requests(self):
+    def request_log(self):
         return self._get("/requests")
 
     def charge_calls(self):
         """The shop's calls that can move money: POSTs to /v1/payment_intents…, faulted or not
         (a fault strikes before the key is read, so only the browser's key is left out)."""
-        return [entry for entry in self.requests()
+        return [entry for entry in self.request_log()
                 if entry["method"] == "POST" and entry["path"].startswith("/v1/payment_intents")
                 and entry["key_kind"] != "publishable"]
 
@@ -101,7 +101,7 @@ class LocalStripe:
     def wait_until_idle(self, timeout=30):
         """Until every API request has finished, including those whose caller gave up on them."""
         wait_for(lambda: not any(entry["status"] is None and entry["fault"] != "drop"
-                                 for entry in self.requests()), timeout, "Stripe requests")
+                                 for entry in self.request_log()), timeout, "Stripe requests")
 
     def wait_for_webhooks(self, redeliveries=0, timeout=60):
         """Until every event, and `redeliveries` more, has been delivered or given up on.
@@ -114,9 +114,11 @@ class LocalStripe:
 @contextlib.contextmanager
 def local_stripe():
     emulator = create_emulator(webhook_retry_delays=WEBHOOK_RETRY_DELAYS)
-    with LiveServer(emulator) as server:
-        yield LocalStripe(server.url)
-    emulator.extensions["stripe_emulator"].close()
+    try:
+        with LiveServer(emulator) as server:
+            yield LocalStripe(server.url)
+    finally:
+        emulator.extensions["stripe_emulator"].close()
 
 
 @dataclass(frozen=True)
