@@ -32,3 +32,9 @@ screenshots: venv chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Reliability figures (bench/reliability.py): a table, and a failure only if an invariant breaks.
+# Options through RELIABILITY_ARGS, e.g. make reliability RELIABILITY_ARGS="--fault-rate 50".
+.PHONY: reliability
+reliability: venv
+	$(PY) bench/reliability.py $(RELIABILITY_ARGS)
