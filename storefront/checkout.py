@@ -117,7 +117,7 @@ def run_attempt(order, attempt):
         return settle(order, stripe_gateway.pay(order, attempt), "browser", attempt)
     except stripe.StripeError as error:
         log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
-        if isinstance(error, UNCERTAIN) and not _replayed(error):
+        if isinstance(error, UNCERTAIN) and not _settled_failure(error):
             raise
         attempt.outcome = "error"
         db.session.commit()
@@ -125,8 +125,11 @@ def run_attempt(order, attempt):
         return NextStep(order.status, "retry", message=message)
 
 
-def _replayed(error):
-    # Stripe keeps a 500 for its idempotency key and replays it: that attempt is over.
+def _settled_failure(error):
+    """Whether Stripe's answer, though an error, is final: a 500 that Stripe saved for the key and
+    replays, or a key refused for other parameters (only a 409 means the first is still running)."""
+    if isinstance(error, stripe.IdempotencyError):
+        return error.http_status != 409
     return (error.headers or {}).get("Idempotent-Replayed") == "true"
 
 
@@ -156,6 +159,7 @@ def charge(order, payment_method):
 
     number = len(order.attempts) + 1
     attempt = PaymentAttempt(number=number, payment_method=payment_method,
+                             kind="confirm" if order.payment_intent_id else "create",
                              idempotency_key=stripe_gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     if order.status == "failed":

@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import or_, update
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 from .models import Order, utcnow
 
 LEASE_SECONDS = 60
 POLL_SECONDS = 0.1
+RELEASE_TRIES = 5
 
 
 def _take(order_id, token):
@@ -33,14 +35,22 @@ def _take(order_id, token):
 
 
 def _give_back(order_id, token):
-    db.session.rollback()  # whatever the holder left unfinished is not committed with the release
-    db.session.execute(
+    release = (
         update(Order)
         .where(Order.id == order_id, Order.lease_token == token)
         .values(lease_token=None, lease_until=None, updated_at=Order.updated_at)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    for tries_left in reversed(range(RELEASE_TRIES)):
+        db.session.rollback()  # whatever the holder left unfinished is not committed with it
+        try:
+            db.session.execute(release)
+            db.session.commit()
+            return
+        except OperationalError:  # a busy database; a lease left behind blocks the order
+            if not tries_left:
+                raise
+            time.sleep(POLL_SECONDS)
 
 
 @contextmanager
@@ -48,8 +58,9 @@ def order_lease(order, wait=0.0):
     """Yield True with the order's lease held (the order re-read), or False if another worker
     kept it for `wait` seconds."""
     token = secrets.token_hex(16)
+    order_id = order.id  # read now: a failed statement inside the lease makes `order` unreadable
     deadline = time.monotonic() + wait
-    while not _take(order.id, token):
+    while not _take(order_id, token):
         if time.monotonic() >= deadline:
             yield False
             return
@@ -58,4 +69,4 @@ def order_lease(order, wait=0.0):
         db.session.refresh(order)
         yield True
     finally:
-        _give_back(order.id, token)
+        _give_back(order_id, token)

@@ -31,8 +31,10 @@ def _send_smtp(message):
 BACKENDS = {"log": _send_log, "memory": _send_memory, "smtp": _send_smtp}
 
 
-def send(to, subject, body):
+def send(to, subject, body, message_id=None):
     message = EmailMessage()
+    if message_id:
+        message["Message-ID"] = message_id
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
@@ -45,4 +47,7 @@ def send_receipt(order):
     # links are built against the shop's public address.
     with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
         body = render_template("email/receipt.txt", order=order)
-    send(order.email, f"Your receipt for order #{order.id}", body)
+    # Sending is at least once (a crash after sending but before recording it sends again); one
+    # Message-ID per order lets mail clients fold a repeat into the first.
+    host = urlsplit(current_app.config["SHOP_URL"]).hostname
+    send(order.email, f"Your receipt for order #{order.id}", body, f"<receipt-{order.public_id}@{host}>")

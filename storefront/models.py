@@ -160,6 +160,9 @@ class PaymentAttempt(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     order: Mapped[Order] = relationship(back_populates="attempts")
     number: Mapped[int]
+    # "create" (create-and-confirm a new intent) or "confirm" (the order's intent, a new card):
+    # asking again must send the very request first sent, whatever the order learnt since.
+    kind: Mapped[str] = mapped_column(String(10), default="create", server_default="create")
     payment_method: Mapped[str] = mapped_column(String(255))
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     # None until Stripe's answer is known: "succeeded", "requires_action", "declined", "error".

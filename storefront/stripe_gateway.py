@@ -41,7 +41,7 @@ def pay(order, attempt):
     the existing one with the new card. Asking again for the same attempt sends the very same
     request, which Stripe answers from its idempotency record instead of charging again."""
     options = {"idempotency_key": attempt.idempotency_key}
-    if order.payment_intent_id is None:
+    if attempt.kind == "create":
         params = {
             "amount": order.total,
             "currency": order.currency.lower(),

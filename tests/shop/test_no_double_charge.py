@@ -134,3 +134,46 @@ def test_library_retries_absorb_a_rate_limit(app, client, stripe_client, stripe_
     sent = creates(stripe_requests)
     assert [r["status"] for r in sent] == [429, 200]
     assert len({r["idempotency_key"] for r in sent}) == 1
+
+
+def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_finish(
+        app, client, stripe_client, faults):
+    """The retry must resend the first request (a create), not a confirm built from what the
+    webhook told the order since, which Stripe would refuse under the same key."""
+    from storefront.settlement import settle
+
+    app.config["STRIPE_TIMEOUT_SECONDS"] = 0.3
+    stripe_gateway.init_app(app)
+    page = open_checkout(client, SLUG)
+    faults("delay", delay_ms=800)
+    assert pay(client, SLUG, page, card(stripe_client)).status_code == 503
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        found = []
+        while not found:  # Stripe finishes after the shop stopped waiting
+            found = stripe_gateway.intents_for_order(order)
+        settle(order, found[0], "webhook")  # what payment_intent.succeeded does
+    answer = pay(client, SLUG, page, card(stripe_client))
+    assert answer.status_code == 200 and answer.json["next"] == "receipt"
+    with app.app_context():
+        [attempt] = db.session.scalars(db.select(PaymentAttempt)).all()
+        assert (attempt.kind, attempt.outcome) == ("create", "succeeded")
+
+
+def test_a_lease_is_given_back_when_the_work_inside_it_fails(app, client, stripe_client):
+    from sqlalchemy.exc import IntegrityError
+
+    from storefront.leases import order_lease
+
+    for _ in range(2):
+        pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))
+    with app.app_context():
+        first, second = db.session.scalars(db.select(Order).order_by(Order.id)).all()
+        with pytest.raises(IntegrityError):
+            with order_lease(first) as held:
+                assert held
+                first.payment_intent_id = second.payment_intent_id  # unique: the flush fails
+                db.session.flush()
+        db.session.rollback()
+        with order_lease(db.session.get(Order, first.id)) as held:
+            assert held
