@@ -18,7 +18,7 @@ EXPECTED = {
     "quote partial": 1,
     # Order, lease, payment attempt and settlement each commit, and SQLAlchemy re-reads what
     # a commit expired.
-    "pay": 23,
+    "pay": 24,
 }
 
 SLUGS = [spec.slug for spec in catalog.load_catalog(config.Config.CATALOG_PATH)]
