@@ -36,21 +36,21 @@ def init_app(app):
 def fingerprint(filename):
     """The first 12 hex digits of the file's SHA-256; None if there is no such file.
 
-    Remembered per file until its size or modification time changes, so a page that links
-    six files costs six stat calls, not six hashes, and an edited file gets its new URL at once.
+    Remembered per file until its size or modification time changes: a page costs one stat
+    call per file it links, not a hash, and an edited file gets its new URL at once.
     """
     path = safe_join(current_app.static_folder, filename)
     if path is None:
         return None
+    known = current_app.extensions[EXTENSION]
     try:
         stat = Path(path).stat()
-    except OSError:
+        seen = known.get(filename)
+        if seen is None or seen[:2] != (stat.st_mtime_ns, stat.st_size):
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+            seen = known[filename] = (stat.st_mtime_ns, stat.st_size, digest)
+    except OSError:  # no such file, or a folder
         return None
-    known = current_app.extensions[EXTENSION]
-    seen = known.get(filename)
-    if seen is None or seen[:2] != (stat.st_mtime_ns, stat.st_size):
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-        seen = known[filename] = (stat.st_mtime_ns, stat.st_size, digest)
     return seen[2]
 
 

@@ -1,7 +1,7 @@
-"""The checkout page as a program posts it: the form's tokens, a re-price, a payment.
+"""The checkout page as a program posts to it: the tokens a page carries, the header that makes
+a re-price answer with the price partial, and a card as Stripe.js would make it.
 
-Used by the perf tests and by `make bench`, with a Flask test client or anything else that
-has get/post like it.
+Used by the perf tests and by `make bench`.
 """
 import re
 
