@@ -93,7 +93,9 @@ def gunicorn(app, port, env, log_path, workers, ready_path="/"):
     """`app` ("module:object") under gunicorn.conf.py, the settings production uses; yields
     its URL and the master's pid."""
     env = env | {"WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
+    # No control socket: every gunicorn on the machine would share the default path.
+    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+            "--no-control-socket", app]
     with process(args, env, log_path) as proc:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url + ready_path, proc)
