@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test venv chromium emulator bench screenshots clean
+.PHONY: run test venv chromium wrk emulator bench screenshots clean
 
 venv: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): requirements.txt
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# Debian's wrk, the load generator `make bench` drives the servers with.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+
 run: venv
 	PY=$(PY) scripts/dev.sh
 
@@ -26,6 +30,10 @@ emulator: venv
 
 test: venv chromium
 	$(PY) -m pytest
+
+# Performance figures against their budgets (README.md); not part of `make test`. A few minutes.
+bench: venv chromium wrk
+	$(PY) -m bench
 
 screenshots: venv chromium
 	SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py

@@ -66,6 +66,9 @@ class Config:
     # The designers' style guide at /styleguide (storefront/styleguide.py): development only.
     STYLEGUIDE = False
     MAX_CONTENT_LENGTH = 64 * 1024
+    # Flask-Compress: static files are sent as streams, which it compresses only with these;
+    # gzip is added to its default list because every client, curl included, accepts it.
+    COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
     SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
     MAIL_FROM = os.environ.get("MAIL_FROM", "Maple & Ink <orders@example.com>")

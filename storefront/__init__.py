@@ -8,7 +8,7 @@ import config as shop_config
 
 from . import errors, headers, limits
 from .catalog import LAYOUTS
-from .extensions import csrf, db, htmx, migrate
+from .extensions import compress, csrf, db, htmx, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,8 +36,11 @@ def create_app(config_name=None, **overrides):
     csrf.init_app(app)
     htmx.init_app(app)
     errors.init_app(app)
+    compress.init_app(app)
 
-    from . import checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+    from . import assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+
+    assets.init_app(app)
 
     stripe_gateway.init_app(app)
     filters.init_app(app)

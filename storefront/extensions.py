@@ -1,4 +1,5 @@
 """Extension objects, bound to an app in create_app()."""
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,3 +24,5 @@ csrf = CSRFProtect()
 # Batch mode lets Alembic alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True)
 htmx = HTMX()
+# Compresses pages, partials, JSON and static files (zstd, brotli or gzip, as the client asks).
+compress = Compress()

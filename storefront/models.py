@@ -31,8 +31,16 @@ class Product(db.Model):
 
     @property
     def rules(self):
-        """The pricing rules (pricing.PricingRules), which makes a Product priceable."""
-        return catalog.rules_from_dict(self.rules_data)
+        """The pricing rules (pricing.PricingRules), which makes a Product priceable.
+
+        Parsed once per loaded row rather than at every read: one request reads them several
+        times (pricing, the template), and parsing checks every rule again.
+        """
+        data = self.rules_data
+        parsed = getattr(self, "_parsed_rules", None)
+        if parsed is None or parsed[0] is not data:
+            parsed = self._parsed_rules = (data, catalog.rules_from_dict(data))
+        return parsed[1]
 
 
 # The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,

@@ -7,6 +7,7 @@ import copy
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_symbol, is_currency
@@ -29,6 +30,11 @@ _MINUS_SIGNS = "-\u2212\ufe63\uff0d"  # ASCII, minus sign, small and fullwidth h
 _FULLWIDTH_SEPARATORS = str.maketrans({"\uff0c": ",", "\uff0e": "."})
 
 
+# Babel looks a code up in its whole currency list, and one price partial checks currencies a
+# few dozen times (every amount's exponent); the answer for a code never changes.
+_babel_knows_currency = lru_cache(maxsize=256)(is_currency)
+
+
 class AmountError(ValueError):
     """What a person typed is not an amount we can charge; str() is the message to show."""
 
@@ -36,7 +42,7 @@ class AmountError(ValueError):
 def check_currency(currency: str) -> str:
     """Return `currency` if it is an upper-case ISO 4217 code Babel knows; else ValueError."""
     if not (isinstance(currency, str) and currency.isascii() and currency.isupper()
-            and is_currency(currency)):
+            and _babel_knows_currency(currency)):
         raise ValueError(f"{currency!r} is not an upper-case ISO 4217 currency code")
     return currency
 
@@ -95,6 +101,10 @@ def parse_amount(text: str, currency: str) -> int:
     return int(minor)
 
 
+# Babel takes tens of microseconds per amount and a price partial shows about seven; the same
+# amounts come back all the time (catalog prices, their multiples), so answers are remembered.
+# Bounded, so pay-what-you-want amounts cannot grow it without limit.
+@lru_cache(maxsize=4096)
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     """Format minor units for people, e.g. 1250 USD → "$12.50", 500 JPY → "¥500".
 

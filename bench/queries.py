@@ -1,0 +1,57 @@
+"""SQL statements per request, counted with SQLAlchemy's engine events in an in-process shop on
+the bench's database and local Stripe (the same code gunicorn runs, minus the sockets).
+
+Each request is made for a small and a big selection: a count that grows with the selection
+would be an N+1. tests/perf/test_queries.py asserts the exact counts.
+"""
+import re
+
+from storefront import create_app
+from storefront.extensions import db
+from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens
+from tests.perf.sql import count_queries
+
+PUBLISHABLE_KEY = "pk_test_local"
+SELECTIONS = {
+    "small": ("city-lights-poster", {}),
+    "big": ("letterpress-workshop", {"quantity": "6", "option-session": "thursday-evening",
+                                     "addon": "materials-kit", "tip": "15"}),
+}
+
+
+def shop(database_url, stripe_url):
+    return create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        STRIPE_SECRET_KEY="sk_test_local",
+        STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
+        STRIPE_API_BASE=stripe_url,
+        STRIPE_JS_URL=f"{stripe_url}/v3/",
+    )
+
+
+def measure(database_url, stripe_url):
+    """{"product page": {"small": n, "big": n}, "quote partial": {…}, "pay": {…}}."""
+    app = shop(database_url, stripe_url)
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+
+    def count(request):
+        with count_queries(engine) as statements:
+            response = request()
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        return len(statements), response
+
+    counts = {"product page": {}, "quote partial": {}, "pay": {}}
+    for size, (slug, selection) in SELECTIONS.items():
+        counts["product page"][size], page = count(lambda: client.get(f"/p/{slug}"))
+        form = page_tokens(page.get_data(as_text=True)) | selection
+        counts["quote partial"][size], partial = count(
+            lambda: client.post(f"/p/{slug}", data=form, headers=QUOTE_HEADERS))
+        total = re.search(r'name="expected_total" value="(\d+)"', partial.get_data(as_text=True))
+        form |= {"expected_total": total.group(1), "email": "bench@example.com",
+                 "payment_method": card_payment_method(stripe_url, PUBLISHABLE_KEY)}
+        counts["pay"][size], paid = count(lambda: client.post(f"/p/{slug}/pay", data=form))
+        assert paid.json["next"] == "receipt", paid.json
+    return counts

@@ -1,0 +1,123 @@
+"""The budgets, the machine a run was on, and the table the README shows."""
+import os
+import platform
+import runpy
+import subprocess
+from datetime import datetime, timezone
+from importlib.metadata import version
+
+from bench.servers import ROOT
+
+KB = 1024
+BUDGETS = {
+    "quote_vs_hello": 0.6,            # throughput of the quote partial ÷ bare Flask, at least
+    "page_gzip_bytes": 30 * KB,       # first-party HTML + CSS + JS of the checkout page, at most
+    "render_blocking_scripts": 0,     # first-party scripts that hold up the first paint
+    "round_trip_p95_ms": 150,         # price change → new total painted, 95th percentile
+    "pay_to_receipt_ms": 2000,        # Pay click → receipt painted, every one of the payments
+    "stripe_calls": {"card": 1, "three_ds": 2, "price_changes": 0},  # exactly
+}
+
+
+def machine(workers):
+    def first(path, prefix):
+        with open(path) as lines:
+            return next(line.split(":", 1)[1].strip() for line in lines if line.startswith(prefix))
+
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
+    server = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": len(os.sched_getaffinity(0)),
+        "memory_gib": round(int(first("/proc/meminfo", "MemTotal").split()[0]) / 2**20, 1),
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "python": platform.python_version(),
+        "gunicorn": f"{version('gunicorn')}, {workers} workers × {server['threads']} threads "
+                    f"({server['worker_class']})",
+        "wrk": wrk[1] if len(wrk) > 1 else "?",
+    }
+
+
+def _ms(value):
+    return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def _verdict(met, missed_by):
+    return "met" if met else f"**missed** by {missed_by}"
+
+
+def rows(results):
+    """(what, figure, budget, verdict) for every figure the issue asks for."""
+    load, sql, browser = results["load"], results["sql"], results["browser"]
+    quote, hello, ratio = load["quote"], load["hello"], load["ratio"]
+    weight, trips, paid = browser["page_weight"], browser["price_round_trip"], browser["pay_to_receipt"]
+    calls = {"card": sorted({run["server_calls"] for run in paid["runs"]}),
+             "three_ds": [browser["three_ds"]["server_calls"]],
+             "price_changes": [trips["stripe_calls"]]}
+    page_bytes = weight["html_css_js_gzip_bytes"]
+    blocking = len(weight["render_blocking_first_party_scripts"])
+    by_type = weight["gzip_bytes_by_type"]
+
+    def served(figures):
+        return (f"{figures['requests_per_second']:,.0f} req/s, p50 {_ms(figures['p50_ms'])}, "
+                f"p99 {_ms(figures['p99_ms'])}; server CPU "
+                f"{figures['server_cpu_us_per_request']:,.0f} µs/request"
+                + (f"; **{figures['failed']} requests failed**" if figures["failed"] else ""))
+
+    def counts(name):
+        return " / ".join(str(n) for n in sql[name].values())
+
+    yield ("Quote partial under gunicorn, wrk with 8 connections", served(quote), "", "")
+    yield ("Bare Flask `hello`, same server, same run", served(hello), "", "")
+    yield ("Quote ÷ hello throughput (server CPU per request, hello ÷ quote)",
+           f"{ratio:.2f} ({load['cpu_ratio']:.2f})", f"≥ {BUDGETS['quote_vs_hello']}",
+           "**not measured**: requests failed" if quote["failed"] or hello["failed"] else
+           _verdict(ratio >= BUDGETS["quote_vs_hello"],
+                    f"{BUDGETS['quote_vs_hello'] - ratio:.2f}"))
+    bounded = all(len(set(sql[name].values())) == 1 for name in sql)
+    yield ("SQL statements per request, small / big selection: product page; quote; pay",
+           f"{counts('product page')}; {counts('quote partial')}; {counts('pay')}",
+           "bounded, no N+1", _verdict(bounded, "a count that grows with the selection"))
+    expected = BUDGETS["stripe_calls"]
+    got = {name: calls[name][0] if len(calls[name]) == 1 else calls[name] for name in calls}
+    yield ("Stripe API calls from the server: paid order (4242); with 3-D Secure; "
+           f"{trips['changes']} price changes",
+           f"{got['card']}; {got['three_ds']}; {got['price_changes']}",
+           f"{expected['card']}; {expected['three_ds']}; {expected['price_changes']}",
+           _verdict(got == expected, "extra calls"))
+    yield ("Checkout page, first-party HTML + CSS + JS (gzip)",
+           f"{page_bytes / KB:.1f} KB (HTML {by_type.get('html', 0) / KB:.1f}, "
+           f"CSS {by_type.get('css', 0) / KB:.1f}, JS {by_type.get('js', 0) / KB:.1f}) "
+           f"in {weight['requests']} first-party requests "
+           f"(+ {by_type.get('other', 0) / KB:.1f} KB images)",
+           f"≤ {BUDGETS['page_gzip_bytes'] // KB} KB",
+           _verdict(page_bytes <= BUDGETS["page_gzip_bytes"],
+                    f"{(page_bytes - BUDGETS['page_gzip_bytes']) / KB:.1f} KB"))
+    yield ("Render-blocking first-party scripts", str(blocking), "0",
+           _verdict(blocking == 0, f"{blocking} scripts"))
+    yield (f"Price change → new total painted, chromium, {trips['changes']} changes",
+           f"p50 {_ms(trips['p50_ms'])}, p95 {_ms(trips['p95_ms'])}",
+           f"p95 ≤ {BUDGETS['round_trip_p95_ms']} ms",
+           _verdict(trips["p95_ms"] <= BUDGETS["round_trip_p95_ms"],
+                    _ms(trips["p95_ms"] - BUDGETS["round_trip_p95_ms"])))
+    yield (f"Pay click → receipt painted (4242), {paid['payments']} payments",
+           f"p50 {_ms(paid['p50_ms'])}, slowest {_ms(paid['max_ms'])}",
+           f"≤ {BUDGETS['pay_to_receipt_ms'] / 1000:g} s",
+           _verdict(paid["max_ms"] <= BUDGETS["pay_to_receipt_ms"],
+                    _ms(paid["max_ms"] - BUDGETS["pay_to_receipt_ms"])))
+
+
+def markdown(results):
+    info = results["machine"]
+    lines = [
+        f"`make bench`, {info['date']}: {info['nproc']} cores ({info['cpu']}), "
+        f"{info['memory_gib']} GiB, Python {info['python']}, gunicorn {info['gunicorn']}, "
+        f"wrk {info['wrk']}, chromium {results['browser']['chromium']}; load average "
+        f"{results['load_average']['start']:.2f} at the start, "
+        f"{results['load_average']['end']:.2f} at the end.",
+        "",
+        "| measure | figure | budget | |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {' | '.join(row)} |" for row in rows(results)]
+    return "\n".join(lines)

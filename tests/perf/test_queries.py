@@ -1,0 +1,77 @@
+"""SQL statements per request: a fixed number for each page, whatever the product or selection.
+
+The counts are exact so that any change shows up here. When a change means a new number (pay
+gaining a statement, say), update EXPECTED and say why in the commit.
+"""
+import re
+
+import pytest
+
+import config
+from storefront import catalog
+from storefront.extensions import db
+from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens
+from tests.perf.sql import count_queries
+
+EXPECTED = {
+    "product page": 1,
+    "quote partial": 1,
+    # Order, lease, payment attempt and settlement each commit, and SQLAlchemy re-reads what
+    # a commit expired.
+    "pay": 24,
+}
+
+SLUGS = [spec.slug for spec in catalog.load_catalog(config.Config.CATALOG_PATH)]
+# The biggest selection the demo catalog has: more lines, options and add-ons than the default.
+WORKSHOP = {"quantity": "6", "option-session": "thursday-evening", "addon": "materials-kit",
+            "tip": "15"}
+
+
+@pytest.fixture
+def queries(app):
+    with app.app_context():
+        engine = db.engine
+
+    def count(request):
+        with count_queries(engine) as statements:
+            response = request()
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return len(statements), response
+
+    return count
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_product_page(client, queries, slug):
+    count, _ = queries(lambda: client.get(f"/p/{slug}"))
+    assert count == EXPECTED["product page"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_quote_partial(client, queries, slug):
+    tokens = page_tokens(client.get(f"/p/{slug}").get_data(as_text=True))
+    count, _ = queries(lambda: client.post(f"/p/{slug}", data=tokens, headers=QUOTE_HEADERS))
+    assert count == EXPECTED["quote partial"]
+
+
+def test_quote_partial_for_a_big_selection(client, queries):
+    tokens = page_tokens(client.get("/p/letterpress-workshop").get_data(as_text=True))
+    count, response = queries(lambda: client.post(
+        "/p/letterpress-workshop", data=tokens | WORKSHOP, headers=QUOTE_HEADERS))
+    assert "6 × " in response.get_data(as_text=True)
+    assert count == EXPECTED["quote partial"]
+
+
+@pytest.mark.parametrize("slug, selection", [("city-lights-poster", {}),
+                                             ("letterpress-workshop", WORKSHOP)])
+def test_pay(client, queries, local_stripe, app, slug, selection):
+    form = page_tokens(client.get(f"/p/{slug}").get_data(as_text=True)) | selection
+    partial = client.post(f"/p/{slug}", data=form, headers=QUOTE_HEADERS).get_data(as_text=True)
+    form |= {
+        "expected_total": re.search(r'name="expected_total" value="(\d+)"', partial).group(1),
+        "email": "ada@example.com",
+        "payment_method": card_payment_method(local_stripe.url, app.config["STRIPE_PUBLISHABLE_KEY"]),
+    }
+    count, response = queries(lambda: client.post(f"/p/{slug}/pay", data=form))
+    assert response.json["next"] == "receipt"
+    assert count == EXPECTED["pay"]

@@ -1,0 +1,77 @@
+"""Static files: fingerprinted URLs, a year of caching for them, compression, the import map."""
+import gzip
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from flask import url_for
+
+FOREVER = "public, max-age=31536000, immutable"
+
+
+def product_page(client):
+    return client.get("/p/city-lights-poster").get_data(as_text=True)
+
+
+def static_urls(html):
+    return re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+
+
+def test_every_static_url_is_fingerprinted_and_cached_for_a_year(client):
+    urls = static_urls(product_page(client))
+    assert {url.rsplit("?")[0].rsplit(".")[-1] for url in urls} >= {"css", "js", "svg"}
+    for url in urls:
+        assert re.search(r"\?v=[0-9a-f]{12}$", url), url
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == FOREVER
+        response.close()
+
+
+def test_a_url_without_the_current_fingerprint_is_not_kept(client):
+    for url in ("/static/css/shop.css", "/static/css/shop.css?v=000000000000"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-cache"
+        response.close()
+
+
+def test_a_changed_file_gets_a_new_url(app, tmp_path):
+    app.static_folder = str(tmp_path)
+    style = tmp_path / "shop.css"
+    style.write_text("body { color: black }")
+    with app.test_request_context():
+        before = url_for("static", filename="shop.css")
+        style.write_text("body { color: navy }")
+        after = url_for("static", filename="shop.css")
+    assert before != after
+    client = app.test_client()
+    assert client.get(after).headers["Cache-Control"] == FOREVER
+    assert client.get(before).headers["Cache-Control"] == "no-cache"
+
+
+def test_modules_load_once_through_the_import_map(client, app):
+    html = product_page(client)
+    imports = json.loads(re.search(r'<script type="importmap"[^>]*>(.*?)</script>', html).group(1))
+    imports = imports["imports"]
+    module_srcs = re.findall(r'<script type="module"[^>]* src="([^"]+)"', html)
+    assert module_srcs and set(module_srcs) <= set(imports.values())
+    # A module's relative import resolves to the bare URL, which the map sends to the same
+    # fingerprinted URL the page loads: one module, loaded once.
+    for src in module_srcs:
+        source = Path(app.static_folder, src.split("?")[0].removeprefix("/static/")).read_text()
+        for specifier in re.findall(r'from\s+"(\.[^"]+)"', source):
+            assert urljoin(src, specifier) in imports, (src, specifier)
+
+
+def test_pages_and_static_files_are_compressed(client):
+    for url in ["/p/city-lights-poster", *static_urls(product_page(client))]:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        body = response.get_data()
+        if len(gzip.decompress(body) if response.headers.get("Content-Encoding") else body) < 500:
+            continue  # too small to be worth it
+        assert response.headers["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in response.headers["Vary"]
+    response = client.get("/p/city-lights-poster", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Content-Encoding"] == "br"
