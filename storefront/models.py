@@ -3,8 +3,10 @@ history, and the Stripe events already handled."""
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import catalog
 from .extensions import db
@@ -61,7 +63,14 @@ class Order(db.Model):
     __tablename__ = "orders"
     # One order per checkout page and selection: a double-submitted pay form finds the order
     # its twin created instead of making a second one.
-    __table_args__ = (UniqueConstraint("checkout_token", "selection_key"),)
+    __table_args__ = (
+        UniqueConstraint("checkout_token", "selection_key"),
+        # The admin's order list, newest first, keyset-paged on (created_at, id): alone, within
+        # a status, or within a product (admin/search.py).
+        Index("ix_orders_created_at_id", "created_at", "id"),
+        Index("ix_orders_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_orders_product_id_created_at_id", "product_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Receipt URLs use this unguessable id; it also keeps Stripe idempotency keys unique
@@ -80,13 +89,14 @@ class Order(db.Model):
     total: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     email: Mapped[str] = mapped_column(String(254))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    # Indexed as the lead of ix_orders_status_created_at_id.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     amount_refunded: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
-    paid_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None] = mapped_column(index=True)  # the admin's sales per day
     fulfilled_at: Mapped[datetime | None]
     receipt_sent_at: Mapped[datetime | None]
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
@@ -100,6 +110,7 @@ class Order(db.Model):
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="order", order_by="PaymentAttempt.number"
     )
+    refunds: Mapped[list["Refund"]] = relationship(back_populates="order", order_by="Refund.id")
 
     @classmethod
     def for_quote(cls, product, selection, quote, email, checkout_token, selection_key):
@@ -142,6 +153,10 @@ class Order(db.Model):
         self.status = status
         if status == "paid":
             self.paid_at = utcnow()
+
+
+# The admin's search finds an email in any case.
+Index("ix_orders_email_lower", func.lower(Order.email))
 
 
 class OrderTransition(db.Model):
@@ -187,3 +202,53 @@ class StripeEvent(db.Model):
     type: Mapped[str] = mapped_column(String(100))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdminUser(UserMixin, db.Model):
+    """Someone who runs the shop and signs in to /admin (created by `flask admin create`)."""
+
+    __tablename__ = "admin_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # Wrong passwords in a row, and until when sign-in is refused after too many (admin/login.py).
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+
+class Refund(db.Model):
+    """A refund asked for in the admin. Saved with its idempotency key before Stripe is called,
+    like a PaymentAttempt: the same form sent twice, or a call whose answer was lost, asks Stripe
+    again with the same key and never refunds twice."""
+
+    __tablename__ = "refunds"
+    # The refund form carries a request id: one form, one refund, however often it is sent.
+    __table_args__ = (UniqueConstraint("order_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order: Mapped[Order] = relationship(back_populates="refunds")
+    request_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    amount: Mapped[int]
+    reason: Mapped[str | None] = mapped_column(String(30))
+    # "requested" until Stripe's answer is known, then "accepted" or "refused".
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    charge_id: Mapped[str | None] = mapped_column(String(255))
+    # The charge's amount_refunded as Stripe gave it right after this refund: the order has
+    # heard of this refund (charge.refunded) once its own amount_refunded reaches this.
+    charge_refunded_after: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
+    admin: Mapped[AdminUser] = relationship()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
