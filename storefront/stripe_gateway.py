@@ -101,3 +101,50 @@ def cancel(payment_intent_id):
         payment_intent_id, {"cancellation_reason": "abandoned"},
         {"idempotency_key": f"cancel-{payment_intent_id}"},
     )
+
+
+def refund_key(order, request_id):
+    # One refund form, one key: sending the form again can only ever repeat the same refund.
+    return f"order-{order.public_id}-refund-{request_id}"
+
+
+def refund(order, amount, key, reason=None):
+    """Give back `amount` of the order's payment. The same key with the same amount is one refund
+    however often it is sent: Stripe answers a repeat from its idempotency record.
+
+    The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
+    which counts this refund and every one made before it (in the dashboard too)."""
+    params = {
+        "payment_intent": order.payment_intent_id,
+        "amount": amount,
+        "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
+        "expand": ["charge"],
+    }
+    if reason:
+        params["reason"] = reason
+    return _client().refunds.create(params, {"idempotency_key": key})
+
+
+def payment(payment_intent_id):
+    """The PaymentIntent with its latest charge, for the admin's view of a payment."""
+    return _client().payment_intents.retrieve(payment_intent_id, {"expand": ["latest_charge"]})
+
+
+# Where the dashboard shows each kind of object, by id prefix.
+DASHBOARD_SECTIONS = {"pi_": "payments", "ch_": "payments", "re_": "refunds", "evt_": "events"}
+
+
+def live_mode():
+    """Whether the shop's secret key is a live one; the one place that decides the mode."""
+    return "_live_" in current_app.config["STRIPE_SECRET_KEY"]
+
+
+def dashboard_url(stripe_id):
+    """The Stripe dashboard's page for a PaymentIntent, charge, refund or event, in the mode of
+    the shop's key: a test-mode object only exists under /test/. None for other ids."""
+    section = next((name for prefix, name in DASHBOARD_SECTIONS.items()
+                    if stripe_id.startswith(prefix)), None)
+    if section is None:
+        return None
+    mode = "" if live_mode() else "test/"
+    return f"https://dashboard.stripe.com/{mode}{section}/{stripe_id}"

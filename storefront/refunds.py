@@ -1,0 +1,156 @@
+"""Refunding an order, in full or in part, never more than was paid.
+
+Every refund form carries a request id, and the refund it asks for is a Refund row saved with
+its idempotency key before Stripe is called, all under the order's lease (leases.py):
+- the same form sent twice (a double click, a retry) finds its refund and makes no other;
+- a call whose answer was lost is asked again with its own key before anything new is refunded;
+- what is left to refund counts what the order knows was refunded, refunds Stripe made that the
+  order has not heard of yet, and refunds whose answer never came.
+
+The order's status and amount_refunded move only when Stripe's charge.refunded arrives
+(webhooks.py); until then the admin shows the refund as pending.
+"""
+import logging
+
+import stripe
+from flask import current_app
+
+from . import stripe_gateway
+from .extensions import db
+from .leases import order_lease
+from .models import Refund
+
+log = logging.getLogger(__name__)
+
+REFUNDABLE = ("paid", "partially_refunded")
+# Stripe's refund reasons, as the form offers them.
+REASONS = {
+    "requested_by_customer": "Requested by the customer",
+    "duplicate": "Duplicate payment",
+    "fraudulent": "Fraudulent",
+}
+# After these Stripe may or may not have made the refund: the same key is asked again later.
+UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
+             stripe.IdempotencyError)
+UNCERTAIN_MESSAGE = (
+    "Stripe could not be reached, so the refund may or may not have been made. Send the same "
+    "form again in a moment: it will not refund twice."
+)
+
+
+class RefundRefused(Exception):
+    """No refund was made; str() tells the merchant why."""
+
+
+def committed(order):
+    """How much of the payment is refunded or on its way back."""
+    made = [r.charge_refunded_after for r in order.refunds if r.status == "accepted"]
+    unanswered = sum(r.amount for r in order.refunds if r.status == "requested")
+    return max([order.amount_refunded, *made]) + unanswered
+
+
+def refundable(order):
+    """What may still be refunded."""
+    if order.status not in REFUNDABLE or order.payment_intent_id is None:
+        return 0
+    return max(order.total - committed(order), 0)
+
+
+def pending(order):
+    """Refunds not yet reflected in the order: unanswered, or made by Stripe with its
+    charge.refunded webhook still on the way."""
+    return [r for r in order.refunds if r.status == "requested" or (
+        r.status == "accepted" and r.charge_refunded_after > order.amount_refunded)]
+
+
+def find(order, request_id):
+    """The refund a form asked for, if it got that far."""
+    return next((r for r in order.refunds if r.request_id == request_id), None)
+
+
+def refund(order, request_id, amount, admin, reason=None):
+    """Refund `amount` (minor units; None: all that is left) for the form `request_id`.
+
+    Returns the accepted Refund, or raises RefundRefused.
+    """
+    wait = current_app.config["ORDER_BUSY_WAIT_SECONDS"]
+    with order_lease(order, wait=wait) as held:
+        if not held:
+            raise RefundRefused("This order is busy with a payment or another refund. "
+                                "Try again in a moment.")
+        earlier = find(order, request_id)
+        if earlier is not None:
+            return _again(order, earlier, amount)
+        for unanswered in [r for r in order.refunds if r.status == "requested"]:
+            try:
+                _send(order, unanswered)
+            except RefundRefused:
+                if unanswered.status == "requested":
+                    raise  # still no answer: nothing new until there is one
+        left = refundable(order)
+        if left == 0:
+            raise RefundRefused("Nothing is left to refund on this order.")
+        amount = left if amount is None else amount
+        if amount <= 0:
+            raise RefundRefused("Enter an amount to refund.")
+        if amount > left:
+            raise RefundRefused("That is more than is left to refund: what was paid, less what "
+                                "is refunded or on its way back.")
+        made = Refund(request_id=request_id, amount=amount, reason=reason, admin=admin,
+                      idempotency_key=stripe_gateway.refund_key(order, request_id))
+        order.refunds.append(made)
+        db.session.commit()  # the key is on record before Stripe hears of it
+        return _send(order, made)
+
+
+def _again(order, earlier, amount):
+    """The same form once more: its refund, never a second one."""
+    if amount is not None and amount != earlier.amount:
+        raise RefundRefused("This form was already sent with another amount. "
+                            "Reload the page to make another refund.")
+    if earlier.status == "requested":
+        return _send(order, earlier)  # its answer was lost: ask again with its key
+    if earlier.status == "refused":
+        raise RefundRefused(earlier.error)
+    return earlier
+
+
+def _send(order, made):
+    """Ask Stripe for the refund `made` describes and record the answer."""
+    try:
+        answer = stripe_gateway.refund(order, made.amount, made.idempotency_key, made.reason)
+    except stripe.StripeError as error:
+        if isinstance(error, UNCERTAIN) and not _replayed(error):
+            log.warning("Refund %s for order %s: %s", made.id, order.id, type(error).__name__)
+            raise RefundRefused(UNCERTAIN_MESSAGE) from error
+        made.status, made.error = "refused", _refusal(error)
+        db.session.commit()
+        raise RefundRefused(made.error) from error
+    if answer.status in ("failed", "canceled"):
+        made.status, made.error = "refused", f"Stripe reports the refund {answer.status}."
+    else:
+        made.status = "accepted"
+        made.charge_id = answer.charge.id
+        made.charge_refunded_after = answer.charge.amount_refunded
+    made.stripe_refund_id = answer.id
+    db.session.commit()
+    if made.status == "refused":
+        raise RefundRefused(made.error)
+    return made
+
+
+def _replayed(error):
+    # Stripe keeps a 500 for its idempotency key and replays it: that refund never happened.
+    return (error.headers or {}).get("Idempotent-Replayed") == "true"
+
+
+def _refusal(error):
+    """The merchant's message for a refund Stripe would not make."""
+    if isinstance(error, UNCERTAIN):  # a failure Stripe saved for the key and replays
+        return ("Stripe failed to make this refund, and nothing was refunded. "
+                "Reload the page to try again.")
+    detail = error.error.message if error.error and error.error.message else str(error)
+    if error.code == "charge_already_refunded" or getattr(error.error, "param", None) == "amount":
+        return (f"Stripe refused the refund: {detail} It may have been refunded in the Stripe "
+                "dashboard; the order shows it once Stripe's notice arrives.")
+    return f"Stripe refused the refund: {detail}"
