@@ -8,7 +8,7 @@ import config as shop_config
 
 from . import errors, headers, limits
 from .catalog import LAYOUTS
-from .extensions import compress, csrf, db, htmx, migrate
+from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,9 @@ def create_app(config_name=None, **overrides):
     htmx.init_app(app)
     errors.init_app(app)
     compress.init_app(app)
+    login_manager.init_app(app)
 
-    from . import assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 
     assets.init_app(app)
 
@@ -52,5 +53,6 @@ def create_app(config_name=None, **overrides):
         from . import styleguide
 
         app.register_blueprint(styleguide.bp)
+    admin.init_app(app)
     cli.init_app(app)
     return app

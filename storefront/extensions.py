@@ -1,6 +1,7 @@
 """Extension objects, bound to an app in create_app()."""
 from flask_compress import Compress
 from flask_htmx import HTMX
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -26,3 +27,5 @@ migrate = Migrate(render_as_batch=True)
 htmx = HTMX()
 # Compresses pages, partials, JSON and static files (zstd, brotli or gzip, as the client asks).
 compress = Compress()
+# Admins signing in to /admin (storefront/admin/).
+login_manager = LoginManager()

@@ -1,0 +1,53 @@
+"""The merchant's side, under /admin: log in, find orders, refund them.
+
+Every page but the login page needs a signed-in admin. The check sits on the parent blueprint,
+so no page added later can forget it.
+"""
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+
+from .. import stripe_gateway
+from ..extensions import db, htmx, login_manager
+from ..models import AdminUser
+from . import cli, login, orders, refunds
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+for area in (login.bp, orders.bp, refunds.bp):
+    bp.register_blueprint(area)
+
+OPEN = {"admin.login.form"}
+
+
+@bp.before_request
+def require_admin():
+    if request.endpoint not in OPEN and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+
+
+@bp.context_processor
+def stripe_links():
+    return {"dashboard_url": stripe_gateway.dashboard_url}
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("admin.orders.index"))
+
+
+@login_manager.user_loader
+def load_admin(admin_id):
+    return db.session.get(AdminUser, int(admin_id)) if admin_id.isdigit() else None
+
+
+@login_manager.unauthorized_handler
+def to_login():
+    target = url_for("admin.login.form", next=request.full_path.rstrip("?"))
+    if htmx:
+        # htmx would put the login page inside the part it asked for: send the browser there.
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    cli.init_app(app)

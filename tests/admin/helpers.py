@@ -1,0 +1,49 @@
+"""Driving the admin without a browser: logging in, the forms' hidden fields, orders to look at."""
+import re
+import secrets
+from datetime import datetime
+
+from storefront.extensions import db
+from storefront.models import Order, Product
+
+EMAIL = "owner@example.com"
+PASSWORD = "correct horse battery staple"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+REQUEST_ID = re.compile(r'name="request_id" type="hidden" value="([^"]+)"|'
+                        r'id="request_id" name="request_id" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html):
+    return CSRF.search(html).group(1)
+
+
+def log_in(client, email=EMAIL, password=PASSWORD, next_page=None):
+    token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    url = "/admin/login" + (f"?next={next_page}" if next_page else "")
+    return client.post(url, data={"csrf_token": token, "email": email, "password": password})
+
+
+def refund_form(client, order_id):
+    """The order page's refund form fields: csrf_token and a fresh request_id."""
+    html = client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    request_id = re.search(r'name="request_id"[^>]*value="([^"]+)"', html).group(1)
+    return {"csrf_token": csrf_token(html), "request_id": request_id}
+
+
+def add_order(product_slug="city-lights-poster", commit=True, **fields):
+    """An order row as the checkout would leave it, without going through Stripe."""
+    product = db.session.scalar(db.select(Product).filter_by(slug=product_slug))
+    values = {
+        "product": product, "checkout_token": secrets.token_urlsafe(16),
+        "selection_key": secrets.token_hex(8), "selection": {}, "lines": [{"label": "Poster", "amount": 1800}],
+        "subtotal": 1800, "tip": 0, "total": 1800, "currency": product.currency,
+        "email": "ada@example.com", "status": "pending", "amount_refunded": 0,
+        "created_at": datetime(2026, 11, 1, 12, 0),
+    }
+    order = Order(**(values | fields))
+    db.session.add(order)
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()  # gives it its id
+    return order

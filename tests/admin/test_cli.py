@@ -1,0 +1,34 @@
+"""`flask admin create`: with options for scripts, or prompting for the password."""
+from storefront.admin import accounts
+from storefront.extensions import db
+from storefront.models import AdminUser
+
+
+def test_create_with_options(app):
+    result = app.test_cli_runner().invoke(
+        args=["admin", "create", "--email", "Boss@Example.com", "--password", "a long enough secret"])
+    assert result.exit_code == 0, result.output
+    assert "Created admin boss@example.com" in result.output
+    with app.app_context():
+        assert accounts.authenticate("boss@example.com", "a long enough secret")
+
+
+def test_create_prompts_for_the_password_twice(app):
+    result = app.test_cli_runner().invoke(
+        args=["admin", "create"],
+        input="boss@example.com\na long enough secret\na long enough secret\n")
+    assert result.exit_code == 0, result.output
+    assert "a long enough secret" not in result.output  # not echoed
+    with app.app_context():
+        [admin] = db.session.scalars(db.select(AdminUser)).all()
+        assert admin.email == "boss@example.com"
+
+
+def test_create_refuses_a_weak_password_or_a_second_account(app):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["admin", "create", "--email", "a@example.com", "--password", "short"])
+    assert weak.exit_code != 0 and "at least 12 characters" in weak.output
+    args = ["admin", "create", "--email", "a@example.com", "--password", "a long enough secret"]
+    assert runner.invoke(args=args).exit_code == 0
+    twice = runner.invoke(args=args)
+    assert twice.exit_code != 0 and "already an admin" in twice.output

@@ -1,0 +1,191 @@
+"""storefront/admin/refunds.py: refunding from the order page, with htmx or a plain form, the
+webhook that settles it, and double clicks from many places at once."""
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from storefront.extensions import db
+from storefront.models import Order, Refund
+from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
+from tests.shop.helpers import Browser, card
+
+SLUG = "city-lights-poster"  # $18.00
+
+
+@pytest.fixture
+def paid_order(app, shop, stripe_client):
+    """An order paid in the live shop, whose webhooks reach the app: its id."""
+    assert Browser(shop.url, SLUG).pay(card(stripe_client)).json()["next"] == "receipt"
+    with app.app_context():
+        return db.session.scalar(db.select(Order.id))
+
+
+def order_now(app, order_id):
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        db.session.expunge(order)
+        return order
+
+
+def wait_for(app, order_id, status, timeout=10):
+    deadline = time.monotonic() + timeout
+    while (order := order_now(app, order_id)).status != status:
+        assert time.monotonic() < deadline, f"order still {order.status}"
+        time.sleep(0.05)
+    return order
+
+
+def stripe_refunded(stripe_client, app, order_id):
+    intent = order_now(app, order_id).payment_intent_id
+    return sum(r.amount for r in stripe_client.refunds.list({"payment_intent": intent}).data)
+
+
+def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_client):
+    url = f"/admin/orders/{paid_order}/refunds"
+    response = admin_client.post(url, data={**refund_form(admin_client, paid_order), "amount": "5.00",
+                                            "reason": "requested_by_customer"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Stripe is refunding $5.00" in html
+    # Until Stripe's charge.refunded arrives the order is paid, with a refund pending.
+    assert "data-refund-pending" in html or order_now(app, paid_order).status == "partially_refunded"
+    order = wait_for(app, paid_order, "partially_refunded")
+    assert order.amount_refunded == 500
+
+    page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
+    assert "data-refund-pending" not in page
+    assert re.search(r"data-refundable>\$13.00<", page)
+    response = admin_client.post(url, data={**refund_form(admin_client, paid_order), "full": "y"})
+    assert "Stripe is refunding $13.00" in response.get_data(as_text=True)
+    order = wait_for(app, paid_order, "refunded")
+    assert order.amount_refunded == 1800 == stripe_refunded(stripe_client, app, paid_order)
+    page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
+    assert "Everything paid is refunded" in page and 'class="refund-form"' not in page
+    with app.app_context():
+        assert [(r.amount, r.reason, r.admin.email) for r in db.session.scalars(db.select(Refund))] == [
+            (500, "requested_by_customer", EMAIL), (1300, None, EMAIL)]
+
+
+def test_htmx_gets_the_order_part_and_the_pending_status_polls(app, admin_client, paid_order, local_stripe):
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")  # keep charge.refunded back
+    try:
+        form = refund_form(admin_client, paid_order)
+        response = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "3"},
+                                     headers={"HX-Request": "true", "HX-Target": "order"})
+        html = response.get_data(as_text=True)
+        assert html.lstrip().startswith("<article id=\"order\"")
+        assert "data-refund-pending" in html and 'hx-trigger="load delay:1s"' in html
+        status = admin_client.get(f"/admin/orders/{paid_order}",
+                                  headers={"HX-Request": "true", "HX-Target": "order-status"})
+        assert status.get_data(as_text=True).lstrip().startswith('<section id="order-status"')
+        assert "Made; waiting for Stripe" in status.get_data(as_text=True)
+    finally:
+        requests.post(f"{local_stripe.url}/_emulator/events/release", json={})
+    wait_for(app, paid_order, "partially_refunded")
+    status = admin_client.get(f"/admin/orders/{paid_order}",
+                              headers={"HX-Request": "true", "HX-Target": "order-status"}).get_data(as_text=True)
+    assert "data-refund-pending" not in status and "hx-trigger" not in status  # polling stops
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("18.01", "more than is left to refund"),
+    ("0", "Enter an amount to refund."),
+    ("abc", "Enter an amount like 12.50"),
+    ("1.234", "Use at most 2 decimals"),
+])
+def test_wrong_amounts_are_refused_with_a_reason(admin_client, paid_order, stripe_client, app, amount, message):
+    response = admin_client.post(f"/admin/orders/{paid_order}/refunds",
+                                 data={**refund_form(admin_client, paid_order), "amount": amount})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'value="{amount}"' in html  # the form keeps what was typed
+    assert stripe_refunded(stripe_client, app, paid_order) == 0
+
+
+def test_a_refused_form_for_htmx_is_a_200_with_the_reason(admin_client, paid_order):
+    response = admin_client.post(f"/admin/orders/{paid_order}/refunds",
+                                 data={**refund_form(admin_client, paid_order), "amount": "99"},
+                                 headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "data-refund-refused" in response.get_data(as_text=True)
+
+
+def test_a_dashboard_refund_meanwhile_gets_stripes_refusal_explained(admin_client, paid_order, stripe_client, app):
+    form = refund_form(admin_client, paid_order)
+    pi = order_now(app, paid_order).payment_intent_id
+    stripe_client.refunds.create({"payment_intent": pi, "amount": 1000})
+    response = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "10.00"})
+    html = response.get_data(as_text=True)
+    assert "Stripe refused the refund: Refund amount ($10.00) is greater than unrefunded amount" in html
+    # That form is spent: the page offers a fresh one.
+    assert form["request_id"] not in html
+
+
+def test_the_same_form_twice_refunds_once(admin_client, paid_order, stripe_client, app):
+    form = {**refund_form(admin_client, paid_order), "amount": "4.00"}
+    for _ in range(3):
+        assert "Stripe is refunding $4.00" in admin_client.post(
+            f"/admin/orders/{paid_order}/refunds", data=form).get_data(as_text=True)
+    assert stripe_refunded(stripe_client, app, paid_order) == 400
+
+
+def test_an_unpaid_order_has_no_refund_form(app, admin_client):
+    from tests.admin.helpers import add_order
+
+    with app.app_context():
+        order_id = add_order(status="failed").id
+    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    assert "Only a paid order can be refunded." in page
+
+
+def logged_in_session(shop):
+    session = requests.Session()
+    token = csrf_token(session.get(f"{shop.url}/admin/login").text)
+    response = session.post(f"{shop.url}/admin/login", allow_redirects=False,
+                            data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    return session
+
+
+def test_concurrent_double_clicks_never_refund_more_than_was_paid(app, shop, admin, paid_order, stripe_client):
+    """Eight browsers at once: one form sent four times, and four other forms, each for $6 of
+    the $18 paid. At most three $6 refunds fit; the repeated form counts once."""
+    sessions = [logged_in_session(shop) for _ in range(8)]
+    forms = [refund_form(session_client(s, shop), paid_order) for s in sessions[:5]]
+    posts = [(sessions[n], forms[0]) for n in range(4)] + [(sessions[4 + n], forms[1 + n]) for n in range(4)]
+    posts = [(session, {**form, "amount": "6.00",
+                        "csrf_token": csrf_token(session.get(f"{shop.url}/admin/orders").text)})
+             for session, form in posts]
+
+    def post(args):
+        session, form = args
+        return session.post(f"{shop.url}/admin/orders/{paid_order}/refunds", data=form)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = [r.text for r in pool.map(post, posts)]
+    made = ["Stripe is refunding $6.00" in a for a in answers]
+    refused = ["Nothing is left to refund" in a or "more than is left" in a for a in answers]
+    assert all(m != r for m, r in zip(made, refused))  # each answer says one or the other
+    assert len(set(made[:4])) == 1  # the repeated form: the same answer each time
+    assert sum(made[4:]) + made[0] == 3
+    assert stripe_refunded(stripe_client, app, paid_order) == 1800
+    with app.app_context():
+        accepted = db.session.scalars(db.select(Refund).filter_by(status="accepted")).all()
+        assert len(accepted) == 3 == len({r.request_id for r in accepted})
+    assert wait_for(app, paid_order, "refunded").amount_refunded == 1800
+
+
+class session_client:
+    """A requests.Session with the test client's get() for refund_form()."""
+
+    def __init__(self, session, shop):
+        self.session, self.shop = session, shop
+
+    def get(self, path):
+        response = self.session.get(f"{self.shop.url}{path}")
+        response.get_data = lambda as_text=True: response.text
+        return response
