@@ -1,4 +1,4 @@
-"""The merchant's side, under /admin: log in, find orders, refund them.
+"""The merchant's side, under /admin: log in, find orders, refund them, see how sales go.
 
 Every page but the login page needs a signed-in admin. The check sits on the parent blueprint,
 so no page added later can forget it.
@@ -9,10 +9,10 @@ from flask_login import current_user
 from .. import stripe_gateway
 from ..extensions import db, htmx, login_manager
 from ..models import AdminUser
-from . import cli, login, orders, refunds
+from . import cli, login, orders, refunds, sales
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for area in (login.bp, orders.bp, refunds.bp):
+for area in (login.bp, orders.bp, refunds.bp, sales.bp):
     bp.register_blueprint(area)
 
 OPEN = {"admin.login.form"}

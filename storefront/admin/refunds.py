@@ -19,8 +19,8 @@ def create(order_id):
         if not form.validate():
             raise refunds.RefundRefused(next(iter(form.errors.values()))[0])
         amount = None if form.full.data else parse_amount(form.amount.data or "", order.currency)
-        made = refunds.refund(order, form.request_id.data, amount, current_user._get_current_object(),
-                              form.reason.data or None)
+        admin = current_user._get_current_object()
+        made = refunds.refund(order, form.request_id.data, amount, admin, form.reason.data or None)
     except (refunds.RefundRefused, AmountError) as error:
         # Sent again, a form whose refund Stripe refused would only be refused again.
         earlier = refunds.find(order, form.request_id.data)

@@ -1,0 +1,111 @@
+"""The sales view's figures, from the orders table alone: money taken per day and per product,
+and how many orders were paid, over the last days (UTC days, the days orders are stored in).
+
+Conversion counts orders, not every price quote. An order is made when a customer presses Pay
+on the quote in front of them, so "orders" are the quotes a customer acted on, and "paid" those
+that went through; declined cards, failed 3-D Secure and abandoned payments make the difference.
+Counting every quote instead would count each re-price htmx sends as someone types, and would
+make the quote endpoint, now read-only, write a counter row per product and day on every
+request: concurrent quotes for a product would queue on that row (on the whole database in
+SQLite). See the README's Admin section for the figures.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import case, func
+
+from ..extensions import db
+from ..models import Order, Product, utcnow
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    name: str
+    currency: str
+    orders: int
+    paid: int
+    refunded: int
+
+    @property
+    def revenue(self):
+        return self.paid - self.refunded
+
+
+@dataclass(frozen=True)
+class DayCheckouts:
+    day: date
+    orders: int
+    paid: int
+
+    @property
+    def conversion(self):
+        """Paid orders per hundred, or None on a day without orders."""
+        return round(100 * self.paid / self.orders) if self.orders else None
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    days: list  # every day of the period, oldest first
+    revenue: dict  # currency → revenue (paid less refunded) per day, in minor units
+    products: list  # ProductSales, most revenue first
+    checkouts: list  # DayCheckouts per day
+
+    @property
+    def orders(self):
+        return sum(day.orders for day in self.checkouts)
+
+    @property
+    def paid(self):
+        return sum(day.paid for day in self.checkouts)
+
+    @property
+    def conversion(self):
+        return round(100 * self.paid / self.orders) if self.orders else None
+
+
+def sales_report(days=30, today=None):
+    """The last `days` days up to `today` (UTC) included."""
+    today = today or utcnow().date()
+    period = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    start = datetime.combine(period[0], time())
+    end = datetime.combine(today, time()) + timedelta(days=1)
+    return SalesReport(period, _revenue(start, end, period), _products(start, end),
+                       _checkouts(start, end, period))
+
+
+def _revenue(start, end, period):
+    # Refunds count against the day of the payment they give back.
+    day = func.date(Order.paid_at)
+    rows = db.session.execute(
+        db.select(day, Order.currency, func.sum(Order.total - Order.amount_refunded))
+        .where(Order.paid_at >= start, Order.paid_at < end).group_by(day, Order.currency)
+    ).all()
+    revenue = {currency: dict.fromkeys(period, 0) for currency in sorted({r[1] for r in rows})}
+    for paid_day, currency, amount in rows:
+        revenue[currency][_as_date(paid_day)] = amount
+    return {currency: list(per_day.values()) for currency, per_day in revenue.items()}
+
+
+def _products(start, end):
+    rows = db.session.execute(
+        db.select(Product.name, Order.currency, func.count(), func.sum(Order.total),
+                  func.sum(Order.amount_refunded))
+        .join(Order.product).where(Order.paid_at >= start, Order.paid_at < end)
+        .group_by(Product.id, Product.name, Order.currency)
+    ).all()
+    return sorted((ProductSales(*row) for row in rows), key=lambda p: (-p.revenue, p.name))
+
+
+def _checkouts(start, end, period):
+    day = func.date(Order.created_at)
+    rows = db.session.execute(
+        db.select(day, func.count(), func.sum(case((Order.paid_at.is_not(None), 1), else_=0)))
+        .where(Order.created_at >= start, Order.created_at < end).group_by(day)
+    ).all()
+    counts = {_as_date(created_day): (orders, paid) for created_day, orders, paid in rows}
+    return [DayCheckouts(day, *counts.get(day, (0, 0))) for day in period]
+
+
+def _as_date(value):
+    # SQLite's date() gives text, PostgreSQL's a date.
+    return value if isinstance(value, date) else date.fromisoformat(value)
