@@ -1,0 +1,93 @@
+"""The admin in a real browser: log in, search, refund in part and then in full as Stripe's
+webhooks arrive, and download the orders as CSV."""
+import csv
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from storefront.admin import accounts
+from storefront.extensions import db
+from storefront.models import Order
+from tests.shop.helpers import Browser, card
+
+pytestmark = pytest.mark.e2e
+
+EMAIL, PASSWORD = "owner@example.com", "correct horse battery staple"
+
+
+@pytest.fixture
+def two_paid_orders(app, shop, stripe_client):
+    """Ada's and Grace's orders, paid in the live shop: their ids."""
+    for email in ("ada@example.com", "grace@example.com"):
+        answer = Browser(shop.url, "city-lights-poster").pay(card(stripe_client), email=email)
+        assert answer.json()["next"] == "receipt"
+    with app.app_context():
+        accounts.create_admin(EMAIL, PASSWORD)
+        return db.session.scalars(db.select(Order.id).order_by(Order.id)).all()
+
+
+def log_in(page, shop):
+    page.goto(f"{shop.url}/admin/orders")
+    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{shop.url}/admin/orders")
+
+
+def rows(page):
+    return page.locator("tbody tr[data-order-id]")
+
+
+def test_log_in_search_refund_in_part_then_in_full(page, shop, two_paid_orders, console_errors):
+    ada, grace = two_paid_orders
+    log_in(page, shop)
+    expect(rows(page)).to_have_count(2)
+
+    # Searching re-renders only the results, and the URL follows.
+    page.get_by_label("Search").fill("GRACE@example.com")
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_have_attribute("data-order-id", str(grace))
+    expect(page).to_have_url(re.compile(r"q=GRACE%40example\.com"))
+
+    page.get_by_role("link", name=f"#{grace}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order #{grace}")
+    expect(page.locator("[data-charge]")).to_contain_text("ch_")  # loaded from Stripe after the page
+    status = page.locator("#order-status")
+    expect(status).to_contain_text("Paid")
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "Give this money back…?"
+    page.get_by_label("Amount (USD)").fill("5.00")
+    page.get_by_role("button", name="Refund this amount").click()
+    expect(page.locator("[data-refund-made]")).to_contain_text("Stripe is refunding $5.00")
+    # The status part asks again until Stripe's charge.refunded has reached the order.
+    expect(status.locator(".badge--partially_refunded")).to_be_visible()
+    expect(status.locator("[data-refund-pending]")).to_have_count(0)
+    expect(status.locator("[data-refunded]")).to_have_text("$5.00")
+
+    page.get_by_role("button", name="Refund all $13.00").click()
+    expect(page.locator("[data-refund-made]")).to_contain_text("Stripe is refunding $13.00")
+    expect(status.locator(".badge--refunded")).to_be_visible()
+    expect(status.locator("[data-refunded]")).to_have_text("$18.00")
+    page.reload()
+    expect(page.get_by_text("Everything paid is refunded or on its way back.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("by webhook")
+    assert console_errors == []
+
+
+def test_download_the_filtered_orders_as_csv(page, shop, two_paid_orders, tmp_path):
+    ada, grace = two_paid_orders
+    log_in(page, shop)
+    page.get_by_label("Search").fill("ada@example.com")
+    expect(rows(page)).to_have_count(1)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download these orders as CSV").click()
+    download = download_info.value
+    assert re.fullmatch(r"orders-\d{8}-\d{6}\.csv", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with path.open(newline="") as file:
+        [row] = list(csv.DictReader(file))
+    assert (int(row["order"]), row["email"], row["status"], row["total"]) == (
+        ada, "ada@example.com", "paid", "18.00")
