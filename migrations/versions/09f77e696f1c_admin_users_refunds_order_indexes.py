@@ -1,7 +1,7 @@
 """admin: users, refunds, and the indexes of the order list
 
 Revision ID: 09f77e696f1c
-Revises: 3a3266b2945a
+Revises: 9d2f4b1c6e35
 Create Date: 2026-11-26 16:00:24.945525
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '09f77e696f1c'
-down_revision = '3a3266b2945a'
+down_revision = '9d2f4b1c6e35'
 branch_labels = None
 depends_on = None
 
