@@ -89,6 +89,8 @@ class Config:
     RATELIMIT_PAY = os.environ.get("RATELIMIT_PAY", "10 per minute;30 per hour")
     # Re-pricing the selection: htmx posts on every change, so generous, but bounded.
     RATELIMIT_QUOTE = os.environ.get("RATELIMIT_QUOTE", "120 per minute;1000 per hour")
+    # Logging in to /admin: a person mistypes a few times; a guesser tries thousands.
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
 
     @classmethod
     def check(cls, config):
@@ -119,7 +121,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     # Tests drive the shop faster than any customer (retry loops, concurrent submits); the
     # limits stay on, out of their way. tests/security/test_rate_limits.py sets low ones.
-    RATELIMIT_PAY = RATELIMIT_QUOTE = "1000 per minute"
+    RATELIMIT_PAY = RATELIMIT_QUOTE = RATELIMIT_LOGIN = "1000 per minute"
 
 
 class ProductionConfig(Config):

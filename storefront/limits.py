@@ -1,4 +1,5 @@
-"""Limits on abuse: how often one client may pay and re-price (Flask-Limiter).
+"""Limits on abuse: how often one client may pay, re-price and try an admin password
+(Flask-Limiter).
 
 Card testers try stolen cards one after another against the pay endpoint; a script can re-price
 without end. The limits (config.py) count per client address, before anything else looks at
@@ -14,6 +15,7 @@ LIMITED = {
     ("checkout.pay", "POST"): "RATELIMIT_PAY",
     ("checkout.confirm", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
+    ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
 }
 
 

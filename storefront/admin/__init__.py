@@ -3,10 +3,11 @@
 Every page but the login page needs a signed-in admin. The check sits on the parent blueprint,
 so no page added later can forget it.
 """
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
-from .. import stripe_gateway
+from .. import errors, stripe_gateway
 from ..extensions import db, htmx, login_manager
 from ..models import AdminUser
 from . import cli, login, orders, refunds, sales
@@ -46,6 +47,17 @@ def to_login():
         # htmx would put the login page inside the part it asked for: send the browser there.
         return "", 401, {"HX-Redirect": target}
     return redirect(target)
+
+
+@bp.errorhandler(HTTPException)
+def admin_error(error):
+    """A refused htmx request (an expired CSRF token, say) shows its message above the page,
+    instead of in the part it asked for; anything else gets the shop's error page."""
+    if not htmx:
+        return errors.error_response(error)
+    title, message = errors.describe(error)
+    return (render_template("admin/error.html", title=title, message=message), error.code,
+            {"HX-Retarget": "#admin-alert", "HX-Reswap": "innerHTML"})
 
 
 def init_app(app):

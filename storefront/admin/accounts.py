@@ -4,9 +4,8 @@ guessing.
 After FREE_FAILURES wrong passwords in a row an account refuses every sign-in, the right password
 too, for a while that doubles with each further failure, up to MAX_LOCK. The count lives in the
 database, so every app instance sees the same one. The price: someone who knows an admin's email
-can keep that admin out for up to MAX_LOCK at a time. Limits per client address are the other
-half, and belong to Flask-Limiter (the security branch): add ("admin.login.form", "POST") to its
-table of limited endpoints.
+can keep that admin out for up to MAX_LOCK at a time. The other half is a limit per client
+address on the login form, whatever the account (RATELIMIT_LOGIN, storefront/limits.py).
 """
 from datetime import timedelta
 from functools import cache

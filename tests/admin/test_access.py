@@ -46,3 +46,17 @@ def test_posts_without_a_csrf_token_are_refused(app, admin_client, url):
 
 def test_the_admin_home_is_the_order_list(admin_client):
     assert admin_client.get("/admin/").headers["Location"] == "/admin/orders"
+
+
+def test_a_refused_htmx_request_says_why_above_the_page(app, admin_client):
+    with app.app_context():
+        add_order(status="paid")
+    response = admin_client.post("/admin/orders/1/refunds", data={"amount": "1.00"},
+                                 headers={"HX-Request": "true", "X-CSRFToken": "expired"})
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#admin-alert"
+    assert "This page has expired" in response.get_data(as_text=True)
+    assert 'id="admin-alert"' in admin_client.get("/admin/orders/1").get_data(as_text=True)
+    # Without htmx, the shop's error page.
+    page = admin_client.get("/admin/orders/999")
+    assert page.status_code == 404 and "<html" in page.get_data(as_text=True)

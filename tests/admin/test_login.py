@@ -72,3 +72,9 @@ def test_a_deleted_admin_is_logged_out(app, admin_client, admin):
         db.session.delete(db.session.get(AdminUser, admin))
         db.session.commit()
     assert admin_client.get("/admin/orders").status_code == 302
+
+
+def test_logins_from_one_address_are_limited(make_app, admin):
+    client = make_app(RATELIMIT_LOGIN="2 per minute").test_client()
+    assert [log_in(client, password="guess").status_code for _ in range(3)] == [401, 401, 429]
+    assert "Too many tries" in log_in(client).get_data(as_text=True)
