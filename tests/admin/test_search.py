@@ -1,11 +1,13 @@
 """storefront/admin/search.py: filters, search and keyset pages, on indexes that fit."""
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.datastructures import MultiDict
 
-from storefront import catalog, create_app
+from storefront import ROOT, catalog, create_app
 from storefront.admin import search
 from storefront.cli import load_products
 from storefront.extensions import db
@@ -96,11 +98,16 @@ def test_batches_walk_every_match(ctx):
 
 @pytest.fixture
 def migrated(tmp_path, local_stripe):
-    """An app on a database built by the migrations, which is where the indexes come from."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.db'}",
-                     STRIPE_API_BASE=local_stripe.url)
+    """An app on a database built by the migrations, which is where the indexes come from.
+
+    Migrated in another process: Alembic's env.py configures logging from alembic.ini, which
+    would switch off the loggers of every test after this one."""
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                   env={**os.environ, "SHOP_CONFIG": "testing", "TEST_DATABASE_URL": url},
+                   check=True, capture_output=True)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, STRIPE_API_BASE=local_stripe.url)
     with app.app_context():
-        upgrade()
         load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
         yield
 
@@ -111,8 +118,6 @@ def plan(query):
     return " | ".join(row[-1] for row in rows)
 
 
-# migrations/env.py, as Flask-Migrate writes it, still calls a deprecated Flask-SQLAlchemy API.
-@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated")
 @pytest.mark.parametrize("args, index", [
     ({}, "ix_orders_created_at_id"),
     ({"status": "refunded"}, "ix_orders_status_created_at_id"),
