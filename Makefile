@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test venv chromium wrk emulator bench screenshots clean
+.PHONY: run test test-sqlite test-postgres venv chromium wrk emulator bench screenshots clean
 
 venv: $(STAMP)
 
@@ -28,8 +28,14 @@ run: venv
 emulator: venv
 	$(PY) -m stripe_emulator --port 12111
 
-test: venv chromium
-	$(PY) -m pytest
+# The suite on SQLite, then again on a throwaway PostgreSQL (or the one TEST_DATABASE_URL names).
+test: test-sqlite test-postgres
+
+test-sqlite: venv chromium
+	env -u TEST_DATABASE_URL $(PY) -m pytest
+
+test-postgres: venv chromium
+	scripts/with-postgres.sh $(PY) -m pytest
 
 # Performance figures against their budgets (README.md); not part of `make test`. A few minutes.
 bench: venv chromium wrk

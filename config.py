@@ -45,11 +45,37 @@ class ConfigError(RuntimeError):
     """The configuration cannot run a shop safely."""
 
 
+def database_url(url):
+    """SQLAlchemy's URL for a database URL as people have it.
+
+    Hosting providers and libpq hand out `postgres://` and `postgresql://`; SQLAlchemy would read
+    both with psycopg2 (or not at all), so they name psycopg 3 here. Other URLs pass unchanged.
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def engine_options(url):
+    """Connection pool settings: each gunicorn worker has its own pool on the shared PostgreSQL,
+    so connections add up to instances × workers × (pool size + overflow)."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {
+        # A connection that the server or a proxy dropped while idle is replaced, not handed out.
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "5")),
+        "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "2")),
+    }
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{HERE / 'instance' / 'shop.db'}"
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{HERE / 'instance' / 'shop.db'}")
     )
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
@@ -111,7 +137,9 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # scripts/with-postgres.sh sets TEST_DATABASE_URL; tests/conftest.py empties it per test.
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     STRIPE_SECRET_KEY = "sk_test_testing"
     STRIPE_PUBLISHABLE_KEY = "pk_test_testing"
     STRIPE_WEBHOOK_SECRET = "whsec_testing"

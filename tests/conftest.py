@@ -1,8 +1,18 @@
 import os
 
 import pytest
+import sqlalchemy
+from sqlalchemy.pool import NullPool
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_report_header():
+    # `make test` runs the suite twice; this line tells the two runs apart.
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return "database: SQLite, a new file per test"
+    return f"database: {sqlalchemy.make_url(url).render_as_string(hide_password=True)}"
 
 
 @pytest.fixture(scope="session")
@@ -57,29 +67,64 @@ def app_config():
     return {}
 
 
+def empty_postgresql(url):
+    """Drop everything in the test database, after ending the connections an earlier test may have
+    left (a live server's request thread, say), whose open transactions would block the drop."""
+    engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ))
+        # Terminated sessions release their locks at once; anything else fails the test, not hangs.
+        connection.execute(sqlalchemy.text("SET lock_timeout = '10s'"))
+        connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+        connection.commit()
+    engine.dispose()
+
+
 @pytest.fixture
-def make_app(local_stripe, tmp_path):
-    """Build the shop for the local Stripe with the demo catalog; keyword arguments override
-    settings (a module can then override `app` with its own)."""
+def database_url(tmp_path):
+    """An empty database for one test: TEST_DATABASE_URL's, emptied, or else a new SQLite file."""
+    from config import TestingConfig
+
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return f"sqlite:///{tmp_path / 'shop.db'}"
+    empty_postgresql(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    return TestingConfig.SQLALCHEMY_DATABASE_URI
+
+
+@pytest.fixture
+def make_app(local_stripe, database_url):
+    """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
+    arguments override settings (a module can then override `app` with its own)."""
     from storefront import create_app
     from storefront.cli import load_products
     from storefront import catalog
     from storefront.extensions import db
 
+    made = []
+
     def make(**overrides):
         app = create_app(
             "testing",
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shop.db'}",
+            SQLALCHEMY_DATABASE_URI=database_url,
             STRIPE_API_BASE=local_stripe.url,
             STRIPE_JS_URL=f"{local_stripe.url}/v3/",
             **overrides,
         )
+        made.append(app)
         with app.app_context():
             db.create_all()
             load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
         return app
 
-    return make
+    yield make
+    # Each app has its own pool: close its connections rather than leave them to the server.
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
