@@ -6,7 +6,7 @@ from flask import Flask
 
 import config as shop_config
 
-from . import errors, headers, limits
+from . import errors, headers, limits, routing
 from .catalog import LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
@@ -27,6 +27,7 @@ def create_app(config_name=None, **overrides):
     if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     Path(app.instance_path).mkdir(exist_ok=True)
+    routing.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -117,12 +117,13 @@ def _plain(value):
 
 
 def _product(table: "_Table") -> ProductSpec:
-    slug = table.text("slug")
+    # The lengths are the database columns' (models.Product), which PostgreSQL enforces.
+    slug = table.text("slug", max_length=80)
     if not _SLUG.fullmatch(slug):
         table.fail("slug", "use lower-case letters, digits and dashes, like 'city-poster'")
     # From here on, messages name the product rather than its position in the file.
     table.where, table.path = f"Product {slug!r}", ""
-    image = table.text("image")
+    image = table.text("image", max_length=300)
     if image.startswith("static/"):
         table.fail("image", "give the path inside static/, like 'img/poster.svg'")
     if not (_STATIC_PATH.fullmatch(image) or _URL.fullmatch(image)):
@@ -132,7 +133,7 @@ def _product(table: "_Table") -> ProductSpec:
         table.fail("layout", f"{layout!r} is not a checkout layout: use one of {', '.join(LAYOUTS)}")
     spec = ProductSpec(
         slug=slug,
-        name=table.text("name"),
+        name=table.text("name", max_length=200),
         description=table.text("description", required=False),
         image=image,
         rules=_rules(table),
@@ -227,10 +228,14 @@ class _Table:
         for key in self.data.keys() - self.read:
             self.fail(key, "is not a field the catalog knows")
 
-    def text(self, key: str, required: bool = True) -> str:
+    def text(self, key: str, required: bool = True, max_length: int | None = None) -> str:
         value = self.get(key, None if required else "")
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(key, "must be some text")
+        if "\x00" in value:  # PostgreSQL text cannot hold it
+            self.fail(key, "must not contain a NUL character")
+        if max_length is not None and len(value.strip()) > max_length:
+            self.fail(key, f"must be at most {max_length} characters")
         return value.strip()
 
     def integer(self, key: str, default: int | None = None) -> int:

@@ -49,3 +49,10 @@ def test_catalog_load_command(app, tmp_path):
     bad.write_text(catalog.read_text().replace('"EUR"', '"JPY"').replace('"3.00"', '"1.5"'))
     result = app.test_cli_runner().invoke(args=["catalog", "load", str(bad)])
     assert result.exit_code != 0 and "JPY" in result.output
+
+
+def test_a_url_with_a_nul_character_is_a_404(client):
+    """PostgreSQL cannot look such text up; routing answers before the database is asked."""
+    for url in ("/p/%00", "/p/poster%00", "/orders/%00"):
+        assert client.get(url).status_code == 404
+    assert client.post("/orders/a%00/confirm").status_code in (400, 404)  # CSRF may answer first

@@ -276,3 +276,11 @@ def test_missing_file_is_a_catalog_error(tmp_path):
 def test_broken_stored_rules_are_a_catalog_error(broken):
     with pytest.raises(CatalogError, match="Stored pricing rules do not fit"):
         rules_from_dict(broken)
+
+
+def test_text_longer_than_its_database_column_is_refused():
+    long_name = "x" * 201
+    text = ('[[product]]\nslug = "card"\nname = "' + long_name + '"\n'
+            'image = "img/poster.svg"\ncurrency = "EUR"\nunit_price = "3.00"\n')
+    with pytest.raises(CatalogError, match="name: must be at most 200 characters"):
+        load_catalog(text)
