@@ -96,6 +96,7 @@ class Config:
     # gzip is added to its default list because every client, curl included, accepts it.
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
     SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
     MAIL_FROM = os.environ.get("MAIL_FROM", "Maple & Ink <orders@example.com>")
     SMTP_URL = os.environ.get("SMTP_URL")

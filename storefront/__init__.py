@@ -1,4 +1,5 @@
 """The shop's app factory."""
+import logging
 import os
 from pathlib import Path
 
@@ -28,6 +29,9 @@ def create_app(config_name=None, **overrides):
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     Path(app.instance_path).mkdir(exist_ok=True)
     routing.init_app(app)
+    # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
+    # a host that configured logging already keeps its own setup.
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
