@@ -48,6 +48,13 @@ def test_the_empty_state_is_the_shops_own_page(client, app, layout):
     assert f"checkout--{layout}" in guide
 
 
+def assert_scripts_may_run(page, policy):
+    """Under the shop's CSP only scripts carrying this response's nonce run."""
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page):
+        assert f'nonce="{nonce}"' in tag, tag
+
+
 def test_every_state_renders(client):
     for state in STATES:
         response = client.get(f"/styleguide/{state.key}")
@@ -55,6 +62,9 @@ def test_every_state_renders(client):
         page = response.data.decode()
         assert f'data-styleguide-state="{state.key}"' in page
         assert str(escape(state.how)) in page
+        assert_scripts_may_run(page, response.headers["Content-Security-Policy"])
+    index = client.get("/styleguide/")
+    assert_scripts_may_run(index.data.decode(), index.headers["Content-Security-Policy"])
     assert client.get("/styleguide/nowhere").status_code == 404
     assert client.get("/styleguide/empty?product=nowhere").status_code == 404
 
