@@ -114,11 +114,17 @@ def test_a_refused_form_for_htmx_is_a_200_with_the_reason(admin_client, paid_ord
     assert "data-refund-refused" in response.get_data(as_text=True)
 
 
-def test_a_dashboard_refund_meanwhile_gets_stripes_refusal_explained(admin_client, paid_order, stripe_client, app):
+def test_a_dashboard_refund_meanwhile_gets_stripes_refusal_explained(
+        admin_client, paid_order, stripe_client, app, local_stripe):
     form = refund_form(admin_client, paid_order)
     pi = order_now(app, paid_order).payment_intent_id
-    stripe_client.refunds.create({"payment_intent": pi, "amount": 1000})
-    response = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "10.00"})
+    # The dashboard's refund is not yet reported by webhook: only Stripe knows of it.
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")
+    try:
+        stripe_client.refunds.create({"payment_intent": pi, "amount": 1000})
+        response = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "10.00"})
+    finally:
+        requests.post(f"{local_stripe.url}/_emulator/events/release", json={"order": "fifo"})
     html = response.get_data(as_text=True)
     assert "Stripe refused the refund: Refund amount ($10.00) is greater than unrefunded amount" in html
     # That form is spent: the page offers a fresh one.
