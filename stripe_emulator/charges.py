@@ -2,7 +2,7 @@
 import copy
 
 from .events import emit
-from .store import new_id, now
+from .store import new_id
 
 APPROVED_OUTCOME = {"network_status": "approved_by_network", "reason": None,
                     "risk_level": "normal", "seller_message": "Payment complete.",
@@ -30,7 +30,7 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "billing_details": copy.deepcopy(payment_method["billing_details"]),
         "calculated_statement_descriptor": "STRIPE EMULATOR",
         "captured": captured,
-        "created": now(),
+        "created": call.store.now(),
         "currency": payment_intent["currency"],
         "customer": payment_intent["customer"],
         "description": payment_intent["description"],

@@ -13,12 +13,16 @@ GET    /deliveries[?event_id=]  → [{event_id, type, url, attempt, status, erro
 GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, method, path,
                            idempotency_key, key_kind: "secret"|"publishable"|"none", status
                            (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
+GET    /clock             → {"now": Unix time as the emulator sees it, "offset": seconds, "pending": n}
+POST   /clock/advance     {"seconds": n} or {"days": n} → the clock moved forward, and every
+                           action that came due (a debit settling, a refund landing) run
 POST   /reset             forget all objects, keys, faults, logs and pending deliveries;
                            answers once no earlier delivery is still being sent
 """
 from flask import Blueprint, current_app, jsonify, request
 
 from . import events
+from .clock import DAY
 from .errors import StripeError
 from .faults import FaultSpecError
 
@@ -97,6 +101,30 @@ def requests_log():
             path_prefix=request.args.get("path_prefix"),
             metadata_order_id=request.args.get("metadata_order_id"),
             method=request.args.get("method")))
+
+
+@bp.get("/clock")
+def clock():
+    with emulator().lock:
+        return jsonify(clock_state(emulator().clock))
+
+
+@bp.post("/clock/advance")
+def advance_clock():
+    spec = body()
+    try:
+        seconds = float(spec.get("seconds", 0)) + float(spec.get("days", 0)) * DAY
+    except (TypeError, ValueError):
+        return jsonify(error="seconds and days must be numbers"), 400
+    if seconds < 0:
+        return jsonify(error="the clock only moves forward"), 400
+    with emulator().lock:
+        ran = emulator().clock.advance(seconds)
+        return jsonify(ran=ran, **clock_state(emulator().clock))
+
+
+def clock_state(clock):
+    return {"now": clock.now(), "offset": clock.offset, "pending": clock.pending()}
 
 
 @bp.post("/reset")

@@ -2,7 +2,7 @@
 from . import payment_methods
 from .events import emit
 from .params import FREE
-from .store import new_id, now, random_token
+from .store import new_id, random_token
 
 CREATE_PARAMS = {
     "email": None, "name": None, "description": None, "phone": None, "metadata": FREE,
@@ -25,7 +25,7 @@ def create(call, params):
         "object": "customer",
         "address": None,
         "balance": 0,
-        "created": now(),
+        "created": call.store.now(),
         "currency": None,
         "default_source": None,
         "delinquent": False,

@@ -2,6 +2,7 @@
 import threading
 from dataclasses import dataclass
 
+from .clock import Clock
 from .delivery import Dispatcher
 from .faults import Faults
 from .idempotency import IdempotencyStore
@@ -21,7 +22,8 @@ class Emulator:
 
     def __init__(self, webhook_retry_delays):
         self.lock = threading.RLock()
-        self.store = Store()
+        self.clock = Clock()
+        self.store = Store(self.clock)
         self.idempotency = IdempotencyStore()
         self.faults = Faults()
         self.requests = RequestLog()
@@ -33,13 +35,14 @@ class Emulator:
             return create_endpoint(self.store, url, ["*"], secret=secret, configured=True)
 
     def reset(self):
-        """Forget every object, key, fault, log line and pending delivery."""
+        """Forget every object, key, fault, log line and pending delivery; the clock is real again."""
         with self.lock:
             self.store.keep_only(lambda obj, private: private.get("configured", False))
             self.idempotency.clear()
             self.faults.clear()
             self.requests.clear()
             self.dispatcher.reset()
+            self.clock.reset()
 
     def close(self):
         """Stop the webhook worker; call once the server has stopped."""

@@ -4,7 +4,7 @@ import fnmatch
 import json
 
 from .delivery import Delivery
-from .store import new_id, now, page
+from .store import new_id, page
 from .webhook_endpoints import matching
 
 LIST_PARAMS = {"type": None, "types": None, "limit": None, "starting_after": None,
@@ -18,7 +18,7 @@ def emit(call, event_type, obj):
         "id": new_id("evt"),
         "object": "event",
         "api_version": call.api_version,
-        "created": now(),
+        "created": call.store.now(),
         "data": {"object": copy.deepcopy(obj)},
         "livemode": False,
         "pending_webhooks": len(endpoints),

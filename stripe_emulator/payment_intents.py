@@ -12,7 +12,7 @@ from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
 from .params import FREE, merge_metadata
-from .store import new_id, now, page, random_token
+from .store import new_id, page, random_token
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
@@ -116,7 +116,7 @@ def create(call, params):
         "capture_method": capture_method,
         "client_secret": f"{pi_id}_secret_{random_token(25)}",
         "confirmation_method": confirmation_method,
-        "created": now(),
+        "created": call.store.now(),
         "currency": code,
         "customer": customer_id,
         "description": params.string("description"),
@@ -285,7 +285,7 @@ def cancel(call, pi_id, params):
             # Canceling releases the authorisation, which Stripe shows as a full refund.
             charge = call.store.get("charge", intent["latest_charge"])
             refunds.refund_charge(call, charge, charge["amount"])
-        intent.update(status="canceled", canceled_at=now(), cancellation_reason=reason,
+        intent.update(status="canceled", canceled_at=call.store.now(), cancellation_reason=reason,
                       next_action=None, amount_capturable=0)
         emit(call, "payment_intent.canceled", intent)
         return intent

@@ -7,7 +7,7 @@ from . import cards
 from .errors import invalid_param
 from .events import emit
 from .params import FREE
-from .store import new_id, now
+from .store import new_id
 
 _ADDRESS = {"city": None, "country": None, "line1": None, "line2": None, "postal_code": None,
             "state": None}
@@ -58,7 +58,7 @@ def create(call, params):
                                          "unspecified"),
         "billing_details": billing_details,
         "card": card,
-        "created": now(),
+        "created": call.store.now(),
         "customer": None,
         "livemode": False,
         "metadata": params.metadata() or {},

@@ -3,7 +3,7 @@ from .currencies import format_amount
 from .errors import invalid_param
 from .events import emit
 from .params import FREE
-from .store import new_id, now, page
+from .store import new_id, page
 
 CREATE_PARAMS = {"payment_intent": None, "charge": None, "amount": None, "reason": None,
                  "metadata": FREE, "refund_application_fee": None, "reverse_transfer": None,
@@ -63,7 +63,7 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
         "amount": amount,
         "balance_transaction": None,
         "charge": charge["id"],
-        "created": now(),
+        "created": call.store.now(),
         "currency": charge["currency"],
         "metadata": metadata or {},
         "payment_intent": charge["payment_intent"],

@@ -3,8 +3,8 @@
 Not locked here: callers hold the emulator's lock for the whole of an API call.
 """
 import os
-import time
 
+from .clock import Clock
 from .errors import invalid_param, not_found
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -18,13 +18,13 @@ def new_id(prefix):
     return f"{prefix}_{random_token()}"
 
 
-def now():
-    return int(time.time())
-
-
 class Store:
-    def __init__(self):
+    def __init__(self, clock=None):
+        self.clock = clock or Clock()
         self._empty()
+
+    def now(self):
+        return self.clock.now()
 
     def _empty(self):
         self.objects = {}    # id → the object as the API shows it

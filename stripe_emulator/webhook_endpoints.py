@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from .errors import invalid_param
 from .params import FREE
-from .store import new_id, now, page, random_token
+from .store import new_id, page, random_token
 
 CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "metadata": FREE,
                  "api_version": None, "connect": None}
@@ -16,7 +16,7 @@ def create_endpoint(store, url, enabled_events, *, secret=None, configured=False
         "object": "webhook_endpoint",
         "api_version": None,
         "application": None,
-        "created": now(),
+        "created": store.now(),
         "description": description,
         "enabled_events": list(enabled_events),
         "livemode": False,
