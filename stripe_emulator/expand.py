@@ -6,6 +6,7 @@ EXPANDABLE = {
     "charge": {"customer", "payment_intent", "balance_transaction"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "checkout.session": {"customer", "payment_intent", "line_items"},
 }
 
 
