@@ -4,13 +4,14 @@
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
 api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around each call) →
-payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
-objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
-control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+payment_methods, payment_intents, charges, refunds, customers, checkout_sessions, events,
+webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
+delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames)
+and checkout_page.py (the page a Checkout Session's customer pays on) are served alongside.
 """
 from flask import Flask
 
-from . import api, control
+from . import api, checkout_page, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -20,7 +21,10 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <ul>
 <li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
 cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
-<li><code>/v3/</code> Stripe.js</li>
+<li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
+(payment mode, hosted and embedded)</li>
+<li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
+<li><code>/v3/</code> Stripe.js (with initEmbeddedCheckout)</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
 </ul>
 """
@@ -37,5 +41,6 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(stripejs_bp)
+    app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app
