@@ -261,8 +261,11 @@ def page_state(call, session):
 
 
 def completion_url(session):
-    """Where the customer goes once the session is complete (None: stay on the page)."""
-    if session["status"] != "complete":
+    """Where the customer goes once the session is complete (None: stay on the page; an
+    embedded page then calls the shop's onComplete). Cards never need the redirect that
+    `if_required` asks for."""
+    if session["status"] != "complete" or session["redirect_on_completion"] in (
+            "if_required", "never"):
         return None
     url = session["success_url"] or session["return_url"]
     return url.replace("{CHECKOUT_SESSION_ID}", session["id"]) if url else None

@@ -29,7 +29,8 @@
 
   function finish(redirectUrl) {
     if (embedded) tellParent({type: 'complete', redirectUrl: redirectUrl || null});
-    else if (redirectUrl) window.location.assign(redirectUrl);
+    if (redirectUrl && !embedded) window.location.assign(redirectUrl);
+    else if (!redirectUrl) window.location.reload();   // the page then says it is paid
   }
 
   var form = document.getElementById('payment-form');

@@ -41,8 +41,8 @@ def checkout(page, shop, problems):  # noqa: F811
 @pytest.fixture
 def embedded(page, shop, problems):  # noqa: F811
     """The shop's page with embedded Checkout mounted; checks CSP and console afterwards."""
-    def open_page(option="fetchClientSecret"):
-        page.goto(f"{shop.url}/embedded?option={option}")
+    def open_page(option="fetchClientSecret", redirect="always"):
+        page.goto(f"{shop.url}/embedded?option={option}&redirect={redirect}")
         assert page.evaluate("() => window.started") == "mounted"
         return sp.embedded_checkout(page)
     yield open_page
@@ -152,6 +152,15 @@ def test_embedded_checkout_pays_and_the_shop_page_goes_to_the_return_url(
     cs_id = page.url.rsplit("=", 1)[1]
     expect(page.get_by_role("heading")).to_have_text("Order status: paid")
     assert stripe_client.v1.checkout.sessions.retrieve(cs_id).status == "complete"
+
+
+@pytest.mark.parametrize("redirect", ["if_required", "never"])
+def test_embedded_checkout_without_redirect_calls_on_complete(embedded, redirect, page, shop):
+    frame = embedded(redirect=redirect)
+    sp.pay(frame, "4242424242424242")
+    page.wait_for_function("() => window.completed === 1", timeout=15_000)
+    expect(frame.get_by_role("heading", name="Payment complete")).to_be_visible()
+    assert page.url.startswith(f"{shop.url}/embedded")
 
 
 def test_embedded_checkout_with_3d_secure(embedded, page, shop):

@@ -29,7 +29,8 @@ def create_host_app(emulator_url, publishable_key="pk_test_checkout_host"):
     )
 
     def session_params(**extra):
-        return {"mode": "payment", "line_items": LINE_ITEMS, "customer_email": None,
+        extra = {name: value for name, value in extra.items() if value is not None}
+        return {"mode": "payment", "line_items": LINE_ITEMS,
                 "metadata": {"order_id": "7"},
                 "payment_intent_data": {"metadata": {"order_id": "7"}}, **extra}
 
@@ -48,16 +49,20 @@ def create_host_app(emulator_url, publishable_key="pk_test_checkout_host"):
 
     @app.post("/embedded-session")
     def embedded_session():
+        redirect = request.args.get("redirect", "always")
+        return_url = request.host_url + "paid?session_id={CHECKOUT_SESSION_ID}"
         session = client.v1.checkout.sessions.create(session_params(
             ui_mode="embedded_page",   # the library's API version spells it so
-            return_url=request.host_url + "paid?session_id={CHECKOUT_SESSION_ID}"))
+            redirect_on_completion=redirect,
+            return_url=None if redirect == "never" else return_url))
         return jsonify(clientSecret=session.client_secret, id=session.id)
 
     @app.get("/embedded")
     def embedded():
         return strict(make_response(render_template(
             "embedded.html", emulator_url=emulator_url, publishable_key=publishable_key,
-            option=request.args.get("option", "fetchClientSecret"))))
+            option=request.args.get("option", "fetchClientSecret"),
+            redirect=request.args.get("redirect", "always"))))
 
     @app.get("/product")
     def product():

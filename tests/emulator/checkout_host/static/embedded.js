@@ -8,7 +8,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 var stripe = Stripe(document.body.dataset.publishableKey);
 
 function fetchClientSecret() {
-  return fetch('/embedded-session', {method: 'POST'})
+  return fetch('/embedded-session?redirect=' + document.body.dataset.redirect, {method: 'POST'})
     .then(function (response) { return response.json(); })
     .then(function (json) { return json.clientSecret; });
 }
@@ -16,7 +16,9 @@ function fetchClientSecret() {
 window.start = function (option) {
   var init = option === 'clientSecret'
     ? fetchClientSecret().then(function (secret) { return stripe.initEmbeddedCheckout({clientSecret: secret}); })
-    : stripe.initEmbeddedCheckout({fetchClientSecret: fetchClientSecret});
+    : stripe.initEmbeddedCheckout({fetchClientSecret: fetchClientSecret, onComplete: function () {
+      window.completed = (window.completed || 0) + 1;
+    }});
   return init.then(function (checkout) {
     window.checkout = checkout;
     checkout.mount('#checkout');
