@@ -70,13 +70,7 @@ def create(call, params):
     check_charge_amount(subtotal, code, param="line_items")
     now = call.store.now()
     expires_at = _expires_at(params, now)
-    activated = payment_intents.ACTIVATED_TYPES
-    types = params.strings("payment_method_types") or list(activated)
-    for kind in types:
-        if kind not in activated:
-            raise invalid_param(f"The payment method type provided: {kind} is invalid. The "
-                                "local Stripe emulator has only card activated.",
-                                param="payment_method_types")
+    types = _payment_method_types(params, code)
     intent_data = params.hash("payment_intent_data")
     intent_metadata = intent_data.metadata() or {}
     customer_email = params.string("customer_email")
@@ -338,6 +332,23 @@ def _urls(params, ui_mode, hosted):
         if url and not url.startswith(("http://", "https://")):
             raise invalid_param("Not a valid URL", param=name, code="url_invalid")
     return {**urls, "redirect_on_completion": redirect}
+
+
+def _payment_method_types(params, code):
+    """The types asked for, or cards (what the emulated account's Dashboard turns on)."""
+    activated = payment_intents.ACTIVATED_TYPES
+    types = params.strings("payment_method_types") or list(activated[:1])
+    for kind in types:
+        if kind not in activated:
+            raise invalid_param(f"The payment method type provided: {kind} is invalid. The "
+                                f"local Stripe emulator has {', '.join(activated)} activated.",
+                                param="payment_method_types")
+        allowed = payment_intents.TYPE_CURRENCIES.get(kind)
+        if allowed and code not in allowed:
+            raise invalid_param(f"The currency provided ({code}) is invalid. Payments with "
+                                f"{kind} support the following currencies: "
+                                f"{', '.join(allowed)}.", param="payment_method_types")
+    return types
 
 
 def _expires_at(params, now):

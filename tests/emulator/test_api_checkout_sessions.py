@@ -108,7 +108,9 @@ def test_ui_mode_names_follow_the_api_version(session_for):
     ({"line_items": [{"price_data": {"currency": "usd", "unit_amount": 20,
                                      "product_data": {"name": "x"}}, "quantity": 1}]},
      "line_items", "Amount must be at least $0.50 usd"),
-    ({"payment_method_types": ["us_bank_account"]}, "payment_method_types", "invalid"),
+    ({"payment_method_types": ["sepa_debit"]}, "payment_method_types", "invalid"),
+    ({"payment_method_types": ["card", "us_bank_account"]}, "payment_method_types",
+     "The currency provided (eur) is invalid"),
 ])
 def test_stripes_validation_errors(session_for, params, param, words):
     with pytest.raises(stripe.InvalidRequestError) as error:
