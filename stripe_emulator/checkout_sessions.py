@@ -46,7 +46,8 @@ LIST_PARAMS = {"payment_intent": None, "status": None, "customer": None,
 RETRIEVE_PARAMS = {}
 EXPIRE_PARAMS = {}
 LINE_ITEMS_PARAMS = {"limit": None, "starting_after": None, "ending_before": None}
-CONFIRM_PARAMS = {"client_secret": None, "payment_method": None, "email": None}
+CONFIRM_PARAMS = {"client_secret": None, "payment_method": None, "payment_method_type": None,
+                  "email": None}
 
 
 def ui_modes(api_version):
@@ -197,10 +198,13 @@ def for_page(call, cs_id, client_secret=None):
 def confirm(call, cs_id, params):
     """The payment page's Pay button (Stripe's own endpoint, publishable key).
 
-    The first attempt makes the session's PaymentIntent; later ones (after a decline) confirm
-    it again with the new card. A card needing 3-D Secure answers with the intent in
-    requires_action: the page runs the challenge, and the intent's success completes the
-    session (`intent_succeeded`). Answers the session; a decline is Stripe's 402.
+    With a card's `payment_method`: the first attempt makes the session's PaymentIntent; later
+    ones (after a decline) confirm it again with the new card. A card needing 3-D Secure
+    leaves the intent in requires_action for the page to run the challenge. With
+    `payment_method_type=us_bank_account` the intent is made (or kept) for the page to collect
+    and confirm the bank account with Stripe.js. Without either, the page asks where things
+    stand after Stripe.js has finished. The intent's events complete the session (`follow`).
+    Answers the session; a card decline is Stripe's 402.
     """
     session = find(call, cs_id)
     private = call.store.private[session["id"]]
@@ -217,28 +221,34 @@ def confirm(call, cs_id, params):
         raise missing_param("email")
     private["email"] = email
     payment_method = params.string("payment_method")
+    kind = params.choice("payment_method_type", session["payment_method_types"])
     intent = call.store.find(session["payment_intent"] or "")
-    if payment_method is None:
+    if payment_method is None and kind is None:
         if intent is None:
             raise missing_param("payment_method")
-        return session            # the page asks again after a 3-D Secure challenge
-    if intent is None:
-        intent = payment_intents.create(call, Params({
-            "amount": str(session["amount_total"]), "currency": session["currency"],
-            "payment_method_types": session["payment_method_types"],
-            "metadata": private["intent_data"]["metadata"],
-            "description": private["intent_data"]["description"],
-            "receipt_email": private["intent_data"]["receipt_email"],
-        }))
-        session["payment_intent"] = intent["id"]
-        call.store.private[intent["id"]]["checkout_session"] = session["id"]
-    try:
-        payment_intents.confirm(call, intent["id"], Params({
-            "payment_method": payment_method, "client_secret": intent["client_secret"]}))
-    except StripeError as error:
-        error.payment_intent = None   # the page sees the decline, not the intent
-        raise
+        return session
+    intent = intent or _make_intent(call, session)
+    if payment_method is not None:
+        try:
+            payment_intents.confirm(call, intent["id"], Params({
+                "payment_method": payment_method, "client_secret": intent["client_secret"]}))
+        except StripeError as error:
+            error.payment_intent = None   # the page sees the decline, not the intent
+            raise
     return session
+
+
+def _make_intent(call, session):
+    intent_data = call.store.private[session["id"]]["intent_data"]
+    intent = payment_intents.create(call, Params({
+        "amount": str(session["amount_total"]), "currency": session["currency"],
+        "payment_method_types": session["payment_method_types"],
+        "metadata": intent_data["metadata"], "description": intent_data["description"],
+        "receipt_email": intent_data["receipt_email"],
+    }))
+    session["payment_intent"] = intent["id"]
+    call.store.private[intent["id"]]["checkout_session"] = session["id"]
+    return intent
 
 
 def page_state(call, session):
@@ -248,7 +258,8 @@ def page_state(call, session):
     return {
         "status": session["status"],
         "payment_status": session["payment_status"],
-        "requires_action": bool(intent and intent["status"] == "requires_action"),
+        "requires_action": bool(intent and intent["status"] == "requires_action"
+                                and not _awaits_microdeposits(intent)),
         "payment_intent_client_secret": intent["client_secret"] if intent else None,
         "redirect_url": completion_url(session),
     }
@@ -265,20 +276,46 @@ def completion_url(session):
     return url.replace("{CHECKOUT_SESSION_ID}", session["id"]) if url else None
 
 
-def intent_succeeded(call, intent):
-    """A PaymentIntent succeeded: complete the Checkout Session that made it, if any."""
+def follow(call, intent):
+    """The session that made `intent` follows it (called on each of the intent's events).
+
+    Paid at once by card: complete and paid. A bank debit that starts processing (or waits for
+    microdeposits) completes the session unpaid; its settlement later sends
+    checkout.session.async_payment_succeeded (paid) or async_payment_failed.
+    """
     cs_id = call.store.private.get(intent["id"], {}).get("checkout_session")
     session = call.store.find(cs_id or "")
-    if session is None or session["status"] != "open":
+    if session is None:
         return
-    charge = call.store.find(intent["latest_charge"] or "") or {}
-    billing = charge.get("billing_details") or {}
-    session.update(status="complete", payment_status="paid", url=None, customer_details={
-        "address": billing.get("address"),
-        "email": call.store.private[cs_id].get("email") or session["customer_email"],
-        "name": billing.get("name"), "phone": billing.get("phone"),
-        "tax_exempt": "none", "tax_ids": [],
-    })
+    status = intent["status"]
+    if session["status"] == "open":
+        if status == "succeeded":
+            _complete(call, session, intent, "paid")
+        elif status == "processing" or _awaits_microdeposits(intent):
+            _complete(call, session, intent, "unpaid")
+    elif session["status"] == "complete" and session["payment_status"] == "unpaid":
+        if status == "succeeded":
+            session["payment_status"] = "paid"
+            emit(call, "checkout.session.async_payment_succeeded", session)
+        elif status == "requires_payment_method":
+            emit(call, "checkout.session.async_payment_failed", session)
+
+
+def _awaits_microdeposits(intent):
+    return intent["status"] == "requires_action" and \
+        (intent["next_action"] or {}).get("type") == "verify_with_microdeposits"
+
+
+def _complete(call, session, intent, payment_status):
+    payment_method = call.store.find(intent["payment_method"] or "") or {}
+    billing = payment_method.get("billing_details") or {}
+    session.update(status="complete", payment_status=payment_status, url=None,
+                   customer_details={
+                       "address": billing.get("address"),
+                       "email": call.store.private[session["id"]].get("email")
+                       or session["customer_email"],
+                       "name": billing.get("name"), "phone": billing.get("phone"),
+                       "tax_exempt": "none", "tax_ids": []})
     emit(call, "checkout.session.completed", session)
 
 

@@ -8,8 +8,7 @@ unfinished intent may be canceled. Every change of state emits its event. Bank d
 import contextlib
 import copy
 
-from . import (bank_debits, cards, charges, checkout_sessions, mandates, payment_methods, refunds,
-               search)
+from . import bank_debits, cards, charges, mandates, payment_methods, refunds, search
 from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
@@ -517,7 +516,6 @@ def _authorise(call, intent, payment_method):
     else:
         intent.update(status="succeeded", amount_received=intent["amount"])
         emit(call, "payment_intent.succeeded", intent)
-        checkout_sessions.intent_succeeded(call, intent)
 
 
 def _decline(call, intent, payment_method, decline):

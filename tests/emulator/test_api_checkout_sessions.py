@@ -6,6 +6,8 @@ import time
 import pytest
 import stripe
 
+from tests.emulator.bank import BILLING, MANDATE_DATA, ROUTING, SETTLEMENT_DAYS, SUCCEEDS
+
 LINE_ITEMS = [
     {"price_data": {"currency": "eur", "unit_amount": 1250,
                     "product_data": {"name": "Notebook", "description": "A5, dotted"}},
@@ -254,3 +256,79 @@ def test_a_complete_session_cannot_be_expired(session_for, pay_page, card, strip
     pay_page(session, card("4242424242424242").id)
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client.v1.checkout.sessions.expire(session.id)
+
+
+# ACH Direct Debit: the session completes unpaid, the bank's answer comes days later.
+
+BANK_ITEMS = [{"price_data": {"currency": "usd", "unit_amount": 4000,
+                              "product_data": {"name": "Desk lamp"}}, "quantity": 1}]
+
+
+@pytest.fixture
+def bank_checkout(session_for, pay_page, browser_client):
+    """bank_checkout(linked_account | None) → (session, intent) after the page collected the
+    account (linked in the dialog, or typed in when None) and Stripe.js confirmed it."""
+    def run(linked_account="success"):
+        session = session_for(line_items=BANK_ITEMS,
+                              payment_method_types=["card", "us_bank_account"])
+        assert pay_page(session, email="jenny@example.com")["error"]["param"] == \
+            "payment_method"
+        state = browser_client.raw_request(
+            "post", f"/v1/payment_pages/{session.id}/confirm",
+            payment_method_type="us_bank_account", email="jenny@example.com")
+        secret = json.loads(state.body)["payment_intent_client_secret"]
+        intent_id = secret.split("_secret_")[0]
+        account = {"linked_account": linked_account} if linked_account else {}
+        data = {"type": "us_bank_account", "billing_details": BILLING}
+        if not linked_account:
+            data["us_bank_account"] = {"routing_number": ROUTING, "account_number": SUCCEEDS,
+                                       "account_holder_type": "individual"}
+        browser_client.raw_request(
+            "post", f"/v1/payment_intents/{intent_id}/collect_bank_account",
+            client_secret=secret, payment_method_data=data, **account)
+        intent = browser_client.v1.payment_intents.confirm(
+            intent_id, {"client_secret": secret, "mandate_data": MANDATE_DATA})
+        return session, intent
+    return run
+
+
+def test_a_bank_debit_completes_the_session_unpaid_then_async_payment_succeeded(
+        bank_checkout, pay_page, stripe_client, emulator, event_types):
+    session, intent = bank_checkout("success")
+    assert intent.status == "processing"
+    state = pay_page(session)
+    assert (state["status"], state["payment_status"]) == ("complete", "unpaid")
+    assert state["redirect_url"] == f"http://shop.test/paid?session={session.id}"
+    completed = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (completed.status, completed.payment_status) == ("complete", "unpaid")
+    assert completed.customer_details.name == "Jenny Rosen"
+
+    emulator.control("POST", "/clock/advance", days=SETTLEMENT_DAYS)
+    paid = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert paid.payment_status == "paid"
+    assert event_types(session.id) == ["checkout.session.completed",
+                                       "checkout.session.async_payment_succeeded"]
+
+
+def test_a_failed_bank_debit_sends_async_payment_failed(bank_checkout, stripe_client, emulator,
+                                                       event_types):
+    session, intent = bank_checkout("insufficient_funds")
+    emulator.control("POST", "/clock/advance", days=SETTLEMENT_DAYS)
+    failed = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (failed.status, failed.payment_status) == ("complete", "unpaid")
+    assert event_types(session.id) == ["checkout.session.completed",
+                                       "checkout.session.async_payment_failed"]
+    assert stripe_client.v1.payment_intents.retrieve(intent.id).status == \
+        "requires_payment_method"
+
+
+def test_microdeposits_complete_the_session_unpaid_until_verified_and_settled(
+        bank_checkout, stripe_client, emulator, event_types):
+    session, intent = bank_checkout(None)
+    assert intent.next_action.type == "verify_with_microdeposits"
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).payment_status == "unpaid"
+    stripe_client.v1.payment_intents.verify_microdeposits(intent.id, {"amounts": [32, 45]})
+    emulator.control("POST", "/clock/advance", days=SETTLEMENT_DAYS)
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).payment_status == "paid"
+    assert event_types(session.id) == ["checkout.session.completed",
+                                       "checkout.session.async_payment_succeeded"]
