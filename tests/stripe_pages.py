@@ -64,6 +64,24 @@ def pay(scope, number, exp="12/34", cvc="123", email="jenny@example.com"):
     button.click()
 
 
+def choose_payment_method(scope, name):
+    """Picks "Card" or "US bank account" where the session offers both."""
+    scope.get_by_role("group", name="Payment method").get_by_role(
+        "radio", name=name, exact=True).check()
+
+
+def pay_by_bank(scope, holder="Jenny Rosen", email="jenny@example.com"):
+    """Chooses the bank account, types the holder's name and presses Pay: the bank dialog
+    opens (drive it with tests/stripe_frames.py's link_test_bank or enter_bank_details)."""
+    pay_button(scope).wait_for()
+    field = scope.get_by_label("Email")
+    if email and field.is_editable():
+        field.fill(email)
+    choose_payment_method(scope, "US bank account")
+    scope.get_by_label("Account holder's full name").fill(holder)
+    pay_button(scope).click()
+
+
 def answer_3ds(scope, outcome="Complete", timeout=15_000):
     """Answers the 3-D Secure challenge shown over the Checkout page (`outcome`: "Complete" or
     "Fail") and waits until the modal has gone."""

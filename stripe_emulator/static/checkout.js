@@ -1,7 +1,8 @@
 /*
  * The Checkout page (hosted, or inside the embedded frame): card Elements from Stripe.js on this
  * same origin, paid through /v1/payment_pages/<session>/confirm. A 3-D Secure card answers
- * requires_action: Stripe.js runs the challenge, then the page asks again. Once the session is
+ * requires_action: Stripe.js runs the challenge, then the page asks again. A bank account is
+ * linked in Stripe.js's bank dialog and confirmed with confirmUsBankAccountPayment. Once the session is
  * complete a hosted page goes to the success URL; an embedded one tells the shop's Stripe.js,
  * which moves the shop's page to the return URL.
  */
@@ -37,20 +38,41 @@
   if (!form) return;
 
   var stripe = Stripe(body.dataset.key);
-  var elements = stripe.elements();
-  var fields = {
-    cardNumber: elements.create('cardNumber', {showIcon: true}),
-    cardExpiry: elements.create('cardExpiry'),
-    cardCvc: elements.create('cardCvc'),
-  };
   var button = document.getElementById('pay');
   var errorBox = document.getElementById('payment-error');
   var email = document.getElementById('email');
+  var holder = document.getElementById('account-holder');
+  var cardSection = document.getElementById('card-section');
+  var bankSection = document.getElementById('bank-section');
+  var fields = {};
   var fieldErrors = {};
   var ready = 0;
 
+  function method() {
+    var chosen = form.querySelector('input[name="method"]:checked');
+    return chosen ? chosen.value : (cardSection ? 'card' : 'us_bank_account');
+  }
+
+  form.addEventListener('change', function (event) {
+    if (event.target.name !== 'method') return;
+    if (cardSection) cardSection.hidden = method() !== 'card';
+    if (bankSection) bankSection.hidden = method() !== 'us_bank_account';
+    showError('');
+  });
+
   function showError(message) {
     errorBox.textContent = message || '';
+  }
+
+  if (cardSection) {
+    var elements = stripe.elements();
+    fields = {
+      cardNumber: elements.create('cardNumber', {showIcon: true}),
+      cardExpiry: elements.create('cardExpiry'),
+      cardCvc: elements.create('cardCvc'),
+    };
+  } else {
+    button.disabled = false;
   }
 
   Object.keys(fields).forEach(function (type) {
@@ -108,6 +130,41 @@
     throw {message: 'Your payment could not be completed. Please try again.'};
   }
 
+  function payByCard() {
+    return stripe.createPaymentMethod({type: 'card', card: fields.cardNumber,
+                                       billing_details: {email: email.value}})
+      .then(function (result) {
+        if (result.error) throw result.error;
+        return confirmSession({payment_method: result.paymentMethod.id, email: email.value});
+      });
+  }
+
+  /* The bank dialog links the account to the session's PaymentIntent; pressing Pay accepted
+     the mandate shown above it. */
+  function payByBank() {
+    var secret;
+    return confirmSession({payment_method_type: 'us_bank_account', email: email.value})
+      .then(function (state) {
+        if (state.error) throw state.error;
+        secret = state.payment_intent_client_secret;
+        return stripe.collectBankAccountForPayment({clientSecret: secret, params: {
+          payment_method_type: 'us_bank_account',
+          payment_method_data: {billing_details: {name: holder.value, email: email.value}},
+        }});
+      })
+      .then(function (result) {
+        if (result.error) throw result.error;
+        if (result.paymentIntent.status === 'requires_payment_method') {
+          throw {message: 'No bank account was linked. Press Pay to try again.'};
+        }
+        return stripe.confirmUsBankAccountPayment(secret);
+      })
+      .then(function (result) {
+        if (result.error) throw result.error;
+        return confirmSession({email: email.value});
+      });
+  }
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     if (!email.value || !email.checkValidity()) {
@@ -115,14 +172,15 @@
       email.focus();
       return;
     }
+    var byBank = method() === 'us_bank_account';
+    if (byBank && !holder.value.trim()) {
+      showError("Enter the account holder's full name.");
+      holder.focus();
+      return;
+    }
     busy(true);
     showError('');
-    stripe.createPaymentMethod({type: 'card', card: fields.cardNumber,
-                                billing_details: {email: email.value}})
-      .then(function (result) {
-        if (result.error) throw result.error;
-        return confirmSession({payment_method: result.paymentMethod.id, email: email.value});
-      })
+    (byBank ? payByBank() : payByCard())
       .then(settle)
       .then(function () {
         form.setAttribute('aria-busy', 'false');

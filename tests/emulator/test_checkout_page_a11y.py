@@ -48,3 +48,16 @@ def test_open_expired_and_paid_pages_pass_axe(page, stripe_client, width):  # no
     page.goto(open_session.url)
     expect(page.get_by_role("heading", name="Payment complete")).to_be_visible()
     assert axe_violations(page) == [], "paid"
+
+
+def test_the_bank_account_choice_passes_axe(page, stripe_client):  # noqa: F811
+    session = stripe_client.v1.checkout.sessions.create({
+        "mode": "payment", "success_url": "http://127.0.0.1:9/paid",
+        "payment_method_types": ["card", "us_bank_account"],
+        "line_items": [{"price_data": {"currency": "usd", "unit_amount": 4000,
+                                       "product_data": {"name": "Desk lamp"}}, "quantity": 1}]})
+    page.goto(session.url)
+    expect(sp.pay_button(page)).to_be_enabled()
+    sp.choose_payment_method(page, "US bank account")
+    expect(page.get_by_label("Account holder's full name")).to_be_visible()
+    assert axe_violations(page) == []

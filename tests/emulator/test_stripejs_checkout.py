@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests import stripe_frames as sf
 from tests import stripe_pages as sp
 from tests.emulator.checkout_host import create_host_app
 from tests.emulator.stripejs_page.fixtures import emulator, problems, stripe_client  # noqa: F401
@@ -190,3 +191,42 @@ def test_embedded_checkout_mount_unmount_destroy_and_one_at_a_time(embedded, pag
     assert page.evaluate("() => window.start()") == "mounted"
     expect(frames).to_have_count(1)
     expect(sp.total(sp.embedded_checkout(page))).to_have_text("€29.50")
+
+
+def bank_session(stripe_client, shop, **params):  # noqa: F811
+    return stripe_client.v1.checkout.sessions.create({
+        "mode": "payment", "payment_method_types": ["card", "us_bank_account"],
+        "success_url": f"{shop.url}/paid?session_id={{CHECKOUT_SESSION_ID}}",
+        "cancel_url": f"{shop.url}/product",
+        "line_items": [{"price_data": {"currency": "usd", "unit_amount": 4000,
+                                       "product_data": {"name": "Desk lamp"}}, "quantity": 1}],
+        **params})
+
+
+def test_paying_by_bank_account_completes_unpaid_then_settles(page, shop, emulator,  # noqa: F811
+                                                             stripe_client, problems):  # noqa: F811
+    session = bank_session(stripe_client, shop)
+    page.goto(session.url)
+    sp.pay_by_bank(page)
+    sf.link_test_bank(page, "Success")
+    expect(page).to_have_url(f"{shop.url}/paid?session_id={session.id}")
+    expect(page.get_by_role("heading")).to_have_text("Order status: unpaid")
+    page.request.post(f"{emulator.url}/_emulator/clock/advance", data={"days": 6})
+    page.reload()
+    expect(page.get_by_role("heading")).to_have_text("Order status: paid")
+    assert page_errors(problems) == []
+
+
+def test_closing_the_bank_dialog_keeps_the_session_open(page, shop, stripe_client,  # noqa: F811
+                                                       problems):  # noqa: F811
+    session = bank_session(stripe_client, shop, customer_email="ada@example.com")
+    page.goto(session.url)
+    sp.pay_by_bank(page, email=None)
+    sf.close_bank_dialog(page)
+    expect(sp.payment_error(page)).to_have_text(
+        "No bank account was linked. Press Pay to try again.")
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "open"
+    sp.choose_payment_method(page, "Card")
+    sp.pay(page, "4242424242424242", email=None)
+    expect(page).to_have_url(f"{shop.url}/paid?session_id={session.id}")
+    assert page_errors(problems) == []
