@@ -10,7 +10,7 @@ from .currencies import check_charge_amount, currency
 from .emulator import Call
 from .errors import StripeError, invalid_param, invalid_request, missing_param, not_found
 from .events import emit
-from .params import FREE, Params
+from .params import FREE, Params, reject_unknown
 from .store import new_id, page, random_token
 
 # `ui_mode` names (hosted, embedded) by API version: renamed in 2026-03-25.dahlia.
@@ -21,16 +21,20 @@ NOT_EMULATED_UI_MODES = ("custom", "elements", "form")
 
 MIN_LIFETIME, MAX_LIFETIME = 30 * 60, 24 * 60 * 60
 
-_PRODUCT_DATA = {"name": None, "description": None, "images": None, "metadata": FREE,
-                 "tax_code": None, "unit_label": None}
-_PRICE_DATA = {"currency": None, "unit_amount": None, "unit_amount_decimal": None,
-               "product_data": _PRODUCT_DATA, "product": None, "tax_behavior": None,
-               "recurring": None}
-_INTENT_DATA = {"metadata": FREE, "description": None, "receipt_email": None,
-                "statement_descriptor": None, "statement_descriptor_suffix": None,
-                "capture_method": None, "setup_future_usage": None, "shipping": None,
-                "transfer_group": None, "transfer_data": None, "on_behalf_of": None,
-                "application_fee_amount": None}
+_LINE_ITEM = {
+    "price": None, "quantity": None, "adjustable_quantity": None, "tax_rates": None,
+    "dynamic_tax_rates": None,
+    "price_data": {"currency": None, "unit_amount": None, "unit_amount_decimal": None,
+                   "product": None, "tax_behavior": None, "recurring": None,
+                   "product_data": {"name": None, "description": None, "images": None,
+                                    "metadata": FREE, "tax_code": None, "unit_label": None}},
+}
+# What the session passes on to the PaymentIntent it makes; the rest is not emulated.
+_INTENT_FIELDS = ("description", "receipt_email", "statement_descriptor",
+                  "statement_descriptor_suffix", "transfer_group")
+_INTENT_NOT_EMULATED = ("capture_method", "setup_future_usage", "shipping", "transfer_data",
+                        "on_behalf_of", "application_fee_amount")
+_INTENT_DATA = {"metadata": FREE, **dict.fromkeys(_INTENT_FIELDS + _INTENT_NOT_EMULATED)}
 CREATE_PARAMS = {
     "mode": None, "line_items": None, "success_url": None, "cancel_url": None,
     "return_url": None, "ui_mode": None, "redirect_on_completion": None,
@@ -72,8 +76,7 @@ def create(call, params):
     now = call.store.now()
     expires_at = _expires_at(params, now)
     types = _payment_method_types(params, code)
-    intent_data = params.hash("payment_intent_data")
-    intent_metadata = intent_data.metadata() or {}
+    intent_data = _intent_data(params.hash("payment_intent_data"))
     customer_email = params.string("customer_email")
     customer_id = params.string("customer")
     if customer_id:
@@ -130,10 +133,9 @@ def create(call, params):
         "ui_mode": ui_mode,
         "url": f"{call.base_url}/c/pay/{cs_id}" if ui_mode == hosted else None,
     }
-    call.store.add(session, line_items=items, descriptions=descriptions, embedded=ui_mode == embedded,
-                   intent_data={"metadata": intent_metadata,
-                                "description": intent_data.string("description"),
-                                "receipt_email": intent_data.string("receipt_email")})
+    call.store.add(session, line_items=items, descriptions=descriptions,
+                   embedded=ui_mode == embedded,
+                   intent_data=intent_data)
     emulator = call.emulator
     call.store.clock.at(expires_at, lambda: _expire_when_due(emulator, cs_id))
     return session
@@ -239,13 +241,10 @@ def confirm(call, cs_id, params):
 
 
 def _make_intent(call, session):
-    intent_data = call.store.private[session["id"]]["intent_data"]
     intent = payment_intents.create(call, Params({
         "amount": str(session["amount_total"]), "currency": session["currency"],
         "payment_method_types": session["payment_method_types"],
-        "metadata": intent_data["metadata"], "description": intent_data["description"],
-        "receipt_email": intent_data["receipt_email"],
-    }))
+        **call.store.private[session["id"]]["intent_data"]}))
     session["payment_intent"] = intent["id"]
     call.store.private[intent["id"]]["checkout_session"] = session["id"]
     return intent
@@ -371,6 +370,16 @@ def _urls(params, ui_mode, hosted):
     return {**urls, "redirect_on_completion": redirect}
 
 
+def _intent_data(data):
+    """`payment_intent_data` as the PaymentIntent's own create parameters."""
+    for name in _INTENT_NOT_EMULATED:
+        if name in data:
+            raise invalid_param(f"{data.path(name)} is not supported by the local Stripe "
+                                "emulator.", param=data.path(name))
+    fields = {name: data.string(name) for name in _INTENT_FIELDS if data.string(name)}
+    return {"metadata": data.metadata() or {}, **fields}
+
+
 def _payment_method_types(params, code):
     """The types asked for, or cards (what the emulated account's Dashboard turns on)."""
     activated = payment_intents.ACTIVATED_TYPES
@@ -414,6 +423,7 @@ def _line_items(value):
     items, codes, descriptions = [], set(), {}
     for index, raw in enumerate(value):
         line = Params(raw, f"line_items[{index}]")
+        reject_unknown(line.data, _LINE_ITEM, line.prefix)
         if line.string("price"):
             raise invalid_param("The local Stripe emulator has no Prices: use "
                                 "line_items[].price_data.", param=line.path("price"))

@@ -71,7 +71,8 @@ def test_hosted_session_is_open_with_a_url_totals_and_what_the_shop_sent(session
 def test_ui_mode_names_follow_the_api_version(session_for):
     assert session_for(version=NEW_VERSION).ui_mode == "hosted_page"
     embedded = session_for(version=NEW_VERSION, ui_mode="embedded_page", success_url=None,
-                           cancel_url=None, return_url="http://shop.test/return?s={CHECKOUT_SESSION_ID}")
+                           cancel_url=None,
+                           return_url="http://shop.test/return?s={CHECKOUT_SESSION_ID}")
     assert embedded.ui_mode == "embedded_page"
     assert embedded.url is None
     assert embedded.client_secret.startswith(f"{embedded.id}_secret_")
@@ -111,6 +112,11 @@ def test_ui_mode_names_follow_the_api_version(session_for):
                                      "product_data": {"name": "x"}}, "quantity": 1}]},
      "line_items", "Amount must be at least $0.50 usd"),
     ({"payment_method_types": ["sepa_debit"]}, "payment_method_types", "invalid"),
+    ({"payment_intent_data": {"capture_method": "manual"}},
+     "payment_intent_data[capture_method]", "not supported by the local Stripe emulator"),
+    ({"line_items": [{"price_data": {"currency": "eur", "unit_amount": 100,
+                                     "product_data": {"nme": "x"}}, "quantity": 1}]},
+     "line_items[0][price_data][product_data][nme]", "did you mean name?"),
     ({"payment_method_types": ["card", "us_bank_account"]}, "payment_method_types",
      "The currency provided (eur) is invalid"),
 ])
@@ -153,7 +159,8 @@ def test_paying_on_the_page_completes_the_session_with_its_payment_intent(
         session_for, pay_page, card, stripe_client, webhook_receiver):
     session = session_for(metadata={"order_id": "41"},
                           payment_intent_data={"metadata": {"order_id": "41"},
-                                               "description": "Order 41"})
+                                               "description": "Order 41",
+                                               "statement_descriptor_suffix": "ORDER 41"})
     state = pay_page(session, card("4242424242424242").id, email="ada@example.com")
     assert state["status"] == "complete"
     assert state["redirect_url"] == f"http://shop.test/paid?session={session.id}"
@@ -166,6 +173,7 @@ def test_paying_on_the_page_completes_the_session_with_its_payment_intent(
     assert (intent.status, intent.amount, intent.currency) == ("succeeded", 2950, "eur")
     assert intent.metadata.to_dict() == {"order_id": "41"}
     assert intent.description == "Order 41"
+    assert intent.statement_descriptor_suffix == "ORDER 41"
     assert intent.latest_charge.paid and intent.latest_charge.amount == 2950
     assert paid.url is None
 

@@ -59,7 +59,8 @@ def test_hosted_page_shows_the_order_and_pays_with_4242(checkout, shop, stripe_c
     page = checkout
     cs_id = session_id(page)
     expect(sp.total(page)).to_have_text("€29.50")
-    assert sp.line_items(page) == [("Notebook", "Qty 2", "€25.00"), ("Shipping", "Qty 1", "€4.50")]
+    assert sp.line_items(page) == [("Notebook", "Qty 2", "€25.00"),
+                                   ("Shipping", "Qty 1", "€4.50")]
     expect(page.get_by_text("A5, dotted")).to_be_visible()
     sp.pay(page, "4242424242424242")
     expect(page).to_have_url(f"{shop.url}/paid?session_id={cs_id}")
@@ -203,8 +204,8 @@ def bank_session(stripe_client, shop, **params):  # noqa: F811
         **params})
 
 
-def test_paying_by_bank_account_completes_unpaid_then_settles(page, shop, emulator,  # noqa: F811
-                                                             stripe_client, problems):  # noqa: F811
+def test_paying_by_bank_account_completes_unpaid_then_settles(  # noqa: F811
+        page, shop, emulator, stripe_client, problems):  # noqa: F811
     session = bank_session(stripe_client, shop)
     page.goto(session.url)
     sp.pay_by_bank(page)
