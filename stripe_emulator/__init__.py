@@ -7,10 +7,12 @@ api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around e
 payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
 objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
 control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+Connect: accounts, account_links (and its onboarding page), transfers, balance (balance
+transactions and what they add up to); connect_control.py is its part of /_emulator/.
 """
 from flask import Flask
 
-from . import api, control
+from . import account_links, api, connect_control, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -20,22 +22,32 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <ul>
 <li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
 cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
+<li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
+account_links, transfers and their reversals, balance</li>
+<li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
 <li><code>/v3/</code> Stripe.js</li>
-<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
+<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset,
+clock; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable, balance/add,
+balance_transactions</li>
 </ul>
 """
 
 
-def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
-    """`webhooks`: (url, whsec_ secret) pairs sent every event; each failed delivery is retried
-    once after each of `webhook_retry_delays` seconds, then given up."""
+def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=()):
+    """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
+    `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
+    failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up."""
     app = Flask(__name__)
     emulator = Emulator(webhook_retry_delays)
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
+    for url, secret in connect_webhooks:
+        emulator.add_webhook(url, secret, connect=True)
     app.extensions["stripe_emulator"] = emulator
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(connect_control.bp)
+    app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

@@ -74,7 +74,7 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "statement_descriptor": None,
         "status": "failed" if decline else "succeeded",
         "transfer_data": None,
-        "transfer_group": None,
+        "transfer_group": payment_intent.get("transfer_group"),
     })
     emit(call, "charge.failed" if decline else "charge.succeeded", charge)
     return charge

@@ -6,6 +6,8 @@ EXPANDABLE = {
     "charge": {"customer", "payment_intent", "balance_transaction"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "transfer": {"balance_transaction", "destination", "source_transaction"},
+    "transfer_reversal": {"balance_transaction", "transfer"},
 }
 
 
