@@ -14,7 +14,8 @@ CHARGE_PENDING_SECONDS = 2 * 86_400
 
 # Stripe's reporting categories for the types recorded here.
 _CATEGORIES = {"transfer": "transfer", "transfer_refund": "transfer_reversal",
-               "payment": "charge", "payment_refund": "refund", "topup": "topup"}
+               "payment": "charge", "payment_refund": "refund", "topup": "topup",
+               "payout": "payout"}
 
 
 def record(call, account, *, amount, currency, type, source, available_on=None,
@@ -100,3 +101,11 @@ def add_funds(call, account, amount, currency):
     """Test mode's "Add to balance": available funds at once, as a top-up."""
     return record(call, account, amount=amount, currency=currency, type="topup",
                   source=new_id("tu"), description="Funds added by the local Stripe")
+
+
+def pay_out(call, account, amount, currency):
+    """A payout to the bank: available funds leave the balance; None when there are too few."""
+    if amounts(call.store, account, currency)[0] < amount:
+        return None
+    return record(call, account, amount=-amount, currency=currency, type="payout",
+                  source=new_id("po"), description="STRIPE PAYOUT")

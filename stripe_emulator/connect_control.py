@@ -9,6 +9,9 @@ GET  /balance_transactions      → [the platform's balance transactions, newest
 POST /balance/add               {"amount": 10000, "currency": "usd", "account": "acct_…"}
                                 → the balance transaction: test mode's "Add to balance",
                                 available at once (no account: the platform)
+POST /balance/payout            {"amount": 1000, "currency": "usd", "account": "acct_…"}
+                                → the balance transaction of a payout to the bank, taking
+                                available funds out (409 when there are too few)
 """
 from flask import Blueprint, current_app, jsonify, request
 
@@ -70,6 +73,15 @@ def platform_transactions():
 
 @bp.post("/balance/add")
 def add_funds():
+    return _move_funds(balance.add_funds)
+
+
+@bp.post("/balance/payout")
+def pay_out():
+    return _move_funds(balance.pay_out)
+
+
+def _move_funds(move):
     spec = request.get_json(silent=True) or {}
     amount = spec.get("amount")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
@@ -80,4 +92,7 @@ def add_funds():
         if account is not None:
             _account(call, account)
         currency = parse_currency(str(spec.get("currency", "usd")))
-        return jsonify(balance.add_funds(call, account, amount, currency)), 201
+        transaction = move(call, account, amount, currency)
+        if transaction is None:
+            return jsonify(error="not that much available in the balance"), 409
+        return jsonify(transaction), 201
