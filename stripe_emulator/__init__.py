@@ -7,12 +7,16 @@ api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around e
 payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
 objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
 control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
-Connect: accounts, account_links (and its onboarding page), transfers, balance (balance
-transactions and what they add up to); connect_control.py is its part of /_emulator/.
+Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
+balance transactions add up to); connect_control.py is its part of /_emulator/.
+Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
+(mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
+dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
+fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import account_links, api, connect_control, control
+from . import account_links, api, bank_pages, connect_control, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -20,15 +24,18 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
 <p>An offline Stripe API in test mode. Point the stripe library at this URL.</p>
 <ul>
-<li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
-cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
+<li><code>/v1/</code> payment_methods (card, us_bank_account), payment_intents (list, search,
+confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
+charges, refunds, balance_transactions, mandates, disputes, customers, events,
+webhook_endpoints</li>
 <li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
 account_links, transfers and their reversals, balance</li>
 <li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
-<li><code>/v3/</code> Stripe.js</li>
-<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset,
-clock; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable, balance/add,
-balance_transactions</li>
+<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog);
+<code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit verification page</li>
+<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
+clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
+balance/add, balance/payout</li>
 </ul>
 """
 
@@ -49,5 +56,6 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     app.register_blueprint(connect_control.bp)
     app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
+    app.register_blueprint(bank_pages.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

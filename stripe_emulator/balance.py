@@ -1,55 +1,16 @@
 """Balances: what the platform and each connected account hold, from their balance transactions.
 
-Every movement of money is one `balance_transaction` in the store, owned by an account (private
-`account`: None for the platform, `acct_…` for a connected account). It is `pending` until its
-`available_on`, when the clock makes it `available`. A balance is their sum per currency and
-status, so any module that records money through `record` (charges and refunds too) shows up in
-`GET /v1/balance`.
+Every movement of money is one balance transaction (balance_transactions.py), owned by the
+platform or by a connected account, `pending` until its `available_on` and then `available`. A
+balance is their `net` summed per currency and status, so charges, refunds, fees, transfers and
+reversals all show up in `GET /v1/balance`.
 """
+from . import balance_transactions
+from .balance_transactions import owner
 from .store import new_id
 
-# Where a charge has no balance transaction of its own, its funds are taken to become available
-# this long after it was created: Stripe's standard payout schedule for US cards (2 days).
+# A charge without a balance transaction (not captured) is taken to settle as a card does.
 CHARGE_PENDING_SECONDS = 2 * 86_400
-
-# Stripe's reporting categories for the types recorded here.
-_CATEGORIES = {"transfer": "transfer", "transfer_refund": "transfer_reversal",
-               "payment": "charge", "payment_refund": "refund", "topup": "topup",
-               "payout": "payout"}
-
-
-def record(call, account, *, amount, currency, type, source, available_on=None,
-           description=None):
-    """A balance transaction of `account` (None: the platform), available at `available_on`
-    (now when None or past)."""
-    store = call.store
-    now = store.now()
-    available_on = max(available_on or now, now)
-    transaction = store.add({
-        "id": new_id("txn"),
-        "object": "balance_transaction",
-        "amount": amount,
-        "available_on": available_on,
-        "balance_type": "payments",
-        "created": now,
-        "currency": currency,
-        "description": description,
-        "exchange_rate": None,
-        "fee": 0,
-        "fee_details": [],
-        "net": amount,
-        "reporting_category": _CATEGORIES.get(type, type),
-        "source": source,
-        "status": "available" if available_on <= now else "pending",
-        "type": type,
-    }, account=account)
-    if transaction["status"] == "pending":
-        store.clock.at(available_on, lambda: transaction.update(status="available"))
-    return transaction
-
-
-def owner(store, transaction):
-    return store.private[transaction["id"]].get("account")
 
 
 def transactions_of(store, account):
@@ -71,7 +32,7 @@ def amounts(store, account, currency):
 
 
 def available_on(store, charge):
-    """When a charge's funds become available: its balance transaction says, where it has one."""
+    """When a charge's funds become available: when its balance transaction does."""
     transaction = store.find(charge.get("balance_transaction") or "")
     if transaction is not None:
         return transaction["available_on"]
@@ -97,15 +58,26 @@ def retrieve(call, params):
     return balance
 
 
+def move(call, account, *, kind, source, amount, currency, available_on=None,
+         description=None):
+    """Record money moving into (amount > 0) or out of `account`'s balance, available at
+    `available_on` or now, whichever is later."""
+    if available_on is not None:
+        available_on = max(available_on, call.store.now())
+    return balance_transactions.record(call, kind=kind, source=source, amount=amount,
+                                       currency=currency, available_on=available_on,
+                                       description=description, account=account)
+
+
 def add_funds(call, account, amount, currency):
     """Test mode's "Add to balance": available funds at once, as a top-up."""
-    return record(call, account, amount=amount, currency=currency, type="topup",
-                  source=new_id("tu"), description="Funds added by the local Stripe")
+    return move(call, account, kind="topup", source=new_id("tu"), amount=amount,
+                currency=currency, description="Funds added by the local Stripe")
 
 
 def pay_out(call, account, amount, currency):
     """A payout to the bank: available funds leave the balance; None when there are too few."""
     if amounts(call.store, account, currency)[0] < amount:
         return None
-    return record(call, account, amount=-amount, currency=currency, type="payout",
-                  source=new_id("po"), description="STRIPE PAYOUT")
+    return move(call, account, kind="payout", source=new_id("po"), amount=-amount,
+                currency=currency, description="STRIPE PAYOUT")

@@ -4,8 +4,6 @@ POST /accounts/<id>/onboarding  {"outcome": "complete"|"incomplete"|"pending"} �
                                 as if its owner had done that on the onboarding page
                                 (`account.updated` sent when anything changed)
 POST /accounts/<id>/enable      the same as outcome "complete"
-GET  /accounts/<id>/balance_transactions → [the account's balance transactions, newest first]
-GET  /balance_transactions      → [the platform's balance transactions, newest first]
 POST /balance/add               {"amount": 10000, "currency": "usd", "account": "acct_…"}
                                 → the balance transaction: test mode's "Add to balance",
                                 available at once (no account: the platform)
@@ -54,21 +52,6 @@ def _onboard(account_id, outcome):
     call = _call()
     with call.emulator.lock:
         return jsonify(accounts.onboard(call, _account(call, account_id), outcome))
-
-
-@bp.get("/accounts/<account_id>/balance_transactions")
-def account_transactions(account_id):
-    call = _call()
-    with call.emulator.lock:
-        _account(call, account_id)
-        return jsonify(balance.transactions_of(call.store, account_id))
-
-
-@bp.get("/balance_transactions")
-def platform_transactions():
-    call = _call()
-    with call.emulator.lock:
-        return jsonify(balance.transactions_of(call.store, None))
 
 
 @bp.post("/balance/add")

@@ -182,7 +182,8 @@ def _connected_account(call, account_endpoints):
         raise StripeError(400, "invalid_request_error",
                           f"The local Stripe does not act for connected accounts on "
                           f"{request.method} {request.path}; drop the Stripe-Account header "
-                          "(it does on GET /v1/account and GET /v1/balance).", saved=False)
+                          "(it does on GET /v1/account, /v1/balance and /v1/balance_transactions).",
+                          saved=False)
     with call.emulator.lock:
         accounts.find(call, account)
     return account

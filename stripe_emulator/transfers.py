@@ -61,11 +61,11 @@ def create(call, params):
                               code="balance_insufficient")
         available_on = None
     transfer_id, payment_id = new_id("tr"), new_id("py")
-    sent = balance.record(call, None, amount=-amount, currency=currency, type="transfer",
-                          source=transfer_id, available_on=available_on,
-                          description=params.string("description"))
-    balance.record(call, destination_id, amount=amount, currency=currency, type="payment",
-                   source=payment_id, available_on=available_on)
+    sent = balance.move(call, None, kind="transfer", source=transfer_id, amount=-amount,
+                        currency=currency, available_on=available_on,
+                        description=params.string("description"))
+    balance.move(call, destination_id, kind="payment", source=payment_id, amount=amount,
+                 currency=currency, available_on=available_on)
     transfer = call.store.add({
         "id": transfer_id,
         "object": "transfer",
@@ -174,11 +174,10 @@ def reverse(call, transfer_id, params):
     # Money still pending on both sides is given back on the same day it would have arrived.
     available_on = call.store.private[transfer_id]["available_on"]
     reversal_id, refund_id = new_id("trr"), new_id("pyr")
-    returned = balance.record(call, None, amount=amount, currency=currency,
-                              type="transfer_refund", source=reversal_id,
-                              available_on=available_on)
-    balance.record(call, transfer["destination"], amount=-amount, currency=currency,
-                   type="payment_refund", source=refund_id, available_on=available_on)
+    returned = balance.move(call, None, kind="transfer_refund", source=reversal_id,
+                            amount=amount, currency=currency, available_on=available_on)
+    balance.move(call, transfer["destination"], kind="payment_refund", source=refund_id,
+                 amount=-amount, currency=currency, available_on=available_on)
     reversal = call.store.add({
         "id": reversal_id,
         "object": "transfer_reversal",

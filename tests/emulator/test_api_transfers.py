@@ -1,7 +1,6 @@
 """Separate charges and transfers: one payment, a transfer per seller, reversals for refunds,
 and the balances on both sides as the clock moves."""
 import pytest
-import requests
 import stripe
 
 from tests.emulator.test_api_connect_accounts import EXPRESS
@@ -163,15 +162,22 @@ def test_funds_from_a_source_transaction_arrive_when_the_charge_settles(
     sent = expanded.balance_transaction
     assert (sent.type, sent.amount, sent.status, sent.source) == (
         "transfer", -6000, "pending", transfer.id)
+    charge = stripe_client.v1.charges.retrieve(paid_charge, {"expand": ["balance_transaction"]})
+    assert sent.available_on == charge.balance_transaction.available_on
     assert sent.available_on >= transfer.created + 2 * DAY - 5
 
-    emulator.control("POST", "/clock/advance", days=2)
+    now = emulator.control("GET", "/clock")["now"]
+    emulator.control("POST", "/clock/advance", seconds=sent.available_on - now - 1)
+    assert balance_of(stripe_client, potter)["usd"] == (0, 6000)
+    emulator.control("POST", "/clock/advance", seconds=1)
 
     assert balance_of(stripe_client, potter)["usd"] == (6000, 0)
-    received = requests.get(
-        f"{emulator.url}/_emulator/accounts/{potter}/balance_transactions").json()
-    assert [(t["type"], t["amount"], t["status"], t["source"]) for t in received] == [
+    received = stripe_client.v1.balance_transactions.list(options={"stripe_account": potter})
+    assert [(t.type, t.amount, t.status, t.source) for t in received.data] == [
         ("payment", 6000, "available", transfer.destination_payment)]
+    # The platform's balance: the charge less Stripe's fee, less the transfer.
+    fee = charge.balance_transaction.fee
+    assert balance_of(stripe_client)["usd"] == (10000 - fee - 6000, 0)
 
 
 def test_reversals_give_a_sellers_share_back(
@@ -207,9 +213,21 @@ def test_reversals_give_a_sellers_share_back(
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client.v1.transfers.reversals.create(transfer.id, {"amount": 1})
 
-    platform = requests.get(f"{emulator.url}/_emulator/balance_transactions").json()
-    assert [(t["type"], t["amount"]) for t in platform] == [
-        ("transfer_refund", 4500), ("transfer_refund", 1500), ("transfer", -6000)]
+    platform = stripe_client.v1.balance_transactions.list()
+    assert [(t.type, t.amount, t.reporting_category) for t in platform.data] == [
+        ("transfer_refund", 4500, "transfer_reversal"),
+        ("transfer_refund", 1500, "transfer_reversal"),
+        ("transfer", -6000, "transfer"), ("charge", 10000, "charge")]
+    connected = stripe_client.v1.balance_transactions.list(options={"stripe_account": potter})
+    assert [(t.type, t.amount) for t in connected.data] == [
+        ("payment_refund", -4500), ("payment_refund", -1500), ("payment", 6000)]
+    assert connected.data[0].source == rest.destination_payment_refund
+    # Each side sees only its own.
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.balance_transactions.retrieve(connected.data[0].id)
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.balance_transactions.retrieve(
+            platform.data[0].id, options={"stripe_account": potter})
 
 
 def test_a_reversal_needs_the_money_to_still_be_there(emulator, stripe_client, seller):
