@@ -91,15 +91,16 @@ def create(call, params):
 
 
 def _source_charge(call, charge_id, amount, currency):
-    """The charge funding a transfer: succeeded, in the transfer's currency, with at least
+    """The charge funding a transfer: not failed, in the transfer's currency, with at least
     `amount` of it not yet transferred."""
     charge = call.store.find(charge_id)
     if charge is None or charge["object"] != "charge":
         raise invalid_param(f"No such charge: '{charge_id}'", param="source_transaction",
                             code="resource_missing")
-    if charge["status"] != "succeeded":
-        raise invalid_param(f"The source_transaction {charge_id} has not succeeded; only a "
-                            "successful charge can fund a transfer.", param="source_transaction")
+    # A bank debit still processing may fund a transfer (Stripe warns it can fail later).
+    if charge["status"] == "failed":
+        raise invalid_param(f"The source_transaction {charge_id} failed; only a successful or "
+                            "processing charge can fund a transfer.", param="source_transaction")
     if charge["currency"] != currency:
         raise invalid_param(f"The currency of source_transaction's balance transaction "
                             f"({charge['currency']}) must be the same as the transfer currency "

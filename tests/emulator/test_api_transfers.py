@@ -3,6 +3,7 @@ and the balances on both sides as the clock moves."""
 import pytest
 import stripe
 
+from tests.emulator.bank import SETTLEMENT_DAYS, verified
 from tests.emulator.test_api_connect_accounts import EXPRESS
 
 DAY = 86_400
@@ -268,3 +269,27 @@ def test_balances_for_the_platform_and_a_connected_account(emulator, stripe_clie
     connected = stripe_client.v1.balance.retrieve(options={"stripe_account": potter})
     assert [(entry.currency, entry.amount) for entry in connected.available] == [("eur", 300)]
     assert [(entry.currency, entry.amount) for entry in connected.pending] == [("eur", 0)]
+
+
+def test_a_declined_charge_cannot_fund_a_transfer(card, pay, stripe_client, seller):
+    with pytest.raises(stripe.CardError) as declined:
+        pay(card("4000000000000002").id)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.transfers.create({
+            "amount": 100, "currency": "usd", "destination": seller(),
+            "source_transaction": declined.value.error.payment_intent.latest_charge})
+    assert refused.value.param == "source_transaction"
+
+
+def test_a_bank_debit_still_processing_may_fund_a_transfer(emulator, stripe_client, seller):
+    processing = verified(stripe_client, transfer_group="ORDER-ACH")
+    potter = seller()
+
+    transfer = stripe_client.v1.transfers.create({
+        "amount": 4000, "currency": "usd", "destination": potter,
+        "source_transaction": processing.latest_charge})
+
+    assert transfer.transfer_group == "ORDER-ACH"
+    assert balance_of(stripe_client, potter)["usd"] == (0, 4000)
+    emulator.control("POST", "/clock/advance", days=SETTLEMENT_DAYS)
+    assert balance_of(stripe_client, potter)["usd"] == (4000, 0)
