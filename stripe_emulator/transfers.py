@@ -168,8 +168,8 @@ def reverse(call, transfer_id, params):
     held = sum(balance.amounts(call.store, transfer["destination"], currency))
     if held < amount:
         raise StripeError(400, "invalid_request_error",
-                          f"Insufficient funds in the destination account {transfer['destination']} "
-                          f"to reverse {format_amount(amount, currency)} "
+                          "Insufficient funds in the destination account "
+                          f"{transfer['destination']} to reverse {format_amount(amount, currency)} "
                           f"(it holds {format_amount(held, currency)}).",
                           code="balance_insufficient")
     # Money still pending on both sides is given back on the same day it would have arrived.
