@@ -55,13 +55,13 @@ def record(call, *, kind, source, amount, currency, fee_details=(), available_on
 
 def for_charge(call, charge, method_type, available_on=None):
     """The payment's balance transaction, fee by Stripe's US pricing for `method_type`."""
-    fee, description = fees.processing_fee(method_type, charge["amount_captured"] or charge["amount"],
-                                           charge["currency"])
+    amount = charge["amount_captured"] or charge["amount"]
+    fee, description = fees.processing_fee(method_type, amount, charge["currency"])
     if available_on is None:
         available_on = fees.midnight_after(call.store.now(), fees.CARD_PAYOUT_BUSINESS_DAYS)
     transaction = record(
         call, kind="payment" if method_type == "us_bank_account" else "charge",
-        source=charge["id"], amount=charge["amount_captured"] or charge["amount"],
+        source=charge["id"], amount=amount,
         currency=charge["currency"], available_on=available_on,
         description=charge["description"],
         fee_details=[{"amount": fee, "description": description}])

@@ -28,7 +28,8 @@ SUCCEEDS = Debit("succeeded")
 # Messages are those of Stripe's error-code reference for each code.
 ACCOUNTS = {
     "000123456789": SUCCEEDS,
-    "000111111113": Debit("failed", "account_closed", "The customer's bank account has been closed."),
+    "000111111113": Debit("failed", "account_closed",
+                          "The customer's bank account has been closed."),
     "000111111116": Debit("failed", "no_account", "The bank account could not be located."),
     "000222222227": Debit("failed", "insufficient_funds",
                           "The customer's account has insufficient funds to cover this payment."),

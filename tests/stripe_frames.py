@@ -180,7 +180,8 @@ def _first_button(frame, labels, timeout, optional=False):
     """The first button (or link) whose name starts with one of `labels`, once it shows."""
     pattern = re.compile(r"^\s*(" + "|".join(re.escape(label) for label in labels) + r")",
                          re.I)
-    candidates = [frame.get_by_role("button", name=pattern), frame.get_by_role("link", name=pattern)]
+    candidates = [frame.get_by_role("button", name=pattern),
+                  frame.get_by_role("link", name=pattern)]
     deadline = time.monotonic() + timeout / 1000
     while True:
         for candidate in candidates:

@@ -163,7 +163,8 @@ def test_failing_accounts_fail_days_later(stripe_client, emulator, event_types, 
     charge = stripe_client.v1.charges.retrieve(charge_id)
     assert (charge.status, charge.failure_code) == ("failed", code)
     assert charge.failure_message == error.message
-    mandate = stripe_client.v1.mandates.retrieve(charge.payment_method_details.us_bank_account.mandate)
+    mandate = stripe_client.v1.mandates.retrieve(
+        charge.payment_method_details.us_bank_account.mandate)
     assert mandate.status == mandate_status
     assert event_types(intent.id)[-1] == "payment_intent.payment_failed"
     assert event_types(charge_id) == ["charge.pending", "charge.failed"]

@@ -8,6 +8,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests import stripe_frames as sf
+from tests.a11y import axe_violations
+from tests.emulator.bank import bank_intent as bank_debit
 from tests.emulator.stripejs_page.fixtures import (  # noqa: F401
     emulator, host, host_page, problems, stripe_client,
 )
@@ -20,6 +22,11 @@ def bank_intent(stripe_client, amount=12_500):
     return stripe_client.v1.payment_intents.create({
         "amount": amount, "currency": "usd", "payment_method_types": ["us_bank_account"],
         "metadata": {"order_id": "7"}})
+
+
+def typed_in_bank_intent(stripe_client):
+    """Confirmed on the server with an account typed in: waiting for microdeposits."""
+    return bank_debit(stripe_client, amount=4_000)
 
 
 def collect(page, intent):
@@ -120,15 +127,7 @@ def test_closing_the_dialog_leaves_the_intent_without_a_payment_method(host_page
 
 
 def test_the_hosted_page_verifies_the_descriptor_code(page, stripe_client):
-    intent = stripe_client.v1.payment_intents.create({
-        "amount": 4_000, "currency": "usd", "payment_method_types": ["us_bank_account"],
-        "confirm": True,
-        "payment_method_data": {"type": "us_bank_account",
-                                "billing_details": {"name": "Jenny Rosen"},
-                                "us_bank_account": {"routing_number": "110000000",
-                                                    "account_number": "000123456789"}},
-        "mandate_data": {"customer_acceptance": {"type": "online", "online": {
-            "ip_address": "203.0.113.7", "user_agent": "Mozilla/5.0"}}}})
+    intent = typed_in_bank_intent(stripe_client)
     url = intent.next_action.verify_with_microdeposits.hosted_verification_url
 
     sf.verify_on_hosted_page(page, url, descriptor_code="SM00XX")
@@ -138,5 +137,18 @@ def test_the_hosted_page_verifies_the_descriptor_code(page, stripe_client):
     expect(page.get_by_role("heading")).to_have_text("Your bank account is verified")
     assert stripe_client.v1.payment_intents.retrieve(intent.id).status == "processing"
 
-    page.goto(url.replace("/microdeposits/", "/microdeposits/x"))
-    assert page.title() != "Verify your bank account"
+    assert page.goto(url.replace("/microdeposits/", "/microdeposits/x")).status == 404
+
+
+def test_the_bank_pages_pass_axe(browser, stripe_client, emulator):
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    intent = typed_in_bank_intent(stripe_client)
+    page.goto(intent.next_action.verify_with_microdeposits.hosted_verification_url)
+    assert axe_violations(page) == []
+    page.goto(emulator.url + "/v3/linked-accounts-inner.html")
+    for pane in ("consent", "accounts", "manual"):
+        page.evaluate("""pane => document.querySelectorAll('[data-pane]').forEach(
+            section => { section.hidden = section.dataset.pane !== pane; })""", pane)
+        assert axe_violations(page) == [], pane
+    context.close()
