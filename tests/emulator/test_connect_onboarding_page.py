@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import stripe_pages
+from tests.a11y import axe_violations
 from tests.emulator.test_api_connect_accounts import EXPRESS
 
 pytestmark = pytest.mark.e2e
@@ -47,3 +48,12 @@ def test_a_person_leaves_onboarding_incomplete(page, emulator, stripe_client):
     # A new link shows what is still due.
     page.goto(onboarding_link(emulator, stripe_client, account.id).url)
     assert stripe_pages.onboarding_requirements(page) == left.requirements.currently_due
+
+
+def test_the_onboarding_page_passes_axe(browser, emulator, stripe_client):
+    context = browser.new_context(bypass_csp=True)  # the page's CSP forbids injected scripts
+    page = context.new_page()
+    account = stripe_client.v1.accounts.create(EXPRESS)
+    page.goto(onboarding_link(emulator, stripe_client, account.id).url)
+    assert axe_violations(page) == []
+    context.close()
