@@ -8,6 +8,8 @@ payment_methods, payment_intents, charges, refunds, customers, checkout_sessions
 webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
 delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames)
 and checkout_page.py (the page a Checkout Session's customer pays on) are served alongside.
+Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
+balance transactions add up to); connect_control.py is its part of /_emulator/.
 Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
 (mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
 dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
@@ -15,7 +17,7 @@ fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import api, bank_pages, checkout_page, control
+from . import account_links, api, bank_pages, checkout_page, connect_control, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -27,28 +29,37 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
 charges, refunds, balance_transactions, mandates, disputes, customers, events,
 webhook_endpoints</li>
+<li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
+account_links, transfers and their reversals, balance</li>
 <li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
 (payment mode, hosted and embedded)</li>
 <li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
+<li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
 <li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog,
 initEmbeddedCheckout); <code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit
 verification page</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
-clock/advance, reset</li>
+clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
+balance/add, balance/payout</li>
 </ul>
 """
 
 
-def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
-    """`webhooks`: (url, whsec_ secret) pairs sent every event; each failed delivery is retried
-    once after each of `webhook_retry_delays` seconds, then given up."""
+def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=()):
+    """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
+    `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
+    failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up."""
     app = Flask(__name__)
     emulator = Emulator(webhook_retry_delays)
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
+    for url, secret in connect_webhooks:
+        emulator.add_webhook(url, secret, connect=True)
     app.extensions["stripe_emulator"] = emulator
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(connect_control.bp)
+    app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(bank_pages.bp)
     app.register_blueprint(checkout_page.bp)

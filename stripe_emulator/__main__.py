@@ -1,4 +1,5 @@
-"""`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]`"""
+"""`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]
+[--connect-webhook URL=whsec_…]`"""
 import argparse
 import signal
 import sys
@@ -22,8 +23,11 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--webhook", type=webhook, action="append", default=[],
                         metavar="URL=whsec_…", help="send every event here (repeatable)")
+    parser.add_argument("--connect-webhook", type=webhook, action="append", default=[],
+                        metavar="URL=whsec_…",
+                        help="send every event of connected accounts here (repeatable)")
     args = parser.parse_args(argv)
-    app = create_app(webhooks=args.webhook)
+    app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook)
     server = make_server(args.host, args.port, app, threaded=True)
     # SIGTERM stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -2,9 +2,9 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (balance_transactions, charges, checkout_sessions, customers, disputes, events,
-               mandates, payment_intents, payment_methods, pipeline, refunds,
-               webhook_endpoints)
+from . import (account_links, accounts, balance, balance_transactions, charges,
+               checkout_sessions, customers, disputes, events, mandates, payment_intents,
+               payment_methods, pipeline, refunds, transfers, webhook_endpoints)
 from .pipeline import respond
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -14,7 +14,10 @@ PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
                          "confirm_payment_intent", "three_ds_challenge",
                          "verify_microdeposits", "collect_bank_account",
                          "confirm_payment_page"}
-pipeline.install(bp, PUBLISHABLE_ENDPOINTS)
+# What a platform may ask on behalf of a connected account (the Stripe-Account header).
+ACCOUNT_ENDPOINTS = {"retrieve_own_account", "retrieve_balance", "list_balance_transactions",
+                     "retrieve_balance_transaction"}
+pipeline.install(bp, PUBLISHABLE_ENDPOINTS, ACCOUNT_ENDPOINTS)
 
 NO_PARAMS = {}
 _LIST = {"limit": None, "starting_after": None, "ending_before": None}
@@ -179,6 +182,86 @@ def retrieve_webhook_endpoint(endpoint_id):
 @bp.delete("/webhook_endpoints/<endpoint_id>")
 def delete_webhook_endpoint(endpoint_id):
     return respond(NO_PARAMS, lambda call, params: webhook_endpoints.delete(call, endpoint_id))
+
+
+@bp.post("/accounts")
+def create_account():
+    return respond(accounts.CREATE_PARAMS, accounts.create)
+
+
+@bp.get("/accounts")
+def list_accounts():
+    return respond(accounts.LIST_PARAMS, accounts.list_accounts)
+
+
+@bp.get("/accounts/<account_id>")
+def retrieve_account(account_id):
+    return respond(NO_PARAMS, lambda call, params: accounts.retrieve(call, account_id))
+
+
+@bp.post("/accounts/<account_id>")
+def update_account(account_id):
+    return respond(accounts.UPDATE_PARAMS,
+                   lambda call, params: accounts.update(call, account_id, params))
+
+
+@bp.delete("/accounts/<account_id>")
+def delete_account(account_id):
+    return respond(NO_PARAMS, lambda call, params: accounts.delete(call, account_id))
+
+
+@bp.get("/account")
+def retrieve_own_account():
+    return respond(NO_PARAMS, accounts.retrieve_own)
+
+
+@bp.post("/account_links")
+def create_account_link():
+    return respond(account_links.CREATE_PARAMS, account_links.create)
+
+
+@bp.get("/balance")
+def retrieve_balance():
+    return respond(NO_PARAMS, balance.retrieve)
+
+
+@bp.post("/transfers")
+def create_transfer():
+    return respond(transfers.CREATE_PARAMS, transfers.create)
+
+
+@bp.get("/transfers")
+def list_transfers():
+    return respond(transfers.LIST_PARAMS, transfers.list_transfers)
+
+
+@bp.get("/transfers/<transfer_id>")
+def retrieve_transfer(transfer_id):
+    return respond(NO_PARAMS, lambda call, params: transfers.retrieve(call, transfer_id))
+
+
+@bp.post("/transfers/<transfer_id>")
+def update_transfer(transfer_id):
+    return respond(transfers.UPDATE_PARAMS,
+                   lambda call, params: transfers.update(call, transfer_id, params))
+
+
+@bp.post("/transfers/<transfer_id>/reversals")
+def create_transfer_reversal(transfer_id):
+    return respond(transfers.REVERSAL_PARAMS,
+                   lambda call, params: transfers.reverse(call, transfer_id, params))
+
+
+@bp.get("/transfers/<transfer_id>/reversals")
+def list_transfer_reversals(transfer_id):
+    return respond(transfers.REVERSAL_LIST_PARAMS,
+                   lambda call, params: transfers.list_reversals(call, transfer_id, params))
+
+
+@bp.get("/transfers/<transfer_id>/reversals/<reversal_id>")
+def retrieve_transfer_reversal(transfer_id, reversal_id):
+    return respond(NO_PARAMS, lambda call, params: transfers.retrieve_reversal(
+        call, transfer_id, reversal_id))
 
 
 @bp.post("/checkout/sessions")

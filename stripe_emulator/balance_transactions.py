@@ -7,6 +7,7 @@ a refund (`refund` / `payment_refund`, negative, no fee returned); a bank debit 
 when the emulator's clock makes it `available`.
 """
 from . import fees
+from .errors import not_found
 from .store import new_id, page
 
 LIST_PARAMS = {"source": None, "type": None, "currency": None, "created": None,
@@ -14,13 +15,16 @@ LIST_PARAMS = {"source": None, "type": None, "currency": None, "created": None,
 
 REPORTING_CATEGORY = {"charge": "charge", "payment": "charge", "refund": "refund",
                       "payment_refund": "refund", "payment_failure_refund": "charge_failure",
-                      "adjustment": "dispute"}
+                      "adjustment": "dispute", "transfer": "transfer",
+                      "transfer_refund": "transfer_reversal", "topup": "topup",
+                      "payout": "payout"}
 
 
 def record(call, *, kind, source, amount, currency, fee_details=(), available_on=None,
-           description=None):
+           description=None, account=None):
     """Add one balance transaction; it becomes available when the clock reaches `available_on`
-    (default: now)."""
+    (default: now). `account`: the connected account whose balance it moves (None: the
+    platform's)."""
     now = call.store.now()
     available_on = now if available_on is None else available_on
     fee = sum(detail["amount"] for detail in fee_details)
@@ -43,7 +47,7 @@ def record(call, *, kind, source, amount, currency, fee_details=(), available_on
         "source": source,
         "status": "available" if available_on <= now else "pending",
         "type": kind,
-    })
+    }, account=account)
     if transaction["status"] == "pending":
         call.store.clock.at(available_on, lambda: transaction.update(status="available"))
     return transaction
@@ -97,13 +101,23 @@ def for_dispute(call, dispute):
         fee_details=[{"amount": fees.DISPUTE_FEE_CENTS, "description": "Dispute fee"}])
 
 
+def owner(store, transaction):
+    """The connected account a balance transaction belongs to; None: the platform."""
+    return store.private[transaction["id"]].get("account")
+
+
 def retrieve(call, transaction_id):
-    return call.store.get("balance_transaction", transaction_id)
+    """Only the caller's own: the platform's, or with Stripe-Account that account's."""
+    transaction = call.store.get("balance_transaction", transaction_id)
+    if owner(call.store, transaction) != call.account:
+        raise not_found("balance_transaction", transaction_id)
+    return transaction
 
 
 def list_transactions(call, params):
     source, kind, code = params.string("source"), params.string("type"), params.string("currency")
     found = [transaction for transaction in call.store.newest_first("balance_transaction")
-             if source in (None, transaction["source"]) and kind in (None, transaction["type"])
+             if owner(call.store, transaction) == call.account
+             and source in (None, transaction["source"]) and kind in (None, transaction["type"])
              and code in (None, transaction["currency"])]
     return page(found, params, "/v1/balance_transactions")

@@ -98,7 +98,7 @@ def details(account, routing, holder_type, account_type, financial_connections_a
         "financial_connections_account": financial_connections_account,
         "fingerprint": hashlib.sha256(f"{routing}:{account}".encode()).hexdigest()[:16],
         "last4": account[-4:],
-        "networks": {"available": ["ach"], "preferred": "ach"},
+        "networks": {"preferred": "ach", "supported": ["ach"]},
         "routing_number": routing,
         "status_details": {},
     }

@@ -113,7 +113,7 @@ def record(call, payment_intent, payment_method, details, *, status, captured, o
         "statement_descriptor": None,
         "status": status,
         "transfer_data": None,
-        "transfer_group": None,
+        "transfer_group": payment_intent.get("transfer_group"),
     })
 
 

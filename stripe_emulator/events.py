@@ -11,20 +11,27 @@ LIST_PARAMS = {"type": None, "types": None, "limit": None, "starting_after": Non
                "ending_before": None, "created": None, "delivery_success": None}
 
 
-def emit(call, event_type, obj):
+def emit(call, event_type, obj, *, previous_attributes=None, account=None):
+    """`account`: the connected account the event happened on (a Connect event, sent only to
+    `connect` endpoints); `previous_attributes`: what an `*.updated` event changed."""
     store = call.store
-    endpoints = matching(store, event_type)
+    endpoints = matching(store, event_type, connect=account is not None)
+    data = {"object": copy.deepcopy(obj)}
+    if previous_attributes is not None:
+        data["previous_attributes"] = copy.deepcopy(previous_attributes)
     event = store.add({
         "id": new_id("evt"),
         "object": "event",
         "api_version": call.api_version,
         "created": call.store.now(),
-        "data": {"object": copy.deepcopy(obj)},
+        "data": data,
         "livemode": False,
         "pending_webhooks": len(endpoints),
         "request": {"id": call.request_id, "idempotency_key": call.idempotency_key},
         "type": event_type,
     })
+    if account is not None:
+        event["account"] = account
     call.emulator.dispatcher.send(deliveries(event, endpoints))
     if event_type.startswith("payment_intent."):
         _follow_intent(call, obj)
@@ -47,7 +54,8 @@ def redeliver(emulator, event_id):
     """Send an event again to every endpoint that wants it, hold or not; returns how many."""
     with emulator.lock:
         event = emulator.store.get("event", event_id)
-        sends = deliveries(event, matching(emulator.store, event["type"]))
+        sends = deliveries(event, matching(emulator.store, event["type"],
+                                           connect="account" in event))
     emulator.dispatcher.send(sends, now=True)
     return len(sends)
 

@@ -7,6 +7,8 @@ EXPANDABLE = {
                "failure_balance_transaction"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "transfer": {"balance_transaction", "destination", "source_transaction"},
+    "transfer_reversal": {"balance_transaction", "transfer"},
     "balance_transaction": {"source"},
     "mandate": {"payment_method"},
     "dispute": {"charge", "payment_intent"},

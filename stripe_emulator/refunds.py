@@ -55,6 +55,9 @@ def _refundable_charge(call, payment_intent_id, charge_id):
         if charge["status"] != "succeeded":
             raise invalid_param(f"Charge {charge_id} has not succeeded and cannot be refunded.",
                                 param="charge")
+    if charge["disputed"]:
+        raise invalid_param("The charge you're attempting to refund has been charged back.",
+                            code="charge_disputed")
     if not charge["captured"]:
         raise invalid_param(f"Charge {charge['id']} has not been captured. Cancel its "
                             "PaymentIntent to release the authorization instead.")

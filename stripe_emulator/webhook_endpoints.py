@@ -10,7 +10,9 @@ CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "meta
 
 
 def create_endpoint(store, url, enabled_events, *, secret=None, configured=False,
-                    description=None, metadata=None):
+                    description=None, metadata=None, connect=False):
+    """`connect`: a Connect endpoint, sent the events of connected accounts instead of the
+    platform's own."""
     endpoint = {
         "id": new_id("we"),
         "object": "webhook_endpoint",
@@ -25,7 +27,7 @@ def create_endpoint(store, url, enabled_events, *, secret=None, configured=False
         "status": "enabled",
         "url": url,
     }
-    return store.add(endpoint, configured=configured)
+    return store.add(endpoint, configured=configured, connect=connect)
 
 
 def create(call, params):
@@ -37,7 +39,7 @@ def create(call, params):
         raise invalid_param("Missing required param: enabled_events.", param="enabled_events",
                             code="parameter_missing")
     return create_endpoint(call.store, url, events, description=params.string("description"),
-                           metadata=params.metadata() or {})
+                           metadata=params.metadata() or {}, connect=params.boolean("connect"))
 
 
 def retrieve(call, endpoint_id):
@@ -54,7 +56,8 @@ def list_endpoints(call, params):
     return page(call.store.newest_first("webhook_endpoint"), params, "/v1/webhook_endpoints")
 
 
-def matching(store, event_type):
+def matching(store, event_type, connect=False):
     return [endpoint for endpoint in store.newest_first("webhook_endpoint")
             if endpoint["status"] == "enabled"
+            and store.private[endpoint["id"]].get("connect", False) == connect
             and ("*" in endpoint["enabled_events"] or event_type in endpoint["enabled_events"])]

@@ -1,10 +1,20 @@
-"""Playwright helpers for Stripe's Checkout page: hosted (the session's `url`) or embedded (the
-frame `stripe.initEmbeddedCheckout(...).mount()` puts in the shop's page).
+"""Playwright helpers for the Stripe-hosted pages a shop sends people to (the local Stripe's
+stand-ins for them): Checkout's payment page, hosted or embedded, and the Connect onboarding
+page an Account Link opens.
 
-Written against the local Stripe's stand-in page: an "Email" field, the card Elements' frames
-(found as tests/stripe_frames.py finds them), a "Pay" button, errors in an alert, a "Back" link
-to the cancel URL. `scope` is the page for hosted Checkout, `embedded_checkout(page)` for the
-embedded one.
+Checkout: the session's `url` (hosted) or the frame `stripe.initEmbeddedCheckout(...).mount()`
+puts in the shop's page (`embedded_checkout(page)`); `scope` is the page or that frame. The
+stand-in shows the order ("Your order" list, `.Checkout-total`), an "Email" field, a "Payment
+method" choice when the session offers a bank account, the card Elements' frames (found as
+tests/stripe_frames.py finds them), a "Pay" button, errors in an alert, and a "Back" link to the
+cancel URL. Real Stripe's Checkout page is a different form and cannot be driven by these.
+
+Onboarding: a heading "Set up your account", the account id in `#account-id`, the
+requirements still due as `#currently-due li`, and two buttons: "Complete onboarding" (nothing
+left due: charges and payouts enabled, capabilities active) and "Leave incomplete" (the bank
+account and terms stay due). Either sends the browser on to the link's `return_url`; opening a
+used or expired link sends it to `refresh_url`. Real Stripe's hosted onboarding is a different
+form and cannot be driven by these helpers.
 """
 import re
 import time
@@ -98,3 +108,37 @@ def _wait_enabled(button, timeout=15):
         if time.monotonic() > deadline:
             raise AssertionError("the Pay button stayed disabled")
         time.sleep(0.05)
+
+
+# Connect onboarding
+
+ONBOARDING_HEADING = "Set up your account"
+COMPLETE_BUTTON = "Complete onboarding"
+INCOMPLETE_BUTTON = "Leave incomplete"
+
+
+def onboarding_account(page):
+    """The connected account id the open onboarding page is for."""
+    return page.locator("#account-id").inner_text()
+
+
+def onboarding_requirements(page):
+    """The requirements the open onboarding page lists as due (`requirements.currently_due`)."""
+    return page.locator("#currently-due li").all_inner_texts()
+
+
+def _answer(page, button, return_url, timeout):
+    page.get_by_role("heading", name=ONBOARDING_HEADING).wait_for(timeout=timeout)
+    page.get_by_role("button", name=button).click()
+    if return_url is not None:
+        page.wait_for_url(re.compile("^" + re.escape(return_url)), timeout=timeout)
+
+
+def complete_onboarding(page, return_url=None, timeout=15_000):
+    """Finishes onboarding on the open page; waits for `return_url` when given."""
+    _answer(page, COMPLETE_BUTTON, return_url, timeout)
+
+
+def leave_onboarding_incomplete(page, return_url=None, timeout=15_000):
+    """Leaves the open onboarding page with requirements still due; waits for `return_url`."""
+    _answer(page, INCOMPLETE_BUTTON, return_url, timeout)

@@ -199,6 +199,9 @@ def test_the_disputed_account_succeeds_then_is_disputed(stripe_client, emulator,
     dispute = stripe_client.v1.disputes.retrieve(created[0].data.object.id)
     assert (dispute.charge, dispute.payment_intent, dispute.amount) == (
         charge.id, intent.id, 10_000)
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.refunds.create({"payment_intent": intent.id})
+    assert refused.value.code == "charge_disputed"
 
 
 def test_microdeposits_that_cannot_be_sent_fail_the_intent(stripe_client):
