@@ -160,5 +160,5 @@ def test_the_receipt_of_a_refunded_order_shows_what_was_paid_and_refunded(
     assert heading in html
     assert "was not paid" not in html
     assert '<th scope="row">Paid</th>' in html and "$18.00" in html
-    assert f'<dd data-refunded>${refunded / 100:.2f}</dd>' in html
-    assert f'<dd data-kept>${(1800 - refunded) / 100:.2f}</dd>' in html
+    assert f'<td data-refunded>−${refunded / 100:.2f}</td>' in html
+    assert f'<td data-kept>${(1800 - refunded) / 100:.2f}</td>' in html
