@@ -53,8 +53,13 @@ def send_soon(order):
 
 
 def _send_later(app, order_id):
+    # The worker thread that answered sends it; the SMTP timeout bounds how long it is held.
     with app.app_context():
-        order = db.session.get(Order, order_id)
+        try:
+            order = db.session.get(Order, order_id)
+        except Exception:  # the receipt stays due for `flask mail send` and reconcile
+            log.exception("Receipt of order %s: could not read the order", order_id)
+            return
         if order is not None:
             send(order)
 
