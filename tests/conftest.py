@@ -2,9 +2,15 @@ import os
 
 import pytest
 import sqlalchemy
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.pool import NullPool
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# Hypothesis's per-example deadline (200 ms) is a timed assert: on a loaded shared machine a pure
+# pricing example once took 400 ms and failed. pytest-timeout bounds every test instead.
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 
 def pytest_report_header():
@@ -95,6 +101,20 @@ def database_url(tmp_path):
     return TestingConfig.SQLALCHEMY_DATABASE_URI
 
 
+def closing_client_class():
+    from flask.testing import FlaskClient
+
+    class ClosingClient(FlaskClient):
+        """A test client that, like a real server, finishes each response before returning it:
+        what the shop does after the response (sending a receipt, storefront/receipts.py) has
+        happened when the test reads the answer."""
+
+        def open(self, *args, buffered=True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    return ClosingClient
+
+
 @pytest.fixture
 def make_app(local_stripe, database_url):
     """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
@@ -114,6 +134,7 @@ def make_app(local_stripe, database_url):
             STRIPE_JS_URL=f"{local_stripe.url}/v3/",
             **overrides,
         )
+        app.test_client_class = closing_client_class()
         made.append(app)
         with app.app_context():
             db.create_all()
