@@ -66,3 +66,12 @@ def test_stripe_js_must_come_from_stripe(environment):
     settings = environment() | {"STRIPE_JS_URL": "https://cdn.example.com/stripe.js"}
     with pytest.raises(ConfigError, match="Stripe.js must load from https://js.stripe.com"):
         create_app("production", **settings)
+
+
+def test_test_keys_may_use_another_stripe(environment):
+    """A staging shop (or scripts/with-production.sh) runs production against the local Stripe."""
+    local = "http://127.0.0.1:12111"
+    settings = environment(STRIPE_SECRET_KEY="sk_test_shop", STRIPE_PUBLISHABLE_KEY="pk_test_shop")
+    app = create_app("production", **settings | {"STRIPE_JS_URL": f"{local}/v3/",
+                                                  "STRIPE_API_BASE": local})
+    assert app.config["STRIPE_JS_URL"] == f"{local}/v3/"
