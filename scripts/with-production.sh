@@ -14,7 +14,7 @@
 #   PRODUCTION_MAIL_SPOOL     where the SMTP server keeps each message it accepted
 #   PRODUCTION_DATABASE_URL   the shop's database
 #   PRODUCTION_REDIS_URL      the rate limits' Redis
-#   PRODUCTION_CA_FILE        the CA that signed nginx's and the SMTP server's certificates
+#   PRODUCTION_CA_FILE        the CA that signed nginx's certificate
 #   PRODUCTION_LOG_DIR        every server's log (gunicorn's access logs say which instance served what)
 set -euo pipefail
 
@@ -72,14 +72,18 @@ free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1",
 # Waits until `url` answers at all (any HTTP status), or gives up after 30 s.
 wait_for() {
   local name=$1 url=$2
-  "$PY" - "$url" "$run/tls/ca.pem" <<'EOF' || { echo "with-production: $name did not start" >&2; exit 1; }
+  "$PY" - "$url" "$run/tls/ca.pem" <<'PYTHON' || { echo "with-production: $name did not start" >&2; exit 1; }
 import ssl, sys, time, urllib.error, urllib.request
 url, ca = sys.argv[1:]
-context = ssl.create_default_context(cafile=ca)
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None  # a redirect is an answer too (an instance sends plain HTTP to https://)
+opener = urllib.request.build_opener(Stay, urllib.request.HTTPSHandler(
+    context=ssl.create_default_context(cafile=ca)))
 deadline = time.monotonic() + 30
 while True:
     try:
-        urllib.request.urlopen(url, timeout=2, context=context)
+        opener.open(url, timeout=2)
         break
     except urllib.error.HTTPError:
         break
@@ -87,12 +91,12 @@ while True:
         if time.monotonic() > deadline:
             sys.exit(1)
         time.sleep(0.1)
-EOF
+PYTHON
 }
 
-# One CA for the run: nginx's certificate and the SMTP server's come from it, and every client
-# (the local Stripe's webhooks, the shop's SMTP client, the tests) verifies against it.
-"$PY" - "$run/tls" <<'EOF'
+# A CA for the run and nginx's certificate from it: the local Stripe's webhooks and the tests
+# verify nginx against it. (The SMTP server makes its own.)
+"$PY" - "$run/tls" <<'PYTHON'
 import pathlib, sys, trustme
 out = pathlib.Path(sys.argv[1]); out.mkdir()
 ca = trustme.CA(organization_name="with-production.sh")
@@ -102,11 +106,11 @@ server.cert_chain_pems[0].write_to_path(out / "cert.pem")
 for pem in server.cert_chain_pems[1:]:
     pem.write_to_path(out / "cert.pem", append=True)
 server.private_key_pem.write_to_path(out / "key.pem")
-EOF
+PYTHON
 chmod 644 "$run/tls/"*.pem
 
 http_port=$(free_port) https_port=$(free_port) redis_port=$(free_port)
-stripe_port=$(free_port) smtp_port=$(free_port)
+stripe_port=$(free_port)
 instance_ports=("$(free_port)" "$(free_port)")
 shop_url="https://127.0.0.1:$https_port"
 
@@ -125,7 +129,7 @@ stripe_url="http://127.0.0.1:$stripe_port"
 
 # The shop's own database on the server with-postgres.sh started, apart from the tests' one
 # (tests that use TEST_DATABASE_URL empty it).
-database_url=$("$PY" - "$TEST_DATABASE_URL" <<'EOF'
+database_url=$("$PY" - "$TEST_DATABASE_URL" <<'PYTHON'
 import sys
 import sqlalchemy
 url = sqlalchemy.make_url(sys.argv[1])
@@ -134,37 +138,49 @@ with engine.connect() as connection:
     connection.execute(sqlalchemy.text("DROP DATABASE IF EXISTS shop_production"))
     connection.execute(sqlalchemy.text("CREATE DATABASE shop_production"))
 print(url.set(database="shop_production").render_as_string(hide_password=False))
-EOF
+PYTHON
 )
 
-# The production environment, every required setting set as an operator would.
-export SHOP_CONFIG=production
-export DATABASE_URL="$database_url"
-export SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')"
-export STRIPE_SECRET_KEY=sk_test_production STRIPE_PUBLISHABLE_KEY=pk_test_production
-export STRIPE_WEBHOOK_SECRET="$webhook_secret"
-export STRIPE_API_BASE="$stripe_url" STRIPE_JS_URL="$stripe_url/v3/"
-export RATELIMIT_STORAGE_URI="$redis_url"
-export TRUSTED_PROXIES=1
-export SHOP_URL="$shop_url"
-export SMTP_URL="smtp://127.0.0.1:$smtp_port" SMTP_CA_FILE="$run/tls/ca.pem"
-export MAIL_FROM="Maple & Ink <orders@example.com>"
-export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} GUNICORN_THREADS=${GUNICORN_THREADS:-4}
-
-"$PY" -m tests.smtp_server --port "$smtp_port" --spool "$run/mail" \
-  --cert "$run/tls/cert.pem" --key "$run/tls/key.pem" >"$run/log/smtp.log" 2>&1 &
+# The SMTP server (tests/smtp.py in a process): STARTTLS and a login, from a CA of its own.
+"$PY" -m tests.smtp_server --spool "$run/mail" >"$run/log/smtp.log" 2>&1 &
 pids+=($!)
+"$PY" - "$run/mail/server.json" <<'PYTHON' || { echo "with-production: the SMTP server did not start" >&2; exit 1; }
+import pathlib, sys, time
+deadline = time.monotonic() + 30
+while not pathlib.Path(sys.argv[1]).exists():
+    if time.monotonic() > deadline:
+        sys.exit(1)
+    time.sleep(0.05)
+PYTHON
+smtp_setting() { "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$run/mail/server.json" "$1"; }
+
+# The environment of the shop's processes (not COMMAND's): every setting production requires,
+# set as an operator would.
+shop_env=(
+  SHOP_CONFIG=production
+  DATABASE_URL="$database_url"
+  SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')"
+  STRIPE_SECRET_KEY=sk_test_production STRIPE_PUBLISHABLE_KEY=pk_test_production
+  STRIPE_WEBHOOK_SECRET="$webhook_secret"
+  STRIPE_API_BASE="$stripe_url" STRIPE_JS_URL="$stripe_url/v3/"
+  RATELIMIT_STORAGE_URI="$redis_url"
+  TRUSTED_PROXIES=1
+  SHOP_URL="$shop_url"
+  SMTP_URL="$(smtp_setting url)" SMTP_CA_FILE="$(smtp_setting ca_file)"
+  MAIL_FROM="Maple & Ink <orders@example.com>"
+  WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" GUNICORN_THREADS="${GUNICORN_THREADS:-4}"
+)
 
 # A release: the schema and the catalog, once for every instance.
-(cd "$root" && "$PY" -m flask --app wsgi db upgrade >"$run/log/release.log" 2>&1 \
-  && "$PY" -m flask --app wsgi catalog load >>"$run/log/release.log" 2>&1) \
+(cd "$root" && env "${shop_env[@]}" "$PY" -m flask --app wsgi db upgrade \
+  && env "${shop_env[@]}" "$PY" -m flask --app wsgi catalog load) >"$run/log/release.log" 2>&1 \
   || { cat "$run/log/release.log" >&2; exit 1; }
 
 instance_urls=()
 for index in "${!instance_ports[@]}"; do
   port=${instance_ports[$index]}
   name="gunicorn-$((index + 1))"
-  (cd "$root" && GUNICORN_BIND="127.0.0.1:$port" exec "$PY" -m gunicorn -c gunicorn.conf.py \
+  (cd "$root" && exec env "${shop_env[@]}" GUNICORN_BIND="127.0.0.1:$port" "$PY" -m gunicorn -c gunicorn.conf.py \
     --access-logfile "$run/log/$name-access.log" --error-logfile "$run/log/$name.log" wsgi:app) &
   pids+=($!)
   instance_urls+=("http://127.0.0.1:$port")
@@ -178,7 +194,7 @@ SHOP_SERVER_NAME=127.0.0.1 SHOP_LISTEN=127.0.0.1 SHOP_HTTP_PORT=$http_port \
   SHOP_TLS_CERTIFICATE_KEY="$run/tls/key.pem" SHOP_UPSTREAM_SERVERS="$upstreams" \
   envsubst "$(sed -n 's/^# *- \(SHOP_[A-Z_]*\).*/$\1/p' "$root/deploy/nginx/shop.conf")" \
   <"$root/deploy/nginx/shop.conf" >"$run/nginx/shop.conf"
-cat >"$run/nginx/nginx.conf" <<EOF
+cat >"$run/nginx/nginx.conf" <<NGINX
 # Debian's nginx.conf, cut down to what a throwaway server under one user needs.
 $([[ $(id -u) == 0 ]] && echo "user root;")
 worker_processes 1;
@@ -196,7 +212,7 @@ http {
     scgi_temp_path $run/nginx/scgi;
     include $run/nginx/shop.conf;
 }
-EOF
+NGINX
 "$NGINX" -t -q -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/log/nginx-error.log"
 "$NGINX" -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/log/nginx-error.log"
 
