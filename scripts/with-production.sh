@@ -14,7 +14,7 @@
 #   PRODUCTION_MAIL_SPOOL     where the SMTP server keeps each message it accepted
 #   PRODUCTION_DATABASE_URL   the shop's database
 #   PRODUCTION_REDIS_URL      the rate limits' Redis
-#   PRODUCTION_CA_FILE        the CA that signed nginx's certificate
+#   PRODUCTION_CA_FILE        the CA that signed nginx's certificate (PRODUCTION_CERT_FILE)
 #   PRODUCTION_LOG_DIR        every server's log (gunicorn's access logs say which instance served what)
 set -euo pipefail
 
@@ -181,7 +181,7 @@ for index in "${!instance_ports[@]}"; do
   port=${instance_ports[$index]}
   name="gunicorn-$((index + 1))"
   (cd "$root" && exec env "${shop_env[@]}" GUNICORN_BIND="127.0.0.1:$port" "$PY" -m gunicorn -c gunicorn.conf.py \
-    --access-logfile "$run/log/$name-access.log" --error-logfile "$run/log/$name.log" wsgi:app) &
+    --access-logfile "$run/log/$name-access.log" wsgi:app) >"$run/log/$name.log" 2>&1 &
   pids+=($!)
   instance_urls+=("http://127.0.0.1:$port")
 done
@@ -227,7 +227,7 @@ export PRODUCTION_STRIPE_URL="$stripe_url"
 export PRODUCTION_MAIL_SPOOL="$run/mail"
 export PRODUCTION_DATABASE_URL="$database_url"
 export PRODUCTION_REDIS_URL="$redis_url"
-export PRODUCTION_CA_FILE="$run/tls/ca.pem"
+export PRODUCTION_CA_FILE="$run/tls/ca.pem" PRODUCTION_CERT_FILE="$run/tls/cert.pem"
 export PRODUCTION_LOG_DIR="$run/log"
 echo "with-production: nginx at $shop_url, gunicorn at ${instance_urls[*]}, Stripe at $stripe_url"
 "$@"
