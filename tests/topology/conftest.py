@@ -11,10 +11,11 @@ import hashlib
 import itertools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.topology.clients import Production
 
 HERE = Path(__file__).parent
 SKIP = pytest.mark.skip(reason="production topology only: scripts/with-production.sh "
@@ -31,37 +32,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.fspath).parents:
             item.add_marker(SKIP)
-
-
-@dataclass(frozen=True)
-class Production:
-    url: str                 # nginx, https
-    http_url: str            # nginx's plain HTTP port
-    instances: tuple         # each gunicorn instance, http
-    stripe_url: str
-    mail_spool: Path
-    database_url: str
-    redis_url: str
-    ca_file: str
-    cert_file: str
-    log_dir: Path
-
-    @classmethod
-    def from_environment(cls):
-        env = os.environ
-        return cls(
-            url=env["PRODUCTION_URL"], http_url=env["PRODUCTION_HTTP_URL"],
-            instances=tuple(env["PRODUCTION_INSTANCE_URLS"].split()),
-            stripe_url=env["PRODUCTION_STRIPE_URL"], mail_spool=Path(env["PRODUCTION_MAIL_SPOOL"]),
-            database_url=env["PRODUCTION_DATABASE_URL"], redis_url=env["PRODUCTION_REDIS_URL"],
-            ca_file=env["PRODUCTION_CA_FILE"], cert_file=env["PRODUCTION_CERT_FILE"],
-            log_dir=Path(env["PRODUCTION_LOG_DIR"]),
-        )
-
-    @property
-    def host(self):
-        """The Host a browser sends to nginx: 127.0.0.1:PORT."""
-        return self.url.split("://", 1)[1]
 
 
 @pytest.fixture(scope="session")

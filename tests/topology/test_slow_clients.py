@@ -6,65 +6,14 @@ clients sent straight to gunicorn would hold them all.
 The bound is functional (the checkout finishes, well before a customer gives up), not a
 benchmark; the timings are printed: run with -s to see them.
 """
-import threading
 import time
 
 import pytest
 
 from tests.shop.helpers import card
-from tests.topology.clients import Customer, tls_socket, wait_for
+from tests.topology.clients import BYTE_EVERY, CLIENTS, Customer, SlowClients
 
-CLIENTS = 20
-BYTE_EVERY = 0.3  # seconds between two bytes of a slow client
-BOUND = 5.0       # seconds the whole checkout may take
-
-
-def slow_request(production, part):
-    """What a slow client sends: its headers (or, past the headers, its body) byte by byte."""
-    if part == "headers":
-        return b"", f"GET / HTTP/1.1\r\nHost: {production.host}\r\nX-Slow: {'a' * 200}\r\n\r\n".encode()
-    body = b"quantity=2&" + b"a" * 200
-    head = (f"POST /p/organic-tee HTTP/1.1\r\nHost: {production.host}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode()
-    return head, body
-
-
-class SlowClients:
-    """`count` connections to nginx, each trickling its request until stopped."""
-
-    def __init__(self, production, part, count=CLIENTS):
-        self.production, self.part, self.count = production, part, count
-        self.stop = threading.Event()
-        self.trickling = 0
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.trickle, daemon=True) for _ in range(count)]
-
-    def trickle(self):
-        head, slow = slow_request(self.production, self.part)
-        with tls_socket(self.production) as sock:
-            sock.sendall(head)
-            with self.lock:
-                self.trickling += 1
-            try:
-                for byte in slow:
-                    if self.stop.wait(BYTE_EVERY):
-                        return
-                    sock.sendall(bytes([byte]))
-            except OSError:
-                pass  # nginx gave up on this client (client_header_timeout, client_body_timeout)
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        wait_for(lambda: self.trickling == self.count, timeout=20, message="slow clients connected")
-        time.sleep(3 * BYTE_EVERY)  # each has sent a few bytes: their requests are half-read
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=5)
+BOUND = 5.0  # seconds the whole checkout may take
 
 
 @pytest.mark.parametrize("part", ["headers", "body"])
