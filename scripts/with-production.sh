@@ -51,10 +51,22 @@ pids=()
 cleanup() {
   status=$?
   if [[ -s "$run/nginx/nginx.pid" ]]; then
-    kill -QUIT "$(cat "$run/nginx/nginx.pid")" 2>/dev/null || true
+    nginx_pid=$(cat "$run/nginx/nginx.pid")
+    kill -TERM "$nginx_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
   fi
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n "${database_url:-}" ]]; then
+    "$PY" - "$TEST_DATABASE_URL" "$database_url" <<'PYTHON' >/dev/null 2>&1 || true
+import sys
+import sqlalchemy
+engine = sqlalchemy.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with engine.connect() as connection:
+    name = sqlalchemy.make_url(sys.argv[2]).database
+    connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+PYTHON
+  fi
   # On a failure, the servers' last words (5 is pytest's "no test selected": nothing failed).
   if [[ $status != 0 && $status != 5 ]]; then
     for log in "$run"/log/*.log; do
@@ -128,17 +140,17 @@ SSL_CERT_FILE="$run/tls/ca.pem" "$PY" -m stripe_emulator --port "$stripe_port" \
 pids+=($!)
 stripe_url="http://127.0.0.1:$stripe_port"
 
-# The shop's own database on the server with-postgres.sh started, apart from the tests' one
-# (tests that use TEST_DATABASE_URL empty it).
+# The shop's own database, new, on the server of TEST_DATABASE_URL (with-postgres.sh's), apart
+# from the tests' one (tests that use TEST_DATABASE_URL empty it); dropped afterwards.
 database_url=$("$PY" - "$TEST_DATABASE_URL" <<'PYTHON'
-import sys
+import secrets, sys
 import sqlalchemy
 url = sqlalchemy.make_url(sys.argv[1])
+name = f"shop_production_{secrets.token_hex(4)}"
 engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
 with engine.connect() as connection:
-    connection.execute(sqlalchemy.text("DROP DATABASE IF EXISTS shop_production"))
-    connection.execute(sqlalchemy.text("CREATE DATABASE shop_production"))
-print(url.set(database="shop_production").render_as_string(hide_password=False))
+    connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+print(url.set(database=name).render_as_string(hide_password=False))
 PYTHON
 )
 
