@@ -95,6 +95,20 @@ def database_url(tmp_path):
     return TestingConfig.SQLALCHEMY_DATABASE_URI
 
 
+def closing_client_class():
+    from flask.testing import FlaskClient
+
+    class ClosingClient(FlaskClient):
+        """A test client that, like a real server, finishes each response before returning it:
+        what the shop does after the response (sending a receipt, storefront/receipts.py) has
+        happened when the test reads the answer."""
+
+        def open(self, *args, buffered=True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    return ClosingClient
+
+
 @pytest.fixture
 def make_app(local_stripe, database_url):
     """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
@@ -114,6 +128,7 @@ def make_app(local_stripe, database_url):
             STRIPE_JS_URL=f"{local_stripe.url}/v3/",
             **overrides,
         )
+        app.test_client_class = closing_client_class()
         made.append(app)
         with app.app_context():
             db.create_all()
