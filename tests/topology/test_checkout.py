@@ -17,14 +17,6 @@ from tests.topology.database import order_row
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
 def receipts_to(production, address):
     """The messages the SMTP server accepted for `address`."""
     messages = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
