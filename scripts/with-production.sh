@@ -11,6 +11,7 @@
 #   PRODUCTION_HTTP_URL       nginx's plain-HTTP port (redirects to PRODUCTION_URL)
 #   PRODUCTION_INSTANCE_URLS  each gunicorn instance, space-separated (http://127.0.0.1:…)
 #   PRODUCTION_STRIPE_URL     the local Stripe
+#   PRODUCTION_STRIPE_SECRET_KEY  the shop's key there
 #   PRODUCTION_MAIL_SPOOL     where the SMTP server keeps each message it accepted
 #   PRODUCTION_DATABASE_URL   the shop's database
 #   PRODUCTION_REDIS_URL      the rate limits' Redis
@@ -139,6 +140,7 @@ SSL_CERT_FILE="$run/tls/ca.pem" "$PY" -m stripe_emulator --port "$stripe_port" \
   --webhook "$shop_url/webhooks/stripe=$webhook_secret" >"$run/log/stripe.log" 2>&1 &
 pids+=($!)
 stripe_url="http://127.0.0.1:$stripe_port"
+stripe_secret_key=sk_test_production
 
 # The shop's own database, new, on the server of TEST_DATABASE_URL (with-postgres.sh's), apart
 # from the tests' one (tests that use TEST_DATABASE_URL empty it); dropped afterwards.
@@ -173,7 +175,7 @@ shop_env=(
   SHOP_CONFIG=production
   DATABASE_URL="$database_url"
   SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')"
-  STRIPE_SECRET_KEY=sk_test_production STRIPE_PUBLISHABLE_KEY=pk_test_production
+  STRIPE_SECRET_KEY="$stripe_secret_key" STRIPE_PUBLISHABLE_KEY=pk_test_production
   STRIPE_WEBHOOK_SECRET="$webhook_secret"
   STRIPE_API_BASE="$stripe_url" STRIPE_JS_URL="$stripe_url/v3/"
   RATELIMIT_STORAGE_URI="$redis_url"
@@ -236,7 +238,7 @@ wait_for "nginx" "$shop_url/"
 export PRODUCTION_URL="$shop_url"
 export PRODUCTION_HTTP_URL="http://127.0.0.1:$http_port"
 export PRODUCTION_INSTANCE_URLS="${instance_urls[*]}"
-export PRODUCTION_STRIPE_URL="$stripe_url"
+export PRODUCTION_STRIPE_URL="$stripe_url" PRODUCTION_STRIPE_SECRET_KEY="$stripe_secret_key"
 export PRODUCTION_MAIL_SPOOL="$run/mail"
 export PRODUCTION_DATABASE_URL="$database_url"
 export PRODUCTION_REDIS_URL="$redis_url"

@@ -23,6 +23,7 @@ class Production:
     http_url: str            # nginx's plain HTTP port
     instances: tuple         # each gunicorn instance, http
     stripe_url: str
+    stripe_secret_key: str   # the shop's, for reading what it did at the local Stripe
     mail_spool: Path
     database_url: str
     redis_url: str
@@ -36,7 +37,9 @@ class Production:
         return cls(
             url=env["PRODUCTION_URL"], http_url=env["PRODUCTION_HTTP_URL"],
             instances=tuple(env["PRODUCTION_INSTANCE_URLS"].split()),
-            stripe_url=env["PRODUCTION_STRIPE_URL"], mail_spool=Path(env["PRODUCTION_MAIL_SPOOL"]),
+            stripe_url=env["PRODUCTION_STRIPE_URL"],
+            stripe_secret_key=env["PRODUCTION_STRIPE_SECRET_KEY"],
+            mail_spool=Path(env["PRODUCTION_MAIL_SPOOL"]),
             database_url=env["PRODUCTION_DATABASE_URL"], redis_url=env["PRODUCTION_REDIS_URL"],
             ca_file=env["PRODUCTION_CA_FILE"], cert_file=env["PRODUCTION_CERT_FILE"],
             log_dir=Path(env["PRODUCTION_LOG_DIR"]),

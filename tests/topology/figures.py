@@ -22,10 +22,11 @@ def orders_by_status(database_url):
     return dict(rows)
 
 
-def charges(stripe_url):
+def charges(production):
     import stripe
 
-    client = stripe.StripeClient("sk_test_production", base_addresses={"api": stripe_url})
+    client = stripe.StripeClient(production.stripe_secret_key,
+                                 base_addresses={"api": production.stripe_url})
     intents = client.v1.payment_intents.list({"limit": 100}).auto_paging_iter()
     return Counter(intent.status for intent in intents)
 
@@ -46,7 +47,7 @@ def served(access_log):
 
 def figures(production):
     statuses = orders_by_status(production.database_url)
-    intents = charges(production.stripe_url)
+    intents = charges(production)
     receipts = sorted(production.mail_spool.glob("*.eml"))
     yield (f"orders: {sum(statuses.values())} "
            f"({', '.join(f'{count} {status}' for status, count in statuses.items()) or 'none'})")

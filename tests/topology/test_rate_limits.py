@@ -1,8 +1,9 @@
 """Rate limits hold for the shop as a whole: both instances count in the one Redis, per client
 address as nginx saw it (TRUSTED_PROXIES=1), whatever a client writes in its own headers."""
-from http.client import HTTPSConnection
 import ssl
+from http.client import HTTPSConnection
 
+import redis
 import requests
 
 from tests.topology.clients import forwarded
@@ -33,6 +34,9 @@ def test_the_pay_limit_holds_across_both_instances(production, client_address):
     assert [status for _, status in statuses[:limit]] == [400] * limit
     assert [status for _, status in statuses[limit:]] == [429] * (24 - limit)
     assert {base for base, status in statuses if status == 429} == {first, second}
+    # The count both instances share is in the run's Redis (RATELIMIT_STORAGE_URI).
+    with redis.Redis.from_url(production.redis_url) as store:
+        assert store.keys(f"*{client_address}*")
 
 
 def post_from(production, address, headers=()):
