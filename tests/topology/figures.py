@@ -1,6 +1,6 @@
 """What a production-topology run did, for the end of its pytest output: orders by status,
 charges at Stripe, receipts at the SMTP server, and what each gunicorn instance served (from
-its access log)."""
+its access log; "refused" is a 4xx: the rate-limit tests' requests without a token, say)."""
 import re
 from collections import Counter
 
@@ -37,11 +37,11 @@ def served(access_log):
         match = REQUEST.search(line)
         if not match:
             continue
-        method, path, _ = match.groups()
+        method, path, status = match.groups()
         counts["requests"] += 1
         for kind, pattern in KINDS:
             if pattern.match(f"{method} {path.split('?')[0]}"):
-                counts[kind] += 1
+                counts[kind, "answered" if status < "400" else "refused"] += 1
     return counts
 
 
@@ -56,5 +56,6 @@ def figures(production):
     yield f"receipts at the SMTP server: {len(receipts)}"
     for number, _ in enumerate(production.instances, start=1):
         counts = served(production.log_dir / f"gunicorn-{number}-access.log")
-        details = ", ".join(f"{counts[kind]} {kind}" for kind, _ in KINDS)
+        details = "; ".join(f"{kind} {counts[kind, 'answered']} answered, "
+                            f"{counts[kind, 'refused']} refused" for kind, _ in KINDS)
         yield f"gunicorn instance {number}: {counts['requests']} requests ({details})"
