@@ -4,7 +4,9 @@
 # (SHOP_CONFIG=production) sharing one PostgreSQL (scripts/with-postgres.sh) and one redis-server,
 # the local Stripe sending its webhooks through nginx, and an SMTP server with TLS that keeps the
 # receipts it gets. Everything is stopped and deleted afterwards, whether COMMAND passed, failed or
-# was interrupted. nginx and redis-server are installed from Debian when missing (as root).
+# was interrupted. nginx and redis-server are installed from Debian when missing (as root). With
+# TEST_DATABASE_URL already set, no PostgreSQL is started: the shop's database is made on that
+# server, under a new name, and dropped afterwards.
 #
 # COMMAND gets:
 #   PRODUCTION_URL            the shop through nginx (https://127.0.0.1:…)
