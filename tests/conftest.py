@@ -2,9 +2,15 @@ import os
 
 import pytest
 import sqlalchemy
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.pool import NullPool
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# Hypothesis's per-example deadline (200 ms) is a timed assert: on a loaded shared machine a pure
+# pricing example once took 400 ms and failed. pytest-timeout bounds every test instead.
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 
 def pytest_report_header():
