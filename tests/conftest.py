@@ -197,3 +197,12 @@ def orders(app):
             return rows
 
     return read
+
+
+@pytest.fixture
+def console_errors(page):
+    """What the page logged as errors (a Content-Security-Policy violation among them)."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

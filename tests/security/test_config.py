@@ -48,8 +48,9 @@ def test_keys_that_do_not_belong_together_stop_the_shop(environment, change, pro
         create_app("production", **settings)
 
 
-def test_stripe_js_must_come_from_stripe(environment):
-    settings = environment() | {"STRIPE_JS_URL": "https://cdn.example.com/stripe.js"}
+def test_stripe_js_must_come_from_stripe_with_live_keys(environment):
+    settings = environment(STRIPE_SECRET_KEY="sk_live_shop", STRIPE_PUBLISHABLE_KEY="pk_live_shop")
+    settings |= {"STRIPE_JS_URL": "https://cdn.example.com/stripe.js"}
     with pytest.raises(ConfigError, match="Stripe.js must load from https://js.stripe.com"):
         create_app("production", **settings)
 
@@ -104,3 +105,12 @@ def test_a_missing_smtp_ca_file_stops_the_shop(environment, tmp_path):
     missing = tmp_path / "no-such-ca.pem"
     with pytest.raises(ConfigError, match=f"^SMTP_CA_FILE={missing} is not a file"):
         create_app("production", **environment(SMTP_CA_FILE=str(missing)))
+
+
+def test_test_keys_may_use_another_stripe(environment):
+    """A staging shop (or scripts/with-production.sh) runs production against the local Stripe."""
+    local = "http://127.0.0.1:12111"
+    settings = environment(STRIPE_SECRET_KEY="sk_test_shop", STRIPE_PUBLISHABLE_KEY="pk_test_shop")
+    app = create_app("production", **settings | {"STRIPE_JS_URL": f"{local}/v3/",
+                                                  "STRIPE_API_BASE": local})
+    assert app.config["STRIPE_JS_URL"] == f"{local}/v3/"
