@@ -1,4 +1,4 @@
-"""`flask orders reconcile`: bring orders left pending or waiting for 3-D Secure in line with
+"""`flask orders reconcile`: bring orders left pending, waiting for 3-D Secure or processing in line with
 Stripe, and send receipts that were claimed but never sent. Safe on several hosts at once: each
 order is handled under its lease, and settling is idempotent."""
 from collections import Counter
@@ -10,7 +10,8 @@ from .leases import order_lease
 from .models import Order, utcnow
 from .settlement import send_receipt, settle
 
-OPEN = ("pending", "requires_action")
+# Processing: a bank debit, which settles (or fails) days later.
+OPEN = ("pending", "requires_action", "processing")
 ABANDONED = ("requires_action", "requires_payment_method", "requires_confirmation")
 BATCH = 500
 

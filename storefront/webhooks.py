@@ -36,10 +36,13 @@ def _intent_settled(order, intent):
 
 
 def _intent_changed(order, intent):
-    """A non-final status may be stale by now; ask Stripe unless the order already agrees."""
-    if order.status == payments.next_step(intent).order_status or not order.payable:
-        return
-    settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+    """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
+    paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
+    decision = payments.decide(order, intent)
+    if decision.flag:
+        settle(order, intent, "webhook")  # records why it was not applied
+    elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
+        settle(order, stripe_gateway.retrieve(intent.id), "webhook")
 
 
 def _charge_refunded(order, charge):
