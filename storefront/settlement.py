@@ -20,7 +20,8 @@ def settle(order, answer, source, attempt=None):
     `attempt` is the attempt whose own call brought the answer."""
     if attempt is not None and not isinstance(answer, payments.Failure):
         attempt.payment_intent_id = answer.id
-    decision = payments.decide(order, answer)
+    with db.session.no_autoflush:  # the attempt's changes go in one statement, after deciding
+        decision = payments.decide(order, answer)
     last = order.last_attempt
     if attempt is None and last is not None and last.outcome == "requires_action" \
             and decision.order_status is not None:
