@@ -7,10 +7,14 @@ api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around e
 payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
 objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
 control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
+(mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
+dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
+fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import api, control
+from . import api, bank_pages, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -18,10 +22,14 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
 <p>An offline Stripe API in test mode. Point the stripe library at this URL.</p>
 <ul>
-<li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
-cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
-<li><code>/v3/</code> Stripe.js</li>
-<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
+<li><code>/v1/</code> payment_methods (card, us_bank_account), payment_intents (list, search,
+confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
+charges, refunds, balance_transactions, mandates, disputes, customers, events,
+webhook_endpoints</li>
+<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog);
+<code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit verification page</li>
+<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
+clock/advance, reset</li>
 </ul>
 """
 
@@ -37,5 +45,6 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(stripejs_bp)
+    app.register_blueprint(bank_pages.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

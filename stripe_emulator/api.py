@@ -2,15 +2,16 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (charges, customers, events, payment_intents, payment_methods, pipeline, refunds,
-               webhook_endpoints)
+from . import (balance_transactions, charges, customers, disputes, events, mandates,
+               payment_intents, payment_methods, pipeline, refunds, webhook_endpoints)
 from .pipeline import respond
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
 # Where Stripe lets a browser's publishable key through (the intent ones need its client_secret).
 PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
-                         "confirm_payment_intent", "three_ds_challenge"}
+                         "confirm_payment_intent", "three_ds_challenge",
+                         "verify_microdeposits", "collect_bank_account"}
 pipeline.install(bp, PUBLISHABLE_ENDPOINTS)
 
 NO_PARAMS = {}
@@ -82,6 +83,39 @@ def cancel_payment_intent(pi_id):
 def three_ds_challenge(pi_id):
     return respond(payment_intents.CHALLENGE_PARAMS,
                    lambda call, params: payment_intents.three_ds_challenge(call, pi_id, params))
+
+
+@bp.post("/payment_intents/<pi_id>/verify_microdeposits")
+def verify_microdeposits(pi_id):
+    return respond(payment_intents.VERIFY_MICRODEPOSITS_PARAMS,
+                   lambda call, params: payment_intents.verify_microdeposits(call, pi_id, params))
+
+
+@bp.post("/payment_intents/<pi_id>/collect_bank_account")
+def collect_bank_account(pi_id):
+    return respond(payment_intents.COLLECT_BANK_ACCOUNT_PARAMS,
+                   lambda call, params: payment_intents.collect_bank_account(call, pi_id, params))
+
+
+@bp.get("/mandates/<mandate_id>")
+def retrieve_mandate(mandate_id):
+    return respond(NO_PARAMS, lambda call, params: mandates.retrieve(call, mandate_id))
+
+
+@bp.get("/balance_transactions/<transaction_id>")
+def retrieve_balance_transaction(transaction_id):
+    return respond(NO_PARAMS,
+                   lambda call, params: balance_transactions.retrieve(call, transaction_id))
+
+
+@bp.get("/balance_transactions")
+def list_balance_transactions():
+    return respond(balance_transactions.LIST_PARAMS, balance_transactions.list_transactions)
+
+
+@bp.get("/disputes/<dispute_id>")
+def retrieve_dispute(dispute_id):
+    return respond(NO_PARAMS, lambda call, params: disputes.retrieve(call, dispute_id))
 
 
 @bp.get("/charges/<charge_id>")

@@ -3,9 +3,13 @@ from .errors import invalid_param
 
 EXPANDABLE = {
     "payment_intent": {"customer", "latest_charge", "payment_method"},
-    "charge": {"customer", "payment_intent", "balance_transaction"},
+    "charge": {"customer", "payment_intent", "balance_transaction",
+               "failure_balance_transaction"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "balance_transaction": {"source"},
+    "mandate": {"payment_method"},
+    "dispute": {"charge", "payment_intent"},
 }
 
 

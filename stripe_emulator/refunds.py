@@ -1,4 +1,9 @@
-"""Refunds: full or partial, of a PaymentIntent's charge or of a charge named directly."""
+"""Refunds: full or partial, of a PaymentIntent's charge or of a charge named directly.
+
+Each refund has its balance transaction (Stripe keeps its fee); a bank debit's refund is
+`pending` until the bank has paid it back, days later (bank_debits.py).
+"""
+from . import balance_transactions
 from .currencies import format_amount
 from .errors import invalid_param
 from .events import emit
@@ -75,6 +80,12 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
     })
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+    method_type = charge["payment_method_details"]["type"]
+    if charge["captured"] and charge["balance_transaction"]:
+        balance_transactions.for_refund(call, refund, method_type)
+    if method_type == "us_bank_account":
+        from . import bank_debits  # bank_debits builds on the intents, which build on refunds
+        bank_debits.refund_pending(call, refund)
     emit(call, "refund.created", refund)
     emit(call, "charge.refunded", charge)
     return refund
