@@ -96,7 +96,7 @@ def answer(order, decision):
     if decision.next in ("authenticate", "verify", "collect"):
         confirm_url = url_for("checkout.confirm", public_id=order.public_id)
         return jsonify(body | {"client_secret": decision.client_secret, "confirm_url": confirm_url,
-                               "receipt_url": receipt_url(order)})
+                               "verify_url": decision.verify_url})
     if decision.next == "unavailable":
         return jsonify(body | {"next": "retry", "message": decision.message}), 503
     return jsonify(body | {"message": decision.message}), 402

@@ -42,6 +42,7 @@ class Decision:
     next: str
     attempt_outcome: str | None = None  # what the attempt became; None: not known yet
     client_secret: str | None = None
+    verify_url: str | None = None  # Stripe's hosted page for verifying microdeposits
     message: str | None = None
     adopt: bool = False  # the intent becomes the order's current one
     flag: str | None = None  # why a merchant should look at the order; nothing else changes
@@ -76,8 +77,10 @@ def decide(order, answer):
     if intent.status in ("processing", "requires_capture"):
         return Decision("processing", "receipt", "processing", adopt=True)
     if intent.status in ("requires_action", "requires_confirmation"):
+        microdeposits = getattr(intent.next_action, "verify_with_microdeposits", None)
         return Decision("requires_action", method.action, "requires_action",
-                        client_secret=intent.client_secret, adopt=True)
+                        client_secret=intent.client_secret, adopt=True,
+                        verify_url=getattr(microdeposits, "hosted_verification_url", None))
     if intent.status == "canceled":
         return Decision("canceled", "retry", "canceled", message=CANCELED, adopt=True)
     # requires_payment_method: nothing tried yet on a browser-confirmed intent, or a decline

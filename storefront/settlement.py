@@ -5,6 +5,7 @@ order's lease; whichever comes first fulfils, the others find nothing left to do
 """
 import logging
 
+from flask import current_app
 from sqlalchemy import update
 
 from . import mail, payments, stripe_gateway
@@ -36,7 +37,7 @@ def settle(order, answer, source, attempt=None):
         log.warning("Order %s: refunded duplicate payment %s", order.id, answer.id)
     if decision.adopt and order.payment_intent_id != answer.id and order.can_move_to(decision.order_status):
         order.payment_intent_id = answer.id
-    status = decision.order_status
+    status, was = decision.order_status, order.status
     if status is not None and order.can_move_to(status):
         order.last_error = decision.message
         order.move_to(status, source, note=decision.message)
@@ -46,7 +47,21 @@ def settle(order, answer, source, attempt=None):
     db.session.commit()
     if order.status == "paid":
         fulfil(order)
+    elif (was, order.status) == ("processing", "failed"):
+        tell_failure(order)
     return decision
+
+
+def tell_failure(order):
+    """The customer left believing they paid: email them a link to pay the order by card."""
+    from .orders import pay_again_url
+
+    try:
+        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+            url = pay_again_url(order)
+        mail.send_payment_failed(order, url)
+    except Exception:  # a mail outage must not undo what Stripe said; the order shows it
+        log.exception("Order %s: could not email the failed payment", order.id)
 
 
 def fulfil(order):

@@ -88,6 +88,8 @@ def test_every_answer_has_one_meaning(method, answer, status, next_step, outcome
     assert decision.flag is None and not decision.refund
     if next_step in ("authenticate", "verify", "collect"):
         assert decision.client_secret == "pi_1_secret_x"
+    if next_step == "verify":
+        assert decision.verify_url == "https://payments.example/verify"
 
 
 @pytest.mark.parametrize("method", [CARD, BANK], ids=lambda m: m.name)
