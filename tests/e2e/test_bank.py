@@ -106,6 +106,13 @@ def test_manual_entry_with_wrong_microdeposits_then_the_right_ones(
         "href", re.compile("^" + re.escape(local_stripe.url)))
     [order] = orders()
     assert order.status == "requires_action"
+    # Leaving now, the receipt page sends the customer to Stripe's verification page.
+    receipt = page.context.new_page()
+    receipt.goto(f"{shop.url}/orders/{order.public_id}")
+    expect(receipt.get_by_role("heading", level=1)).to_have_text("Verify your bank account to pay")
+    expect(receipt.get_by_role("link", name="Enter their amounts on Stripe's page")).to_have_attribute(
+        "href", re.compile("^" + re.escape(local_stripe.url)))
+    receipt.close()
 
     amounts.nth(0).fill("12")
     amounts.nth(1).fill("34")
