@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import bindparam
 
-from . import pricing
+from . import methods, pricing
 from .extensions import db, htmx
 from .models import Product
 
@@ -41,6 +41,7 @@ def checkout_context(product, selection, quote, **extra):
         "selection": selection,
         "quote": quote,
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
+        "payment_methods": methods.offered(quote.currency),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from . import payments, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
-from .models import Order, StripeEvent
+from .models import Order, Refund, StripeEvent
 from .settlement import settle
 
 bp = Blueprint("webhooks", __name__)
@@ -37,10 +37,13 @@ def _intent_settled(order, intent):
 
 
 def _intent_changed(order, intent):
-    """A non-final status may be stale by now; ask Stripe unless the order already agrees."""
-    if order.status == payments.next_step(intent).order_status or not order.payable:
-        return
-    settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+    """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
+    paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
+    decision = payments.decide(order, intent)
+    if decision.flag:
+        settle(order, intent, "webhook")  # records why it was not applied
+    elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
+        settle(order, stripe_gateway.retrieve(intent.id), "webhook")
 
 
 def _charge_refunded(order, charge):
@@ -52,6 +55,17 @@ def _charge_refunded(order, charge):
         order.move_to(status, "webhook", note=f"{charge.amount_refunded} refunded")
 
 
+def _order_for_refund(refund):
+    found = db.session.scalar(db.select(Refund).filter_by(stripe_refund_id=refund.id))
+    return found.order if found else NOT_OURS
+
+
+def _refund_updated(order, refund):
+    """A bank refund reaching the customer days later (or failing): Stripe's status, kept."""
+    found = next(r for r in order.refunds if r.stripe_refund_id == refund.id)
+    found.stripe_status = refund.status
+
+
 HANDLERS = {
     "payment_intent.succeeded": (_order_for_intent, _intent_settled),
     "payment_intent.canceled": (_order_for_intent, _intent_settled),
@@ -59,6 +73,7 @@ HANDLERS = {
     "payment_intent.requires_action": (_order_for_intent, _intent_changed),
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
+    "refund.updated": (_order_for_refund, _refund_updated),
 }
 
 
