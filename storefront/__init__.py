@@ -7,7 +7,7 @@ from flask import Flask
 
 import config as shop_config
 
-from . import errors, headers, limits, routing
+from . import errors, headers, limits, routing, snapshot
 from .catalog import LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
@@ -34,6 +34,7 @@ def create_app(config_name=None, **overrides):
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
+    snapshot.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
