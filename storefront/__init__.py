@@ -7,7 +7,7 @@ from flask import Flask
 
 import config as shop_config
 
-from . import errors, headers, limits, routing, snapshot
+from . import errors, headers, limits, routing, sessions, snapshot
 from .catalog import LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
@@ -29,6 +29,7 @@ def create_app(config_name=None, **overrides):
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     Path(app.instance_path).mkdir(exist_ok=True)
     routing.init_app(app)
+    sessions.init_app(app)
     # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
     # a host that configured logging already keeps its own setup.
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam
 from werkzeug.datastructures import MultiDict
 
 from . import pricing, snapshot
-from .extensions import db, htmx
+from .extensions import compress, db, htmx
 from .models import Product
 
 bp = Blueprint("shop", __name__)
@@ -131,8 +131,11 @@ def price_partial(catalog, product, form):
     if request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
-        response = current_app.response_class(
-            partials.rendered(catalog, product.slug, selection), mimetype="text/html")
+        body, encoding = partials.rendered(catalog, product.slug, selection,
+                                           request.headers.get("Accept-Encoding", ""))
+        response = current_app.response_class(body, mimetype="text/html")
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
     # Weak: the same partial is sent compressed one way or another.
     response.set_etag(etag, weak=True)
     # Stored by the browser and shared caches, and checked with each use: a price is never
@@ -143,10 +146,13 @@ def price_partial(catalog, product, form):
     return response
 
 
-def render_price(catalog, slug, selection):
-    """The price partial, memoised per process by (catalog snapshot, slug, selection)."""
+def render_price(catalog, slug, selection, accept_encoding):
+    """The price partial's body and Content-Encoding, memoised per process by (catalog snapshot,
+    slug, selection, Accept-Encoding): compressed once, as Flask-Compress does for this
+    request's Accept-Encoding, and kept that way."""
     product = catalog.products[slug]
     form = MultiDict([(name, value) for name, values in selection for value in values])
-    quoted = price(product, form)
-    return render_block("shop/product.html", "price", partial=True,
-                        **price_context(product, *quoted))
+    html = render_block("shop/product.html", "price", partial=True,
+                        **price_context(product, *price(product, form)))
+    response = compress.after_request(current_app.response_class(html, mimetype="text/html"))
+    return response.get_data(), response.headers.get("Content-Encoding")
