@@ -48,7 +48,7 @@ def make_client(workdir):
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'shop.db'}",
                      STRIPE_API_BASE="http://127.0.0.1:9", STRIPE_JS_URL="http://127.0.0.1:9/v3/",
-                     RATELIMIT_QUOTE="1000000 per minute")  # as bench/servers.py, for the same reason
+                     RATELIMIT_QUOTE="1000000 per minute")  # --post: quotes by POST are counted
     with app.app_context():
         db.create_all()
         load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 
 import config as shop_config
 
@@ -44,7 +45,10 @@ def create_app(config_name=None, **overrides):
     htmx.init_app(app)
     errors.init_app(app)
     compress.init_app(app)
-    login_manager.init_app(app)
+    # current_user as a lazy template global, not Flask-Login's context processor, which loads
+    # the user for every template rendered: the shop's pages and partials never ask for one.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
 
     from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 

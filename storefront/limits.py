@@ -34,5 +34,8 @@ def init_app(app):
     """Call before CSRF is checked, so refused requests count too."""
     # One Limiter per app: its counters and storage belong to this app alone.
     limiter = Limiter(get_remote_address, app=app, default_limits=[_limit])
-    # A request with no limit skips the rest of the limiter's work at once.
-    limiter.request_filter(lambda: not _limit())
+    # Flask-Limiter looks at every request, at a cost even when no limit applies (its own
+    # exemption filters run late); only a request that has a limit is handed to it.
+    hooks = app.before_request_funcs[None]
+    check = hooks[hooks.index(limiter._check_request_limit)]
+    hooks[hooks.index(check)] = lambda: check() if _limit() else None

@@ -18,7 +18,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import bindparam
 from werkzeug.datastructures import MultiDict
 
-from . import pricing, snapshot
+from . import pricing, sessions, snapshot
 from .extensions import compress, db, htmx
 from .models import Product
 
@@ -82,16 +82,15 @@ def price_context(product, selection, quote, **extra):
 
 
 def checkout_context(product, selection, quote, **extra):
-    return price_context(
-        product, selection, quote,
-        checkout_token=checkout_token(),
-        layout=product.layout or current_app.config["CHECKOUT_LAYOUT"],
-        stripe_config={
+    return price_context(product, selection, quote, **{
+        "checkout_token": checkout_token(),
+        "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
+        "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",
         },
         **extra,
-    )
+    })
 
 
 @bp.get("/")
@@ -122,6 +121,7 @@ def product(slug):
 def price_partial(catalog, product, form):
     """The price area for `form`, with an ETag of the catalog revision and the selection; a 304
     when the browser or a cache has it already."""
+    sessions.leave_unread()
     partials = current_app.extensions[PARTIALS]
     # Canonical: the order of the fields, and of an add-on's values, changes nothing.
     selection = tuple(sorted((name, tuple(sorted(values))) for name, values in form.lists()))
@@ -137,12 +137,11 @@ def price_partial(catalog, product, form):
         if encoding:
             response.headers["Content-Encoding"] = encoding
     # Weak: the same partial is sent compressed one way or another.
-    response.set_etag(etag, weak=True)
+    response.headers["ETag"] = f'W/"{etag}"'
     # Stored by the browser and shared caches, and checked with each use: a price is never
     # shown from a cache after the catalog changed.
-    response.cache_control.public = True
-    response.cache_control.no_cache = True
-    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "HX-Request"
     return response
 
 
