@@ -36,6 +36,7 @@ def init_app(app):
     limiter = Limiter(get_remote_address, app=app, default_limits=[_limit])
     # Flask-Limiter looks at every request, at a cost even when no limit applies (its own
     # exemption filters run late); only a request that has a limit is handed to it.
-    hooks = app.before_request_funcs[None]
-    check = hooks[hooks.index(limiter._check_request_limit)]
-    hooks[hooks.index(check)] = lambda: check() if _limit() else None
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check in hooks:  # not registered at all when RATELIMIT_ENABLED is off
+        hooks[hooks.index(check)] = lambda: check() if _limit() else None
