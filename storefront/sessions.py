@@ -1,13 +1,13 @@
 """Sessions in signed cookies, as Flask keeps them, with two rules added.
 
-- The cookie is checked and read at the session's first use, not at the start of every request:
-  most requests (static files, the price partial) never look at it, and checking its signature
-  is a good part of what they would otherwise cost.
+- The cookie is checked and read at the session's first use, not at the start of every request,
+  and a session nothing read is not saved. A view whose answer is the same for everyone (the
+  price partial) calls `leave_unread()`: checking the cookie's signature was a good part of what
+  such a request cost, and nothing that runs after the view (Flask-Login looks at every
+  session) reads it either.
 - A response that any cache may share (Cache-Control: public: the price partial, fingerprinted
-  static files) is the same for everyone, so it neither sets anyone's session cookie nor varies
-  by it: a shared cache that stored a Set-Cookie would hand one customer's session to the next.
-  Its view calls `leave_unread()`, so nothing that runs after it (Flask-Login looks at every
-  session) reads the cookie either.
+  static files) neither sets anyone's session cookie nor varies by it: a shared cache that
+  stored a Set-Cookie would hand one customer's session to the next.
 """
 from functools import partial
 
