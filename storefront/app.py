@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 
 import config as shop_config
 
-from . import errors, headers, limits, routing
+from . import errors, headers, limits, routing, sessions, snapshot
 from .catalog import LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
@@ -29,6 +30,7 @@ def create_app(config_name=None, **overrides):
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     Path(app.instance_path).mkdir(exist_ok=True)
     routing.init_app(app)
+    sessions.init_app(app)
     # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
     # a host that configured logging already keeps its own setup.
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
@@ -37,6 +39,7 @@ def create_app(config_name=None, **overrides):
     logging.getLogger("stripe").setLevel(logging.DEBUG if debug else logging.WARNING)
 
     db.init_app(app)
+    snapshot.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
@@ -45,7 +48,10 @@ def create_app(config_name=None, **overrides):
     htmx.init_app(app)
     errors.init_app(app)
     compress.init_app(app)
-    login_manager.init_app(app)
+    # current_user as a lazy template global, not Flask-Login's context processor, which loads
+    # the user for every template rendered: the shop's pages and partials never ask for one.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
 
     from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,6 +43,22 @@ class Product(db.Model):
         if parsed is None or parsed[0] is not data:
             parsed = self._parsed_rules = (data, catalog.rules_from_dict(data))
         return parsed[1]
+
+
+class CatalogRevision(db.Model):
+    """One row counting the changes to the products (snapshot.py bumps it in the same
+    transaction as the change). Every process compares it with the catalog it last read, so a
+    change made by any host reaches every process at its next request."""
+
+    __tablename__ = "catalog_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    revision: Mapped[int] = mapped_column(default=0)
+
+
+# The one row exists from the start: the migration inserts it, and so does create_all here.
+event.listen(CatalogRevision.__table__, "after_create",
+             DDL("INSERT INTO catalog_revision (id, revision) VALUES (1, 0)"))
 
 
 # The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,
