@@ -4,9 +4,10 @@
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
 api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around each call) →
-payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
-objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
-control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+payment_methods, payment_intents, charges, refunds, customers, checkout_sessions, events,
+webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
+delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames)
+and checkout_page.py (the page a Checkout Session's customer pays on) are served alongside.
 Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
 (mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
 dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
@@ -14,7 +15,7 @@ fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import api, bank_pages, control
+from . import api, bank_pages, checkout_page, control
 from .emulator import Emulator
 from .stripejs import bp as stripejs_bp
 
@@ -26,8 +27,12 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
 charges, refunds, balance_transactions, mandates, disputes, customers, events,
 webhook_endpoints</li>
-<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog);
-<code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit verification page</li>
+<li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
+(payment mode, hosted and embedded)</li>
+<li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
+<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog,
+initEmbeddedCheckout); <code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit
+verification page</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
 clock/advance, reset</li>
 </ul>
@@ -46,5 +51,6 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
     app.register_blueprint(control.bp)
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(bank_pages.bp)
+    app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app
