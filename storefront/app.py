@@ -8,7 +8,7 @@ from flask import Flask
 import config as shop_config
 
 from . import errors, headers, limits, routing
-from .catalog import LAYOUTS
+from .catalog import CHECKOUT_MODES, LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,10 @@ def create_app(config_name=None, **overrides):
     config_class.check(app.config)
     if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
+    if app.config["CHECKOUT_MODE"] not in CHECKOUT_MODES:
+        raise shop_config.ConfigError(f"CHECKOUT_MODE must be one of {', '.join(CHECKOUT_MODES)}")
+    if not 30 <= app.config["CHECKOUT_SESSION_MINUTES"] <= 24 * 60:
+        raise shop_config.ConfigError("CHECKOUT_SESSION_MINUTES must be from 30 to 1440 (Stripe's limits)")
     Path(app.instance_path).mkdir(exist_ok=True)
     routing.init_app(app)
     # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
@@ -44,7 +48,8 @@ def create_app(config_name=None, **overrides):
     compress.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+    from . import (admin, assets, checkout, cli, filters, orders, shop, stripe_checkout, stripe_gateway,
+                   webhooks)
 
     assets.init_app(app)
 
@@ -52,6 +57,7 @@ def create_app(config_name=None, **overrides):
     filters.init_app(app)
     app.register_blueprint(shop.bp)
     app.register_blueprint(checkout.bp)
+    app.register_blueprint(stripe_checkout.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
     if app.config["STYLEGUIDE"]:

@@ -33,6 +33,11 @@ def checkout_token():
     return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else secrets.token_urlsafe(24)
 
 
+def checkout_mode(product):
+    """How this product's customers pay (catalog.CHECKOUT_MODES)."""
+    return product.checkout_mode or current_app.config["CHECKOUT_MODE"]
+
+
 def checkout_context(product, selection, quote, **extra):
     return {
         "checkout_token": checkout_token(),
@@ -41,6 +46,7 @@ def checkout_context(product, selection, quote, **extra):
         "selection": selection,
         "quote": quote,
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
+        "checkout_mode": checkout_mode(product),
         "payment_methods": methods.offered(quote.currency),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],

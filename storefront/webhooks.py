@@ -10,7 +10,7 @@ from . import payments, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
 from .models import Order, StripeEvent
-from .settlement import settle
+from .settlement import settle, settle_session
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger(__name__)
@@ -31,18 +31,38 @@ def _order_for_charge(charge):
     return order or NOT_OURS
 
 
+def _awaits_session(order, intent):
+    """An intent that Stripe's Checkout page made for the order, before the session's own event
+    has told the order of it: the session's events settle the order (_session_changed)."""
+    return order.checkout_session_id is not None and not payments.ours(order, intent)
+
+
 def _intent_settled(order, intent):
-    settle(order, intent, "webhook")
+    if not _awaits_session(order, intent):
+        settle(order, intent, "webhook")
 
 
 def _intent_changed(order, intent):
     """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
     paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
+    if _awaits_session(order, intent):
+        return
     decision = payments.decide(order, intent)
     if decision.flag:
         settle(order, intent, "webhook")  # records why it was not applied
     elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
         settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+
+
+def _order_for_session(session):
+    return _order_for_intent(session)  # the same metadata: order_public_id
+
+
+def _session_changed(order, session):
+    """Decided from the session as Stripe has it now (events repeat and come out of order), and
+    not at all once the order is paid (only a refund moves it then)."""
+    if order.status not in payments.PAID:
+        settle_session(order, stripe_gateway.checkout_session(session.id), "webhook")
 
 
 def _charge_refunded(order, charge):
@@ -61,6 +81,12 @@ HANDLERS = {
     "payment_intent.requires_action": (_order_for_intent, _intent_changed),
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
+    # Stripe's Checkout page (stripe_checkout.py): paid, a bank debit's outcome days later, or
+    # left to expire.
+    "checkout.session.completed": (_order_for_session, _session_changed),
+    "checkout.session.async_payment_succeeded": (_order_for_session, _session_changed),
+    "checkout.session.async_payment_failed": (_order_for_session, _session_changed),
+    "checkout.session.expired": (_order_for_session, _session_changed),
 }
 
 

@@ -1,0 +1,37 @@
+"""checkout modes: a product's checkout_mode; an order's mode and Stripe Checkout session
+
+Revision ID: b4c7e2f19a60
+Revises: 5e8a1c3d7f20
+Create Date: 2026-11-27 15:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b4c7e2f19a60'
+down_revision = '5e8a1c3d7f20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # NULL: the product uses the shop's CHECKOUT_MODE.
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('checkout_mode', sa.String(length=20), nullable=True))
+    # Orders made before were all paid on the product page.
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('checkout_mode', sa.String(length=20), nullable=False,
+                                      server_default='elements'))
+        batch_op.add_column(sa.Column('checkout_session_id', sa.String(length=255), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_orders_checkout_session_id'),
+                                          ['checkout_session_id'])
+
+
+def downgrade():
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_orders_checkout_session_id'), type_='unique')
+        batch_op.drop_column('checkout_session_id')
+        batch_op.drop_column('checkout_mode')
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_column('checkout_mode')
