@@ -99,11 +99,11 @@ def payment_page(order, quote):
         attempt.idempotency_key = stripe_gateway.session_key(order, attempt.number)
         order.attempts.append(attempt)
     db.session.commit()  # the key is on record before Stripe hears of it
-    lines = pricing.itemised(quote)
-    expires_at = utcnow() + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
+    # From the attempt, so that asking again sends the very same request.
+    expires_at = attempt.created_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
     try:
         session = stripe_gateway.create_checkout_session(
-            order, attempt, lines, return_urls(order), expires_at.replace(tzinfo=None))
+            order, attempt, pricing.itemised(quote), return_urls(order), expires_at)
     except stripe.StripeError as error:
         if stripe_gateway.classify(error) != "uncertain":
             attempt.outcome = "error"

@@ -1,5 +1,6 @@
 """The one place that talks to Stripe. Views call these functions; none builds Stripe parameters."""
 import secrets
+from datetime import timezone
 
 import stripe
 from flask import current_app
@@ -176,9 +177,9 @@ def session_key(order, number):
 
 def create_checkout_session(order, attempt, lines, urls, expires_at):
     """A Stripe Checkout page for the order, listing `lines` (pricing.itemised: each zero or
-    more, adding up to the order's total). `urls`: success_url and cancel_url (hosted), or
-    return_url (embedded), each may carry {CHECKOUT_SESSION_ID}. The attempt's key makes a
-    repeated request the same session."""
+    more, adding up to the order's total), payable until `expires_at` (naive UTC). `urls`:
+    success_url and cancel_url (hosted), or return_url (embedded), each may carry
+    {CHECKOUT_SESSION_ID}. The attempt's key makes a repeated request the same session."""
     metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
     params = {
         "mode": "payment",
@@ -193,7 +194,7 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata, "description": order.product.name},
         "customer_email": order.email,
-        "expires_at": int(expires_at.timestamp()),
+        "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         **urls,
     }
     return _client().checkout.sessions.create(params, {"idempotency_key": attempt.idempotency_key})
