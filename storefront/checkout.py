@@ -199,8 +199,9 @@ def confirm(public_id):
         if not held:
             return busy(order)
         attempt = order.last_attempt
-        if attempt is None or attempt.payment_intent_id is None:
-            return answer_again(order)
+        if attempt is None or attempt.payment_intent_id is None or order.status not in (
+                "pending", "requires_action"):
+            return answer_again(order)  # a webhook may have told the order already
         if methods.METHODS[attempt.method].confirmed_by == "browser":
             found = stripe_gateway.refresh(attempt.payment_intent_id)
         elif order.status == "requires_action":

@@ -291,7 +291,9 @@ class Refund(db.Model):
     reason: Mapped[str | None] = mapped_column(String(30))
     # "requested" until Stripe's answer is known, then "accepted" or "refused".
     status: Mapped[str] = mapped_column(String(20), default="requested")
-    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # Stripe's own status of the refund: a bank refund is "pending" for days, then "succeeded".
+    stripe_status: Mapped[str | None] = mapped_column(String(20))
     charge_id: Mapped[str | None] = mapped_column(String(255))
     # The charge's amount_refunded as Stripe gave it right after this refund: the order has
     # heard of this refund (charge.refunded) once its own amount_refunded reaches this.

@@ -3,10 +3,11 @@ whose bank payment failed pay the same order by card."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import shop
+from . import payments, shop, stripe_gateway
 from .checkout import remember
 from .extensions import db
 from .models import Order
+from .payments import Failure
 
 bp = Blueprint("orders", __name__)
 PAY_AGAIN_DAYS = 30
@@ -15,7 +16,12 @@ PAY_AGAIN_DAYS = 30
 @bp.get("/orders/<public_id>")
 def receipt(public_id):
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
-    return render_template("orders/receipt.html", order=order)
+    verify_url = None
+    if order.status == "requires_action" and order.method.action == "verify":
+        # The customer left before entering the microdeposits: Stripe's page for them.
+        answer = stripe_gateway.refresh(order.payment_intent_id)
+        verify_url = None if isinstance(answer, Failure) else payments.decide(order, answer).verify_url
+    return render_template("orders/receipt.html", order=order, verify_url=verify_url)
 
 
 def _signer():

@@ -130,7 +130,7 @@ def _send(order, made):
         made.status = "accepted"
         made.charge_id = answer.charge.id
         made.charge_refunded_after = answer.charge.amount_refunded
-    made.stripe_refund_id = answer.id
+    made.stripe_refund_id, made.stripe_status = answer.id, answer.status
     db.session.commit()
     if made.status == "refused":
         raise RefundRefused(made.error)

@@ -155,8 +155,10 @@ def refund(order, amount, key, reason=None):
 
 
 def payment(payment_intent_id):
-    """The PaymentIntent with its latest charge, for the admin's view of a payment."""
-    return _client().payment_intents.retrieve(payment_intent_id, {"expand": ["latest_charge"]})
+    """The PaymentIntent with its latest charge and the charge's balance transaction (Stripe's
+    fee and what the shop nets), for the admin's view of a payment."""
+    return _client().payment_intents.retrieve(
+        payment_intent_id, {"expand": ["latest_charge.balance_transaction"]})
 
 
 # Stripe Checkout's `ui_mode` names for its own page and the embedded one, by API version:

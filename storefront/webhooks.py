@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from . import payments, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
-from .models import Order, StripeEvent
+from .models import Order, Refund, StripeEvent
 from .settlement import settle, settle_session
 
 bp = Blueprint("webhooks", __name__)
@@ -74,6 +74,17 @@ def _charge_refunded(order, charge):
         order.move_to(status, "webhook", note=f"{charge.amount_refunded} refunded")
 
 
+def _order_for_refund(refund):
+    found = db.session.scalar(db.select(Refund).filter_by(stripe_refund_id=refund.id))
+    return found.order if found else NOT_OURS
+
+
+def _refund_updated(order, refund):
+    """A bank refund reaching the customer days later (or failing): Stripe's status, kept."""
+    found = next(r for r in order.refunds if r.stripe_refund_id == refund.id)
+    found.stripe_status = refund.status
+
+
 HANDLERS = {
     "payment_intent.succeeded": (_order_for_intent, _intent_settled),
     "payment_intent.canceled": (_order_for_intent, _intent_settled),
@@ -81,6 +92,7 @@ HANDLERS = {
     "payment_intent.requires_action": (_order_for_intent, _intent_changed),
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
+    "refund.updated": (_order_for_refund, _refund_updated),
     # Stripe's Checkout page (stripe_checkout.py): paid, a bank debit's outcome days later, or
     # left to expire.
     "checkout.session.completed": (_order_for_session, _session_changed),

@@ -14,6 +14,7 @@ async function collect(result) {
   say("Choose your bank account in the window that opens…");
   const { paymentIntent, error } = await stripe.collectBankAccountForPayment({
     clientSecret: result.client_secret,
+    expand: ["payment_method"], // to name the account in the mandate
     params: {
       payment_method_type: "us_bank_account",
       payment_method_data: { billing_details: { name: part("name").value.trim(), email: form.elements.email.value } },
