@@ -55,9 +55,9 @@ def continue_to_payment(slug):
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return product_page(product, selection, quote, BUSY, 409, email=form.email.data)
-        if not order.payable:
-            if order.status in (*PAID, "processing"):
-                return redirect(receipt_url(order), 303)
+        if order.status in (*PAID, "processing"):
+            return redirect(receipt_url(order), 303)
+        if not order.payable or order.checkout_mode != mode:  # or begun on the other page
             return product_page(product, selection, quote, NOT_PAYABLE, 409, email=form.email.data)
         order.email = form.email.data
         try:

@@ -16,7 +16,7 @@ from storefront.reconcile import reconcile
 from tests import stripe_pages
 from tests.e2e.checkout_page import receipt_url, total, wait_for_price
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_local_stripe")]
 
 SLUG = "city-lights-poster"
 HOSTED = pytest.mark.parametrize("app_config", [{"CHECKOUT_MODE": "hosted"}])
@@ -194,3 +194,18 @@ def test_completed_twice_and_before_the_browser_returns_fulfils_once(emulator, p
     wait_until(lambda: len(outbox) >= 1, "the receipt email")
     time.sleep(0.5)  # a second receipt would have been sent by now
     assert len(outbox) == 1
+
+
+@HOSTED
+def test_hosted_checkout_needs_no_javascript_on_the_shops_side(browser, shop, app):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{shop.url}/p/{SLUG}")
+    page.get_by_label("A1").check()
+    page.get_by_role("button", name="Update price").click()  # the no-JavaScript re-pricing
+    expect(total(page)).to_have_text("$26.00")
+    page.fill("#email", "ada@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page).to_have_url(re.compile(r"/c/pay/cs_test_"))
+    assert only_order(app).total == 2600
+    context.close()

@@ -14,6 +14,7 @@ from storefront.models import Order, Product
 from storefront.reconcile import reconcile
 from tests.shop.helpers import card, event, open_checkout, pay, signed
 
+pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
 SLUG = "city-lights-poster"
 EMAIL = "ada@example.com"
 
