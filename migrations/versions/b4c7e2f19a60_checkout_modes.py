@@ -26,6 +26,7 @@ def upgrade():
         batch_op.add_column(sa.Column('checkout_session_id', sa.String(length=255), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_orders_checkout_session_id'),
                                           ['checkout_session_id'])
+    _keep_email_index()
 
 
 def downgrade():
@@ -33,5 +34,12 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_orders_checkout_session_id'), type_='unique')
         batch_op.drop_column('checkout_session_id')
         batch_op.drop_column('checkout_mode')
+    _keep_email_index()
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_column('checkout_mode')
+
+
+def _keep_email_index():
+    # SQLite's batch mode copies the table into a new one, and the expression index of
+    # 09f77e696f1c (which it cannot reflect) is lost on the way: make it again.
+    op.execute('CREATE INDEX IF NOT EXISTS ix_orders_email_lower ON orders (lower(email))')
