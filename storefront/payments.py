@@ -105,13 +105,16 @@ def standing(order):
 
 def ours(order, intent):
     """Whether `intent` is one of the order's attempts: its id is on record, or an attempt whose
-    answer was lost sent the very PaymentMethod it carries."""
+    answer was lost sent the very PaymentMethod it carries (or, sending none, is for its method:
+    a bank account is collected after the intent is made)."""
     payment_method = getattr(intent, "payment_method", None)
     payment_method = getattr(payment_method, "id", payment_method)
+    method = methods.for_intent(intent).name
     return intent.id == order.payment_intent_id or any(
         attempt.payment_intent_id == intent.id
-        or (attempt.payment_intent_id is None and payment_method
-            and attempt.payment_method == payment_method)
+        or (attempt.payment_intent_id is None and (
+            (payment_method and attempt.payment_method == payment_method)
+            or (not attempt.payment_method and getattr(attempt, "method", "card") == method)))
         for attempt in order.attempts
     )
 

@@ -58,10 +58,12 @@ def _reconcile_order(order, abandoned):
         return "canceled (never reached Stripe)"
     # Money first: a succeeded intent decides the order whatever the others say.
     intents.sort(key=lambda intent: intent.status != "succeeded")
-    for intent in intents:
-        settle(order, intent, "reconcile", unknown[-1] if unknown else None)
+    decisions = [settle(order, intent, "reconcile", unknown[-1] if unknown else None)
+                 for intent in intents]
     intent = intents[0]
-    if abandoned and intent.status in ABANDONED:
+    # Microdeposits take days to reach the customer's account, and Stripe itself gives up on
+    # them after ten: such an order is waiting, not abandoned.
+    if abandoned and intent.status in ABANDONED and decisions[0].next != "verify":
         settle(order, stripe_gateway.cancel(intent.id), "reconcile")
         return "canceled (abandoned)"
     return f"now {order.status}"

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from storefront.extensions import db
 from storefront.models import OrderTransition
 from tests import stripe_frames
+from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url
 
 pytestmark = pytest.mark.e2e
@@ -64,7 +65,8 @@ def transitions(app, order):
 
 
 def test_instant_verification_processes_then_pays_when_the_money_arrives(
-        page, shop, app, orders, local_stripe, outbox, stripe_client, stripe_requests):
+        page, shop, app, orders, local_stripe, outbox, stripe_client, stripe_requests,
+        console_errors):
     # Webhooks wait until the browser is done, so that the Stripe calls counted below are the
     # same every run (either the browser or the processing webhook would ask Stripe first).
     requests.post(f"{local_stripe.url}/_emulator/events/hold")
@@ -91,6 +93,7 @@ def test_instant_verification_processes_then_pays_when_the_money_arrives(
     # step went; the webhooks agree with the order and cost none.
     calls = [(c["method"], c["path"].split("/pi_")[0]) for c in stripe_requests(key_kind="secret")]
     assert calls == [("POST", "/v1/payment_intents"), ("GET", "/v1/payment_intents")]
+    assert console_errors == []  # no CSP violation, no script error, in any frame
     intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
     assert intent.payment_method_types == ["us_bank_account"] and intent.status == "succeeded"
 
@@ -192,3 +195,19 @@ def test_a_bank_orders_webhooks_out_of_order_and_twice_make_one_state_and_one_re
     assert order.status == "paid"
     assert transitions(app, order) == ["processing", "paid"]
     assert len(outbox) == 1
+
+
+def test_the_bank_option_the_mandate_and_the_microdeposit_form_pass_axe(browser, shop):
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    try:
+        page = context.new_page()
+        start_bank_payment(page, shop)
+        assert axe_violations(page) == [], "the bank option"
+        stripe_frames.enter_bank_details(page, "110000000", "000123456789")
+        expect(page.locator("[data-bank-account]")).to_contain_text("ending")
+        assert axe_violations(page) == [], "the mandate"
+        page.get_by_role("button", name="Agree and pay").click()
+        expect(page.locator("[data-bank-amount]").first).to_be_visible()
+        assert axe_violations(page) == [], "the microdeposit form"
+    finally:
+        context.close()

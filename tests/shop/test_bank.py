@@ -64,3 +64,20 @@ def test_reconcile_settles_a_processing_order_whose_webhooks_were_lost(app, clie
         assert order.status == "failed" and order.transitions[-1].source == "reconcile"
         assert "did not have enough funds" in order.last_error
         assert [m["Subject"] for m in outbox] == [f"Your payment for order #{order.id} did not go through"]
+
+
+def test_reconcile_leaves_an_order_waiting_for_microdeposits_alone(app, client, stripe_client):
+    answer = pay_by_bank(client)
+    intent_id = answer.json["client_secret"].split("_secret_")[0]
+    stripe_client.payment_intents.confirm(intent_id, {
+        "payment_method_data": {"type": "us_bank_account", "billing_details": BILLING,
+                                "us_bank_account": {"routing_number": ROUTING,
+                                                    "account_number": "000123456789",
+                                                    "account_holder_type": "individual"}},
+        "mandate_data": MANDATE_DATA})
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        order.updated_at = utcnow() - timedelta(days=2)  # past --cancel-after's day
+        db.session.commit()
+        assert reconcile(timedelta(minutes=10), timedelta(days=1)) == {"now requires_action": 1}
+    assert stripe_client.payment_intents.retrieve(intent_id).status == "requires_action"

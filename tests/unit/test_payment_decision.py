@@ -111,6 +111,15 @@ def test_a_lost_answer_is_recognised_by_the_payment_method_its_attempt_sent():
     assert (decision.order_status, decision.adopt, decision.flag) == ("paid", True, None)
 
 
+def test_a_lost_bank_intent_is_recognised_by_its_attempts_method():
+    waiting = order(intent_id=None)
+    waiting.attempts = [SimpleNamespace(payment_intent_id=None, payment_method="", method="us_bank_account")]
+    found = intent(BANK, "requires_payment_method", id="pi_found", payment_method=None)
+    assert payments.decide(waiting, found).next == "collect"
+    waiting.attempts[0].method = "card"
+    assert payments.decide(waiting, found).flag
+
+
 def test_a_second_payment_for_a_paid_order_is_given_back():
     paid = order(status="paid")
     paid.attempts.append(SimpleNamespace(payment_intent_id="pi_2", payment_method="pm_two"))
