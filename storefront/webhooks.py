@@ -31,22 +31,15 @@ def _order_for_charge(charge):
     return order or NOT_OURS
 
 
-def _awaits_session(order, intent):
-    """An intent that Stripe's Checkout page made for the order, before the session's own event
-    has told the order of it: the session's events settle the order (_session_changed)."""
-    return order.checkout_session_id is not None and not payments.ours(order, intent)
-
-
 def _intent_settled(order, intent):
-    if not _awaits_session(order, intent):
-        settle(order, intent, "webhook")
+    # An intent Stripe's Checkout page made is one of the order's too: its session's attempt
+    # sent no PaymentMethod, and is for cards (payments.ours).
+    settle(order, intent, "webhook")
 
 
 def _intent_changed(order, intent):
     """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
     paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
-    if _awaits_session(order, intent):
-        return
     decision = payments.decide(order, intent)
     if decision.flag:
         settle(order, intent, "webhook")  # records why it was not applied

@@ -227,7 +227,7 @@ def test_a_declined_card_on_stripes_page_leaves_the_order_payable(app, client, s
 # Webhooks and reconcile
 
 
-def test_completed_event_pays_once_and_payment_intent_events_wait_for_it(
+def test_the_intents_event_and_completed_twice_pay_and_fulfil_once(
         app, client, stripe_client, local_stripe, outbox):
     continue_to_payment(client, open_checkout(client, SLUG))
     with app.app_context():
@@ -235,21 +235,33 @@ def test_completed_event_pays_once_and_payment_intent_events_wait_for_it(
     pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
     session = stripe_client.checkout.sessions.retrieve(order.checkout_session_id)
     intent = stripe_client.payment_intents.retrieve(session.payment_intent)
-    # The intent's own event may come first: it is not flagged as a stranger, and waits.
+    # The intent's own event may come first: the intent Stripe made for the order's page is the
+    # order's (never flagged as a stranger's), and pays it.
     assert post_event(client, "payment_intent.succeeded", intent.to_dict(), "evt_pi").status_code == 200
     with app.app_context():
-        assert (the_order().status, the_order().needs_look) == ("pending", None)
+        order = the_order()
+        assert (order.status, order.payment_intent_id, order.needs_look) == ("paid", intent.id, None)
     for _ in range(2):
         assert session_event(client, "checkout.session.completed", order).status_code == 200
     with app.app_context():
         order = the_order()
-        assert order.status == "paid" and order.payment_intent_id == intent.id
         assert [t.source for t in order.transitions if t.to_status == "paid"] == ["webhook"]
+        assert order.needs_look is None
     assert len(outbox) == 1
-    # Now the intent is the order's own: its event is applied (and changes nothing).
-    assert post_event(client, "payment_intent.succeeded", intent.to_dict(), "evt_pi_2").status_code == 200
+
+
+def test_completed_alone_pays_and_records_the_intent(app, client, stripe_client, local_stripe, outbox):
+    continue_to_payment(client, open_checkout(client, SLUG))
     with app.app_context():
-        assert (the_order().status, the_order().needs_look) == ("paid", None)
+        order = the_order()
+    pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
+    for event_id in ("evt_cs_1", "evt_cs_2"):  # a second event for the same session, too
+        assert session_event(client, "checkout.session.completed", order, event_id).status_code == 200
+    with app.app_context():
+        order = the_order()
+        assert order.status == "paid" and order.last_attempt.payment_intent_id == order.payment_intent_id
+        assert order.last_attempt.outcome == "succeeded"
+    assert len(outbox) == 1
 
 
 def test_an_expired_page_cancels_its_order(app, client, stripe_client):
