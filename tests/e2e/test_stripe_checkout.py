@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from storefront.extensions import db
 from storefront.models import Order, StripeEvent
-from storefront.money import format_money
 from storefront.reconcile import reconcile
 from tests import stripe_pages
 from tests.e2e.checkout_page import receipt_url, total, wait_for_price

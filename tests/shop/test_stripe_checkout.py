@@ -12,7 +12,7 @@ from storefront import create_app, stripe_gateway
 from storefront.extensions import db
 from storefront.models import Order, Product
 from storefront.reconcile import reconcile
-from tests.shop.helpers import card, event, open_checkout, pay, signed
+from tests.shop.helpers import card, event, open_checkout, signed
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
 SLUG = "city-lights-poster"
