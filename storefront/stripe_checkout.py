@@ -90,6 +90,8 @@ def payment_page(order, quote):
         if session.status == "complete":
             settle_session(order, session, "browser")
             return session
+        if order.last_attempt.outcome == "created":  # that page is over; the order goes on
+            order.last_attempt.outcome = "canceled"
     last = order.last_attempt
     if last is not None and last.kind == "session" and last.outcome is None:
         attempt = last  # its answer was lost: the same request again, the same session
