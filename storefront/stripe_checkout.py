@@ -7,6 +7,7 @@ receipt only once the order is paid. The webhooks (checkout.session.*) and recon
 orders the same way, through settlement.settle_session.
 """
 import logging
+import time
 from datetime import timedelta
 
 import stripe
@@ -16,7 +17,7 @@ from . import pricing, stripe_gateway
 from .checkout import PayForm, order_for_checkout, receipt_url, remember
 from .extensions import db
 from .leases import order_lease
-from .models import Order, PaymentAttempt, utcnow
+from .models import Order, PaymentAttempt
 from .payments import PAID
 from .settlement import settle_session
 from .shop import checkout_context, checkout_mode, price, product_or_404
@@ -82,7 +83,7 @@ def payment_page(order, quote):
     Holds the order's lease."""
     if order.checkout_session_id:
         session = stripe_gateway.checkout_session(order.checkout_session_id)
-        fresh = session.expires_at - utcnow().timestamp() > MIN_MINUTES_LEFT * 60
+        fresh = session.expires_at - time.time() > MIN_MINUTES_LEFT * 60
         if session.status == "open" and session.customer_email == order.email and fresh:
             return session
         if session.status == "open":
