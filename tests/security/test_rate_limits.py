@@ -27,7 +27,8 @@ def test_paying_is_limited_with_json_for_pay_js(client, page_fields, stripe_requ
         "message": "There were too many requests from your connection in a short time. "
                    f"{WAIT}",
     }
-    assert response.headers["Retry-After"] == "60"
+    # The window is a minute; a second may have passed since it opened.
+    assert 59 <= int(response.headers["Retry-After"]) <= 60
     assert stripe_requests(method="POST", path="/v1/payment_intents") == []
 
 
