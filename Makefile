@@ -46,9 +46,11 @@ test-postgres: venv chromium
 test-production: venv chromium
 	scripts/with-production.sh $(PY) -m pytest tests/topology $(PYTEST_ARGS)
 
-# Performance figures against their budgets (README.md); not part of `make test`. A few minutes.
+# Performance figures against their budgets (README.md), then Stripe's fee per demo product by card
+# and by bank (bench/payment_fees.py); not part of `make test`. A few minutes.
 bench: venv chromium wrk
 	$(PY) -m bench
+	$(PY) bench/payment_fees.py
 
 screenshots: venv chromium
 	SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
