@@ -10,8 +10,9 @@ control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alon
 """
 from flask import Flask
 
-from . import api, control
+from . import api, control, receipts, versions
 from .emulator import Emulator
+from .versions import DEFAULT_API_VERSION
 from .stripejs import bp as stripejs_bp
 
 INDEX = """<!doctype html><title>Stripe emulator</title>
@@ -26,16 +27,19 @@ cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoi
 """
 
 
-def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8)):
+def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8),
+               api_version=DEFAULT_API_VERSION):
     """`webhooks`: (url, whsec_ secret) pairs sent every event; each failed delivery is retried
-    once after each of `webhook_retry_delays` seconds, then given up."""
+    once after each of `webhook_retry_delays` seconds, then given up. `api_version`: the
+    account's default, for requests that name none and for events."""
     app = Flask(__name__)
-    emulator = Emulator(webhook_retry_delays)
+    emulator = Emulator(webhook_retry_delays, versions.check(api_version))
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
     app.extensions["stripe_emulator"] = emulator
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(stripejs_bp)
+    app.register_blueprint(receipts.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

@@ -66,7 +66,7 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         }},
         "receipt_email": payment_intent["receipt_email"],
         "receipt_number": None,
-        "receipt_url": None,
+        "receipt_url": None,  # set below, once the id is known
         "refunded": False,
         "review": None,
         "shipping": payment_intent["shipping"],
@@ -76,6 +76,7 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "transfer_data": None,
         "transfer_group": None,
     })
+    charge["receipt_url"] = receipt_url(call, charge["id"])
     emit(call, "charge.failed" if decline else "charge.succeeded", charge)
     return charge
 
@@ -86,6 +87,11 @@ def capture(call, charge, amount):
     charge["amount_captured"] = amount
     charge["amount_refunded"] = charge["amount"] - amount
     emit(call, "charge.captured", charge)
+
+
+def receipt_url(call, charge_id):
+    """Stripe's receipts live on its own site; the emulator's on its own origin (receipts.py)."""
+    return f"{call.base_url}/receipts/{charge_id}"
 
 
 def retrieve(call, charge_id):

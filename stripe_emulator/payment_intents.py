@@ -401,7 +401,7 @@ def _payment_method(call, params):
 def _challenge_possible(params):
     """False when nobody can answer a 3-D Secure challenge, or the caller refuses one."""
     # off_session is true/false, or Stripe's one_off / recurring.
-    off_session = params.string("off_session") not in (None, "false")
+    off_session = params.string("off_session") not in (None, "false", "False")
     return not off_session and not params.boolean("error_on_requires_action")
 
 
