@@ -72,6 +72,7 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "shipping": payment_intent["shipping"],
         "source": None,
         "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
         "status": "failed" if decline else "succeeded",
         "transfer_data": None,
         "transfer_group": None,

@@ -25,13 +25,16 @@ class Change:
     description: str
     # Fields an object had before the change and has no more: {object type: {field, …}}.
     removed_fields: dict = None
+    # Fields the change brought: {object type: {field, …}}.
+    added_fields: dict = None
 
 
 CHANGES = (
     Change("2022-11-15", "payment_intent_latest_charge",
            "A PaymentIntent names its `latest_charge`; before, it carried a `charges` list of "
            "every charge it made.",
-           removed_fields={"payment_intent": {"charges"}}),
+           removed_fields={"payment_intent": {"charges"}},
+           added_fields={"payment_intent": {"latest_charge"}}),
     Change("2022-11-15", "charge_refunds_not_included",
            "A charge's `refunds` list is no longer included; it comes only with "
            "`expand[]=refunds`. Before, every charge carried it."),
@@ -59,10 +62,19 @@ def has(version, name):
 
 def removed_fields(version):
     """{object type: fields} that objects of `version` carry but the newest shape does not."""
+    return _fields_before(version, "removed_fields")
+
+
+def added_fields(version):
+    """{object type: fields} of the newest shape that objects of `version` do not carry yet."""
+    return _fields_before(version, "added_fields")
+
+
+def _fields_before(version, which):
     fields = {}
     for change in CHANGES:
-        if change.removed_fields and version[:10] < change.since:
-            for kind, names in change.removed_fields.items():
+        if getattr(change, which) and version[:10] < change.since:
+            for kind, names in getattr(change, which).items():
                 fields.setdefault(kind, set()).update(names)
     return fields
 
@@ -96,5 +108,4 @@ def _render(store, value, version, expanded_refunds):
 
 
 def _list(data, url):
-    return {"object": "list", "data": data, "has_more": False, "total_count": len(data),
-            "url": url}
+    return {"object": "list", "data": data, "has_more": False, "url": url}

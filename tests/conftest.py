@@ -33,14 +33,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stripe_conformance():
+    """Every answer the local Stripe gave during the session must look like Stripe's
+    (tests/conformance.py): checked once, at the end."""
+    from tests.conformance import RECORDER, SOURCE
+
+    yield RECORDER
+    problems = RECORDER.problems()
+    assert not problems, (f"{len(problems)} answers of the local Stripe differ from {SOURCE}:\n"
+                          + "\n".join(problems[:40]))
+
+
 @pytest.fixture(scope="session")
 def local_stripe():
     """The local Stripe, in-process on a free loopback port, for the whole session."""
     from stripe_emulator import create_app as create_emulator
 
+    from tests.conformance import RECORDER
     from tests.servers import LiveServer
 
-    emulator = create_emulator(webhook_retry_delays=(0.2, 0.5))
+    emulator = RECORDER.wrap(create_emulator(webhook_retry_delays=(0.2, 0.5)))
     with LiveServer(emulator) as server:
         server.control = emulator.extensions["stripe_emulator"]
         yield server
