@@ -46,15 +46,15 @@ class Product(db.Model):
 
 
 # The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,
-# and nothing but a refund moves a paid order.
+# and nothing but a refund moves a paid order, back again if the refund fails later.
 TRANSITIONS = {
     "pending": {"requires_action", "paid", "failed", "canceled"},
     "requires_action": {"pending", "paid", "failed", "canceled"},
     "failed": {"pending", "requires_action", "paid", "canceled"},
     "canceled": {"paid"},
     "paid": {"partially_refunded", "refunded"},
-    "partially_refunded": {"refunded"},
-    "refunded": set(),
+    "partially_refunded": {"refunded", "paid"},
+    "refunded": {"partially_refunded", "paid"},
 }
 UNPAID = ("pending", "requires_action", "failed", "canceled")
 
@@ -151,7 +151,7 @@ class Order(db.Model):
             OrderTransition(from_status=self.status, to_status=status, source=source, note=note)
         )
         self.status = status
-        if status == "paid":
+        if status == "paid" and self.paid_at is None:  # not when a refund failed
             self.paid_at = utcnow()
 
 
@@ -241,7 +241,9 @@ class Refund(db.Model):
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     amount: Mapped[int]
     reason: Mapped[str | None] = mapped_column(String(30))
-    # "requested" until Stripe's answer is known, then "accepted" or "refused".
+    # "requested" until Stripe's answer is known, then "accepted" or "refused"; an accepted
+    # refund that Stripe later reports failed (or canceled) is "failed", with Stripe's reason
+    # in `error`.
     status: Mapped[str] = mapped_column(String(20), default="requested")
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
     charge_id: Mapped[str | None] = mapped_column(String(255))

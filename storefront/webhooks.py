@@ -6,7 +6,7 @@ import stripe
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from . import payments, stripe_gateway
+from . import payments, refunds, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
 from .models import Order, StripeEvent
@@ -31,6 +31,11 @@ def _order_for_charge(charge):
     return order or NOT_OURS
 
 
+def _order_for_refund(refund):
+    order = db.session.scalar(db.select(Order).filter_by(payment_intent_id=refund.payment_intent))
+    return order or NOT_OURS
+
+
 def _intent_settled(order, intent):
     settle(order, intent, "webhook")
 
@@ -43,12 +48,20 @@ def _intent_changed(order, intent):
 
 
 def _charge_refunded(order, charge):
+    if any(r.status == "failed" for r in order.refunds):
+        # A late notice from before a refund failed would count it again: ask Stripe.
+        charge = stripe_gateway.charge(charge.id)
     if charge.amount_refunded <= order.amount_refunded:
         return  # an older refund event, arriving late
     order.amount_refunded = charge.amount_refunded
     status = "refunded" if charge.amount_refunded >= order.total else "partially_refunded"
     if order.can_move_to(status):
         order.move_to(status, "webhook", note=f"{charge.amount_refunded} refunded")
+
+
+def _refund_updated(order, refund):
+    if refund.status in ("failed", "canceled"):
+        refunds.failed_later(order, refund, stripe_gateway.charge(refund.charge).amount_refunded)
 
 
 HANDLERS = {
@@ -58,6 +71,9 @@ HANDLERS = {
     "payment_intent.requires_action": (_order_for_intent, _intent_changed),
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
+    # Both tell of a refund that failed after it was made; either one is enough.
+    "refund.failed": (_order_for_refund, _refund_updated),
+    "charge.refund.updated": (_order_for_refund, _refund_updated),
 }
 
 
