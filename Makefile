@@ -37,6 +37,13 @@ test-sqlite: venv chromium
 test-postgres: venv chromium
 	scripts/with-postgres.sh $(PY) -m pytest
 
+# The API and browser tests that make sense there, against Stripe's test mode: needs
+# STRIPE_SECRET_KEY / STRIPE_PUBLISHABLE_KEY (test mode) and the Stripe CLI for webhooks.
+# Without keys it says so and succeeds. Not part of `make test`.
+.PHONY: test-stripe
+test-stripe: venv chromium
+	PY=$(PY) scripts/test-stripe.sh
+
 # Performance figures against their budgets (README.md); not part of `make test`. A few minutes.
 bench: venv chromium wrk
 	$(PY) -m bench
