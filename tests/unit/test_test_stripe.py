@@ -36,19 +36,18 @@ def test_it_selects_the_checkout_and_nothing_that_needs_the_local_stripe():
     finished = run(STRIPE_SECRET_KEY="sk_test_collect", STRIPE_PUBLISHABLE_KEY="pk_test_collect")
     assert finished.returncode == 0, finished.stdout + finished.stderr
     selected = collected_ids(finished.stdout)
-    local_only = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q",
-         "-m", "local_stripe_only", "tests/e2e", "tests/shop", "tests/admin"],
-        cwd=ROOT, capture_output=True, text=True, timeout=110).stdout.splitlines()
-    local_only = collected_ids("\n".join(local_only))
 
     assert "tests/e2e/test_checkout.py::test_pay_with_4242_lands_on_the_receipt" in selected
     assert "tests/e2e/test_checkout.py::test_3ds_failed_then_paid_with_another_card_on_the_same_order" \
         in selected
+    assert "tests/shop/test_refunds.py::test_partial_then_the_rest" in selected
     # Faults, the clock and the request log exist only in the local Stripe.
-    assert {"tests/admin/test_refunds.py::"
-            "test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again",
-            "tests/shop/test_refunds.py::test_a_lost_answer_is_asked_again_with_its_key",
-            "tests/e2e/test_checkout.py::test_3ds_challenge_completed"} <= local_only
-    assert selected and not selected & local_only
-    assert not any(line.startswith("tests/emulator/") for line in selected)
+    assert not selected & {
+        "tests/admin/test_refunds.py::"
+        "test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again",
+        "tests/shop/test_refunds.py::test_a_lost_answer_is_asked_again_with_its_key",
+        "tests/shop/test_no_double_charge.py::test_a_timeout_then_a_retry_takes_stripes_first_answer",
+        "tests/e2e/test_checkout.py::test_3ds_challenge_completed",
+        "tests/shop/test_webhooks.py::test_real_deliveries_out_of_order_and_twice_fulfil_once",
+    }
+    assert not any(name.startswith("tests/emulator/") for name in selected)
