@@ -3,7 +3,8 @@
 `create_app()` builds it; `python -m stripe_emulator` serves it. Tests and the storefront steer
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
-api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around each call) →
+api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency, the API version of
+versions.py around each call) →
 payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
 objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
 control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
@@ -22,6 +23,7 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
 cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
 <li><code>/v3/</code> Stripe.js</li>
+<li><code>/receipts/</code> the pages charges' receipt_url opens</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
 </ul>
 """

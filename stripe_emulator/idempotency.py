@@ -76,9 +76,6 @@ class IdempotencyStore:
             if saved.status is not None:
                 del self._saved[scope_key]
 
-    def __len__(self):
-        return len(self._saved)
-
     def release(self, scope, key):
         """Forget a claim whose request did not begin executing (Stripe saves nothing)."""
         self._saved.pop((scope, key), None)

@@ -90,6 +90,8 @@ def _render(store, value, version, expanded_refunds):
         return [_render(store, item, version, expanded_refunds) for item in value]
     if not isinstance(value, dict):
         return value
+    if value.get("object") == "event":
+        return value  # rendered once and for all in its own api_version (events.py)
     rendered = {key: _render(store, item, version, expanded_refunds)
                 for key, item in value.items()}
     kind = value.get("object")

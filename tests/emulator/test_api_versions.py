@@ -112,3 +112,11 @@ def test_the_account_default_is_configurable(card):
             assert event.api_version == "2022-08-01" and "charges" in event.data.object
     finally:
         app.extensions["stripe_emulator"].close()
+
+
+def test_events_keep_their_version_whatever_version_lists_them(emulator, card):
+    emulator.client().v1.payment_intents.create(intent_params(card(VISA).id))
+    old = emulator.client(stripe_version=BEFORE_LATEST_CHARGE)
+    event = old.v1.events.list({"type": "payment_intent.succeeded"}).data[0]
+    assert event.api_version == DEFAULT_API_VERSION
+    assert "charges" not in event.data.object and event.data.object.latest_charge
