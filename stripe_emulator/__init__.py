@@ -8,10 +8,16 @@ versions.py around each call) →
 payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
 objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
 control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
+balance transactions add up to); connect_control.py is its part of /_emulator/.
+Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
+(mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
+dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
+fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import api, control, receipts, versions
+from . import account_links, api, bank_pages, connect_control, control, receipts, versions
 from .emulator import Emulator
 from .versions import DEFAULT_API_VERSION
 from .stripejs import bp as stripejs_bp
@@ -20,28 +26,42 @@ INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
 <p>An offline Stripe API in test mode. Point the stripe library at this URL.</p>
 <ul>
-<li><code>/v1/</code> payment_methods, payment_intents (list, search, confirm, capture,
-cancel, three_ds_challenge), charges, refunds, customers, events, webhook_endpoints</li>
-<li><code>/v3/</code> Stripe.js</li>
-<li><code>/receipts/</code> the pages charges' receipt_url opens</li>
-<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, reset</li>
+<li><code>/v1/</code> payment_methods (card, us_bank_account), payment_intents (list, search,
+confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
+charges, refunds, balance_transactions, mandates, disputes, customers, events,
+webhook_endpoints</li>
+<li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
+account_links, transfers and their reversals, balance</li>
+<li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
+<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog);
+<code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit verification page</li>
+<li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
+clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
+balance/add, balance/payout</li>
+<li><code>/receipts/&lt;charge&gt;</code> the page a charge's receipt_url opens</li>
 </ul>
 """
 
 
-def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8),
+def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=(),
                api_version=DEFAULT_API_VERSION):
-    """`webhooks`: (url, whsec_ secret) pairs sent every event; each failed delivery is retried
-    once after each of `webhook_retry_delays` seconds, then given up. `api_version`: the
-    account's default, for requests that name none and for events."""
+    """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
+    `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
+    failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up.
+    `api_version`: the account's default, for requests that name none and for events."""
     app = Flask(__name__)
     emulator = Emulator(webhook_retry_delays, versions.check(api_version))
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
+    for url, secret in connect_webhooks:
+        emulator.add_webhook(url, secret, connect=True)
     app.extensions["stripe_emulator"] = emulator
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(connect_control.bp)
+    app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(receipts.bp)
+    app.register_blueprint(bank_pages.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

@@ -1,5 +1,5 @@
 """`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]
-[--api-version 2025-09-30.clover]`"""
+[--connect-webhook URL=whsec_…] [--api-version 2025-09-30.clover]`"""
 import argparse
 import signal
 import sys
@@ -24,10 +24,14 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--webhook", type=webhook, action="append", default=[],
                         metavar="URL=whsec_…", help="send every event here (repeatable)")
+    parser.add_argument("--connect-webhook", type=webhook, action="append", default=[],
+                        metavar="URL=whsec_…",
+                        help="send every event of connected accounts here (repeatable)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
                         help="the account's default API version (default %(default)s)")
     args = parser.parse_args(argv)
-    app = create_app(webhooks=args.webhook, api_version=args.api_version)
+    app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook,
+                     api_version=args.api_version)
     server = make_server(args.host, args.port, app, threaded=True)
     # SIGTERM stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

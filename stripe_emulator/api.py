@@ -2,16 +2,21 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (charges, customers, events, payment_intents, payment_methods, pipeline, refunds,
-               webhook_endpoints)
+from . import (account_links, accounts, balance, balance_transactions, charges, customers,
+               disputes, events, mandates, payment_intents, payment_methods, pipeline, refunds,
+               transfers, webhook_endpoints)
 from .pipeline import respond
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
 # Where Stripe lets a browser's publishable key through (the intent ones need its client_secret).
 PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
-                         "confirm_payment_intent", "three_ds_challenge"}
-pipeline.install(bp, PUBLISHABLE_ENDPOINTS)
+                         "confirm_payment_intent", "three_ds_challenge",
+                         "verify_microdeposits", "collect_bank_account"}
+# What a platform may ask on behalf of a connected account (the Stripe-Account header).
+ACCOUNT_ENDPOINTS = {"retrieve_own_account", "retrieve_balance", "list_balance_transactions",
+                     "retrieve_balance_transaction"}
+pipeline.install(bp, PUBLISHABLE_ENDPOINTS, ACCOUNT_ENDPOINTS)
 
 NO_PARAMS = {}
 _LIST = {"limit": None, "starting_after": None, "ending_before": None}
@@ -84,6 +89,39 @@ def three_ds_challenge(pi_id):
                    lambda call, params: payment_intents.three_ds_challenge(call, pi_id, params))
 
 
+@bp.post("/payment_intents/<pi_id>/verify_microdeposits")
+def verify_microdeposits(pi_id):
+    return respond(payment_intents.VERIFY_MICRODEPOSITS_PARAMS,
+                   lambda call, params: payment_intents.verify_microdeposits(call, pi_id, params))
+
+
+@bp.post("/payment_intents/<pi_id>/collect_bank_account")
+def collect_bank_account(pi_id):
+    return respond(payment_intents.COLLECT_BANK_ACCOUNT_PARAMS,
+                   lambda call, params: payment_intents.collect_bank_account(call, pi_id, params))
+
+
+@bp.get("/mandates/<mandate_id>")
+def retrieve_mandate(mandate_id):
+    return respond(NO_PARAMS, lambda call, params: mandates.retrieve(call, mandate_id))
+
+
+@bp.get("/balance_transactions/<transaction_id>")
+def retrieve_balance_transaction(transaction_id):
+    return respond(NO_PARAMS,
+                   lambda call, params: balance_transactions.retrieve(call, transaction_id))
+
+
+@bp.get("/balance_transactions")
+def list_balance_transactions():
+    return respond(balance_transactions.LIST_PARAMS, balance_transactions.list_transactions)
+
+
+@bp.get("/disputes/<dispute_id>")
+def retrieve_dispute(dispute_id):
+    return respond(NO_PARAMS, lambda call, params: disputes.retrieve(call, dispute_id))
+
+
 @bp.get("/charges/<charge_id>")
 def retrieve_charge(charge_id):
     return respond(NO_PARAMS, lambda call, params: charges.retrieve(call, charge_id))
@@ -149,6 +187,86 @@ def retrieve_webhook_endpoint(endpoint_id):
 @bp.delete("/webhook_endpoints/<endpoint_id>")
 def delete_webhook_endpoint(endpoint_id):
     return respond(NO_PARAMS, lambda call, params: webhook_endpoints.delete(call, endpoint_id))
+
+
+@bp.post("/accounts")
+def create_account():
+    return respond(accounts.CREATE_PARAMS, accounts.create)
+
+
+@bp.get("/accounts")
+def list_accounts():
+    return respond(accounts.LIST_PARAMS, accounts.list_accounts)
+
+
+@bp.get("/accounts/<account_id>")
+def retrieve_account(account_id):
+    return respond(NO_PARAMS, lambda call, params: accounts.retrieve(call, account_id))
+
+
+@bp.post("/accounts/<account_id>")
+def update_account(account_id):
+    return respond(accounts.UPDATE_PARAMS,
+                   lambda call, params: accounts.update(call, account_id, params))
+
+
+@bp.delete("/accounts/<account_id>")
+def delete_account(account_id):
+    return respond(NO_PARAMS, lambda call, params: accounts.delete(call, account_id))
+
+
+@bp.get("/account")
+def retrieve_own_account():
+    return respond(NO_PARAMS, accounts.retrieve_own)
+
+
+@bp.post("/account_links")
+def create_account_link():
+    return respond(account_links.CREATE_PARAMS, account_links.create)
+
+
+@bp.get("/balance")
+def retrieve_balance():
+    return respond(NO_PARAMS, balance.retrieve)
+
+
+@bp.post("/transfers")
+def create_transfer():
+    return respond(transfers.CREATE_PARAMS, transfers.create)
+
+
+@bp.get("/transfers")
+def list_transfers():
+    return respond(transfers.LIST_PARAMS, transfers.list_transfers)
+
+
+@bp.get("/transfers/<transfer_id>")
+def retrieve_transfer(transfer_id):
+    return respond(NO_PARAMS, lambda call, params: transfers.retrieve(call, transfer_id))
+
+
+@bp.post("/transfers/<transfer_id>")
+def update_transfer(transfer_id):
+    return respond(transfers.UPDATE_PARAMS,
+                   lambda call, params: transfers.update(call, transfer_id, params))
+
+
+@bp.post("/transfers/<transfer_id>/reversals")
+def create_transfer_reversal(transfer_id):
+    return respond(transfers.REVERSAL_PARAMS,
+                   lambda call, params: transfers.reverse(call, transfer_id, params))
+
+
+@bp.get("/transfers/<transfer_id>/reversals")
+def list_transfer_reversals(transfer_id):
+    return respond(transfers.REVERSAL_LIST_PARAMS,
+                   lambda call, params: transfers.list_reversals(call, transfer_id, params))
+
+
+@bp.get("/transfers/<transfer_id>/reversals/<reversal_id>")
+def retrieve_transfer_reversal(transfer_id, reversal_id):
+    return respond(NO_PARAMS, lambda call, params: transfers.retrieve_reversal(
+        call, transfer_id, reversal_id))
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "DELETE", "PUT", "PATCH"])

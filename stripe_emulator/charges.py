@@ -1,6 +1,8 @@
-"""Charges: one per authorisation attempt a PaymentIntent makes, succeeded or failed."""
+"""Charges: one per authorisation attempt a PaymentIntent makes, succeeded or failed; a bank
+debit's charge is `pending` until the bank settles it days later (bank_debits.py)."""
 import copy
 
+from . import balance_transactions
 from .events import emit
 from .store import new_id
 
@@ -17,6 +19,60 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
     amount = payment_intent["amount"]
     cvc_check = "fail" if decline and decline.code == "incorrect_cvc" else \
         "pass" if private["cvc"] else None
+    details = {"type": "card", "card": {
+        "amount_authorized": None if decline else amount,
+        "brand": card["brand"],
+        "checks": {**card["checks"], "cvc_check": cvc_check},
+        "country": card["country"],
+        "exp_month": card["exp_month"],
+        "exp_year": card["exp_year"],
+        "fingerprint": card["fingerprint"],
+        "funding": card["funding"],
+        "installments": None,
+        "last4": card["last4"],
+        "mandate": None,
+        "network": card["brand"],
+        "three_d_secure": {"authentication_flow": "challenge", "result": "authenticated",
+                           "result_reason": None, "version": "2.2.0"}
+        if three_d_secure else None,
+        "wallet": None,
+    }}
+    charge = record(call, payment_intent, payment_method, details,
+                    status="failed" if decline else "succeeded", captured=captured,
+                    outcome=decline.outcome() if decline else dict(APPROVED_OUTCOME),
+                    failure=(decline.code, decline.message) if decline else None)
+    if captured:
+        balance_transactions.for_charge(call, charge, "card")
+    emit(call, "charge.failed" if decline else "charge.succeeded", charge)
+    return charge
+
+
+def bank_debit(call, payment_intent, payment_method, mandate_id):
+    """The pending charge of a bank debit that has just been sent (events emitted)."""
+    bank = payment_method["us_bank_account"]
+    details = {"type": "us_bank_account", "us_bank_account": {
+        "account_holder_type": bank["account_holder_type"],
+        "account_type": bank["account_type"],
+        "bank_name": bank["bank_name"],
+        "expected_debit_date": None,
+        "fingerprint": bank["fingerprint"],
+        "last4": bank["last4"],
+        "mandate": mandate_id,
+        "payment_reference": None,
+        "routing_number": bank["routing_number"],
+    }}
+    outcome = {**APPROVED_OUTCOME, "risk_level": "not_assessed"}
+    charge = record(call, payment_intent, payment_method, details, status="pending",
+                    captured=True, outcome=outcome)
+    emit(call, "charge.pending", charge)
+    return charge
+
+
+def record(call, payment_intent, payment_method, details, *, status, captured, outcome,
+           failure=None):
+    """Store a Charge of `payment_intent` with these payment method details."""
+    amount = payment_intent["amount"]
+    failure_code, failure_message = failure or (None, None)
     charge = call.store.add({
         "id": new_id("ch"),
         "object": "charge",
@@ -36,34 +92,17 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "description": payment_intent["description"],
         "disputed": False,
         "failure_balance_transaction": None,
-        "failure_code": decline.code if decline else None,
-        "failure_message": decline.message if decline else None,
+        "failure_code": failure_code,
+        "failure_message": failure_message,
         "fraud_details": {},
         "livemode": False,
         "metadata": dict(payment_intent["metadata"]),
         "on_behalf_of": None,
-        "outcome": decline.outcome() if decline else dict(APPROVED_OUTCOME),
-        "paid": decline is None,
+        "outcome": outcome,
+        "paid": status == "succeeded",
         "payment_intent": payment_intent["id"],
         "payment_method": payment_method["id"],
-        "payment_method_details": {"type": "card", "card": {
-            "amount_authorized": None if decline else amount,
-            "brand": card["brand"],
-            "checks": {**card["checks"], "cvc_check": cvc_check},
-            "country": card["country"],
-            "exp_month": card["exp_month"],
-            "exp_year": card["exp_year"],
-            "fingerprint": card["fingerprint"],
-            "funding": card["funding"],
-            "installments": None,
-            "last4": card["last4"],
-            "mandate": None,
-            "network": card["brand"],
-            "three_d_secure": {"authentication_flow": "challenge", "result": "authenticated",
-                               "result_reason": None, "version": "2.2.0"}
-            if three_d_secure else None,
-            "wallet": None,
-        }},
+        "payment_method_details": details,
         "receipt_email": payment_intent["receipt_email"],
         "receipt_number": None,
         "receipt_url": None,  # set below, once the id is known
@@ -73,12 +112,11 @@ def attempt(call, payment_intent, payment_method, *, decline=None, three_d_secur
         "source": None,
         "statement_descriptor": None,
         "statement_descriptor_suffix": None,
-        "status": "failed" if decline else "succeeded",
+        "status": status,
         "transfer_data": None,
-        "transfer_group": None,
+        "transfer_group": payment_intent.get("transfer_group"),
     })
     charge["receipt_url"] = receipt_url(call, charge["id"])
-    emit(call, "charge.failed" if decline else "charge.succeeded", charge)
     return charge
 
 
@@ -87,6 +125,7 @@ def capture(call, charge, amount):
     charge["captured"] = True
     charge["amount_captured"] = amount
     charge["amount_refunded"] = charge["amount"] - amount
+    balance_transactions.for_charge(call, charge, "card")
     emit(call, "charge.captured", charge)
 
 

@@ -18,6 +18,8 @@ POST   /clock/advance     {"seconds": n} or {"days": n} → the clock moved forw
                            action that came due (a debit settling, a refund landing) run
 POST   /reset             forget all objects, keys, faults, logs and pending deliveries;
                            answers once no earlier delivery is still being sent
+
+Connect's part (onboarding accounts, balances): connect_control.py.
 """
 from flask import Blueprint, current_app, jsonify, request
 

@@ -28,10 +28,12 @@ class Emulator:
         self.requests = RequestLog()
         self.dispatcher = Dispatcher(webhook_retry_delays)
 
-    def add_webhook(self, url, secret):
-        """An endpoint for every event that, being configuration, survives `reset`."""
+    def add_webhook(self, url, secret, connect=False):
+        """An endpoint for every event that, being configuration, survives `reset`; a `connect`
+        one gets the events of connected accounts instead of the platform's."""
         with self.lock:
-            return create_endpoint(self.store, url, ["*"], secret=secret, configured=True)
+            return create_endpoint(self.store, url, ["*"], secret=secret, configured=True,
+                                   connect=connect)
 
     def reset(self):
         """Forget every object, key, fault, log line and pending delivery; the clock is real again."""
@@ -57,6 +59,8 @@ class Call:
     api_version: str = DEFAULT_API_VERSION
     request_id: str = None
     idempotency_key: str = None
+    account: str = None     # the connected account named by Stripe-Account; None: the platform
+    key_hint: str = None    # the API key as Stripe masks it in messages
 
     @property
     def store(self):

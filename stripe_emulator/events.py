@@ -4,6 +4,7 @@ As Stripe does, an event is rendered in the account's default API version, and e
 endpoint with an `api_version` of its own gets it rendered in that one; the version of the call
 that caused the event plays no part.
 """
+import copy
 import fnmatch
 import json
 
@@ -16,21 +17,28 @@ LIST_PARAMS = {"type": None, "types": None, "limit": None, "starting_after": Non
                "ending_before": None, "created": None, "delivery_success": None}
 
 
-def emit(call, event_type, obj):
+def emit(call, event_type, obj, *, previous_attributes=None, account=None):
+    """`account`: the connected account the event happened on (a Connect event, sent only to
+    `connect` endpoints); `previous_attributes`: what an `*.updated` event changed."""
     store = call.store
-    endpoints = matching(store, event_type)
+    endpoints = matching(store, event_type, connect=account is not None)
     default = call.emulator.api_version
+    data = {"object": versions.render(store, obj, default)}
+    if previous_attributes is not None:
+        data["previous_attributes"] = copy.deepcopy(previous_attributes)
     event = store.add({
         "id": new_id("evt"),
         "object": "event",
         "api_version": default,
         "created": call.store.now(),
-        "data": {"object": versions.render(store, obj, default)},
+        "data": data,
         "livemode": False,
         "pending_webhooks": len(endpoints),
         "request": {"id": call.request_id, "idempotency_key": call.idempotency_key},
         "type": event_type,
     }, snapshot=_snapshot(obj))
+    if account is not None:
+        event["account"] = account
     call.emulator.dispatcher.send(deliveries(store, event, endpoints))
     return event
 
@@ -57,7 +65,8 @@ def redeliver(emulator, event_id):
     """Send an event again to every endpoint that wants it, hold or not; returns how many."""
     with emulator.lock:
         event = emulator.store.get("event", event_id)
-        sends = deliveries(emulator.store, event, matching(emulator.store, event["type"]))
+        sends = deliveries(emulator.store, event, matching(emulator.store, event["type"],
+                                                           connect="account" in event))
     emulator.dispatcher.send(sends, now=True)
     return len(sends)
 

@@ -3,9 +3,15 @@ from .errors import invalid_param
 
 EXPANDABLE = {
     "payment_intent": {"customer", "latest_charge", "payment_method"},
-    "charge": {"customer", "payment_intent", "balance_transaction", "refunds"},
+    "charge": {"customer", "payment_intent", "balance_transaction",
+               "failure_balance_transaction", "refunds"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "transfer": {"balance_transaction", "destination", "source_transaction"},
+    "transfer_reversal": {"balance_transaction", "transfer"},
+    "balance_transaction": {"source"},
+    "mandate": {"payment_method"},
+    "dispute": {"charge", "payment_intent"},
 }
 
 

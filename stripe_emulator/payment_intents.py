@@ -2,12 +2,13 @@
 
 requires_payment_method → requires_confirmation → (requires_action → 3-D Secure challenge) →
 succeeded | requires_capture → succeeded, or back to requires_payment_method on a decline; any
-unfinished intent may be canceled. Every change of state emits its event.
+unfinished intent may be canceled. Every change of state emits its event. Bank debits
+(us_bank_account) go through processing instead, in bank_debits.py.
 """
 import contextlib
 import copy
 
-from . import cards, charges, payment_methods, refunds, search, versions
+from . import bank_debits, cards, charges, mandates, payment_methods, refunds, search, versions
 from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
@@ -19,8 +20,17 @@ CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmat
               "requires_action", "processing")
 CANCELLATION_REASONS = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"]
 CAPTURE_METHODS = ["automatic", "automatic_async", "manual"]
-# The emulated account has cards activated, nothing else.
-ACTIVATED_TYPES = ("card",)
+# The emulated account has cards and ACH Direct Debit activated.
+ACTIVATED_TYPES = ("card", "us_bank_account")
+# ACH Direct Debit takes US dollars only.
+TYPE_CURRENCIES = {"us_bank_account": ("usd",)}
+PAYMENT_METHOD_OPTIONS = {
+    "card": {"installments": None, "mandate_options": None, "network": None,
+             "request_three_d_secure": "automatic"},
+    "us_bank_account": {"financial_connections": {"permissions": ["payment_method"],
+                                                  "prefetch": [], "return_url": None},
+                        "mandate_options": {}, "verification_method": "automatic"},
+}
 
 AUTHENTICATION_FAILED = (
     "The provided PaymentMethod has failed authentication. You can provide payment_method_data "
@@ -44,7 +54,7 @@ PUBLISHABLE_FIELDS = (
 _CONFIRMATION = {
     "payment_method": None, "payment_method_data": payment_methods.DATA, "return_url": None,
     "receipt_email": None, "off_session": None, "setup_future_usage": None, "shipping": None,
-    "error_on_requires_action": None, "mandate": None, "mandate_data": None,
+    "error_on_requires_action": None, "mandate": None, "mandate_data": mandates.DATA,
     "payment_method_options": None, "payment_method_types": None, "radar_options": None,
     "use_stripe_sdk": None, "confirmation_token": None, "capture_method": None,
 }
@@ -81,6 +91,8 @@ LIST_PARAMS = {"customer": None, "limit": None, "starting_after": None, "ending_
                "created": None}
 SEARCH_PARAMS = {"query": None, "limit": None, "page": None}
 RETRIEVE_PARAMS = {"client_secret": None}
+VERIFY_MICRODEPOSITS_PARAMS = bank_debits.VERIFY_PARAMS
+COLLECT_BANK_ACCOUNT_PARAMS = bank_debits.COLLECT_PARAMS
 CHALLENGE_PARAMS = {"client_secret": None, "outcome": None}
 
 
@@ -92,6 +104,7 @@ def create(call, params):
                                         "automatic")
     capture_method = params.choice("capture_method", CAPTURE_METHODS, "automatic")
     explicit_types = _payment_method_types(params)
+    _check_currency_for_types(explicit_types or ACTIVATED_TYPES[:1], code)
     automatic = _automatic_payment_methods(call, params, explicit_types, confirmation_method)
     customer_id = params.string("customer")
     if customer_id:
@@ -125,10 +138,9 @@ def create(call, params):
         "on_behalf_of": None,
         "payment_method": None,
         "payment_method_configuration_details": None,
-        "payment_method_options": {"card": {"installments": None, "mandate_options": None,
-                                            "network": None,
-                                            "request_three_d_secure": "automatic"}},
-        "payment_method_types": explicit_types or list(ACTIVATED_TYPES),
+        "payment_method_options": {kind: copy.deepcopy(PAYMENT_METHOD_OPTIONS[kind])
+                                   for kind in explicit_types or ACTIVATED_TYPES[:1]},
+        "payment_method_types": explicit_types or list(ACTIVATED_TYPES[:1]),
         "processing": None,
         "receipt_email": params.string("receipt_email"),
         "review": None,
@@ -154,7 +166,8 @@ def create(call, params):
     call.store.add(intent, authenticated=None, return_url=params.string("return_url"))
     emit(call, "payment_intent.created", intent)
     if confirm:
-        _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
+        _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params),
+                 params=params)
     return intent
 
 
@@ -239,7 +252,8 @@ def confirm(call, pi_id, params):
             call.store.private[pi_id]["return_url"] = params.string("return_url")
         if "receipt_email" in params:
             intent["receipt_email"] = params.string("receipt_email")
-        _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params))
+        _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params),
+                 params=params)
         return intent
 
 
@@ -322,6 +336,19 @@ def three_ds_challenge(call, pi_id, params):
         return intent
 
 
+def verify_microdeposits(call, pi_id, params):
+    intent = _intent_for(call, pi_id, params, secret_required=call.publishable)
+    with _carried_by(intent):
+        return bank_debits.verify_microdeposits(call, intent, params)
+
+
+def collect_bank_account(call, pi_id, params):
+    """The emulator's own endpoint behind Stripe.js's bank dialog (client_secret required)."""
+    intent = _intent_for(call, pi_id, params, secret_required=True)
+    with _carried_by(intent):
+        return bank_debits.collect(call, intent, params)
+
+
 def for_publishable(intent):
     return {name: intent[name] for name in PUBLISHABLE_FIELDS}
 
@@ -367,6 +394,15 @@ def _payment_method_types(params):
                 "settings) and your account is enabled for any preview features that you are "
                 "trying to use.", param="payment_method_types")
     return types
+
+
+def _check_currency_for_types(types, code):
+    for kind in types:
+        allowed = TYPE_CURRENCIES.get(kind)
+        if allowed and code not in allowed:
+            raise invalid_param(
+                f"The currency provided ({code}) is invalid. Payments with {kind} support the "
+                f"following currencies: {', '.join(allowed)}.", param="currency")
 
 
 def _automatic_payment_methods(call, params, explicit_types, confirmation_method):
@@ -422,16 +458,26 @@ def _check_confirmation(call, intent, params, payment_method):
             "again, or confirm it again directly with a payment method.",
             code="payment_intent_unexpected_state")
     payment_methods.check_usable(call, payment_method, intent["id"], intent["customer"])
+    if payment_method["type"] not in intent["payment_method_types"]:
+        allowed = ", ".join(intent["payment_method_types"])
+        raise invalid_param(
+            f"The PaymentMethod provided ({payment_method['type']}) is not allowed for this "
+            f"PaymentIntent. Please attach a PaymentMethod of one of the following types: "
+            f"{allowed}. Alternatively, update the allowed payment_method_types for this "
+            f"PaymentIntent to include \"{payment_method['type']}\".", param="payment_method")
     return payment_method
 
 
-def _confirm(call, intent, payment_method, *, challenge_possible):
+def _confirm(call, intent, payment_method, *, challenge_possible, params):
     """One confirmation attempt; a decline raises Stripe's 402 after recording it."""
     if intent["payment_method"] != payment_method["id"]:
         call.store.private[intent["id"]]["authenticated"] = None
     intent.update(payment_method=payment_method["id"], last_payment_error=None,
                   next_action=None)
     payment_methods.mark_used(call, payment_method["id"], intent["id"])
+    if payment_method["type"] == "us_bank_account":
+        bank_debits.confirm(call, intent, payment_method, params)
+        return
     card = cards.behaviour(payment_methods.card_number(call, payment_method["id"]))
     authenticated = call.store.private[intent["id"]]["authenticated"] == payment_method["id"]
     if card.three_d_secure and not authenticated and not challenge_possible:

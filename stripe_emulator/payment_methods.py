@@ -1,9 +1,10 @@
-"""PaymentMethods: card details checked as Stripe checks them, then kept behind an id.
+"""PaymentMethods: card or US bank account details checked as Stripe checks them, then kept
+behind an id (bank_accounts.py holds the bank side).
 
 A PaymentMethod never attached to a Customer can back one PaymentIntent only, as on Stripe:
 reusing it for a second intent is refused, so is attaching it once it has been charged.
 """
-from . import cards
+from . import bank_accounts, cards
 from .errors import invalid_param
 from .events import emit
 from .params import FREE
@@ -16,7 +17,9 @@ BILLING_DETAILS = {"address": _ADDRESS, "email": None, "name": None, "phone": No
 CARD = {"number": None, "exp_month": None, "exp_year": None, "cvc": None, "networks": None,
         "token": None}
 DATA = {"type": None, "card": CARD, "billing_details": BILLING_DETAILS, "metadata": FREE,
-        "allow_redisplay": None, "radar_options": None}
+        "allow_redisplay": None, "radar_options": None,
+        "us_bank_account": bank_accounts.US_BANK_ACCOUNT}
+TYPES = ("card", "us_bank_account")
 # Stripe.js adds its own telemetry to the call that creates a PaymentMethod.
 CREATE_PARAMS = {**DATA, "customer": None, "payment_method": None, "payment_user_agent": None,
                  "time_on_page": None, "guid": None, "muid": None, "sid": None,
@@ -29,15 +32,12 @@ REUSED = ("The provided PaymentMethod was previously used with a PaymentIntent w
           "times, you must attach it to a Customer first.")
 
 
-def create(call, params):
-    if params.string("type", required=True) != "card":
-        raise invalid_param(f"Invalid type: {params.string('type')}. The emulator models "
-                            "card PaymentMethods only.", param="type")
-    card_params = params.hash("card")
-    if not card_params.data:
-        raise invalid_param("Missing required param: card.", param="card",
-                            code="parameter_missing")
-    number, card = cards.validate(card_params)
+def create(call, params, *, linked_account=None):
+    """`linked_account`: an account chosen in the bank dialog (instant verification)."""
+    kind = params.string("type", required=True)
+    if kind not in TYPES:
+        raise invalid_param(f"Invalid type: {kind}. The emulator models card and "
+                            "us_bank_account PaymentMethods only.", param="type")
     billing = params.hash("billing_details")
     address = billing.hash("address")
     billing_details = {
@@ -47,23 +47,34 @@ def create(call, params):
         "phone": billing.string("phone"),
         "tax_id": None,
     }
-    if billing_details["address"]["postal_code"]:
-        card["checks"]["address_postal_code_check"] = "unchecked"
-    if billing_details["address"]["line1"]:
-        card["checks"]["address_line1_check"] = "unchecked"
     payment_method = {
         "id": new_id("pm"),
         "object": "payment_method",
         "allow_redisplay": params.choice("allow_redisplay", ["always", "limited", "unspecified"],
                                          "unspecified"),
         "billing_details": billing_details,
-        "card": card,
         "created": call.store.now(),
         "customer": None,
         "livemode": False,
         "metadata": params.metadata() or {},
-        "type": "card",
+        "type": kind,
     }
+    if kind == "us_bank_account":
+        bank_accounts.check_billing(billing)
+        bank, private = bank_accounts.linked(linked_account) if linked_account \
+            else bank_accounts.from_params(params)
+        payment_method["us_bank_account"] = bank
+        return call.store.add(payment_method, used_by=None, **private)
+    card_params = params.hash("card")
+    if not card_params.data:
+        raise invalid_param("Missing required param: card.", param="card",
+                            code="parameter_missing")
+    number, card = cards.validate(card_params)
+    if billing_details["address"]["postal_code"]:
+        card["checks"]["address_postal_code_check"] = "unchecked"
+    if billing_details["address"]["line1"]:
+        card["checks"]["address_line1_check"] = "unchecked"
+    payment_method["card"] = card
     return call.store.add(payment_method, number=number, cvc=card_params.string("cvc"),
                           used_by=None)
 
@@ -88,6 +99,8 @@ def check_attachable(call, payment_method_id):
                             "customer.", param="payment_method")
     if private["used_by"]:
         raise invalid_param(REUSED, param="payment_method")
+    if payment_method["type"] != "card":
+        return payment_method
     card = cards.behaviour(private["number"])
     if not card.attaches:
         raise card.decline.error()

@@ -10,7 +10,7 @@ import time
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import auth, payment_intents, versions
+from . import accounts, auth, payment_intents, versions
 from .emulator import Call
 from .errors import StripeError, api_error, rate_limited, unauthorized
 from .expand import expand
@@ -31,11 +31,13 @@ PREFLIGHT_HEADERS = {
 }
 
 
-def install(blueprint, publishable_endpoints):
+def install(blueprint, publishable_endpoints, account_endpoints=()):
     """Run the pipeline on every request of `blueprint`; a publishable key may only reach
-    the endpoints named in `publishable_endpoints`."""
+    the endpoints named in `publishable_endpoints`, and a Stripe-Account header only those in
+    `account_endpoints` (the others would answer with the platform's objects)."""
     allowed = {f"{blueprint.name}.{name}" for name in publishable_endpoints}
-    blueprint.before_request(lambda: begin(allowed))
+    on_behalf = {f"{blueprint.name}.{name}" for name in account_endpoints}
+    blueprint.before_request(lambda: begin(allowed, on_behalf))
     blueprint.after_request(finish)
     blueprint.register_error_handler(StripeError, error_response)
     blueprint.register_error_handler(Exception, unexpected_error)
@@ -45,7 +47,7 @@ def emulator():
     return current_app.extensions["stripe_emulator"]
 
 
-def begin(publishable_endpoints):
+def begin(publishable_endpoints, account_endpoints=frozenset()):
     state = emulator()
     g.request_id = f"req_{random_token(14)}"
     if request.method == "OPTIONS":
@@ -69,7 +71,8 @@ def begin(publishable_endpoints):
     if publishable and request.endpoint not in publishable_endpoints:
         raise unauthorized(auth.PUBLISHABLE_FORBIDDEN)
     g.call = Call(state, publishable, request.host_url.rstrip("/"), _api_version(),
-                  g.request_id, key)
+                  g.request_id, key, key_hint=_masked(api_key))
+    g.call.account = _connected_account(g.call, account_endpoints)
     if key is not None:
         with state.lock:
             saved = state.idempotency.claim(api_key, key, request.method, request.path,
@@ -170,6 +173,28 @@ def _visible(call, obj, expand_paths=()):
 def _api_version():
     version = request.headers.get("Stripe-Version") or g.params.get("_stripe_version")
     return emulator().api_version if version is None else versions.check(version)
+
+
+def _connected_account(call, account_endpoints):
+    """The connected account a request acts for (Stripe-Account), after checking the key can
+    reach it; None for the platform."""
+    account = request.headers.get("Stripe-Account") or g.params.get("_stripe_account")
+    if not account:
+        return None
+    if request.endpoint not in account_endpoints:
+        raise StripeError(400, "invalid_request_error",
+                          f"The local Stripe does not act for connected accounts on "
+                          f"{request.method} {request.path}; drop the Stripe-Account header "
+                          "(it does on GET /v1/account, /v1/balance and /v1/balance_transactions).",
+                          saved=False)
+    with call.emulator.lock:
+        accounts.find(call, account)
+    return account
+
+
+def _masked(api_key):
+    """An API key as Stripe shows it in messages: its prefix and last four characters."""
+    return f"{api_key[:8]}{'*' * max(len(api_key) - 12, 0)}{api_key[-4:]}"
 
 
 def _replay(saved):

@@ -1,12 +1,15 @@
 """Refunds: full or partial, of a PaymentIntent's charge or of a charge named directly.
 
-Most refunds succeed at once. As on Stripe, two test cards' refunds change later, when the
-emulator's clock passes REFUND_SETTLES_AFTER: 4000000000007726's begin `pending` and then
+Each refund has its balance transaction (Stripe keeps its fee); a bank debit's refund is
+`pending` until the bank has paid it back, days later (bank_debits.py).
+
+Most card refunds succeed at once. As on Stripe, two test cards' refunds change later, when
+the emulator's clock passes REFUND_SETTLES_AFTER: 4000000000007726's begin `pending` and then
 succeed; 4000000000005126's begin `succeeded` and then fail (`expired_or_canceled_card`), the
 amount returning to the charge. A pending refund can be canceled. Each change emits
 `refund.updated` and `charge.refund.updated`, and a failure `refund.failed` too.
 """
-from . import cards
+from . import balance_transactions, cards
 from .currencies import format_amount
 from .emulator import Call
 from .errors import invalid_param, invalid_request
@@ -62,6 +65,9 @@ def _refundable_charge(call, payment_intent_id, charge_id):
         if charge["status"] != "succeeded":
             raise invalid_param(f"Charge {charge_id} has not succeeded and cannot be refunded.",
                                 param="charge")
+    if charge["disputed"]:
+        raise invalid_param("The charge you're attempting to refund has been charged back.",
+                            code="charge_disputed")
     if not charge["captured"]:
         raise invalid_param(f"Charge {charge['id']} has not been captured. Cancel its "
                             "PaymentIntent to release the authorization instead.")
@@ -89,11 +95,17 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
     })
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+    method_type = charge["payment_method_details"]["type"]
+    if charge["captured"] and charge["balance_transaction"]:
+        balance_transactions.for_refund(call, refund, method_type)
+    if method_type == "us_bank_account":
+        from . import bank_debits  # bank_debits builds on the intents, which build on refunds
+        bank_debits.refund_pending(call, refund)
     emit(call, "refund.created", refund)
     emit(call, "charge.refunded", charge)
     if later:
         # The clock runs this without a request: its events name none.
-        later_call = Call(call.emulator, base_url=call.base_url)
+        later_call = Call(call.emulator, base_url=call.base_url, api_version=call.api_version)
         outcome = "failed" if later == cards.REFUND_FAILS_LATER else "succeeded"
         call.store.clock.after(REFUND_SETTLES_AFTER,
                                lambda: _settle(later_call, refund["id"], outcome))
@@ -120,6 +132,8 @@ def _settle(call, refund_id, outcome):
 def _give_back(call, refund, status, **fields):
     """The refund did not reach the customer: its amount is refundable on the charge again."""
     refund.update(status=status, **fields)
+    if refund["balance_transaction"]:
+        balance_transactions.for_failed_refund(call, refund)
     charge = call.store.get("charge", refund["charge"])
     charge["amount_refunded"] -= refund["amount"]
     charge["refunded"] = False

@@ -12,8 +12,9 @@ CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "meta
 
 
 def create_endpoint(store, url, enabled_events, *, secret=None, configured=False,
-                    description=None, metadata=None, api_version=None):
-    """The endpoint as the create call answers it, secret included."""
+                    description=None, metadata=None, connect=False, api_version=None):
+    """The endpoint as the create call answers it, secret included. `connect`: a Connect
+    endpoint, sent the events of connected accounts instead of the platform's own."""
     endpoint = {
         "id": new_id("we"),
         "object": "webhook_endpoint",
@@ -28,7 +29,7 @@ def create_endpoint(store, url, enabled_events, *, secret=None, configured=False
         "url": url,
     }
     secret = secret or f"whsec_{random_token(32)}"
-    store.add(endpoint, configured=configured, secret=secret)
+    store.add(endpoint, configured=configured, connect=connect, secret=secret)
     return {**endpoint, "secret": secret}
 
 
@@ -42,7 +43,7 @@ def create(call, params):
                             code="parameter_missing")
     version = params.string("api_version")
     return create_endpoint(call.store, url, events, description=params.string("description"),
-                           metadata=params.metadata() or {},
+                           metadata=params.metadata() or {}, connect=params.boolean("connect"),
                            api_version=versions.check(version) if version else None)
 
 
@@ -64,7 +65,8 @@ def secret(store, endpoint):
     return store.private[endpoint["id"]]["secret"]
 
 
-def matching(store, event_type):
+def matching(store, event_type, connect=False):
     return [endpoint for endpoint in store.newest_first("webhook_endpoint")
             if endpoint["status"] == "enabled"
+            and store.private[endpoint["id"]].get("connect", False) == connect
             and ("*" in endpoint["enabled_events"] or event_type in endpoint["enabled_events"])]

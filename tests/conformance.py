@@ -10,13 +10,16 @@ hashes nested inside an object, whose Optional fields Stripe often leaves out. O
 versions' fields that versions.py models (a PaymentIntent's `charges` before 2022-11-15) are
 allowed in answers of those versions. Answers to a publishable key (Stripe.js) are Stripe's
 reduced objects: fields may be missing from them, but none may be unknown or mistyped. The
-library's hand-written search result class lacks `url` and a null `next_page`, which Stripe
-sends: those two are allowed.
+library's hand-written list and search result classes lack `url`, a null `next_page` and
+`total_count`, which Stripe sends: those are allowed.
 
 RECORDER sits around each emulator app the tests start (see `wrap`), keeps every JSON answer of
 /v1/, and the session fixture in tests/conftest.py fails the run if any did not conform.
 """
+import ast
+import functools
 import importlib
+import inspect
 import io
 import json
 import threading
@@ -34,11 +37,16 @@ SOURCE = f"stripe-python {stripe.VERSION} typed resource classes (API {stripe.ap
 # Optional fields Stripe leaves out of an object where they do not apply.
 LEFT_OUT = {
     "webhook_endpoint": {"secret"},          # shown only in the answer to the create
+    "list": {"total_count"},                 # inside objects and with include[]=total_count
+    "search_result": {"total_count"},
     "charge": {"refunds"},                   # only with expand[]=refunds (from 2022-11-15)
     # Included only with expand[]:
     "customer": {"sources", "subscriptions", "tax_ids", "tax", "cash_balance",
                  "invoice_credit_balance"},
     "event": {"account", "context"},         # Connect and API v2 only
+    # The platform's own account (GET /v1/account without Stripe-Account) shows its profile.
+    "account": {"business_type", "capabilities", "controller", "created", "external_accounts",
+                "future_requirements", "requirements", "settings", "tos_acceptance"},
     # Only on a failed, pending, or non-card refund:
     "refund": {"failure_reason", "failure_balance_transaction", "pending_reason", "next_action",
                "description", "instructions_email"},
@@ -54,30 +62,51 @@ NOT_EMULATED = {
     "customer": {"business_name", "individual_name", "customer_account"},
     "refund": {"customer", "customer_account", "destination_details", "payment_method",
                "presentment_details"},
+    "account": {"company", "individual", "groups"},
+    "balance": {"connect_reserved", "instant_available", "issuing",
+                "refund_and_dispute_prefunding"},
+}
+# The same inside an object, by the library's class: hashes of features not emulated.
+NOT_EMULATED_INSIDE = {
+    "Account.Settings": {"branding", "card_payments", "payments"},
 }
 _NONE = type(None)
 _ANY_DICT = object()
 
 
 class _Names(dict):
-    """Names a type hint may mention: the class's own scope, then every stripe class by name."""
+    """Names a type hint may mention: the class's own scope, the names its module imports for
+    type checking only (`Card as CardResource`), then every stripe class by name."""
 
-    def __init__(self, scopes):
+    def __init__(self, scopes, module):
         super().__init__()
         self.scopes = scopes
+        self.module = module
 
     def __missing__(self, name):
         for scope in self.scopes:
             if name in scope:
                 return scope[name]
-        # Modules import some classes under another name for type checking only
-        # (`Card as CardResource`).
-        plain = name.removesuffix("Resource")
-        value = getattr(stripe, name, None) or _CLASSES_BY_NAME.get(name) or \
-            _CLASSES_BY_NAME.get(plain)
+        imported = _type_checking_imports(self.module).get(name)
+        if imported is not None:
+            return getattr(importlib.import_module(imported[0]), imported[1])
+        value = getattr(stripe, name, None) or _CLASSES_BY_NAME.get(name)
         if value is None:
             raise KeyError(name)
         return value
+
+
+@functools.cache
+def _type_checking_imports(module):
+    """{name: (module, attribute)} of the module's `if TYPE_CHECKING:` imports."""
+    names = {}
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom):
+                    for alias in statement.names:
+                        names[alias.asname or alias.name] = (statement.module, alias.name)
+    return names
 
 
 def _class_for(object_type):
@@ -103,7 +132,7 @@ def fields(cls):
         for part in cls.__qualname__.split("."):
             owner = getattr(owner, part)
             scopes.insert(0, vars(owner))
-        names = _Names(scopes)
+        names = _Names(scopes, module)
         declared = {}
         for klass in reversed(cls.__mro__):
             if not issubclass(klass, StripeObject) or klass in (StripeObject,
@@ -177,6 +206,9 @@ def _check_object(obj, cls, path, context, problems):
         declared["data"] = list
     if cls is stripe.SearchResultObject:
         declared.update(url=str, next_page=Union((str, _NONE)))
+    if cls in (stripe.ListObject, stripe.SearchResultObject):
+        # Stripe adds it to lists inside objects and on include[]=total_count.
+        declared["total_count"] = Union((int, _NONE))
     if cls is stripe.Event and isinstance(obj.get("api_version"), str):
         # An event's object is in the event's version.
         context = _Context(obj["api_version"], context.publishable)
@@ -192,7 +224,10 @@ def _check_object(obj, cls, path, context, problems):
     if context.publishable:
         return  # a publishable key sees a reduced object
     may_be_left_out = _may_be_left_out(obj, kind, cls, context.version)
+    not_emulated = NOT_EMULATED_INSIDE.get(cls.__qualname__, set())
     for name, hint in declared.items():
+        if name in not_emulated:
+            continue
         if name not in obj and not (_optional(hint) and (kind is None or
                                                           name in may_be_left_out)):
             problems.append(f"{path}.{name}: missing from {cls.__qualname__}")

@@ -145,3 +145,113 @@ def complete_3ds(page, timeout=15_000):
 def fail_3ds(page, timeout=15_000):
     """Fails the 3-D Secure challenge and waits until the modal has gone."""
     _answer_3ds(page, ("Fail", "Fail authentication"), timeout)
+
+
+# ---------- ACH Direct Debit: the bank dialog and the hosted microdeposit page ----------
+#
+# Stripe.js's collectBankAccountForPayment lays a modal iframe over the page whose src holds
+# "linked-accounts" (js.stripe.com's Financial Connections frame; the emulator serves
+# /v3/linked-accounts-inner.html). The labels below are the emulator's first; the others are
+# those Stripe's own dialog has used, so the helpers try each in turn.
+
+BANK_DIALOG = 'iframe[src*="linked-accounts"]'
+AGREE_LABELS = ("Agree and continue", "Agree", "Continue")
+TEST_BANK_LABELS = ("Test Institution", "Test (Non-OAuth)", "Test (OAuth)")
+MANUAL_ENTRY_LABELS = ("Enter bank details manually", "Enter bank details manually instead",
+                       "Enter account details manually instead")
+LOG_IN_LABELS = ("Log in", "Sign in")
+CONNECT_LABELS = ("Connect account", "Link account", "Connect accounts", "Link accounts")
+SUBMIT_LABELS = ("Submit", "Continue")
+DONE_LABELS = ("Done", "Back to")
+HOSTED_VERIFY_LABELS = ("Verify account", "Verify")
+
+
+def bank_dialog_frame(page):
+    """The bank dialog's iframe element (a Locator)."""
+    return page.locator(BANK_DIALOG)
+
+
+def bank_dialog(page):
+    """Inside the bank dialog (FrameLocator)."""
+    return page.locator(BANK_DIALOG).first.content_frame
+
+
+def _first_button(frame, labels, timeout, optional=False):
+    """The first button (or link) whose name starts with one of `labels`, once it shows."""
+    pattern = re.compile(r"^\s*(" + "|".join(re.escape(label) for label in labels) + r")",
+                         re.I)
+    candidates = [frame.get_by_role("button", name=pattern),
+                  frame.get_by_role("link", name=pattern)]
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        for candidate in candidates:
+            visible = candidate.filter(visible=True)
+            if visible.count():
+                return visible.first
+        if time.monotonic() > deadline:
+            if optional:
+                return None
+            raise AssertionError(f"no button labelled {labels!r} in the bank dialog")
+        time.sleep(0.05)
+
+
+def _finish_bank_dialog(page, dialog, timeout):
+    _first_button(dialog, DONE_LABELS, timeout).click()
+    bank_dialog_frame(page).first.wait_for(state="detached", timeout=timeout)
+
+
+def link_test_bank(page, account="Success", timeout=15_000):
+    """Instant verification: agree, pick the test bank, log in, choose `account`, connect,
+    and wait until the dialog has closed."""
+    dialog = bank_dialog(page)
+    _first_button(dialog, AGREE_LABELS, timeout).click()
+    _first_button(dialog, TEST_BANK_LABELS, timeout).click()
+    log_in = _first_button(dialog, LOG_IN_LABELS, 2_000, optional=True)
+    if log_in is not None:
+        log_in.click()
+    choice = dialog.get_by_role("radio", name=account, exact=True)
+    if not choice.count():
+        choice = dialog.get_by_role("checkbox", name=account, exact=True)
+    choice.first.check(timeout=timeout)
+    _first_button(dialog, CONNECT_LABELS, timeout).click()
+    _finish_bank_dialog(page, dialog, timeout)
+
+
+def enter_bank_details(page, routing_number, account_number, confirmation=None,
+                       timeout=15_000, finish=True):
+    """Manual entry: agree, choose to type the details, fill and submit them; with `finish`,
+    also close the dialog with "Done" (leave it open to check an error message)."""
+    dialog = bank_dialog(page)
+    _first_button(dialog, AGREE_LABELS, timeout).click()
+    _first_button(dialog, MANUAL_ENTRY_LABELS, timeout).click()
+    dialog.get_by_label("Routing number", exact=True).fill(routing_number)
+    dialog.get_by_label("Account number", exact=True).fill(account_number)
+    dialog.get_by_label("Confirm account number", exact=True).fill(
+        account_number if confirmation is None else confirmation)
+    _first_button(dialog, SUBMIT_LABELS, timeout).click()
+    if finish:
+        _finish_bank_dialog(page, dialog, timeout)
+
+
+def bank_dialog_error(page):
+    """The error the bank dialog shows (role=alert), as a Locator."""
+    return bank_dialog(page).get_by_role("alert").filter(visible=True)
+
+
+def close_bank_dialog(page, timeout=15_000):
+    """The customer closes the dialog without linking an account."""
+    bank_dialog(page).get_by_role("button", name="Close").click()
+    bank_dialog_frame(page).first.wait_for(state="detached", timeout=timeout)
+
+
+def verify_on_hosted_page(page, url, descriptor_code=None, amounts=None):
+    """Opens next_action.verify_with_microdeposits.hosted_verification_url and submits the
+    descriptor code or the two amounts (cents), as a customer does from Stripe's email."""
+    page.goto(url)
+    if descriptor_code is not None:
+        page.get_by_label("Descriptor code").fill(descriptor_code)
+    else:
+        first, second = amounts
+        page.get_by_label("Amount 1").fill(str(first))
+        page.get_by_label("Amount 2").fill(str(second))
+    _first_button(page, HOSTED_VERIFY_LABELS, 15_000).click()

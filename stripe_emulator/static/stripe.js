@@ -6,6 +6,7 @@
  * card fields from them and makes the API call. This file only exchanges postMessages carrying
  * frame ids and field states with those frames, and calls the API with the publishable key for
  * everything that holds no card data (retrieve / confirm with a PaymentMethod id).
+ * Bank accounts are typed into the bank dialog (an emulator-origin iframe) and sent by it.
  */
 (function () {
   'use strict';
@@ -926,6 +927,98 @@
 
   Stripe.prototype.handleCardSetup = function (clientSecret) {
     return this._handle('handleCardSetup', clientSecret, ['seti'], false);
+  };
+
+  /* ---------- ACH Direct Debit: the bank dialog, confirmation, microdeposits ---------- */
+
+  /* Opens the bank dialog (emulator origin) over the page; resolves 'collected' or 'canceled'. */
+  function runBankDialog(stripe, intentId, clientSecret, billing) {
+    return new Promise(function (resolve) {
+      var name = nextName('__privateStripeFrame');
+      var src = ORIGIN + '/v3/linked-accounts-inner.html#' + hashParams({
+        origin: location.origin, key: stripe._key, frameId: name, intent: intentId,
+        clientSecret: clientSecret, billing: billing,
+      });
+      var iframe = baseFrame(name, src);
+      iframe.title = 'Link your bank account';
+      iframe.removeAttribute('scrolling');
+      setStyles(iframe, {
+        position: 'fixed', top: '0px', left: '0px', width: '100%', height: '100%',
+        border: 'none', margin: '0px', padding: '0px', 'z-index': '2147483647',
+        background: 'transparent', display: 'block', 'color-scheme': 'light only',
+      });
+      var previousFocus = document.activeElement;
+      whenBody(function () {
+        document.body.appendChild(iframe);
+        frameHandlers.set(iframe, function (data) {
+          if (data.type === 'ready') {
+            iframe.focus();
+          } else if (data.type === 'bank-complete') {
+            frameHandlers.delete(iframe);
+            iframe.parentNode.removeChild(iframe);
+            if (previousFocus && previousFocus.focus) previousFocus.focus();
+            resolve(data.outcome);
+          }
+        });
+      });
+    });
+  }
+
+  Stripe.prototype.collectBankAccountForPayment = function (options) {
+    var self = this;
+    var method = 'collectBankAccountForPayment';
+    if (!isPlainObject(options)) throw IntegrationError('Invalid value for ' + method + ': options should be an object.');
+    var secret = parseClientSecret(options.clientSecret, method, ['pi']);
+    var params = options.params;
+    if (!isPlainObject(params) || params.payment_method_type !== 'us_bank_account') {
+      throw IntegrationError('Invalid value for ' + method + ': params.payment_method_type should be us_bank_account.');
+    }
+    var data = params.payment_method_data || {};
+    var billing = data.billing_details || {};
+    if (typeof billing.name !== 'string' || !billing.name) {
+      throw IntegrationError('Invalid value for ' + method + ': params.payment_method_data.billing_details.name should be a non-empty string.');
+    }
+    return runBankDialog(this, secret.id, options.clientSecret, billing).then(function () {
+      var query = {client_secret: options.clientSecret};
+      if (options.expand) query.expand = options.expand;
+      return api(self, 'GET', INTENTS.pi.path + encodeURIComponent(secret.id), query);
+    }).then(function (result) {
+      return result.error ? {error: result.error} : {paymentIntent: result.object};
+    });
+  };
+
+  Stripe.prototype.confirmUsBankAccountPayment = function (clientSecret, data) {
+    var secret = parseClientSecret(clientSecret, 'confirmUsBankAccountPayment', ['pi']);
+    data = data || {};
+    if (!isPlainObject(data)) throw IntegrationError('Invalid value for confirmUsBankAccountPayment: data should be an object.');
+    var params = Object.assign({}, data, {client_secret: clientSecret});
+    if (isPlainObject(params.payment_method)) {
+      params.payment_method_data = Object.assign({type: 'us_bank_account'}, params.payment_method);
+      delete params.payment_method;
+    }
+    // The customer accepted the mandate on this page: Stripe.js reports it as online acceptance.
+    if (!params.mandate_data && !params.mandate) {
+      params.mandate_data = {customer_acceptance: {type: 'online', online: {infer_from_client: true}}};
+    }
+    return api(this, 'POST', INTENTS.pi.path + encodeURIComponent(secret.id) + '/confirm', params)
+      .then(function (result) {
+        return result.error ? {error: result.error} : intentResult('pi', result.object);
+      });
+  };
+
+  Stripe.prototype.verifyMicrodepositsForPayment = function (clientSecret, data) {
+    var method = 'verifyMicrodepositsForPayment';
+    var secret = parseClientSecret(clientSecret, method, ['pi']);
+    if (!isPlainObject(data) || (data.amounts === undefined) === (data.descriptor_code === undefined)) {
+      throw IntegrationError('Invalid value for ' + method + ': data should have either amounts or descriptor_code.');
+    }
+    var params = {client_secret: clientSecret};
+    if (data.amounts !== undefined) params.amounts = data.amounts;
+    else params.descriptor_code = data.descriptor_code;
+    return api(this, 'POST', INTENTS.pi.path + encodeURIComponent(secret.id) + '/verify_microdeposits', params)
+      .then(function (result) {
+        return result.error ? {error: result.error} : {paymentIntent: result.object};
+      });
   };
 
   /* No wallet exists here; Stripe.js answers canMakePayment() with null in such browsers. */

@@ -49,3 +49,23 @@ def test_a_malformed_webhook_option_is_refused(process):
     proc = process("--webhook", "http://localhost/hook")
     assert proc.wait(timeout=10) == 2
     assert "URL=whsec_" in proc.stderr.read()
+
+
+def test_connect_events_go_to_the_connect_webhook(process, webhook_receiver):
+    proc = process("--webhook", f"{webhook_receiver.url}/platform=whsec_platform",
+                   "--connect-webhook", f"{webhook_receiver.url}/connect=whsec_connect")
+    url = proc.stdout.readline().strip()
+    client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": url})
+    account = client.v1.accounts.create({"type": "express",
+                                         "capabilities": {"transfers": {"requested": True}}})
+    requests.post(f"{url}/_emulator/accounts/{account.id}/enable").raise_for_status()
+
+    [delivery] = webhook_receiver.wait_for(lambda d: d["path"] == "/connect")
+    event = stripe.Webhook.construct_event(delivery["body"],
+                                           delivery["headers"]["Stripe-Signature"],
+                                           "whsec_connect")
+    assert (event.type, event.account, event.data.object.payouts_enabled) == (
+        "account.updated", account.id, True)
+    assert webhook_receiver.wait_for(lambda d: d["path"] == "/platform", timeout=0.3) == []
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0

@@ -82,6 +82,22 @@
     retrievePaymentIntent: function (clientSecret) {
       return stripe.retrievePaymentIntent(clientSecret);
     },
+    collectBankAccount: function (clientSecret, name, email) {
+      return stripe.collectBankAccountForPayment({
+        clientSecret: clientSecret,
+        params: {
+          payment_method_type: 'us_bank_account',
+          payment_method_data: {billing_details: {name: name, email: email}},
+        },
+        expand: ['payment_method'],
+      });
+    },
+    confirmUsBankAccountPayment: function (clientSecret) {
+      return stripe.confirmUsBankAccountPayment(clientSecret);
+    },
+    verifyMicrodeposits: function (clientSecret, data) {
+      return stripe.verifyMicrodepositsForPayment(clientSecret, data);
+    },
   };
 
   window.harness = {
