@@ -48,6 +48,7 @@ FAILURE_REASONS = {
     "insufficient_funds": "the Stripe balance was too low",
     "declined": "the card's bank declined it",
     "merchant_request": "it was canceled",
+    "canceled": "the refund was canceled",  # a canceled refund has no failure_reason
 }
 
 
