@@ -99,7 +99,10 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp
     MAIL_FROM = os.environ.get("MAIL_FROM", "Maple & Ink <orders@example.com>")
+    # smtp://user:password@host:port (STARTTLS required) or smtps://… (TLS from the start), the
+    # server's certificate checked against the system's CAs, or SMTP_CA_FILE's (a private CA).
     SMTP_URL = os.environ.get("SMTP_URL")
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None
     # Declined cards allowed on one order before the shop stops trying (card-testing brake).
     MAX_FAILED_ATTEMPTS_PER_ORDER = int(os.environ.get("MAX_FAILED_ATTEMPTS_PER_ORDER", "5"))
     # How long a second request for the same order waits for the first to finish.
@@ -153,6 +156,24 @@ class TestingConfig(Config):
     RATELIMIT_PAY = RATELIMIT_QUOTE = RATELIMIT_LOGIN = "1000 per minute"
 
 
+# Every SECRET_KEY this repository has ever written down (defaults, tests, benches, docs): public,
+# so anyone could sign an admin's session cookie with it. tests/unit/test_config.py checks that
+# every such literal in the repository is in this list.
+PUBLIC_SECRET_KEYS = frozenset({"dev-only-not-secret", "testing", "bench-only"})
+MIN_SECRET_KEY_BYTES = 32
+# A placeholder ("x" * 40, "changeme-changeme-…") has few distinct characters; a random key many.
+MIN_SECRET_KEY_SYMBOLS = 10
+# Stripe's endpoint secrets are whsec_ followed by 32 characters; a bare or short one is a typo.
+MIN_WEBHOOK_SECRET_LENGTH = len("whsec_") + 24
+# Rate-limit storage that every worker and instance shares (limits' schemes); anything else,
+# memory:// above all, counts per process and so multiplies each limit by the number of workers.
+SHARED_RATELIMIT_SCHEMES = ("redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel",
+                            "valkey", "valkeys", "valkey+unix", "valkey+cluster",
+                            "valkey+sentinel", "memcached", "mongodb", "mongodb+srv")
+# smtp:// requires STARTTLS, smtps:// is TLS from the first byte (storefront/mail.py).
+SMTP_SCHEMES = ("smtp", "smtps")
+
+
 class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     HTTPS_ONLY = True
@@ -163,12 +184,12 @@ class ProductionConfig(Config):
         "STRIPE_PUBLISHABLE_KEY",
         "STRIPE_WEBHOOK_SECRET",
         "RATELIMIT_STORAGE_URI",  # e.g. redis://…: limits shared by every worker
+        "SMTP_URL",
     )
 
     @classmethod
     def check(cls, config):
-        required = cls.REQUIRED + (("SMTP_URL",) if config["MAIL_BACKEND"] == "smtp" else ())
-        missing = [name for name in required if not os.environ.get(name)]
+        missing = [name for name in cls.REQUIRED if not os.environ.get(name)]
         if missing:
             raise ConfigError(f"Missing environment variables: {', '.join(missing)}")
         secret, publishable = config["STRIPE_SECRET_KEY"], config["STRIPE_PUBLISHABLE_KEY"]
@@ -180,8 +201,59 @@ class ProductionConfig(Config):
             raise ConfigError("The style guide is for development only: STYLEGUIDE must be off")
         if not config["STRIPE_WEBHOOK_SECRET"].startswith("whsec_"):
             raise ConfigError("STRIPE_WEBHOOK_SECRET must be the endpoint's whsec_… secret")
-        if not config["STRIPE_JS_URL"].startswith(f"{STRIPE_JS_ORIGIN}/"):
+        # Card numbers typed into a copy of Stripe.js would pass through its host. Test keys take
+        # no real cards, so a staging shop may point both URLs at another Stripe (the local one).
+        live = "_live_" in secret
+        if live and not config["STRIPE_JS_URL"].startswith(f"{STRIPE_JS_ORIGIN}/"):
             raise ConfigError(f"Stripe.js must load from {STRIPE_JS_ORIGIN}, never a copy")
+        for refusal in (secret_key_refusal(config["SECRET_KEY"]),
+                        webhook_secret_refusal(config["STRIPE_WEBHOOK_SECRET"]),
+                        ratelimit_refusal(config["RATELIMIT_STORAGE_URI"]),
+                        mail_refusal(config)):
+            if refusal:
+                raise ConfigError(refusal)
+
+
+def secret_key_refusal(key):
+    """Why production must not sign sessions with `key`, or None."""
+    advice = 'set SECRET_KEY to a new random value, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+    if key in PUBLIC_SECRET_KEYS:
+        return f"SECRET_KEY is a value published in this repository: {advice}"
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes: {advice}"
+    if len(set(key)) < MIN_SECRET_KEY_SYMBOLS:
+        return f"SECRET_KEY looks like a placeholder (few distinct characters): {advice}"
+    return None
+
+
+def webhook_secret_refusal(secret):
+    if len(secret) < MIN_WEBHOOK_SECRET_LENGTH:
+        return ("STRIPE_WEBHOOK_SECRET is too short to be an endpoint's secret: set it to the "
+                "whole whsec_… value from the Stripe Dashboard (Developers → Webhooks)")
+    return None
+
+
+def ratelimit_refusal(uri):
+    scheme = uri.partition("://")[0]
+    if scheme not in SHARED_RATELIMIT_SCHEMES:
+        return (f"RATELIMIT_STORAGE_URI={scheme}:// keeps counts per process, which multiplies "
+                "every limit by the number of workers: set it to a shared store, e.g. "
+                "redis://127.0.0.1:6379/0")
+    return None
+
+
+def mail_refusal(config):
+    if config["MAIL_BACKEND"] != "smtp":
+        return (f"MAIL_BACKEND={config['MAIL_BACKEND']} sends no receipt to customers: set "
+                "MAIL_BACKEND=smtp (the production default) and SMTP_URL")
+    scheme = config["SMTP_URL"].partition("://")[0]
+    if scheme not in SMTP_SCHEMES:
+        return (f"SMTP_URL must be smtp://… (STARTTLS required) or smtps://… (TLS from the "
+                f"start), not {scheme}://: mail without TLS would expose the SMTP login")
+    ca_file = config.get("SMTP_CA_FILE")
+    if ca_file and not Path(ca_file).is_file():
+        return f"SMTP_CA_FILE={ca_file} is not a file: set it to the mail server's CA certificate (PEM)"
+    return None
 
 
 CONFIGS = {

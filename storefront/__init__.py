@@ -32,6 +32,9 @@ def create_app(config_name=None, **overrides):
     # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
     # a host that configured logging already keeps its own setup.
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
+    # The stripe library logs every API call at INFO, which drowns the shop's own lines.
+    debug = app.config["LOG_LEVEL"].upper() == "DEBUG"
+    logging.getLogger("stripe").setLevel(logging.DEBUG if debug else logging.WARNING)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

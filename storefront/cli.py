@@ -1,5 +1,5 @@
-"""CLI commands: `flask catalog load` (the catalog file is the source of truth for products) and
-`flask orders reconcile` (for cron, on any number of hosts)."""
+"""CLI commands: `flask catalog load` (the catalog file is the source of truth for products),
+`flask orders reconcile` and `flask mail send` (for cron, on any number of hosts)."""
 from datetime import timedelta
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import catalog, reconcile
+from . import catalog, receipts, reconcile
 from .extensions import db
 from .models import Product
 
@@ -61,3 +61,16 @@ def init_app(app):
             click.echo("Nothing to reconcile")
 
     app.cli.add_command(orders)
+
+    mail_group = AppGroup("mail", help="The receipts' outbox.")
+
+    @mail_group.command("send")
+    def send_command():
+        """Send the receipts that are due (new ones, and failed ones whose wait is over)."""
+        counts = receipts.send_due()
+        for what, count in sorted(counts.items()):
+            click.echo(f"{count} {what}")
+        if not counts:
+            click.echo("No receipt is due")
+
+    app.cli.add_command(mail_group)

@@ -1,14 +1,35 @@
 """Sending email through a pluggable backend, chosen by MAIL_BACKEND:
-"log" (development: the message goes to the log), "memory" (tests), "smtp" (production)."""
+"log" (development: the message goes to the log), "memory" (tests), "smtp" (production).
+
+SMTP is always over TLS with the server's certificate checked (ssl.create_default_context: a
+trusted CA and the host name of SMTP_URL), before any login is sent:
+`smtp://user:password@host:port` requires STARTTLS (port 587 by default), `smtps://…` is TLS
+from the first byte (port 465). SMTP_CA_FILE adds a private CA.
+
+A failure is Undelivered, `permanent` when the server refused this message for good (a 5xx
+answer to its recipient or its content): trying again would be refused again. Anything else (a
+4xx, no connection, a timeout, a certificate that is not trusted, a refused login) may pass
+later.
+"""
 import logging
 import smtplib
+import ssl
 from email.message import EmailMessage
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
 log = logging.getLogger(__name__)
 OUTBOX = "mail_outbox"
+TIMEOUT_SECONDS = 20
+
+
+class Undelivered(Exception):
+    """The message was not sent; str() says why, for the log and the admin's order page."""
+
+    def __init__(self, reason, permanent=False):
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 def _send_log(message):
@@ -19,19 +40,69 @@ def _send_memory(message):
     current_app.extensions.setdefault(OUTBOX, []).append(message)
 
 
+def _tls_context():
+    return ssl.create_default_context(cafile=current_app.config.get("SMTP_CA_FILE"))
+
+
+def _connect(url):
+    """An SMTP connection to `url`, encrypted and its certificate checked."""
+    if url.scheme == "smtps":
+        return smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=TIMEOUT_SECONDS,
+                                context=_tls_context())
+    if url.scheme != "smtp":  # config.py refuses these in production
+        raise Undelivered(f"SMTP_URL must be smtp://… or smtps://…, not {url.scheme}://")
+    smtp = smtplib.SMTP(url.hostname, url.port or 587, timeout=TIMEOUT_SECONDS)
+    try:
+        smtp.ehlo()
+        if not smtp.has_extn("starttls"):
+            raise Undelivered(f"the mail server {url.hostname} does not offer STARTTLS; "
+                              "no login or message was sent in plain text")
+        smtp.starttls(context=_tls_context())
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def _send_smtp(message):
-    url = urlsplit(current_app.config["SMTP_URL"])  # smtp://user:password@host:port
-    with smtplib.SMTP(url.hostname, url.port or 587, timeout=20) as smtp:
-        smtp.starttls()
-        if url.username:
-            smtp.login(url.username, url.password or "")
-        smtp.send_message(message)
+    url = urlsplit(current_app.config["SMTP_URL"])
+    try:
+        with _connect(url) as smtp:
+            if url.username:
+                smtp.login(unquote(url.username), unquote(url.password or ""))
+            smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        raise Undelivered(f"the mail server refused {message['To']}: {code} {_text(reply)}",
+                          permanent=code >= 500) from error
+    except smtplib.SMTPDataError as error:
+        raise Undelivered(f"the mail server refused the message: {error.smtp_code} "
+                          f"{_text(error.smtp_error)}", permanent=error.smtp_code >= 500) from error
+    except ssl.SSLCertVerificationError as error:
+        raise Undelivered(
+            f"the mail server's certificate is not trusted ({error.verify_message}); no login or "
+            f"message was sent: check SMTP_URL's host name {url.hostname!r} or set SMTP_CA_FILE"
+        ) from error
+    except smtplib.SMTPAuthenticationError as error:
+        raise Undelivered(f"the mail server refused the login in SMTP_URL: {error.smtp_code} "
+                          f"{_text(error.smtp_error)}") from error
+    except smtplib.SMTPResponseException as error:
+        raise Undelivered(f"the mail server answered {error.smtp_code} "
+                          f"{_text(error.smtp_error)}") from error
+    except (smtplib.SMTPException, OSError) as error:  # no connection, a timeout, TLS failing
+        raise Undelivered(f"could not reach the mail server {url.hostname}:{url.port}: "
+                          f"{error or type(error).__name__}") from error
+
+
+def _text(reply):
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 BACKENDS = {"log": _send_log, "memory": _send_memory, "smtp": _send_smtp}
 
 
 def send(to, subject, body, message_id=None):
+    """Send one message now, or Undelivered."""
     message = EmailMessage()
     if message_id:
         message["Message-ID"] = message_id
@@ -43,8 +114,8 @@ def send(to, subject, body, message_id=None):
 
 
 def send_receipt(order):
-    # Webhooks and `flask orders reconcile` send receipts too, outside any customer's request:
-    # links are built against the shop's public address.
+    # Receipts go out after the response, from `flask mail send` or reconcile, outside any
+    # customer's request: links are built against the shop's public address.
     with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
         body = render_template("email/receipt.txt", order=order)
     # Sending is at least once (a crash after sending but before recording it sends again); one

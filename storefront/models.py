@@ -99,6 +99,12 @@ class Order(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(index=True)  # the admin's sales per day
     fulfilled_at: Mapped[datetime | None]
     receipt_sent_at: Mapped[datetime | None]
+    # The receipt's outbox (storefront/receipts.py): queued in the commit that claims the
+    # fulfilment, sent after the response, tried again with backoff until sent or refused.
+    receipt_due_at: Mapped[datetime | None] = mapped_column(index=True)  # None: nothing queued
+    receipt_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    receipt_error: Mapped[str | None] = mapped_column(Text)  # why the last try failed
+    receipt_refused_at: Mapped[datetime | None]  # the mail server refused it for good (5xx)
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))
@@ -217,6 +223,17 @@ class AdminUser(UserMixin, db.Model):
     # Wrong passwords in a row, and until when sign-in is refused after too many (admin/login.py).
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Part of every session's user id (get_id): raising it (logging out, a new password,
+    # disabling the account) ends every session this admin has anywhere.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    disabled_at: Mapped[datetime | None]  # a disabled admin cannot sign in
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.disabled_at is None
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)

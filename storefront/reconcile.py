@@ -1,14 +1,14 @@
 """`flask orders reconcile`: bring orders left pending or waiting for 3-D Secure in line with
-Stripe, and send receipts that were claimed but never sent. Safe on several hosts at once: each
+Stripe, and send the receipts that are due (storefront/receipts.py). Safe on several hosts at once: each
 order is handled under its lease, and settling is idempotent."""
 from collections import Counter
 from datetime import timedelta
 
-from . import stripe_gateway
+from . import receipts, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, utcnow
-from .settlement import send_receipt, settle
+from .settlement import fulfil, settle
 
 OPEN = ("pending", "requires_action")
 ABANDONED = ("requires_action", "requires_payment_method", "requires_confirmation")
@@ -29,15 +29,13 @@ def reconcile(older_than, cancel_after):
             elif order.status in OPEN:
                 counts[_reconcile_order(order, abandoned=order.updated_at < now - cancel_after)] += 1
 
-    unsent = db.select(Order.id).where(
-        Order.fulfilled_at < now - older_than, Order.receipt_sent_at.is_(None)
-    )
-    for order_id in db.session.scalars(unsent.limit(BATCH)).all():
-        order = db.session.get(Order, order_id)
-        with order_lease(order) as held:
-            if held and order.receipt_sent_at is None:
-                send_receipt(order)
-                counts["receipts sent"] += 1
+    # A paid order whose fulfilment was never claimed (the process died between the commits).
+    unfulfilled = db.select(Order.id).where(Order.status == "paid", Order.fulfilled_at.is_(None),
+                                            Order.updated_at < now - older_than)
+    for order_id in db.session.scalars(unfulfilled.limit(BATCH)).all():
+        fulfil(db.session.get(Order, order_id))
+        counts["fulfilled late"] += 1
+    counts.update(receipts.send_due())
     return counts
 
 

@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import update
 
-from . import mail, payments, stripe_gateway
+from . import payments, receipts, stripe_gateway
 from .extensions import db
 from .models import Order, utcnow
 
@@ -66,19 +66,15 @@ def _foreign_intent(order, intent, step, source):
 
 
 def fulfil(order):
-    """Mark the order fulfilled and send its receipt, once, whoever calls first."""
+    """Mark the order fulfilled and queue its receipt in the same commit, once, whoever calls
+    first; the receipt goes out after the response (storefront/receipts.py)."""
+    now = utcnow()
     claimed = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.fulfilled_at.is_(None))
-        .values(fulfilled_at=utcnow())
+        .values(fulfilled_at=now, **receipts.queued(now))
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
     if claimed:
-        send_receipt(order)
-
-
-def send_receipt(order):
-    mail.send_receipt(order)
-    order.receipt_sent_at = utcnow()
-    db.session.commit()
+        receipts.send_soon(order)

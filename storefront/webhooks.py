@@ -1,6 +1,7 @@
 """Stripe's webhooks: verified on the raw body, handled once per event id, and decided from the
 PaymentIntent's own state so that duplicates and out-of-order deliveries do no harm."""
 import logging
+import time
 
 import stripe
 from flask import Blueprint, current_app, request
@@ -77,14 +78,28 @@ HANDLERS = {
 }
 
 
+# How far a signature's timestamp may be from now, either way. The stripe library refuses only
+# old ones; a timestamp from the future would let a captured delivery be replayed until then.
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def verified_event(payload, header, secret):
+    """The event Stripe signed, or ValueError/SignatureVerificationError."""
+    event = stripe.Webhook.construct_event(payload, header, secret,
+                                           tolerance=SIGNATURE_TOLERANCE_SECONDS)
+    # construct_event has checked the header, so its t= element is there and an integer.
+    signed_at = int(next(item[2:] for item in header.split(",") if item.startswith("t=")))
+    if signed_at > time.time() + SIGNATURE_TOLERANCE_SECONDS:
+        raise stripe.SignatureVerificationError("Timestamp in the future", header, payload)
+    return event
+
+
 @bp.post("/webhooks/stripe")
 @csrf.exempt  # Stripe signs instead
 def stripe_webhook():
     try:
-        event = stripe.Webhook.construct_event(
-            request.get_data(), request.headers.get("Stripe-Signature"),
-            current_app.config["STRIPE_WEBHOOK_SECRET"],
-        )
+        event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"),
+                               current_app.config["STRIPE_WEBHOOK_SECRET"])
     except (ValueError, stripe.SignatureVerificationError):
         return "Invalid payload or signature", 400
     if event.type not in HANDLERS:

@@ -5,9 +5,11 @@ it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
 api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency, the API version of
 versions.py around each call) →
-payment_methods, payment_intents, charges, refunds, customers, events, webhook_endpoints (the
-objects; cards.py and currencies.py hold Stripe's rules) → store.py; delivery.py sends webhooks;
-control.py is /_emulator/; stripejs.py (Stripe.js and its frames) is served alongside.
+payment_methods, payment_intents, charges, refunds, customers, checkout_sessions, events,
+webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
+delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames),
+checkout_page.py (the page a Checkout Session's customer pays on) and receipts.py (the page a
+charge's receipt_url opens) are served alongside.
 Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
 balance transactions add up to); connect_control.py is its part of /_emulator/.
 Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
@@ -17,7 +19,8 @@ fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import account_links, api, bank_pages, connect_control, control, receipts, versions
+from . import (account_links, api, bank_pages, checkout_page, connect_control, control,
+               receipts, versions)
 from .emulator import Emulator
 from .versions import DEFAULT_API_VERSION
 from .stripejs import bp as stripejs_bp
@@ -32,9 +35,13 @@ charges, refunds, balance_transactions, mandates, disputes, customers, events,
 webhook_endpoints</li>
 <li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
 account_links, transfers and their reversals, balance</li>
+<li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
+(payment mode, hosted and embedded)</li>
+<li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
 <li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
-<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog);
-<code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit verification page</li>
+<li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog,
+initEmbeddedCheckout); <code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit
+verification page</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
 clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
 balance/add, balance/payout</li>
@@ -63,5 +70,6 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(receipts.bp)
     app.register_blueprint(bank_pages.bp)
+    app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)
     return app

@@ -2,9 +2,9 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (account_links, accounts, balance, balance_transactions, charges, customers,
-               disputes, events, mandates, payment_intents, payment_methods, pipeline, refunds,
-               transfers, webhook_endpoints)
+from . import (account_links, accounts, balance, balance_transactions, charges,
+               checkout_sessions, customers, disputes, events, mandates, payment_intents,
+               payment_methods, pipeline, refunds, transfers, webhook_endpoints)
 from .pipeline import respond
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -12,7 +12,8 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 # Where Stripe lets a browser's publishable key through (the intent ones need its client_secret).
 PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
                          "confirm_payment_intent", "three_ds_challenge",
-                         "verify_microdeposits", "collect_bank_account"}
+                         "verify_microdeposits", "collect_bank_account",
+                         "confirm_payment_page"}
 # What a platform may ask on behalf of a connected account (the Stripe-Account header).
 ACCOUNT_ENDPOINTS = {"retrieve_own_account", "retrieve_balance", "list_balance_transactions",
                      "retrieve_balance_transaction"}
@@ -267,6 +268,41 @@ def list_transfer_reversals(transfer_id):
 def retrieve_transfer_reversal(transfer_id, reversal_id):
     return respond(NO_PARAMS, lambda call, params: transfers.retrieve_reversal(
         call, transfer_id, reversal_id))
+
+
+@bp.post("/checkout/sessions")
+def create_checkout_session():
+    return respond(checkout_sessions.CREATE_PARAMS, checkout_sessions.create)
+
+
+@bp.get("/checkout/sessions")
+def list_checkout_sessions():
+    return respond(checkout_sessions.LIST_PARAMS, checkout_sessions.list_sessions)
+
+
+@bp.get("/checkout/sessions/<cs_id>")
+def retrieve_checkout_session(cs_id):
+    return respond(checkout_sessions.RETRIEVE_PARAMS, lambda call, params: checkout_sessions
+                   .retrieve(call, cs_id, params, params.strings("expand") or ()))
+
+
+@bp.get("/checkout/sessions/<cs_id>/line_items")
+def list_checkout_session_line_items(cs_id):
+    return respond(checkout_sessions.LINE_ITEMS_PARAMS,
+                   lambda call, params: checkout_sessions.list_line_items(call, cs_id, params))
+
+
+@bp.post("/checkout/sessions/<cs_id>/expire")
+def expire_checkout_session(cs_id):
+    return respond(checkout_sessions.EXPIRE_PARAMS,
+                   lambda call, params: checkout_sessions.expire(call, cs_id, params))
+
+
+@bp.post("/payment_pages/<cs_id>/confirm")
+def confirm_payment_page(cs_id):
+    """The Checkout page's Pay button (Stripe.js, publishable key): answers the page's state."""
+    return respond(checkout_sessions.CONFIRM_PARAMS, lambda call, params: checkout_sessions
+                   .page_state(call, checkout_sessions.confirm(call, cs_id, params)))
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "DELETE", "PUT", "PATCH"])

@@ -40,7 +40,15 @@ def emit(call, event_type, obj, *, previous_attributes=None, account=None):
     if account is not None:
         event["account"] = account
     call.emulator.dispatcher.send(deliveries(store, event, endpoints))
+    if event_type.startswith("payment_intent."):
+        _follow_intent(call, obj)
     return event
+
+
+def _follow_intent(call, intent):
+    """A Checkout Session follows the PaymentIntent it made, as the intent's events tell."""
+    from . import checkout_sessions  # which imports this module
+    checkout_sessions.follow(call, intent)
 
 
 def _snapshot(obj):

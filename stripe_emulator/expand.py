@@ -12,6 +12,7 @@ EXPANDABLE = {
     "balance_transaction": {"source"},
     "mandate": {"payment_method"},
     "dispute": {"charge", "payment_intent"},
+    "checkout.session": {"customer", "payment_intent", "line_items"},
 }
 
 

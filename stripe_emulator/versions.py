@@ -43,7 +43,9 @@ CHANGES = (
            "`automatic_payment_methods` enabled, so confirming it needs a `return_url` unless "
            "`automatic_payment_methods[allow_redirects]` is `never`. Before, it took cards "
            "only."),
-    # Checkout's `ui_mode` names, when Checkout Sessions are emulated, are one more row here.
+    Change("2026-03-25", "checkout_ui_mode_names",
+           "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
+           "`embedded` becomes `embedded_page` (checkout_sessions.py)."),
 )
 _BY_NAME = {change.name: change for change in CHANGES}
 

@@ -44,6 +44,9 @@ LEFT_OUT = {
     "customer": {"sources", "subscriptions", "tax_ids", "tax", "cash_balance",
                  "invoice_credit_balance"},
     "event": {"account", "context"},         # Connect and API v2 only
+    "checkout.session": {"line_items"},      # only with expand[]=line_items
+    "price": {"currency_options", "tiers"},  # only with expand[]
+    "item": {"discounts", "taxes"},          # only with expand[]
     # The platform's own account (GET /v1/account without Stripe-Account) shows its profile.
     "account": {"business_type", "capabilities", "controller", "created", "external_accounts",
                 "future_requirements", "requirements", "settings", "tos_acceptance"},
@@ -65,6 +68,16 @@ NOT_EMULATED = {
     "account": {"company", "individual", "groups"},
     "balance": {"connect_reserved", "instant_available", "issuing",
                 "refund_and_dispute_prefunding"},
+    "checkout.session": {"adaptive_pricing", "allowed_payment_method_types", "branding_settings",
+                         "collected_information", "currency_conversion", "customer_account",
+                         "discounts", "excluded_payment_method_types", "integration_identifier",
+                         "invoice_creation", "managed_payments", "name_collection",
+                         "optional_items", "origin_context",
+                         "payment_method_configuration_details", "permissions",
+                         "presentment_details", "saved_payment_method_options",
+                         "tax_id_collection", "wallet_options"},
+    "item": {"adjustable_quantity", "metadata"},
+    "price": {"custom_unit_amount", "tiers_mode", "transform_quantity"},
 }
 # The same inside an object, by the library's class: hashes of features not emulated.
 NOT_EMULATED_INSIDE = {

@@ -3,6 +3,7 @@ import pathlib
 
 import pytest
 import sqlalchemy
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.pool import NullPool
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -23,6 +24,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.local_stripe_only)
         if AGAINST_STRIPE and item.get_closest_marker("local_stripe_only"):
             item.add_marker(pytest.mark.skip(reason="needs the local Stripe"))
+
+# Hypothesis's per-example deadline (200 ms) is a timed assert: on a loaded shared machine a pure
+# pricing example once took 400 ms and failed. pytest-timeout bounds every test instead.
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 
 def pytest_report_header():
@@ -128,6 +134,20 @@ def database_url(tmp_path):
     return TestingConfig.SQLALCHEMY_DATABASE_URI
 
 
+def closing_client_class():
+    from flask.testing import FlaskClient
+
+    class ClosingClient(FlaskClient):
+        """A test client that, like a real server, finishes each response before returning it:
+        what the shop does after the response (sending a receipt, storefront/receipts.py) has
+        happened when the test reads the answer."""
+
+        def open(self, *args, buffered=True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    return ClosingClient
+
+
 @pytest.fixture
 def stripe_settings(request):
     """The shop's Stripe settings: the local Stripe's URLs, or Stripe's test mode keys."""
@@ -157,6 +177,7 @@ def make_app(stripe_settings, database_url):
             SQLALCHEMY_DATABASE_URI=database_url,
             **{**stripe_settings, **overrides},
         )
+        app.test_client_class = closing_client_class()
         made.append(app)
         with app.app_context():
             db.create_all()
@@ -229,3 +250,12 @@ def orders(app):
             return rows
 
     return read
+
+
+@pytest.fixture
+def console_errors(page):
+    """What the page logged as errors (a Content-Security-Policy violation among them)."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

@@ -148,8 +148,16 @@ class Shop:
                     for order in db.session.scalars(db.select(Order).order_by(Order.id))]
 
     def receipts(self):
-        """Receipts sent, by recipient (every customer in a run has an address of their own)."""
+        """Receipts sent, by recipient (every customer in a run has an address of their own).
+        A receipt goes out just after its answer (storefront/receipts.py): those still queued
+        are waited for."""
+        wait_for(self._no_receipt_queued, 10, "receipts queued after the answers")
         return Counter(message["To"] for message in self.app.extensions.get(OUTBOX, []))
+
+    def _no_receipt_queued(self):
+        with self.app.app_context():
+            return db.session.scalar(db.select(Order.id).where(
+                Order.receipt_due_at.is_not(None)).limit(1)) is None
 
     def reconcile(self, older_than, cancel_after):
         with self.app.app_context():

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .. import errors, stripe_gateway
 from ..extensions import db, htmx, login_manager
 from ..models import AdminUser
+from ..routing import db_int
 from . import cli, login, orders, refunds, sales
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,8 +37,16 @@ def home():
 
 
 @login_manager.user_loader
-def load_admin(admin_id):
-    return db.session.get(AdminUser, int(admin_id)) if admin_id.isdigit() else None
+def load_admin(session_id):
+    """The admin of a session cookie, if that session has not been ended since (accounts.py)."""
+    admin_id, _, version = session_id.partition(":")
+    try:
+        admin = db.session.get(AdminUser, db_int(admin_id))
+    except ValueError:
+        return None
+    if admin is None or not admin.is_active or version != str(admin.session_version):
+        return None
+    return admin
 
 
 @login_manager.unauthorized_handler

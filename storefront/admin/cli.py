@@ -1,4 +1,4 @@
-"""`flask admin create`: the first admin (and any other), from the command line."""
+"""`flask admin create | password | disable | enable`: admins, from the command line."""
 import click
 from flask.cli import AppGroup
 
@@ -19,4 +19,33 @@ def init_app(app):
             raise click.ClickException(str(error)) from error
         click.echo(f"Created admin {admin.email}")
 
+    @group.command("password")
+    @click.option("--email", prompt=True, help="The admin whose password changes.")
+    @click.password_option(help="Asked for twice when not given.")
+    def password(email, password):
+        """Set an admin's password; every session of that admin ends."""
+        admin = _run(accounts.change_password, email, password)
+        click.echo(f"New password set for {admin.email}; their sessions have ended")
+
+    @group.command("disable")
+    @click.option("--email", prompt=True)
+    def disable(email):
+        """Stop an admin from signing in; every session of that admin ends now."""
+        admin = _run(accounts.disable, email)
+        click.echo(f"Disabled {admin.email}; their sessions have ended")
+
+    @group.command("enable")
+    @click.option("--email", prompt=True)
+    def enable(email):
+        """Let a disabled admin sign in again."""
+        admin = _run(accounts.enable, email)
+        click.echo(f"Enabled {admin.email}")
+
     app.cli.add_command(group)
+
+
+def _run(action, *args):
+    try:
+        return action(*args)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error

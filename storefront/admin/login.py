@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from wtforms import Form, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -43,6 +43,9 @@ def form():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Ends this admin's every session: a copy of this cookie is worth nothing from now on.
+        accounts.end_sessions(current_user)
     logout_user()
     session.clear()
     return redirect(url_for("admin.login.form"))

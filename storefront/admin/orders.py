@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from jinja2_fragments.flask import render_block
 
 from .. import stripe_gateway
+from ..routing import int_arg
 from ..extensions import db, htmx
 from ..models import Order, utcnow
 from . import export, search
@@ -22,8 +23,7 @@ def index():
     filters = search.OrderFilters(request.args)
     page = None
     if filters.validate():
-        page = search.page(filters, after=request.args.get("after", type=int),
-                           before=request.args.get("before", type=int))
+        page = search.page(filters, after=int_arg("after"), before=int_arg("before"))
     context = {"filters": filters, "page": page}
     if htmx and not htmx.history_restore_request:
         return render_block("admin/orders.html", "results", **context)

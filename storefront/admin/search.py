@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import false, func, tuple_
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..extensions import db
 from ..models import TRANSITIONS, Order, Product
+from ..routing import db_int
 
 PAGE_SIZE = 50
 STATUSES = list(TRANSITIONS)
@@ -27,7 +28,7 @@ def _strip(value):
 
 
 def _product_id(value):
-    return int(value) if value not in (None, "") else None
+    return db_int(value) if value not in (None, "") else None
 
 
 class OrderFilters(Form):
@@ -80,7 +81,10 @@ def search_condition(text):
     """What the search box means: an order number (#123), a PaymentIntent id (pi_…), an email
     (whole, in any case), or a receipt's id (the end of its URL)."""
     if number := ORDER_NUMBER.fullmatch(text):
-        return Order.id == int(number.group(1))
+        try:
+            return Order.id == db_int(number.group(1))
+        except ValueError:  # beyond any order number
+            return false()
     if text.startswith("pi_"):
         return Order.payment_intent_id == text
     if "@" in text:

@@ -724,6 +724,95 @@
     return ok;
   }
 
+  /* ---------- embedded Checkout ---------- */
+
+  // One embedded Checkout per page, as Stripe.js allows.
+  var embeddedCheckout = null;
+  var CHECKOUT_MSG = '__stripeEmulatorCheckout';
+
+  function EmbeddedCheckout(clientSecret, options) {
+    this._id = clientSecret.split('_secret_')[0];
+    this._secret = clientSecret;
+    this._onComplete = options.onComplete;
+    this._iframe = null;
+    this._destroyed = false;
+    this._onMessage = this._onMessage.bind(this);
+  }
+
+  EmbeddedCheckout.prototype.mount = function (target) {
+    if (this._destroyed) throw IntegrationError('This Embedded Checkout has been destroyed. Create a new one with initEmbeddedCheckout.');
+    if (this._iframe) throw IntegrationError('This Embedded Checkout is already mounted.');
+    var container = typeof target === 'string' ? document.querySelector(target) : target;
+    if (!container || !container.appendChild) {
+      throw IntegrationError('Invalid mount target: no element matches ' + target + '.');
+    }
+    var src = ORIGIN + '/c/pay/' + encodeURIComponent(this._id) +
+      '?client_secret=' + encodeURIComponent(this._secret) +
+      '#' + hashParams({origin: location.origin});
+    var iframe = baseFrame('embedded-checkout', src);
+    iframe.title = 'Embedded Checkout';
+    iframe.setAttribute('scrolling', 'auto');
+    setStyles(iframe, {border: 'none', width: '100%', height: '640px', display: 'block',
+                       'color-scheme': 'light only'});
+    container.appendChild(iframe);
+    this._iframe = iframe;
+    window.addEventListener('message', this._onMessage);
+  };
+
+  EmbeddedCheckout.prototype._onMessage = function (event) {
+    var data = event.data;
+    if (!this._iframe || event.origin !== ORIGIN || event.source !== this._iframe.contentWindow) return;
+    if (!isPlainObject(data) || data[CHECKOUT_MSG] !== 1) return;
+    if (data.type === 'resize' && data.height > 0) {
+      this._iframe.style.setProperty('height', Math.ceil(data.height) + 'px', 'important');
+    } else if (data.type === 'complete') {
+      if (data.redirectUrl) window.location.assign(data.redirectUrl);
+      else if (typeof this._onComplete === 'function') this._onComplete();
+    }
+  };
+
+  EmbeddedCheckout.prototype.unmount = function () {
+    if (!this._iframe) return;
+    window.removeEventListener('message', this._onMessage);
+    if (this._iframe.parentNode) this._iframe.parentNode.removeChild(this._iframe);
+    this._iframe = null;
+  };
+
+  EmbeddedCheckout.prototype.destroy = function () {
+    this.unmount();
+    this._destroyed = true;
+    if (embeddedCheckout === this) embeddedCheckout = null;
+  };
+
+  /* initEmbeddedCheckout({fetchClientSecret | clientSecret, onComplete}) → Promise of the
+     embedded Checkout; createEmbeddedCheckoutPage is its name from Stripe.js dahlia on. */
+  function initEmbeddedCheckout(method, options) {
+    if (!isPlainObject(options)) {
+      return Promise.reject(IntegrationError('Invalid value for ' + method + ': options should be an object.'));
+    }
+    var fetchSecret = options.fetchClientSecret;
+    if (typeof fetchSecret !== 'function' && typeof options.clientSecret !== 'string') {
+      return Promise.reject(IntegrationError('Invalid value for ' + method + ': fetchClientSecret should be a function that returns a Promise of the Checkout Session\'s client secret.'));
+    }
+    if (embeddedCheckout) {
+      return Promise.reject(IntegrationError('You cannot have multiple Embedded Checkout objects. Call destroy() on the existing one first.'));
+    }
+    var placeholder = {};
+    embeddedCheckout = placeholder;
+    var secret = typeof fetchSecret === 'function' ? Promise.resolve().then(fetchSecret) : Promise.resolve(options.clientSecret);
+    return secret.then(function (clientSecret) {
+      if (typeof clientSecret !== 'string' || !/^cs_[^\s]+_secret_[^\s]+$/.test(clientSecret)) {
+        throw IntegrationError('Invalid client secret for ' + method + ': expected the client_secret of a Checkout Session, got ' + clientSecret + '.');
+      }
+      var checkout = new EmbeddedCheckout(clientSecret, options);
+      if (embeddedCheckout === placeholder) embeddedCheckout = checkout;
+      return checkout;
+    }).catch(function (error) {
+      if (embeddedCheckout === placeholder) embeddedCheckout = null;
+      throw error;
+    });
+  }
+
   function Stripe(key, options) {
     if (!(this instanceof Stripe)) return new Stripe(key, options);
     if (typeof key !== 'string' || !key) {
@@ -927,6 +1016,14 @@
 
   Stripe.prototype.handleCardSetup = function (clientSecret) {
     return this._handle('handleCardSetup', clientSecret, ['seti'], false);
+  };
+
+  Stripe.prototype.initEmbeddedCheckout = function (options) {
+    return initEmbeddedCheckout('initEmbeddedCheckout', options);
+  };
+
+  Stripe.prototype.createEmbeddedCheckoutPage = function (options) {
+    return initEmbeddedCheckout('createEmbeddedCheckoutPage', options);
   };
 
   /* ---------- ACH Direct Debit: the bank dialog, confirmation, microdeposits ---------- */

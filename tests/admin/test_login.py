@@ -61,7 +61,7 @@ def test_guessing_locks_the_account_even_for_the_right_password(client, admin):
         assert log_in(client, password="guess").status_code == 401
     response = log_in(client)
     assert response.status_code == 401
-    assert "Too many wrong passwords" in response.get_data(as_text=True)
+    assert accounts.WRONG in response.get_data(as_text=True)
 
 
 def test_a_deleted_admin_is_logged_out(app, admin_client, admin):

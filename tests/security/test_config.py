@@ -1,19 +1,11 @@
 """Production refuses to start with settings that would leak, mix modes or skip a control
-(config.ProductionConfig.check, run by the app factory)."""
+(config.ProductionConfig.check, run by the app factory). Each refusal names the variable and
+what to set instead."""
 import pytest
 
 from config import ConfigError, ProductionConfig
 from storefront import create_app
-
-GOOD = {
-    "SECRET_KEY": "a-long-random-production-secret-key",
-    "DATABASE_URL": "sqlite://",
-    "STRIPE_SECRET_KEY": "sk_live_shop",
-    "STRIPE_PUBLISHABLE_KEY": "pk_live_shop",
-    "STRIPE_WEBHOOK_SECRET": "whsec_shop",
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "SMTP_URL": "smtp://mail.invalid:25",
-}
+from tests.production import set_production_environment
 
 
 @pytest.fixture
@@ -21,14 +13,8 @@ def environment(monkeypatch):
     """Set the environment production reads; returns the settings as the app would see them."""
 
     def set_env(**changes):
-        env = GOOD | changes
-        for name in GOOD:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            if value is not None:
-                monkeypatch.setenv(name, value)
-        settings = {name: value for name, value in env.items() if name != "DATABASE_URL"}
-        return settings | {"STRIPE_JS_URL": ProductionConfig.STRIPE_JS_URL, "MAIL_BACKEND": "smtp"}
+        settings = set_production_environment(monkeypatch, **changes)
+        return settings | {"STRIPE_JS_URL": ProductionConfig.STRIPE_JS_URL}
 
     return set_env
 
@@ -43,7 +29,7 @@ def test_a_complete_production_configuration_starts(environment):
 def test_each_missing_setting_stops_the_shop(environment, name):
     settings = environment(**{name: None})
     with pytest.raises(ConfigError, match=f"Missing environment variables: {name}"):
-        ProductionConfig.check(settings)
+        ProductionConfig.check(settings | {name: None})
 
 
 @pytest.mark.parametrize("change, problem", [
@@ -62,7 +48,69 @@ def test_keys_that_do_not_belong_together_stop_the_shop(environment, change, pro
         create_app("production", **settings)
 
 
-def test_stripe_js_must_come_from_stripe(environment):
-    settings = environment() | {"STRIPE_JS_URL": "https://cdn.example.com/stripe.js"}
+def test_stripe_js_must_come_from_stripe_with_live_keys(environment):
+    settings = environment(STRIPE_SECRET_KEY="sk_live_shop", STRIPE_PUBLISHABLE_KEY="pk_live_shop")
+    settings |= {"STRIPE_JS_URL": "https://cdn.example.com/stripe.js"}
     with pytest.raises(ConfigError, match="Stripe.js must load from https://js.stripe.com"):
         create_app("production", **settings)
+
+
+NEW_KEY = r"set SECRET_KEY to a new random value"
+
+
+@pytest.mark.parametrize("key, problem", [
+    # The repository's own development default: whoever reads it signs an admin's cookie.
+    ("dev-only-not-secret", "SECRET_KEY is a value published in this repository"),
+    ("testing", "SECRET_KEY is a value published in this repository"),
+    ("0123456789abcdef0123456789abcde", "SECRET_KEY is shorter than 32 bytes"),
+    ("x" * 40, "SECRET_KEY looks like a placeholder"),
+    ("changeme" * 5, "SECRET_KEY looks like a placeholder"),
+])
+def test_a_guessable_secret_key_stops_the_shop(environment, key, problem):
+    with pytest.raises(ConfigError, match=f"^{problem}.*{NEW_KEY}"):
+        create_app("production", **environment(SECRET_KEY=key))
+
+
+@pytest.mark.parametrize("secret", ["whsec_", "whsec_shop", "whsec_" + "a" * 23])
+def test_a_bare_or_short_webhook_secret_stops_the_shop(environment, secret):
+    with pytest.raises(ConfigError, match="^STRIPE_WEBHOOK_SECRET is too short.*whole whsec_"):
+        create_app("production", **environment(STRIPE_WEBHOOK_SECRET=secret))
+
+
+@pytest.mark.parametrize("uri", ["memory://", "file:///tmp/limits", "moving-window://"])
+def test_rate_limits_kept_per_process_stop_the_shop(environment, uri):
+    with pytest.raises(ConfigError, match="^RATELIMIT_STORAGE_URI=.* per process.*redis://"):
+        create_app("production", **environment(RATELIMIT_STORAGE_URI=uri))
+
+
+@pytest.mark.parametrize("uri", ["redis://127.0.0.1:6379/0", "rediss://cache.internal:6380"])
+def test_shared_rate_limit_storage_is_accepted(environment, uri):
+    create_app("production", **environment(RATELIMIT_STORAGE_URI=uri))
+
+
+@pytest.mark.parametrize("url", ["smtp+plain://mail.example.com:25", "mail.example.com:25",
+                                 "http://mail.example.com"])
+def test_mail_without_tls_stops_the_shop(environment, url):
+    with pytest.raises(ConfigError, match="^SMTP_URL must be smtp://… .*or smtps://…"):
+        create_app("production", **environment(SMTP_URL=url))
+
+
+@pytest.mark.parametrize("backend", ["log", "memory"])
+def test_a_mail_backend_that_sends_nothing_stops_the_shop(environment, backend):
+    with pytest.raises(ConfigError, match=f"^MAIL_BACKEND={backend} sends no receipt.*MAIL_BACKEND=smtp"):
+        create_app("production", **environment(MAIL_BACKEND=backend))
+
+
+def test_a_missing_smtp_ca_file_stops_the_shop(environment, tmp_path):
+    missing = tmp_path / "no-such-ca.pem"
+    with pytest.raises(ConfigError, match=f"^SMTP_CA_FILE={missing} is not a file"):
+        create_app("production", **environment(SMTP_CA_FILE=str(missing)))
+
+
+def test_test_keys_may_use_another_stripe(environment):
+    """A staging shop (or scripts/with-production.sh) runs production against the local Stripe."""
+    local = "http://127.0.0.1:12111"
+    settings = environment(STRIPE_SECRET_KEY="sk_test_shop", STRIPE_PUBLISHABLE_KEY="pk_test_shop")
+    app = create_app("production", **settings | {"STRIPE_JS_URL": f"{local}/v3/",
+                                                  "STRIPE_API_BASE": local})
+    assert app.config["STRIPE_JS_URL"] == f"{local}/v3/"

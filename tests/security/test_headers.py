@@ -6,6 +6,7 @@ import pytest
 
 import config as shop_config
 from storefront import create_app
+from tests.production import set_production_environment
 from storefront.headers import content_security_policy
 
 
@@ -108,19 +109,11 @@ def test_other_security_headers_on_every_answer(client, path, method):
 @pytest.fixture
 def production(monkeypatch, tmp_path):
     """The shop as production configures it (environment set, real Stripe origins)."""
-    env = {
-        "SECRET_KEY": "x" * 40,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
-        "STRIPE_SECRET_KEY": "sk_test_production_check",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_production_check",
-        "STRIPE_WEBHOOK_SECRET": "whsec_production_check",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "MAIL_BACKEND": "memory",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    overrides = {name: value for name, value in env.items() if name != "DATABASE_URL"}
-    return create_app("production", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], **overrides)
+    settings = set_production_environment(
+        monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}",
+        STRIPE_SECRET_KEY="sk_test_production_check",
+        STRIPE_PUBLISHABLE_KEY="pk_test_production_check")
+    return create_app("production", **settings)
 
 
 def test_production_sends_everyone_to_https_and_sends_hsts(production):

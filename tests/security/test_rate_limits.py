@@ -90,15 +90,13 @@ def test_behind_a_trusted_proxy_the_forwarded_client_counts(make_app):
 
 def test_production_keeps_counts_in_the_storage_it_is_given(monkeypatch, tmp_path):
     from storefront import create_app
+    from tests.production import set_production_environment
 
-    env = {"SECRET_KEY": "x" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
-           "STRIPE_SECRET_KEY": "sk_test_limits", "STRIPE_PUBLISHABLE_KEY": "pk_test_limits",
-           "STRIPE_WEBHOOK_SECRET": "whsec_limits", "MAIL_BACKEND": "memory",
-           # Never connected to here: the client connects on first use.
-           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    app = create_app("production", **{k: v for k, v in env.items() if k != "DATABASE_URL"})
+    # Never connected to here: the client connects on first use.
+    settings = set_production_environment(
+        monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    app = create_app("production", **settings)
     [limiter] = app.extensions["limiter"]
     assert type(limiter.storage).__name__ == "RedisStorage"
 

@@ -1,4 +1,5 @@
 """Double clicks, retries, concurrent requests and Stripe's faults never charge twice."""
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -116,7 +117,10 @@ def test_a_timeout_then_a_retry_takes_stripes_first_answer(app, client, stripe_c
     assert timed_out.status_code == 503
     # Stripe finished the first request after the shop gave up; the retry must learn of it.
     answer = pay(client, SLUG, page, card(stripe_client))
+    deadline = time.monotonic() + 10
     while answer.status_code == 503:  # the first request may still be running at Stripe
+        assert time.monotonic() < deadline, "the order stayed busy"
+        time.sleep(0.05)
         answer = pay(client, SLUG, page, card(stripe_client))
     assert answer.json["next"] == "receipt"
     with app.app_context():
@@ -149,9 +153,11 @@ def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_fi
     assert pay(client, SLUG, page, card(stripe_client)).status_code == 503
     with app.app_context():
         order = db.session.scalar(db.select(Order))
-        found = []
+        found, deadline = [], time.monotonic() + 10
         while not found:  # Stripe finishes after the shop stopped waiting
+            assert time.monotonic() < deadline, "Stripe never finished the payment"
             found = stripe_gateway.intents_for_order(order)
+            time.sleep(0.05)
         settle(order, found[0], "webhook")  # what payment_intent.succeeded does
     answer = pay(client, SLUG, page, card(stripe_client))
     assert answer.status_code == 200 and answer.json["next"] == "receipt"

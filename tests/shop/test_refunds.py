@@ -144,3 +144,21 @@ def test_idempotency_key_comes_from_the_order_and_the_form(paid, stripe_requests
     assert made.idempotency_key == f"order-{order.public_id}-refund-request-0000000001"
     [call] = stripe_requests(method="POST", path="/v1/refunds")
     assert call["idempotency_key"] == made.idempotency_key
+
+
+@pytest.mark.parametrize("refunded, status, heading", [
+    (500, "partially_refunded", "Your payment went through; part of it was refunded."),
+    (1800, "refunded", "This order was refunded"),
+])
+def test_the_receipt_of_a_refunded_order_shows_what_was_paid_and_refunded(
+        app, client, paid, refunded, status, heading):
+    order, _ = paid
+    order.amount_refunded = refunded
+    order.move_to(status, "webhook")
+    db.session.commit()
+    html = client.get(f"/orders/{order.public_id}").get_data(as_text=True)
+    assert heading in html
+    assert "was not paid" not in html
+    assert '<th scope="row">Paid</th>' in html and "$18.00" in html
+    assert f'<td data-refunded>−${refunded / 100:.2f}</td>' in html
+    assert f'<td data-kept>${(1800 - refunded) / 100:.2f}</td>' in html

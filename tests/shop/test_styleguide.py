@@ -9,6 +9,7 @@ from storefront import create_app, payments
 from storefront.extensions import db
 from storefront.models import Order
 from storefront.styleguide import STATES
+from tests.production import set_production_environment
 
 
 @pytest.fixture
@@ -21,11 +22,7 @@ def test_only_development_has_it(monkeypatch):
     assert config.TestingConfig.STYLEGUIDE is False
     assert config.ProductionConfig.STYLEGUIDE is False
     assert "styleguide" not in create_app("testing").blueprints
-    for name in config.ProductionConfig.REQUIRED + ("SMTP_URL",):
-        monkeypatch.setenv(name, "set")
-    keys = {"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PUBLISHABLE_KEY": "pk_test_x",
-            "STRIPE_WEBHOOK_SECRET": "whsec_x", "RATELIMIT_STORAGE_URI": "memory://",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    keys = set_production_environment(monkeypatch)
     production = create_app("production", **keys)
     assert "styleguide" not in production.blueprints
     assert not any(rule.rule.startswith("/styleguide") for rule in production.url_map.iter_rules())

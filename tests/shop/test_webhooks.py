@@ -42,6 +42,17 @@ def test_signature_is_checked_on_the_raw_body(client):
     assert post_event(client, payload, header=stale).status_code == 400
 
 
+def test_a_signature_dated_in_the_future_is_refused(client):
+    """The stripe library checks only that a signature is not too old; one dated an hour ahead
+    would stay replayable for that hour."""
+    payload = event("payment_intent.succeeded", {"id": "pi_1", "object": "payment_intent", "metadata": {}})
+    ahead = signed(payload, "whsec_testing", timestamp=time.time() + 3600)
+    assert post_event(client, payload, header=ahead).status_code == 400
+    # A sender's clock a minute fast is within the tolerance.
+    skewed = signed(payload, "whsec_testing", timestamp=time.time() + 60)
+    assert post_event(client, payload, header=skewed).status_code == 200
+
+
 def test_unknown_order_is_not_acknowledged_so_stripe_retries(app, client):
     intent = {"id": "pi_x", "object": "payment_intent", "status": "succeeded", "amount": 1800,
               "currency": "usd", "metadata": {"order_id": "99", "order_public_id": "no-such-order"}}
@@ -107,6 +118,10 @@ def test_real_deliveries_out_of_order_and_twice_fulfil_once(app, shop, local_str
         answers = [b.pay(card(stripe_client, number)).json()["next"] for b, number in
                    zip(browsers, ["4242424242424242", "4000000000009995", "4242424242424242"])]
         assert answers == ["receipt", "retry", "receipt"]
+        deadline = time.monotonic() + 10
+        while len(outbox) < 2:  # receipts go out just after the answer
+            assert time.monotonic() < deadline, "the receipts were not sent"
+            time.sleep(0.05)
         outbox.clear()
     finally:
         released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]

@@ -1,6 +1,10 @@
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from config import database_url, engine_options
+from config import database_url, engine_options, secret_key_refusal
 
 
 @pytest.mark.parametrize(
@@ -28,3 +32,35 @@ def test_postgresql_pools_check_connections_and_read_their_size_from_the_environ
 def test_sqlite_keeps_flask_sqlalchemys_own_pool():
     # An in-memory SQLite database has a single-connection pool that takes no pool_size.
     assert engine_options("sqlite://") == {}
+
+
+# SECRET_KEY = "…", SECRET_KEY="…", SECRET_KEY: "…", SECRET_KEY=… in a shell line or a README,
+# and os.environ.get("SECRET_KEY", "…"); not STRIPE_SECRET_KEY.
+SECRET_KEY_LITERALS = [
+    re.compile(r"""(?<![A-Z_])SECRET_KEY["']?\s*[:=,]\s*["']([^"'\s]+)["']"""),
+    re.compile(r"""(?<![A-Z_])SECRET_KEY=([^\s"'`$]+)"""),
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def repository_secret_keys():
+    """Every literal the repository's tracked files give SECRET_KEY."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    found = set()
+    for name in files:
+        path = ROOT / name
+        if path.suffix not in (".py", ".md", ".sh", ".toml", ".cfg", ".ini", ".txt", ".env", "") \
+                or not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        for pattern in SECRET_KEY_LITERALS:
+            found.update(pattern.findall(text))
+    return found
+
+
+def test_every_secret_key_written_in_the_repository_is_refused_in_production():
+    found = repository_secret_keys()
+    assert {"dev-only-not-secret", "testing"} <= found  # the scan does see the defaults
+    accepted = {key for key in found if secret_key_refusal(key) is None}
+    assert not accepted, f"public SECRET_KEY values production would accept: {accepted}"
