@@ -95,6 +95,8 @@ class Config:
     # Flask-Compress: static files are sent as streams, which it compresses only with these;
     # gzip is added to its default list because every client, curl included, accepts it.
     COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
+    # Price partials each process keeps rendered, by catalog revision and selection (shop.py).
+    QUOTE_MEMO_SIZE = int(os.environ.get("QUOTE_MEMO_SIZE", "2048"))
     SHOP_URL = os.environ.get("SHOP_URL", "http://127.0.0.1:5000")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | memory | smtp

@@ -30,7 +30,7 @@ def main():
                "load_average": {"start": os.getloadavg()[0]}}
     step("starting the local Stripe, the shop and bare Flask under gunicorn")
     with servers.all_servers(workdir, WORKERS) as running:
-        step("load: quote partial and bare Flask, alternating (wrk)")
+        step("load: price partial warm and cold, and bare Flask, alternating (wrk)")
         results["load"] = load.compare(running, workdir,
                                        rounds=1 if quick else 3, seconds=3 if quick else 8)
         step("SQL statements per request")

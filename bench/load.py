@@ -2,11 +2,14 @@
 
 Why wrk: it is C on epoll, so one wrk thread drives both gunicorn workers while using a small
 share of one core, where a Python client would need a core of its own to keep up and take it
-from the server being measured. Its Lua hooks let every request carry what htmx sends (the form,
-HX-Request, the CSRF token and session cookie) and report exact percentiles as JSON.
+from the server being measured. Its Lua hooks let every request carry what htmx sends (the
+selection in the URL, HX-Request, the session cookie a browser sends with it) and report exact
+percentiles as JSON.
 
-The quote partial and the bare-Flask route are measured in alternating rounds, so that whatever
-else the machine is doing falls on both alike; the ratio is taken round by round.
+The price partial is measured warm (load.py's 24 selections, again and again, as customers
+trying the same few choices) and cold (a custom tip new on every request, so no answer is ever
+asked for twice); both against the bare-Flask route, in alternating rounds, so that whatever
+else the machine is doing falls on all alike; the ratios are taken round by round.
 """
 import http.cookiejar
 import itertools
@@ -18,22 +21,28 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens
+from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens, quote_url
 
 PRODUCT = "letterpress-workshop"
 CONNECTIONS = 8  # gunicorn's 2 workers × 4 threads, each kept busy
 # What a current browser accepts; the shop compresses the partial accordingly.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+# A cold request's custom tip is (round's base + its number) cents: new in every round too.
+COLD_BASE = 1_000_000
 
 LUA = """
-local method, path, headers, bodies = %(method)s, %(path)s, %(headers)s, %(bodies)s
+local paths, headers, cold_base = %(paths)s, %(headers)s, %(cold_base)s
 local prepared, next_one = {}, 0
 function init(args)
-  for i, body in ipairs(bodies) do prepared[i] = wrk.format(method, path, headers, body) end
+  for i, path in ipairs(paths) do prepared[i] = wrk.format("GET", path, headers) end
 end
 function request()
-  next_one = next_one %% #prepared + 1
-  return prepared[next_one]
+  next_one = next_one + 1
+  if cold_base > 0 then
+    local cents = cold_base + next_one
+    return wrk.format("GET", paths[1] .. string.format("%%d.%%02d", math.floor(cents / 100), cents %% 100), headers)
+  end
+  return prepared[(next_one - 1) %% #prepared + 1]
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -46,8 +55,8 @@ end
 
 
 def lua_value(value):
-    """A Lua literal for strings, lists of strings and string tables (ASCII only)."""
-    if isinstance(value, str):
+    """A Lua literal for strings, integers, lists of strings and string tables (ASCII only)."""
+    if isinstance(value, (str, int)):
         return json.dumps(value)
     if isinstance(value, list):
         return "{" + ", ".join(lua_value(item) for item in value) + "}"
@@ -64,26 +73,36 @@ def selections():
                *(("addon", addon) for addon in addons), ("tip", tip), ("tip_custom", "")]
 
 
-def quote_requests(shop_url):
-    """The quote partial's requests, signed with the CSRF token and session a page visit gives."""
+def browser_headers(shop_url):
+    """What htmx's GET carries: HX-Request, and the cookies (and the CSRF header, which the
+    page sets on all of htmx's requests) of a customer who opened the page."""
     cookies = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
     with opener.open(f"{shop_url}/p/{PRODUCT}") as response:
         tokens = page_tokens(response.read().decode())
-    session = "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies)
-    headers = QUOTE_HEADERS | {
-        "Content-Type": "application/x-www-form-urlencoded",
+    return QUOTE_HEADERS | {
         "X-CSRFToken": tokens["csrf_token"],
-        "Cookie": session,
+        "Cookie": "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies),
         "Accept-Encoding": ACCEPT_ENCODING,
     }
-    bodies = [urllib.parse.urlencode([*tokens.items(), *selection]) for selection in selections()]
-    return {"method": "POST", "path": f"/p/{PRODUCT}", "headers": headers, "bodies": bodies}
+
+
+def warm_requests(shop_url):
+    return {"paths": [f"/p/{PRODUCT}?{urllib.parse.urlencode(selection)}"
+                      for selection in selections()],
+            "headers": browser_headers(shop_url), "cold_base": 0}
+
+
+def cold_requests(shop_url, round_number):
+    """Each request's URL ends in a custom tip of its own: `tip_custom=` + cents as 12.34."""
+    selection = [("quantity", "2"), ("option-session", "thursday-evening"), ("tip", "custom")]
+    prefix = quote_url(PRODUCT, selection) + "&tip_custom="
+    return {"paths": [prefix], "headers": browser_headers(shop_url),
+            "cold_base": COLD_BASE * round_number}
 
 
 def hello_requests():
-    return {"method": "GET", "path": "/hello", "headers": {"Accept-Encoding": ACCEPT_ENCODING},
-            "bodies": [""]}
+    return {"paths": ["/hello"], "headers": {"Accept-Encoding": ACCEPT_ENCODING}, "cold_base": 0}
 
 
 def cpu_seconds(master_pid):
@@ -120,29 +139,36 @@ def wrk(base_url, requests, seconds, script_path, server_pid):
 
 
 def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
-    """Quote partial vs bare Flask: each figure the median of `rounds` alternating runs.
+    """Warm and cold price partial vs bare Flask: each figure the median of `rounds` runs.
 
     Beside wrk's throughput, the servers' own CPU time per request (from /proc): on a machine
     that other work shares, throughput moves with that work, CPU time per request much less.
     """
-    targets = {"quote": (running["shop"], quote_requests(running["shop"])),
-               "hello": (running["hello"], hello_requests())}
-    pids = running["pids"]
-    for name, (url, requests) in targets.items():
+    shop, hello = running["shop"], running["hello"]
+    pids = {"warm": running["pids"]["quote"], "cold": running["pids"]["quote"],
+            "hello": running["pids"]["hello"]}
+
+    def targets(round_number):
+        return {"warm": (shop, warm_requests(shop)),
+                "cold": (shop, cold_requests(shop, round_number)),
+                "hello": (hello, hello_requests())}
+
+    for name, (url, requests) in targets(1).items():
         wrk(url, requests, warmup_seconds, workdir / f"{name}.lua", pids[name])
-    runs = {name: [] for name in targets}
-    for _ in range(rounds):
-        for name, (url, requests) in targets.items():
+    runs = {name: [] for name in pids}
+    for round_number in range(2, rounds + 2):
+        for name, (url, requests) in targets(round_number).items():
             runs[name].append(wrk(url, requests, seconds, workdir / f"{name}.lua", pids[name]))
     figures = ("requests_per_second", "p50_ms", "p99_ms", "server_cpu_us_per_request")
     summary = {name: {key: statistics.median(run[key] for run in results) for key in figures}
                | {"failed": sum(run["failed"] for run in results), "runs": results}
                for name, results in runs.items()}
-    pairs = list(zip(runs["quote"], runs["hello"]))
-    summary["ratio"] = statistics.median(
-        quote["requests_per_second"] / hello["requests_per_second"] for quote, hello in pairs)
-    summary["cpu_ratio"] = statistics.median(
-        hello["server_cpu_us_per_request"] / quote["server_cpu_us_per_request"]
-        for quote, hello in pairs)
+    for name in ("warm", "cold"):
+        pairs = list(zip(runs[name], runs["hello"]))
+        summary[f"{name}_ratio"] = statistics.median(
+            quote["requests_per_second"] / hello["requests_per_second"] for quote, hello in pairs)
+        summary[f"{name}_cpu_ratio"] = statistics.median(
+            hello["server_cpu_us_per_request"] / quote["server_cpu_us_per_request"]
+            for quote, hello in pairs)
     summary["settings"] = {"connections": CONNECTIONS, "rounds": rounds, "seconds": seconds}
     return summary

@@ -1,66 +1,12 @@
-"""The shop's app factory."""
-import logging
-import os
-from pathlib import Path
-
-from flask import Flask
-
-import config as shop_config
-
-from . import errors, headers, limits, routing
-from .catalog import LAYOUTS
-from .extensions import compress, csrf, db, htmx, login_manager, migrate
-
-ROOT = Path(__file__).resolve().parent.parent
+"""Maple & Ink, the shop. The package itself imports nothing, so that the pure modules
+(`storefront.pricing`, `storefront.money`, `storefront.payments`) load without Flask or
+SQLAlchemy; `create_app` (and ROOT, the project's folder) are fetched from
+`storefront.app` when first asked for."""
 
 
-def create_app(config_name=None, **overrides):
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
-    )
-    config_class = shop_config.CONFIGS[config_name or os.environ.get("SHOP_CONFIG", "development")]
-    app.config.from_object(config_class)
-    app.config.update(overrides)
-    config_class.check(app.config)
-    if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
-        raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
-    Path(app.instance_path).mkdir(exist_ok=True)
-    routing.init_app(app)
-    # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
-    # a host that configured logging already keeps its own setup.
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
-    # The stripe library logs every API call at INFO, which drowns the shop's own lines.
-    debug = app.config["LOG_LEVEL"].upper() == "DEBUG"
-    logging.getLogger("stripe").setLevel(logging.DEBUG if debug else logging.WARNING)
+def __getattr__(name):
+    if name in ("create_app", "ROOT"):
+        from . import app
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
-    headers.init_app(app)
-    limits.init_app(app)
-    csrf.init_app(app)
-    htmx.init_app(app)
-    errors.init_app(app)
-    compress.init_app(app)
-    login_manager.init_app(app)
-
-    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
-
-    assets.init_app(app)
-
-    stripe_gateway.init_app(app)
-    filters.init_app(app)
-    app.register_blueprint(shop.bp)
-    app.register_blueprint(checkout.bp)
-    app.register_blueprint(orders.bp)
-    app.register_blueprint(webhooks.bp)
-    if app.config["STYLEGUIDE"]:
-        from . import styleguide
-
-        app.register_blueprint(styleguide.bp)
-    admin.init_app(app)
-    cli.init_app(app)
-    return app
+        return getattr(app, name)
+    raise AttributeError(f"module 'storefront' has no attribute {name!r}")

@@ -1,5 +1,6 @@
-"""Paying: the browser sends a PaymentMethod and the total it showed; the server prices again and
-makes one Stripe call. The answer tells the browser what to do next (see payments.next_step).
+"""Paying: the browser sends the way it pays (a card's PaymentMethod) and the total it showed; the
+server prices again and makes one Stripe call. The answer tells the browser what to do next
+(payments.decide, applied by settlement.settle).
 
 Every request that may call Stripe for an order holds the order's lease (leases.py), and every
 card tried is a PaymentAttempt saved with its idempotency key before Stripe is called: double
@@ -9,37 +10,27 @@ import hashlib
 import json
 import logging
 
-import stripe
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, session, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from wtforms import Form, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from . import stripe_gateway
+from . import methods, payments, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, PaymentAttempt
-from .payments import NextStep
 from .settlement import settle
 from .shop import checkout_context, price, product_or_404
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger(__name__)
 
-STRIPE_UNAVAILABLE = (
-    "We could not reach our payment provider. You have not been charged twice: "
-    "please press Pay again in a moment."
-)
-STRIPE_FAILED = (
-    "Our payment provider could not take the payment, and you have not been charged. "
-    "Please press Pay again."
-)
-CARD_UNUSABLE = "This card could not be used. Please try another card."
-# Faults after which Stripe may or may not have acted: the same attempt is asked again. An
-# idempotency error means the first request with that key is still running.
-UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
-             stripe.IdempotencyError)
+# The browser that made an order keeps its public id in its session: only that browser (or one
+# the customer's email link let in) may confirm the order's payment.
+SESSION_ORDERS = "orders"
+SESSION_ORDERS_KEPT = 20
+NOT_YOURS = "This payment belongs to another browser. Reload the page to start again."
 
 
 class PayForm(Form):
@@ -49,15 +40,27 @@ class PayForm(Form):
         validators=[DataRequired("Enter your email for the receipt."), Length(max=254),
                     Email("Enter a valid email address.", check_deliverability=False)]
     )
+    method = StringField(default="card")
+    # The card's PaymentMethod; a bank account is collected by Stripe.js after the intent exists.
     payment_method = StringField(
-        validators=[DataRequired("Card details are missing."),
-                    Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Card details are missing.")]
+        validators=[Optional(), Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Card details are missing.")]
     )
     expected_total = IntegerField(validators=[DataRequired("The total is missing.")])
     checkout_token = StringField(
         validators=[DataRequired("Please reload the page."),
                     Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Please reload the page.")]
     )
+
+    def chosen_method(self, currency):
+        """The declared method the customer chose, if it is offered for `currency`."""
+        method = methods.METHODS.get(self.method.data or "card")
+        if method is None or not method.offered_for(currency):
+            self.method.errors = ["Choose a way to pay."]
+            return None
+        if method.confirmed_by == "server" and not self.payment_method.data:
+            self.payment_method.errors = ["Card details are missing."]
+            return None
+        return method
 
 
 def selection_key(selection, quote):
@@ -85,71 +88,43 @@ def receipt_url(order):
     return url_for("orders.receipt", public_id=order.public_id)
 
 
-def answer(order, step):
+def answer(order, decision):
     """Tell the browser the next step for the order."""
-    body = {"order": order.public_id, "next": step.action}
-    if step.action in ("receipt", "wait"):
-        return jsonify(body | {"next": "receipt", "url": receipt_url(order)})
-    if step.action == "authenticate":
+    body = {"order": order.public_id, "next": decision.next}
+    if decision.next == "receipt":
+        return jsonify(body | {"url": receipt_url(order)})
+    if decision.next in ("authenticate", "verify", "collect"):
         confirm_url = url_for("checkout.confirm", public_id=order.public_id)
-        return jsonify(body | {"client_secret": step.client_secret, "confirm_url": confirm_url})
-    return jsonify(body | {"message": step.message}), 402
+        return jsonify(body | {"client_secret": decision.client_secret, "confirm_url": confirm_url,
+                               "verify_url": decision.verify_url})
+    if decision.next == "unavailable":
+        return jsonify(body | {"next": "retry", "message": decision.message}), 503
+    return jsonify(body | {"message": decision.message}), 402
 
 
 def answer_again(order):
-    """The answer for a repeated request, from what the order already knows."""
-    if order.status in ("paid", "partially_refunded", "refunded"):
-        return jsonify(order=order.public_id, next="receipt", url=receipt_url(order))
-    if order.status == "requires_action":
-        return answer(order, settle(order, stripe_gateway.retrieve(order.payment_intent_id), "browser"))
-    message = order.last_error or "Your payment did not go through. Please try another card."
-    return jsonify(order=order.public_id, next="retry", message=message), 402
+    """The answer for a repeated request, from what the order already knows, or from Stripe
+    when the customer is in the middle of a step Stripe tracks (3-D Secure, a bank account)."""
+    if order.payment_intent_id and (order.status == "requires_action" or (
+            order.status == "pending" and order.method.confirmed_by == "browser")):
+        return answer(order, settle(order, stripe_gateway.refresh(order.payment_intent_id), "browser"))
+    return answer(order, payments.standing(order))
 
 
-def run_attempt(order, attempt):
-    """Send `attempt` to Stripe (again: the same request, the same key) and settle the order.
-
-    Returns the next step; a request Stripe refused closes the attempt with a "retry" step.
-    Re-raises when Stripe's answer is unknown: the attempt stays open, and the next request
-    for the order asks again before trying anything new.
-    """
-    try:
-        return settle(order, stripe_gateway.pay(order, attempt), "browser", attempt)
-    except stripe.StripeError as error:
-        log.warning("Stripe call for order %s failed: %s", order.id, type(error).__name__)
-        if isinstance(error, UNCERTAIN) and not _settled_failure(error):
-            raise
-        attempt.outcome = "error"
-        db.session.commit()
-        message = STRIPE_FAILED if isinstance(error, UNCERTAIN) else CARD_UNUSABLE
-        return NextStep(order.status, "retry", message=message)
-
-
-def _settled_failure(error):
-    """Whether Stripe's answer, though an error, is final: a 500 that Stripe saved for the key and
-    replays, or a key refused for other parameters (only a 409 means the first is still running)."""
-    if isinstance(error, stripe.IdempotencyError):
-        return error.http_status != 409
-    return (error.headers or {}).get("Idempotent-Replayed") == "true"
-
-
-def unavailable(order):
-    return jsonify(order=order.public_id, next="retry", message=STRIPE_UNAVAILABLE), 503
-
-
-def charge(order, payment_method):
-    """Charge `payment_method` for `order`, holding its lease."""
+def charge(order, method, payment_method):
+    """Pay `order` by `method` (with the card's `payment_method`), holding its lease."""
     last = order.last_attempt
+    same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
         # The last call's answer never came back: ask again with its key before anything new.
-        try:
-            step = run_attempt(order, last)
-        except stripe.StripeError:
-            return unavailable(order)
-        if last.payment_method == payment_method or step.action != "retry":
-            return answer(order, step)
-    elif last is not None and last.payment_method == payment_method and last.outcome != "error":
-        return answer_again(order)  # the same request again: its answer, never a second charge
+        decision = settle(order, stripe_gateway.pay(order, last), "browser", last)
+        if same or decision.next != "retry":
+            return answer(order, decision)
+    elif same and last.outcome != "error" and not (
+            method.confirmed_by == "browser" and last.outcome in ("declined", "canceled")):
+        # The same request again: its answer, never a second charge. (A bank account is
+        # collected anew for each attempt, so after a failed one the customer may try again.)
+        return answer_again(order)
     if not order.payable:
         return answer_again(order)
     declined = sum(attempt.outcome == "declined" for attempt in order.attempts)
@@ -158,17 +133,28 @@ def charge(order, payment_method):
             "This order has been declined too many times. Please contact us, or try again later.")), 429
 
     number = len(order.attempts) + 1
-    attempt = PaymentAttempt(number=number, payment_method=payment_method,
-                             kind="confirm" if order.payment_intent_id else "create",
+    # A new card confirms the order's card intent; anything else is a new intent.
+    confirm = (method.confirmed_by == "server" and order.payment_intent_id is not None
+               and order.method is method)
+    attempt = PaymentAttempt(number=number, method=method.name, payment_method=payment_method,
+                             kind="confirm" if confirm else "create",
+                             payment_intent_id=order.payment_intent_id if confirm else None,
                              idempotency_key=stripe_gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     if order.status == "failed":
-        order.move_to("pending", "browser", note="another card")
+        order.move_to("pending", "browser", note=f"another {method.label.lower()}")
     db.session.commit()  # the key is on record before Stripe hears of it
-    try:
-        return answer(order, run_attempt(order, attempt))
-    except stripe.StripeError:
-        return unavailable(order)
+    return answer(order, settle(order, stripe_gateway.pay(order, attempt), "browser", attempt))
+
+
+def remember(order):
+    """Let this browser confirm the order's payment."""
+    kept = [public_id for public_id in session.get(SESSION_ORDERS, []) if public_id != order.public_id]
+    session[SESSION_ORDERS] = [*kept, order.public_id][-SESSION_ORDERS_KEPT:]
+
+
+def made_here(order):
+    return order.public_id in session.get(SESSION_ORDERS, [])
 
 
 def busy(order):
@@ -181,7 +167,8 @@ def pay(slug):
     product = product_or_404(slug)
     selection, quote = price(product, request.form)
     form = PayForm(request.form)
-    if not quote.ok or not form.validate():
+    method = form.validate() and quote.ok and form.chosen_method(quote.currency)
+    if not method:
         errors = {**quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
         return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
     if form.expected_total.data != quote.total:
@@ -191,25 +178,31 @@ def pay(slug):
 
     order = order_for_checkout(product, selection, quote, form)
     order.email = form.email.data
+    remember(order)
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
-        return charge(order, form.payment_method.data)
+        return charge(order, method, form.payment_method.data or "")
 
 
 @bp.post("/orders/<public_id>/confirm")
 def confirm(public_id):
-    """After 3-D Secure in the browser: confirm on the server, whichever way the challenge went."""
+    """After the browser's step with Stripe (3-D Secure, a bank account collected or verified):
+    the server asks Stripe how it went, and confirms a card's intent, whichever way it went."""
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
+    if not made_here(order):
+        return jsonify(order=order.public_id, next="retry", message=NOT_YOURS), 403
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
-        if order.status != "requires_action":
-            return answer_again(order)
         attempt = order.last_attempt
-        try:
-            intent = stripe_gateway.confirm_after_action(order, attempt)
-        except stripe.StripeError as error:
-            log.warning("Stripe re-confirm for order %s failed: %s", order.id, type(error).__name__)
-            return unavailable(order)
-        return answer(order, settle(order, intent, "browser", attempt))
+        if attempt is None or attempt.payment_intent_id is None or order.status not in (
+                "pending", "requires_action"):
+            return answer_again(order)  # a webhook may have told the order already
+        if methods.METHODS[attempt.method].confirmed_by == "browser":
+            found = stripe_gateway.refresh(attempt.payment_intent_id)
+        elif order.status == "requires_action":
+            found = stripe_gateway.confirm_after_action(order, attempt)
+        else:
+            return answer_again(order)
+        return answer(order, settle(order, found, "browser", attempt))

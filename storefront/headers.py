@@ -1,10 +1,17 @@
 """Security headers on every response: the Content-Security-Policy that keeps script off the page
-around Stripe's card frames, HSTS, and the rest (Flask-Talisman sets them).
+around Stripe's card frames, HSTS, and the rest (Flask-Talisman sets those).
 
 Only scripts that carry this response's nonce, or come from Stripe, run: templates put
 `nonce="{{ csp_nonce() }}"` on each <script> tag, so markup injected into a page runs nothing,
 not even a script file of our own. Nothing inline is allowed, scripts or styles.
+
+The policy is the same for every response but its nonce, so it is built once. A nonce is made
+only for a response whose template asks for one: one without scripts (the price partial, JSON)
+gets the policy with no nonce, under which no script of ours could run anyway.
 """
+import secrets
+
+from flask import g
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,19 +36,44 @@ def content_security_policy(config):
     }
 
 
+def policy_text(policy):
+    """The header's text for `policy`, split where script-src's list of sources ends: the nonce
+    goes between the two halves."""
+    parts = [f"{name} {sources if isinstance(sources, str) else ' '.join(sources)}"
+             for name, sources in policy.items()]
+    text = "; ".join(parts)
+    split = len("; ".join(parts[:list(policy).index("script-src") + 1]))
+    return text[:split], text[split:]
+
+
+def csp_nonce():
+    """This response's nonce, made on first use (a template's first <script> tag)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(24)  # 192 bits
+    return g.csp_nonce
+
+
 def init_app(app):
-    """Call before anything that may refuse a request (CSRF), so error pages get a nonce too."""
+    """Call before anything that may refuse a request (CSRF), so error pages get the policy too."""
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     https_only = app.config["HTTPS_ONLY"]
     Talisman(
         app,
-        content_security_policy=content_security_policy(app.config),
-        content_security_policy_nonce_in=["script-src"],
+        content_security_policy=None,  # below: built once, not at every response
         force_https=https_only,
         strict_transport_security=https_only,
         session_cookie_secure=https_only,
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    head, tail = policy_text(content_security_policy(app.config))
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def set_policy(response):
+        nonce = g.get("csp_nonce")
+        response.headers["Content-Security-Policy"] = (
+            f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail)
+        return response

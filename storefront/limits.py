@@ -5,6 +5,11 @@ Card testers try stolen cards one after another against the pay endpoint; a scri
 without end. The limits (config.py) count per client address, before anything else looks at
 the request, and are applied here by endpoint so the views stay as they are. A client over a
 limit gets a 429 in the form it asked for (errors.py).
+
+The price partial's GET is not counted: it changes nothing and calls no one, costs less than
+the product page (which is not limited either: browsing never is), and behind an HTTP cache
+most of them would never reach the shop to be counted. Re-pricing by POST, the form without
+JavaScript, still is.
 """
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -28,4 +33,10 @@ def _limit():
 def init_app(app):
     """Call before CSRF is checked, so refused requests count too."""
     # One Limiter per app: its counters and storage belong to this app alone.
-    Limiter(get_remote_address, app=app, default_limits=[_limit])
+    limiter = Limiter(get_remote_address, app=app, default_limits=[_limit])
+    # Flask-Limiter looks at every request, at a cost even when no limit applies (its own
+    # exemption filters run late); only a request that has a limit is handed to it.
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check in hooks:  # not registered at all when RATELIMIT_ENABLED is off
+        hooks[hooks.index(check)] = lambda: check() if _limit() else None

@@ -122,3 +122,11 @@ def send_receipt(order):
     # Message-ID per order lets mail clients fold a repeat into the first.
     host = urlsplit(current_app.config["SHOP_URL"]).hostname
     send(order.email, f"Your receipt for order #{order.id}", body, f"<receipt-{order.public_id}@{host}>")
+
+
+def send_payment_failed(order, pay_url):
+    """A payment that failed after the customer left (a bank debit returned days later), with
+    a link to pay the same order by card."""
+    with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+        body = render_template("email/payment_failed.txt", order=order, pay_url=pay_url)
+    send(order.email, f"Your payment for order #{order.id} did not go through", body)

@@ -1,14 +1,14 @@
 """What the shop stores: products loaded from the catalog, orders with their payment attempts and
 history, and the Stripe events already handled."""
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import catalog
+from . import catalog, methods
 from .extensions import db
 
 
@@ -45,12 +45,31 @@ class Product(db.Model):
         return parsed[1]
 
 
+class CatalogRevision(db.Model):
+    """One row counting the changes to the products (snapshot.py bumps it in the same
+    transaction as the change). Every process compares it with the catalog it last read, so a
+    change made by any host reaches every process at its next request."""
+
+    __tablename__ = "catalog_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    revision: Mapped[int] = mapped_column(default=0)
+
+
+# The one row exists from the start: the migration inserts it, and so does create_all here.
+event.listen(CatalogRevision.__table__, "after_create",
+             DDL("INSERT INTO catalog_revision (id, revision) VALUES (1, 0)"))
+
+
 # The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,
 # and nothing but a refund moves a paid order, back again if the refund fails later.
+# "processing": the customer paid by a method that settles later (a bank debit); the money
+# arrives, or the debit fails, days afterwards.
 TRANSITIONS = {
-    "pending": {"requires_action", "paid", "failed", "canceled"},
-    "requires_action": {"pending", "paid", "failed", "canceled"},
-    "failed": {"pending", "requires_action", "paid", "canceled"},
+    "pending": {"requires_action", "processing", "paid", "failed", "canceled"},
+    "requires_action": {"pending", "processing", "paid", "failed", "canceled"},
+    "processing": {"paid", "failed", "canceled"},
+    "failed": {"pending", "requires_action", "processing", "paid", "canceled"},
     "canceled": {"paid"},
     "paid": {"partially_refunded", "refunded"},
     "partially_refunded": {"refunded", "paid"},
@@ -94,6 +113,9 @@ class Order(db.Model):
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     amount_refunded: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why a merchant should look at the order (a report from Stripe the shop did not apply);
+    # each report is also in its history.
+    needs_look: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(index=True)  # the admin's sales per day
@@ -144,6 +166,26 @@ class Order(db.Model):
     def last_attempt(self):
         return self.attempts[-1] if self.attempts else None
 
+    @property
+    def method(self):
+        """The way of paying of the order's current payment (methods.py)."""
+        attempt = next((a for a in reversed(self.attempts)
+                        if a.payment_intent_id == self.payment_intent_id), None)
+        return methods.METHODS[attempt.method if attempt else "card"]
+
+    @property
+    def settles_by(self):
+        """When a payment that settles later should have arrived, counted in business days from
+        when it began processing; None when it does not apply."""
+        began = next((t.at for t in reversed(self.transitions) if t.to_status == "processing"), None)
+        if began is None or not self.method.settles_later:
+            return None
+        day, left = began.date(), self.method.settle_days
+        while left:
+            day += timedelta(days=1)
+            left -= day.weekday() < 5
+        return day
+
     def can_move_to(self, status):
         return status == self.status or status in TRANSITIONS[self.status]
 
@@ -159,6 +201,13 @@ class Order(db.Model):
         self.status = status
         if status == "paid" and self.paid_at is None:  # not when a refund failed
             self.paid_at = utcnow()
+
+    def flag(self, reason, source):
+        """Mark the order for a merchant's look, and keep the reason in its history."""
+        self.needs_look = reason
+        self.transitions.append(OrderTransition(
+            from_status=self.status, to_status=self.status, source=source,
+            note=f"Needs a look: {reason}"))
 
 
 # The admin's search finds an email in any case.
@@ -192,7 +241,13 @@ class PaymentAttempt(db.Model):
     # "create" (create-and-confirm a new intent) or "confirm" (the order's intent, a new card):
     # asking again must send the very request first sent, whatever the order learnt since.
     kind: Mapped[str] = mapped_column(String(10), default="create", server_default="create")
+    # The way of paying (methods.METHODS), and the PaymentMethod when the browser sent one
+    # (empty for a bank account, which Stripe.js collects after the intent exists).
+    method: Mapped[str] = mapped_column(String(30), default="card", server_default="card")
     payment_method: Mapped[str] = mapped_column(String(255))
+    # The PaymentIntent this attempt created or confirmed, once Stripe has said: a webhook
+    # applies only to one of these.
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     # None until Stripe's answer is known: "succeeded", "requires_action", "declined", "error".
     outcome: Mapped[str | None] = mapped_column(String(20))
@@ -262,7 +317,9 @@ class Refund(db.Model):
     # refund that Stripe later reports failed (or canceled) is "failed", with Stripe's reason
     # in `error`.
     status: Mapped[str] = mapped_column(String(20), default="requested")
-    stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # Stripe's own status of the refund: a bank refund is "pending" for days, then "succeeded".
+    stripe_status: Mapped[str | None] = mapped_column(String(20))
     charge_id: Mapped[str | None] = mapped_column(String(255))
     # The charge's amount_refunded as Stripe gave it right after this refund: the order has
     # heard of this refund (charge.refunded) once its own amount_refunded reaches this.

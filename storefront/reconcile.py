@@ -1,4 +1,4 @@
-"""`flask orders reconcile`: bring orders left pending or waiting for 3-D Secure in line with
+"""`flask orders reconcile`: bring orders left pending, waiting for 3-D Secure or processing in line with
 Stripe, and send the receipts that are due (storefront/receipts.py). Safe on several hosts at once: each
 order is handled under its lease, and settling is idempotent."""
 from collections import Counter
@@ -10,7 +10,8 @@ from .leases import order_lease
 from .models import Order, utcnow
 from .settlement import fulfil, settle
 
-OPEN = ("pending", "requires_action")
+# Processing: a bank debit, which settles (or fails) days later.
+OPEN = ("pending", "requires_action", "processing")
 ABANDONED = ("requires_action", "requires_payment_method", "requires_confirmation")
 BATCH = 500
 
@@ -53,10 +54,12 @@ def _reconcile_order(order, abandoned):
         return "canceled (never reached Stripe)"
     # Money first: a succeeded intent decides the order whatever the others say.
     intents.sort(key=lambda intent: intent.status != "succeeded")
-    for intent in intents:
-        settle(order, intent, "reconcile", unknown[-1] if unknown else None)
+    decisions = [settle(order, intent, "reconcile", unknown[-1] if unknown else None)
+                 for intent in intents]
     intent = intents[0]
-    if abandoned and intent.status in ABANDONED:
+    # Microdeposits take days to reach the customer's account, and Stripe itself gives up on
+    # them after ten: such an order is waiting, not abandoned.
+    if abandoned and intent.status in ABANDONED and decisions[0].next != "verify":
         settle(order, stripe_gateway.cancel(intent.id), "reconcile")
         return "canceled (abandoned)"
     return f"now {order.status}"

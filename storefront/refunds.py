@@ -31,9 +31,6 @@ REASONS = {
     "duplicate": "Duplicate payment",
     "fraudulent": "Fraudulent",
 }
-# After these Stripe may or may not have made the refund: the same key is asked again later.
-UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
-             stripe.IdempotencyError)
 UNCERTAIN_MESSAGE = (
     "Stripe could not be reached, so the refund may or may not have been made. Send the same "
     "form again in a moment: it will not refund twice."
@@ -156,10 +153,11 @@ def _send(order, made):
     try:
         answer = stripe_gateway.refund(order, made.amount, made.idempotency_key, made.reason)
     except stripe.StripeError as error:
-        if isinstance(error, UNCERTAIN) and not _replayed(error):
+        kind = stripe_gateway.classify(error)
+        if kind == "uncertain":  # Stripe may or may not have made it: ask again with the key
             log.warning("Refund %s for order %s: %s", made.id, order.id, type(error).__name__)
             raise RefundRefused(UNCERTAIN_MESSAGE) from error
-        made.status, made.error = "refused", _refusal(error)
+        made.status, made.error = "refused", _refusal(error, kind)
         db.session.commit()
         raise RefundRefused(made.error) from error
     if answer.status in ("failed", "canceled"):
@@ -168,21 +166,16 @@ def _send(order, made):
         made.status = "accepted"
         made.charge_id = answer.charge.id
         made.charge_refunded_after = answer.charge.amount_refunded
-    made.stripe_refund_id = answer.id
+    made.stripe_refund_id, made.stripe_status = answer.id, answer.status
     db.session.commit()
     if made.status == "refused":
         raise RefundRefused(made.error)
     return made
 
 
-def _replayed(error):
-    # Stripe keeps a 500 for its idempotency key and replays it: that refund never happened.
-    return (error.headers or {}).get("Idempotent-Replayed") == "true"
-
-
-def _refusal(error):
+def _refusal(error, kind):
     """The merchant's message for a refund Stripe would not make."""
-    if isinstance(error, UNCERTAIN):  # a failure Stripe saved for the key and replays
+    if kind == "failed":  # a failure Stripe saved for the key and replays
         return ("Stripe failed to make this refund, and nothing was refunded. "
                 "Reload the page to try again.")
     detail = error.error.message if error.error and error.error.message else str(error)

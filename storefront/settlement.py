@@ -5,64 +5,63 @@ order's lease; whichever comes first fulfils, the others find nothing left to do
 """
 import logging
 
+from flask import current_app
 from sqlalchemy import update
 
-from . import payments, receipts, stripe_gateway
+from . import mail, payments, receipts, stripe_gateway
 from .extensions import db
 from .models import Order, utcnow
 
 log = logging.getLogger(__name__)
 
-ATTEMPT_OUTCOMES = {"paid": "succeeded", "requires_action": "requires_action", "failed": "declined"}
 
-
-def settle(order, intent, source, attempt=None):
-    """Record what `intent` says about `order`; return the next step for the customer."""
-    step = payments.next_step(intent)
+def settle(order, answer, source, attempt=None):
+    """Apply what Stripe's `answer` (a PaymentIntent, or a Failure from stripe_gateway) means for
+    the order (payments.decide) and return the decision, whose `next` the browser follows.
+    `attempt` is the attempt whose own call brought the answer."""
+    if attempt is not None and not isinstance(answer, payments.Failure):
+        attempt.payment_intent_id = answer.id
+    with db.session.no_autoflush:  # the attempt's changes go in one statement, after deciding
+        decision = payments.decide(order, answer)
     last = order.last_attempt
-    if attempt is None and last is not None and last.outcome == "requires_action":
+    if attempt is None and last is not None and last.outcome == "requires_action" \
+            and decision.order_status is not None:
         attempt = last  # a webhook may report how 3-D Secure ended before the browser does
-    if attempt is not None:
-        attempt.outcome = ATTEMPT_OUTCOMES.get(step.order_status, attempt.outcome)
-    if order.payment_intent_id is None:
-        order.payment_intent_id = intent.id
-    elif order.payment_intent_id != intent.id:
-        _foreign_intent(order, intent, step, source)
-        db.session.commit()
-        return step
-    if step.order_status == "paid" and (intent.amount, intent.currency) != (
-        order.total, order.currency.lower()
-    ):
-        # Never expected: the server priced this order. Keep it visible rather than fulfil it.
-        log.error("Order %s: intent %s is for %s %s, the order for %s %s", order.id, intent.id,
-                  intent.amount, intent.currency, order.total, order.currency)
-        order.last_error = "Amount mismatch with Stripe; needs a look"
-        db.session.commit()
-        return step
-    if order.can_move_to(step.order_status):
-        order.last_error = step.message
-        order.move_to(step.order_status, source, note=step.message)
-    else:
+    if attempt is not None and decision.attempt_outcome:
+        attempt.outcome = decision.attempt_outcome
+    if decision.flag:
+        log.error("Order %s (%s): %s", order.id, source, decision.flag)
+        order.flag(decision.flag, source)
+    if decision.refund:
+        stripe_gateway.refund_duplicate(answer)
+        log.warning("Order %s: refunded duplicate payment %s", order.id, answer.id)
+    if decision.adopt and order.payment_intent_id != answer.id and order.can_move_to(decision.order_status):
+        order.payment_intent_id = answer.id
+    status, was = decision.order_status, order.status
+    if status is not None and order.can_move_to(status):
+        order.last_error = decision.message
+        order.move_to(status, source, note=decision.message)
+    elif status is not None:
         # A stale report (a decline that arrives after the success): the order knows better.
-        log.info("Order %s stays %s; %s reported %s", order.id, order.status, source, intent.status)
+        log.info("Order %s stays %s; %s reported %s", order.id, order.status, source, status)
     db.session.commit()
     if order.status == "paid":
         fulfil(order)
-    return step
+    elif (was, order.status) == ("processing", "failed"):
+        tell_failure(order)
+    return decision
 
 
-def _foreign_intent(order, intent, step, source):
-    """A second PaymentIntent for one order (a lost answer retried with a new card): if the
-    order is paid already and this one took money too, give it back."""
-    if step.order_status == "paid" and order.status != "paid":
-        log.warning("Order %s paid through intent %s instead of %s", order.id, intent.id,
-                    order.payment_intent_id)
-        order.payment_intent_id = intent.id
-        order.move_to("paid", source, note=f"paid through {intent.id}")
-        fulfil(order)
-    elif step.order_status == "paid":
-        stripe_gateway.refund_duplicate(intent)
-        log.warning("Order %s: refunded duplicate payment %s", order.id, intent.id)
+def tell_failure(order):
+    """The customer left believing they paid: email them a link to pay the order by card."""
+    from .orders import pay_again_url
+
+    try:
+        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+            url = pay_again_url(order)
+        mail.send_payment_failed(order, url)
+    except Exception:  # a mail outage must not undo what Stripe said; the order shows it
+        log.exception("Order %s: could not email the failed payment", order.id)
 
 
 def fulfil(order):

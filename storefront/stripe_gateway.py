@@ -1,6 +1,11 @@
 """The one place that talks to Stripe. Views call these functions; none builds Stripe parameters."""
+import secrets
+
 import stripe
 from flask import current_app
+
+from . import methods
+from .payments import Failure
 
 EXTENSION = "stripe_client"
 
@@ -19,62 +24,85 @@ def _client() -> stripe.StripeClient:
     return current_app.extensions[EXTENSION].v1
 
 
+# Faults after which Stripe may or may not have acted. An idempotency error means the first
+# request with that key is still running (409) or the key was sent with other parameters.
+UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
+             stripe.IdempotencyError)
+
+
+def classify(error):
+    """The one replay rule, for payments and refunds alike: "uncertain" when Stripe may or may
+    not have acted (ask again with the same key), "failed" when its answer is a saved failure
+    (a 500 it replays for the key, or a key refused for other parameters: only a 409 means the
+    first request is still running), "refused" when Stripe refused the request."""
+    if not isinstance(error, UNCERTAIN):
+        return "refused"
+    if isinstance(error, stripe.IdempotencyError):
+        return "uncertain" if error.http_status == 409 else "failed"
+    return "failed" if (error.headers or {}).get("Idempotent-Replayed") == "true" else "uncertain"
+
+
 def attempt_key(order, number):
     # The library's own retries reuse it; a new card on the same order is a new attempt.
     return f"order-{order.public_id}-attempt-{number}"
 
 
-def _intent_or_decline(call):
-    """Run a create/confirm call. A decline, or a confirm that the intent's state refuses (3-D
-    Secure failed), gives back the intent: its status and last_payment_error say what happened."""
+def _answer(call):
+    """Run a PaymentIntent call: the intent, or a Failure. A decline, or a confirm that the
+    intent's state refuses (3-D Secure failed), gives back the intent: its status and
+    last_payment_error say what happened."""
     try:
         return call()
-    except (stripe.CardError, stripe.InvalidRequestError) as error:
-        intent = error.error.payment_intent if error.error else None
-        if intent is None:
-            raise
-        return intent
+    except stripe.StripeError as error:
+        intent = error.error.payment_intent if getattr(error, "error", None) else None
+        if intent is not None and isinstance(error, (stripe.CardError, stripe.InvalidRequestError)):
+            return intent
+        current_app.logger.warning("Stripe call failed: %s", type(error).__name__)
+        return Failure(classify(error), type(error).__name__)
 
 
 def pay(order, attempt):
-    """Charge the attempt's card: create-and-confirm the order's intent in one call, or confirm
-    the existing one with the new card. Asking again for the same attempt sends the very same
-    request, which Stripe answers from its idempotency record instead of charging again."""
+    """Send the attempt to Stripe. A card is created-and-confirmed in one call (or the order's
+    intent confirmed with the new card); a method the browser confirms gets its intent created.
+    Asking again for the same attempt sends the very same request, which Stripe answers from
+    its idempotency record instead of charging again."""
     options = {"idempotency_key": attempt.idempotency_key}
+    method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
         params = {
             "amount": order.total,
             "currency": order.currency.lower(),
-            "payment_method": attempt.payment_method,
-            "payment_method_types": ["card"],
-            "confirmation_method": "manual",
-            "confirm": True,
+            "payment_method_types": [method.name],
             "description": order.product.name,
             "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
         }
-        return _intent_or_decline(lambda: _client().payment_intents.create(params, options))
-    return _intent_or_decline(
-        lambda: _client().payment_intents.confirm(
-            order.payment_intent_id, {"payment_method": attempt.payment_method}, options
-        )
-    )
+        if method.confirmed_by == "server":
+            params |= {"payment_method": attempt.payment_method, "confirmation_method": "manual",
+                       "confirm": True}
+        return _answer(lambda: _client().payment_intents.create(params, options))
+    return _answer(lambda: _client().payment_intents.confirm(
+        attempt.payment_intent_id, {"payment_method": attempt.payment_method}, options))
 
 
 def confirm_after_action(order, attempt):
     """Re-confirm on the server once the browser has finished 3-D Secure.
 
-    A failed challenge leaves the intent needing a new card, and confirming it is refused; the
-    intent itself then says what happened.
+    Each confirm has its own key: confirming is safe to repeat (Stripe refuses to confirm an
+    intent that is done), but a replay is not, since an answer saved before the customer
+    authenticated would keep saying requires_action. A failed challenge leaves the intent
+    needing a new card, and confirming it is refused; the intent itself then says what happened.
     """
-    options = {"idempotency_key": f"{attempt.idempotency_key}-confirm"}
-    try:
-        return _intent_or_decline(
-            lambda: _client().payment_intents.confirm(order.payment_intent_id, None, options)
-        )
-    except stripe.InvalidRequestError as error:
-        if error.code != "payment_intent_unexpected_state":
-            raise
-        return retrieve(order.payment_intent_id)
+    options = {"idempotency_key": f"{attempt.idempotency_key}-confirm-{secrets.token_hex(6)}"}
+    intent_id = attempt.payment_intent_id or order.payment_intent_id
+    answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
+    if isinstance(answer, Failure) and answer.kind == "refused":
+        return refresh(intent_id)
+    return answer
+
+
+def refresh(payment_intent_id):
+    """The intent as Stripe has it now (the browser confirmed it, or a confirm was refused)."""
+    return _answer(lambda: retrieve(payment_intent_id))
 
 
 def retrieve(payment_intent_id):
@@ -126,8 +154,10 @@ def refund(order, amount, key, reason=None):
 
 
 def payment(payment_intent_id):
-    """The PaymentIntent with its latest charge, for the admin's view of a payment."""
-    return _client().payment_intents.retrieve(payment_intent_id, {"expand": ["latest_charge"]})
+    """The PaymentIntent with its latest charge and the charge's balance transaction (Stripe's
+    fee and what the shop nets), for the admin's view of a payment."""
+    return _client().payment_intents.retrieve(
+        payment_intent_id, {"expand": ["latest_charge.balance_transaction"]})
 
 
 # Where the dashboard shows each kind of object, by id prefix.

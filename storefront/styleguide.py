@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import ROOT, payments
+from . import payments
+from .app import ROOT
 from .catalog import LAYOUTS
 from .extensions import db
 from .models import Order, Product, utcnow

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from . import payments, refunds, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
-from .models import Order, StripeEvent
+from .models import Order, Refund, StripeEvent
 from .settlement import settle
 
 bp = Blueprint("webhooks", __name__)
@@ -42,10 +42,13 @@ def _intent_settled(order, intent):
 
 
 def _intent_changed(order, intent):
-    """A non-final status may be stale by now; ask Stripe unless the order already agrees."""
-    if order.status == payments.next_step(intent).order_status or not order.payable:
-        return
-    settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+    """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
+    paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
+    decision = payments.decide(order, intent)
+    if decision.flag:
+        settle(order, intent, "webhook")  # records why it was not applied
+    elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
+        settle(order, stripe_gateway.retrieve(intent.id), "webhook")
 
 
 def _charge_refunded(order, charge):
@@ -60,7 +63,21 @@ def _charge_refunded(order, charge):
         order.move_to(status, "webhook", note=f"{charge.amount_refunded} refunded")
 
 
+def _order_for_refund(refund):
+    found = db.session.scalar(db.select(Refund).filter_by(stripe_refund_id=refund.id))
+    if found is not None:
+        return found.order
+    # A refund made in Stripe's dashboard: the order of its PaymentIntent, if one is ours.
+    order = db.session.scalar(db.select(Order).filter_by(payment_intent_id=refund.payment_intent))
+    return order or NOT_OURS
+
+
 def _refund_updated(order, refund):
+    """Stripe's status of a refund, kept: a bank refund reaches the customer days later; any
+    refund may fail (or be canceled) after it was made, its amount then refundable again."""
+    found = next((r for r in order.refunds if r.stripe_refund_id == refund.id), None)
+    if found is not None:
+        found.stripe_status = refund.status
     if refund.status in ("failed", "canceled"):
         refunds.failed_later(order, refund, stripe_gateway.charge(refund.charge).amount_refunded)
 
@@ -72,7 +89,8 @@ HANDLERS = {
     "payment_intent.requires_action": (_order_for_intent, _intent_changed),
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
-    # Both tell of a refund that failed after it was made; either one is enough.
+    "refund.updated": (_order_for_refund, _refund_updated),
+    # These tell of the same change as refund.updated; whichever comes first does it.
     "refund.failed": (_order_for_refund, _refund_updated),
     "charge.refund.updated": (_order_for_refund, _refund_updated),
 }

@@ -1,5 +1,7 @@
-// The pay button: creates the PaymentMethod in Stripe's frames, asks the shop to charge it, and
-// follows the shop's answer (receipt, 3-D Secure, price changed, decline). The server decides all.
+// The pay button: asks the chosen way of paying for what the shop needs (a card's PaymentMethod,
+// created in Stripe's frames), asks the shop to charge, and follows the shop's answer (receipt,
+// 3-D Secure, price changed, decline, or a step another method's module handles, e.g. bank.js).
+// The server decides all.
 import { stripe, cardElement, cardComplete } from "./card-fields.js";
 
 const form = document.getElementById("checkout");
@@ -25,12 +27,48 @@ export function say(text, kind = "info") {
   message.dataset.kind = kind;
 }
 
+// Ways of paying, by the form's `method` value: ready() says whether the button may be pressed,
+// prepare() gives the fields the pay request needs (null: stop, the method said why).
+const methods = {
+  card: {
+    ready: cardComplete,
+    async prepare() {
+      const { paymentMethod, error } = await stripe.createPaymentMethod({
+        type: "card",
+        card: cardElement(),
+        billing_details: { email: form.elements.email.value },
+      });
+      if (error) say(error.message, "error");
+      return error ? null : { payment_method: paymentMethod.id };
+    },
+  },
+};
+// The shop's next steps that a method's module handles: name -> async (answer) -> done.
+const steps = { authenticate };
+
+/** Adds a way of paying (its module calls this once). */
+export function addMethod(name, method, moreSteps = {}) {
+  methods[name] = method;
+  Object.assign(steps, moreSteps);
+  refresh();
+}
+
+function chosen() {
+  return methods[form.elements.method?.value || "card"] || methods.card;
+}
+
+function showChosen() {
+  const name = form.elements.method?.value || "card";
+  for (const panel of form.querySelectorAll("[data-method-panel]")) panel.hidden = panel.dataset.methodPanel !== name;
+  refresh();
+}
+
 function quoteOk() {
   return document.getElementById("price")?.dataset.quoteOk === "true";
 }
 
 function refresh() {
-  button.disabled = busy || !cardComplete() || !quoteOk() || !form.elements.email.checkValidity();
+  button.disabled = busy || !chosen().ready() || !quoteOk() || !form.elements.email.checkValidity();
   form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
 
@@ -41,12 +79,27 @@ export function setBusy(flag) {
 }
 
 document.addEventListener("card-fields:change", refresh);
+form.addEventListener("change", (event) => { if (event.target.name === "method") showChosen(); });
+form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
-form.elements.email.addEventListener("input", refresh);
-refresh();
+showChosen();
 
 async function post(url, body) {
   return fetch(url, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+}
+
+/** Tells the shop the browser's step with Stripe is over; follows what it says next. */
+export async function confirmStep(url) {
+  const body = new FormData();
+  body.set("csrf_token", form.elements.csrf_token.value);
+  return follow(await post(url, body));
+}
+
+async function authenticate(result) {
+  say(MESSAGES.authenticate);
+  await stripe.handleCardAction(result.client_secret);
+  // Whatever happened in the bank's window, the server asks Stripe and tells us what follows.
+  return confirmStep(result.confirm_url);
 }
 
 async function follow(response) {
@@ -66,14 +119,7 @@ async function follow(response) {
     window.location.assign(result.url);
     return true;
   }
-  if (result.next === "authenticate") {
-    say(MESSAGES.authenticate);
-    await stripe.handleCardAction(result.client_secret);
-    // Whatever happened in the bank's window, the server asks Stripe and tells us what follows.
-    const body = new FormData();
-    body.set("csrf_token", form.elements.csrf_token.value);
-    return follow(await post(result.confirm_url, body));
-  }
+  if (steps[result.next]) return steps[result.next](result);
   say(result.message || MESSAGES.declined, "error");
   return false;
 }
@@ -83,17 +129,10 @@ async function pay() {
   say(MESSAGES.processing);
   let done = false;
   try {
-    const { paymentMethod, error } = await stripe.createPaymentMethod({
-      type: "card",
-      card: cardElement(),
-      billing_details: { email: form.elements.email.value },
-    });
-    if (error) {
-      say(error.message, "error");
-      return;
-    }
+    const fields = await chosen().prepare();
+    if (!fields) return;
     const body = new FormData(form);
-    body.set("payment_method", paymentMethod.id);
+    for (const [name, value] of Object.entries(fields)) body.set(name, value);
     done = await follow(await post(form.dataset.payUrl, body));
   } catch (error) {
     say(MESSAGES.offline, "error");

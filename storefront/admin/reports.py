@@ -14,8 +14,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func
 
+from .. import methods
 from ..extensions import db
-from ..models import Order, Product, utcnow
+from ..models import Order, PaymentAttempt, Product, utcnow
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,27 @@ class ProductSales:
     @property
     def revenue(self):
         return self.paid - self.refunded
+
+
+@dataclass(frozen=True)
+class MethodSales:
+    """Revenue by way of paying, with Stripe's fees by its published schedule (methods.py); the
+    order page shows each payment's actual fee, from Stripe's balance transaction."""
+
+    method: str  # its label
+    currency: str
+    orders: int
+    paid: int
+    refunded: int
+    fees: int
+
+    @property
+    def revenue(self):
+        return self.paid - self.refunded
+
+    @property
+    def net(self):
+        return self.revenue - self.fees
 
 
 @dataclass(frozen=True)
@@ -48,6 +70,7 @@ class SalesReport:
     days: list  # every day of the period, oldest first
     revenue: dict  # currency → revenue (paid less refunded) per day, in minor units
     products: list  # ProductSales, most revenue first
+    methods: list  # MethodSales, most revenue first
     checkouts: list  # DayCheckouts per day
 
     @property
@@ -70,7 +93,7 @@ def sales_report(days=30, today=None):
     start = datetime.combine(period[0], time())
     end = datetime.combine(today, time()) + timedelta(days=1)
     return SalesReport(period, _revenue(start, end, period), _products(start, end),
-                       _checkouts(start, end, period))
+                       _methods(start, end), _checkouts(start, end, period))
 
 
 def _revenue(start, end, period):
@@ -94,6 +117,28 @@ def _products(start, end):
         .group_by(Product.id, Product.name, Order.currency)
     ).all()
     return sorted((ProductSales(*row) for row in rows), key=lambda p: (-p.revenue, p.name))
+
+
+def _fee(fee, amount):
+    """A methods.Fee as SQL over an amount column (integer arithmetic, as Fee.of)."""
+    charged = (amount * fee.basis_points + 5_000) // 10_000 + fee.fixed
+    return charged if fee.cap is None else case((charged > fee.cap, fee.cap), else_=charged)
+
+
+def _methods(start, end):
+    # The method of the payment that paid each order: the attempt that made its PaymentIntent.
+    method = func.coalesce(PaymentAttempt.method, methods.CARD.name)
+    fee = case(*((method == m.name, _fee(m.fee, Order.total)) for m in methods.METHODS.values()))
+    rows = db.session.execute(
+        db.select(method, Order.currency, func.count(), func.sum(Order.total),
+                  func.sum(Order.amount_refunded), func.sum(fee))
+        .outerjoin(PaymentAttempt, (PaymentAttempt.order_id == Order.id)
+                   & (PaymentAttempt.payment_intent_id == Order.payment_intent_id))
+        .where(Order.paid_at >= start, Order.paid_at < end)
+        .group_by(method, Order.currency)
+    ).all()
+    found = (MethodSales(methods.METHODS[name].label, *figures) for name, *figures in rows)
+    return sorted(found, key=lambda m: (-m.revenue, m.method))
 
 
 def _checkouts(start, end, period):

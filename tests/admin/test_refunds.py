@@ -197,6 +197,64 @@ class session_client:
         return response
 
 
+def advance(local_stripe, days):
+    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
+
+
+@pytest.fixture
+def bank_paid_order(app, shop, stripe_client, local_stripe):
+    """An order paid from a bank account (typed in, verified by microdeposits, settled days
+    later), doing over the API what Stripe.js does in the customer's browser: its id."""
+    from tests.emulator.bank import BILLING, MANDATE_DATA, ROUTING, SUCCEEDS
+
+    browser = Browser(shop.url, SLUG)
+    answer = browser.session.post(f"{shop.url}/p/{SLUG}/pay", headers={"Accept": "application/json"},
+                                  data={**browser.page, "method": "us_bank_account",
+                                        "email": "ada@example.com"}).json()
+    assert answer["next"] == "collect"
+    intent_id = answer["client_secret"].split("_secret_")[0]
+    stripe_client.payment_intents.confirm(intent_id, {
+        "payment_method_data": {"type": "us_bank_account", "billing_details": BILLING,
+                                "us_bank_account": {"routing_number": ROUTING, "account_number": SUCCEEDS,
+                                                    "account_holder_type": "individual"}},
+        "mandate_data": MANDATE_DATA})
+    stripe_client.payment_intents.verify_microdeposits(intent_id, {"amounts": [32, 45]})
+    confirmed = browser.session.post(f"{shop.url}{answer['confirm_url']}", headers={"Accept": "application/json"},
+                                     data={"csrf_token": browser.page["csrf_token"]})
+    assert confirmed.json()["next"] == "receipt"
+    with app.app_context():
+        order_id = db.session.scalar(db.select(Order.id))
+    advance(local_stripe, 6)
+    wait_for(app, order_id, "paid")
+    return order_id
+
+
+def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank_paid_order,
+                                                         local_stripe, stripe_client):
+    # The order page names the way of paying, and Stripe's fee and the net from its balance
+    # transaction: 0.8% of $18.00.
+    page = admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)
+    assert re.search(r"data-method>US bank account<", page)
+    payment = admin_client.get(f"/admin/orders/{bank_paid_order}/payment").get_data(as_text=True)
+    assert re.search(r"data-fee>\$0.14<", payment) and re.search(r"data-net>\$17.86<", payment)
+    assert "STRIPE TEST BANK ending 6789" in payment
+    url = f"/admin/orders/{bank_paid_order}/refunds"
+    admin_client.post(url, data={**refund_form(admin_client, bank_paid_order), "full": "y"})
+    wait_for(app, bank_paid_order, "refunded")
+    [refund] = stripe_client.refunds.list({"payment_intent": order_now(app, bank_paid_order).payment_intent_id}).data
+    assert refund.status == "pending"
+    page = admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)
+    assert "On its way back to the customer's bank" in page
+
+    advance(local_stripe, 6)
+    deadline = time.monotonic() + 10
+    while "On its way back" in (page := admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)):
+        assert time.monotonic() < deadline, "the refund's landing never reached the order"
+        time.sleep(0.1)
+    assert re.search(r"<td>\s*Refunded\s*</td>", page)
+    assert stripe_client.refunds.retrieve(refund.id).status == "succeeded"
+
+
 # Stripe's testing docs: this card's refunds "begin as succeeded" and fail "some time later".
 REFUND_FAILS_LATER = "4000000000005126"
 

@@ -27,3 +27,29 @@ def test_without_sales(admin_client):
     html = admin_client.get("/admin/sales").get_data(as_text=True)
     assert "No payments in this period." in html
     assert "0 orders, 0 paid." in html
+
+
+def paid_by(method, total, **fields):
+    from storefront.extensions import db
+    from storefront.models import PaymentAttempt
+
+    now = utcnow()
+    order = add_order(status="paid", created_at=now, paid_at=now, total=total,
+                      payment_intent_id=f"pi_{method}_{total}", **fields)
+    db.session.add(PaymentAttempt(order=order, number=1, method=method, payment_method="",
+                                  idempotency_key=f"key-{method}-{total}", outcome="succeeded",
+                                  payment_intent_id=order.payment_intent_id))
+    db.session.commit()
+
+
+def test_sales_split_revenue_fees_and_net_by_way_of_paying(app, admin_client):
+    with app.app_context():
+        paid_by("card", 100_000)  # $1,000 by card: 2.9% + 30¢ = $29.30
+        paid_by("us_bank_account", 100_000)  # by bank: 0.8%, capped at $5.00
+        paid_by("us_bank_account", 2_500, amount_refunded=500)  # $25 by bank: 20¢
+    html = admin_client.get("/admin/sales").get_data(as_text=True)
+    table = html.split("data-methods", 1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in table.split("<tr>")[2:]]
+    assert rows == ["US bank account (USD) 2 $1,020.00 $5.20 $1,014.80",
+                    "Card (USD) 1 $1,000.00 $29.30 $970.70"]

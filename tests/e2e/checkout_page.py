@@ -22,7 +22,7 @@ def total(page):
 
 def wait_for_price(page, action):
     """Do `action` and wait for the server's new price partial to land."""
-    with page.expect_response(lambda r: r.request.method == "POST" and r.request.headers.get("hx-request")):
+    with page.expect_response(lambda r: r.request.method == "GET" and r.request.headers.get("hx-request")):
         action()
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 

@@ -97,6 +97,39 @@ def test_3ds_challenge_completed(page, shop, app, orders, stripe_requests):
     assert len(stripe_requests(key_kind="secret")) == 2  # create-and-confirm, then re-confirm
 
 
+def test_3ds_cannot_be_jammed_by_confirms_during_the_challenge(page, shop, browser, orders,
+                                                               stripe_client):
+    """Issue 11 point 3: while the customer is in the challenge, someone who knows the order's
+    public id confirms it from their own session, and the customer's own page confirms early
+    (a double post); once the customer completes 3-D Secure the order is still charged."""
+    open_product(page, shop, "organic-tee")
+    pay(page, "4000002760003184")
+    stripe_frames.three_ds_modal(page).first.wait_for()
+    [order] = orders()
+    confirm_url = f"{shop.url}/orders/{order.public_id}/confirm"
+
+    attacker = browser.new_context()
+    try:
+        attack_page = attacker.new_page()
+        open_product(attack_page, shop, "organic-tee")
+        token = attack_page.locator("input[name=csrf_token]").first.input_value()
+        refused = attacker.request.post(confirm_url, form={"csrf_token": token})
+        assert refused.status == 403
+        assert refused.json()["message"] == "This payment belongs to another browser. Reload the page to start again."
+    finally:
+        attacker.close()
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    early = page.context.request.post(confirm_url, form={"csrf_token": token})
+    assert early.status == 200 and early.json()["next"] == "authenticate"
+
+    stripe_frames.complete_3ds(page)
+    page.wait_for_url(receipt_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    [order] = orders()
+    assert order.status == "paid"
+    assert stripe_client.payment_intents.retrieve(order.payment_intent_id).status == "succeeded"
+
+
 def order_transitions(app, order):
     with app.app_context():
         query = db.select(OrderTransition.to_status).filter_by(order_id=order.id)

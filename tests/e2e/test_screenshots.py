@@ -115,3 +115,14 @@ def test_designer_screenshots(page, shop):
     stripe_frames.card_expiry_input(page).click()
     page.wait_for_timeout(300)
     pay_panel(page).screenshot(path=DESIGNERS / "tokens-dark.png")
+
+
+def test_bank_option_screenshot(page, shop):
+    """The pay panel with the bank option chosen (bank_account_field()), for docs/designers.md."""
+    DESIGNERS.mkdir(parents=True, exist_ok=True)
+    open_product(page, shop, "city-lights-poster")
+    page.fill("#email", "ada@example.com")
+    page.get_by_label("US bank account").check()
+    page.get_by_label("Account holder's name").fill("Ada Lovelace")
+    page.wait_for_timeout(200)
+    pay_panel(page).screenshot(path=DESIGNERS / "bank-option.png")

@@ -1,13 +1,19 @@
-"""The checkout page as a program posts to it: the tokens a page carries, the header that makes
-a re-price answer with the price partial, and a card as Stripe.js would make it.
+"""The checkout page as a program uses it: the tokens a page carries, the price partial as htmx
+asks for it, and a card as Stripe.js would make it.
 
 Used by the perf tests and by `make bench`.
 """
 import re
+from urllib.parse import urlencode
 
 import stripe
 
 QUOTE_HEADERS = {"HX-Request": "true"}  # what htmx sends; the answer is the price partial
+
+
+def quote_url(slug, selection):
+    """The price partial's URL for `selection` ({field: value or [values]}), as htmx makes it."""
+    return f"/p/{slug}?{urlencode(selection, doseq=True)}" if selection else f"/p/{slug}"
 
 
 def page_tokens(html):

@@ -35,6 +35,15 @@ def test_an_htmx_quote_without_a_token_gets_the_price_partial(client, no_charge)
     assert EXPIRED in html and "<html" not in html
 
 
+def test_the_price_partials_get_needs_no_token_and_changes_nothing(app, orders, no_charge):
+    response = app.test_client().get("/p/organic-tee?quantity=2",
+                                     headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'data-quote-ok="true"' in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers  # no session begun, none saved
+    assert orders() == []
+
+
 def test_paying_without_a_token_is_refused_in_json(client, page_fields, no_charge):
     fields = page_fields()
     del fields["csrf_token"]

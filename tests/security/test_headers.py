@@ -83,6 +83,15 @@ def test_every_script_tag_carries_this_responses_nonce(client):
     assert '<script type="application/json" id="stripe-config">' in html
 
 
+def test_the_price_partial_has_the_policy_without_a_nonce(client):
+    """It holds no script: a nonce would only make it differ between responses."""
+    page = csp(client.get("/p/organic-tee"))
+    partial = csp(client.get("/p/organic-tee?quantity=2", headers={"HX-Request": "true"}))
+    assert partial["script-src"] == [s for s in page["script-src"] if not s.startswith("'nonce-")]
+    assert {k: v for k, v in partial.items() if k != "script-src"} == \
+        {k: v for k, v in page.items() if k != "script-src"}
+
+
 def test_htmx_is_configured_for_the_policy(client):
     html = client.get("/").get_data(as_text=True)
     [config] = re.findall(r"<meta name=\"htmx-config\" content='([^']*)'>", html)

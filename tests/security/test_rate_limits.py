@@ -38,7 +38,8 @@ def test_confirming_after_3ds_is_limited_too(client, page_fields):
     assert answers == [404, 404, 429]
 
 
-def test_re_pricing_is_limited_with_the_price_partial_for_htmx(client, page_fields):
+def test_an_htmx_re_price_by_post_is_limited_with_the_price_partial(client, page_fields):
+    # A page loaded before the quote became a GET still posts it.
     headers = {"HX-Request": "true", "X-CSRFToken": page_fields()["csrf_token"]}
     for quantity in ("2", "3"):
         response = client.post("/p/organic-tee", data={"quantity": quantity}, headers=headers)
@@ -48,6 +49,17 @@ def test_re_pricing_is_limited_with_the_price_partial_for_htmx(client, page_fiel
     html = response.get_data(as_text=True)
     assert html.startswith('<section id="price"') and 'data-quote-ok="false"' in html
     assert WAIT in html
+
+
+def test_the_price_partials_get_is_not_limited(client, page_fields):
+    """It changes nothing and calls no one (limits.py); the POST beside it is still counted."""
+    token = page_fields()["csrf_token"]
+    answers = [client.get(f"/p/organic-tee?quantity={n}", headers={"HX-Request": "true"})
+               for n in range(1, 6)]
+    assert [answer.status_code for answer in answers] == [200] * 5
+    assert "X-RateLimit-Remaining" not in answers[-1].headers
+    posts = [client.post("/p/organic-tee", data={"csrf_token": token}) for _ in range(3)]
+    assert [answer.status_code for answer in posts] == [200, 200, 429]
 
 
 def test_the_no_javascript_form_gets_a_429_page(client, page_fields):
@@ -102,14 +114,14 @@ def test_production_keeps_counts_in_the_storage_it_is_given(monkeypatch, tmp_pat
 
 
 @pytest.mark.e2e
-def test_the_browser_shows_a_limited_re_price_in_the_price_area(page, shop):
+def test_the_browser_re_prices_every_change_whatever_the_limit(page, shop):
+    """Re-pricing in the browser is the price partial's GET, which is not limited: a customer
+    who tries every colour and size is never told to wait."""
     open_product(page, shop, "organic-tee")
-    for colour in ("Black", "Forest green"):
+    for colour in ("Black", "Forest green", "Natural", "Black"):
         wait_for_price(page, lambda: page.get_by_label(colour).check())
-    expect(page.locator("#price")).to_have_attribute("data-quote-ok", "true")
-    wait_for_price(page, lambda: page.get_by_label("Natural").check())
-    expect(page.locator("#price")).to_contain_text("Too many tries. " + "There were too many")
-    expect(page.locator("#price")).to_have_attribute("data-quote-ok", "false")
+        expect(page.locator("#price")).to_have_attribute("data-quote-ok", "true")
+    expect(page.locator("#price")).not_to_contain_text("Too many tries")
 
 
 @pytest.mark.e2e

@@ -159,3 +159,40 @@ def test_a_second_payment_for_a_paid_order_is_refunded(app, client, stripe_clien
         assert stripe_client.refunds.list({"payment_intent": first.id}).data == []
         db.session.refresh(order)
         assert (order.status, order.payment_intent_id) == ("paid", first.id)
+
+
+def a_stranger_intent(stripe_client, order, amount=None, currency="usd"):
+    """A real, succeeded PaymentIntent carrying the order's metadata that none of the order's
+    attempts made (another integration on the account, or someone with a leaked key)."""
+    return stripe_client.payment_intents.create({
+        "amount": amount or order.total, "currency": currency, "payment_method": card(stripe_client),
+        "payment_method_types": ["card"], "confirm": True,
+        "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
+    })
+
+
+@pytest.mark.parametrize("whose, amount", [("stranger", None), ("own", 1), ("stranger", 1)])
+def test_a_success_that_is_not_the_orders_payment_only_flags_it(app, client, stripe_client, outbox,
+                                                                whose, amount):
+    """Issue 11 point 7: a signed payment_intent.succeeded marks an order paid only when its
+    PaymentIntent is one of the order's attempts, for the order's amount and currency."""
+    from storefront.admin import accounts
+    from tests.admin.helpers import log_in
+
+    with app.app_context():
+        declined = pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client, "4000000000000002"))
+        assert declined.status_code == 402
+        order = db.session.scalar(db.select(Order))
+        intent = (a_stranger_intent(stripe_client, order) if whose == "stranger"
+                  else stripe_client.payment_intents.retrieve(order.payment_intent_id)).to_dict()
+        reported = {**intent, "status": "succeeded", "amount": amount or intent["amount"]}
+        assert post_event(client, event("payment_intent.succeeded", reported, "evt_odd")).status_code == 200
+        order = db.session.scalar(db.select(Order))
+        assert order.status == "failed" and order.paid_at is None and outbox == []
+        assert "not applied" in order.needs_look
+        assert order.transitions[-1].note == f"Needs a look: {order.needs_look}"
+        accounts.create_admin("owner@example.com", "correct horse battery staple")
+        order_id = order.id
+    assert log_in(client).status_code == 302
+    page = client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    assert "Needs a look: Stripe reported" in page

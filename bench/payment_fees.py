@@ -1,0 +1,61 @@
+"""Stripe's fee per product of the demo catalog, by card and by bank debit, as the local
+Stripe's balance transactions record them: `.venv/bin/python bench/payment_fees.py`.
+
+Each product is paid at its default selection once by card (4242…) and, for USD products, once
+from a bank account (typed in, microdeposits 32/45, settled four business days later on the
+local Stripe's clock); the fee is read from each charge's balance transaction. Prints a
+Markdown table. (Stripe calls per bank order are asserted in tests/e2e/test_bank.py: two.)
+"""
+import logging
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+import requests  # noqa: E402
+import stripe  # noqa: E402
+
+import config  # noqa: E402
+from storefront import catalog, pricing  # noqa: E402
+from storefront.money import format_money  # noqa: E402
+from stripe_emulator import create_app  # noqa: E402
+from tests.emulator.bank import verified  # noqa: E402
+from tests.servers import LiveServer  # noqa: E402
+
+
+def fee(client, intent_id):
+    charge = client.v1.payment_intents.retrieve(
+        intent_id, {"expand": ["latest_charge.balance_transaction"]}).latest_charge
+    return charge.balance_transaction.fee
+
+
+def main():
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    emulator = create_app()
+    with LiveServer(emulator) as server:
+        client = stripe.StripeClient("sk_test_fees", base_addresses={"api": server.url})
+        paid = []
+        for product in catalog.load_catalog(config.Config.CATALOG_PATH):
+            _, quote = pricing.quote_form(product, {})
+            currency = quote.currency.lower()
+            card = client.v1.payment_methods.create({"type": "card", "card": {
+                "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
+            by_card = client.v1.payment_intents.create({
+                "amount": quote.total, "currency": currency, "payment_method": card.id,
+                "payment_method_types": ["card"], "confirm": True})
+            by_bank = verified(client, amount=quote.total) if currency == "usd" else None
+            paid.append((product, quote, by_card, by_bank))
+        requests.post(f"{server.url}/_emulator/clock/advance", json={"days": 6}).raise_for_status()
+        print("| product | total | card fee | bank fee | saved by bank |\n|---|---:|---:|---:|---:|")
+        for product, quote, by_card, by_bank in paid:
+            money = lambda amount: format_money(amount, quote.currency)  # noqa: E731
+            card_fee = fee(client, by_card.id)
+            bank_fee = fee(client, by_bank.id) if by_bank else None
+            print(f"| {product.name} | {money(quote.total)} | {money(card_fee)} | "
+                  f"{money(bank_fee) if by_bank else '— (USD only)'} | "
+                  f"{money(card_fee - bank_fee) if by_bank else '—'} |")
+    emulator.extensions["stripe_emulator"].close()
+
+
+if __name__ == "__main__":
+    main()

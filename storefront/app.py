@@ -1,0 +1,72 @@
+"""The shop's app factory (`from storefront import create_app`)."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_login import current_user
+
+import config as shop_config
+
+from . import errors, headers, limits, routing, sessions, snapshot
+from .catalog import LAYOUTS
+from .extensions import compress, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name=None, **overrides):
+    app = Flask(
+        "storefront",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    config_class = shop_config.CONFIGS[config_name or os.environ.get("SHOP_CONFIG", "development")]
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app.config)
+    if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
+        raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
+    Path(app.instance_path).mkdir(exist_ok=True)
+    routing.init_app(app)
+    sessions.init_app(app)
+    # The shop's own log lines (Stripe faults, webhooks, development's receipt emails) are INFO;
+    # a host that configured logging already keeps its own setup.
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
+    # The stripe library logs every API call at INFO, which drowns the shop's own lines.
+    debug = app.config["LOG_LEVEL"].upper() == "DEBUG"
+    logging.getLogger("stripe").setLevel(logging.DEBUG if debug else logging.WARNING)
+
+    db.init_app(app)
+    snapshot.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
+    headers.init_app(app)
+    limits.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    errors.init_app(app)
+    compress.init_app(app)
+    # current_user as a lazy template global, not Flask-Login's context processor, which loads
+    # the user for every template rendered: the shop's pages and partials never ask for one.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
+
+    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+
+    assets.init_app(app)
+
+    stripe_gateway.init_app(app)
+    filters.init_app(app)
+    app.register_blueprint(shop.bp)
+    app.register_blueprint(checkout.bp)
+    app.register_blueprint(orders.bp)
+    app.register_blueprint(webhooks.bp)
+    if app.config["STYLEGUIDE"]:
+        from . import styleguide
+
+        app.register_blueprint(styleguide.bp)
+    admin.init_app(app)
+    cli.init_app(app)
+    return app

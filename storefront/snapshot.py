@@ -1,0 +1,82 @@
+"""The catalog as this process last read it, for browsing and quoting.
+
+A quote is a pure function of the catalog and the selection, so the product page and the price
+partial read products from a per-process snapshot instead of loading them through the ORM.
+The catalog_revision row (models.CatalogRevision) counts changes to the products: any change
+made through the ORM (`flask catalog load`, an admin edit) bumps it in the same transaction, and
+every request that uses the snapshot first reads it (one primary-key SELECT). So a change made
+on any host reaches every process, behind any load balancer, at its next request.
+
+Paying never uses the snapshot: pay prices from the database, and a total that moved is a 409.
+"""
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from flask import abort, current_app
+from sqlalchemy import event, select, update
+
+from .catalog import ProductSpec, rules_from_dict
+from .extensions import db
+from .models import CatalogRevision, Product
+
+EXTENSION = "catalog_snapshot"
+# Read on every request that uses the snapshot, as plain SQL for the driver: compiling a
+# statement, even from SQLAlchemy's cache, costs more here than the query itself.
+REVISION = f"SELECT revision FROM {CatalogRevision.__tablename__} WHERE id = 1"
+# Built once: building a statement costs about as much as running it.
+BUMP = (update(CatalogRevision).where(CatalogRevision.id == 1)
+        .values(revision=CatalogRevision.revision + 1))
+PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.image,
+                   Product.rules_data.label("rules"), Product.layout)
+            .order_by(Product.position, Product.id))
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the price-partial memo
+class Snapshot:
+    revision: int
+    products: dict[str, ProductSpec]  # by slug, in catalog order
+
+    def product_or_404(self, slug):
+        product = self.products.get(slug)
+        if product is None:
+            abort(404)
+        return product
+
+
+def init_app(app):
+    app.extensions[EXTENSION] = SimpleNamespace(snapshot=None)
+    session_class = db.session.session_factory.class_
+    if not event.contains(session_class, "before_flush", bump_on_product_changes):
+        event.listen(session_class, "before_flush", bump_on_product_changes)
+
+
+def current():
+    """The snapshot at the database's current revision, read again if the revision moved."""
+    holder = current_app.extensions[EXTENSION]
+    revision = read_revision()
+    snapshot = holder.snapshot
+    if snapshot is None or snapshot.revision != revision:
+        # The revision is read before the products: a change committed in between is labelled
+        # with the older revision, so the next request reads the catalog again. (Threads that
+        # race here read the same rows; the last one's copy stays.)
+        with db.engine.connect() as connection:
+            snapshot = holder.snapshot = Snapshot(revision, {
+                row.slug: ProductSpec(row.slug, row.name, row.description, row.image,
+                                      rules_from_dict(row.rules), row.layout)
+                for row in connection.execute(PRODUCTS)})
+    return snapshot
+
+
+def read_revision():
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql(REVISION).scalar_one()
+
+
+def bump_on_product_changes(session, flush_context, instances):
+    """A flush that adds, changes or deletes a product also bumps the revision, in the same
+    transaction: readers see the new products and the new revision together."""
+    products = [obj for obj in (*session.new, *session.dirty, *session.deleted)
+                if isinstance(obj, Product)]
+    # Setting a field to the value it had (a catalog loaded again, unchanged) is no change.
+    if any(obj not in session.dirty or session.is_modified(obj) for obj in products):
+        session.execute(BUMP)

@@ -1,0 +1,213 @@
+"""Paying from a US bank account (ACH Direct Debit) in Chromium against the local Stripe: the bank
+dialog, the mandate, microdeposits, the days the money takes (the local Stripe's clock), and a
+debit that fails after the customer has left."""
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from storefront.extensions import db
+from storefront.models import OrderTransition
+from tests import stripe_frames
+from tests.a11y import axe_violations
+from tests.e2e.checkout_page import message, open_product, pay, receipt_url
+
+pytestmark = pytest.mark.e2e
+
+SLUG = "city-lights-poster"
+# Four business days from any weekday fit in six calendar days.
+SETTLEMENT_DAYS = 6
+
+
+@pytest.fixture
+def outbox(app):
+    box = app.extensions.setdefault("mail_outbox", [])
+    box.clear()
+    return box
+
+
+def advance(local_stripe, days=SETTLEMENT_DAYS):
+    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
+
+
+def wait_for(check, what, seconds=15):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def status_of(orders):
+    return lambda: orders()[0].status
+
+
+def start_bank_payment(page, shop, name="Jenny Rosen", email="ada@example.com"):
+    open_product(page, shop, SLUG)
+    page.fill("#email", email)
+    page.get_by_label("US bank account").check()
+    page.get_by_label("Account holder's name").fill(name)
+    page.locator("[data-pay-button]").click()
+    expect(stripe_frames.bank_dialog_frame(page)).to_be_visible()
+
+
+def agree(page):
+    expect(page.locator("[data-bank-account]")).to_contain_text("ending")
+    page.get_by_role("button", name="Agree and pay").click()
+
+
+def transitions(app, order):
+    with app.app_context():
+        query = db.select(OrderTransition.to_status).filter_by(order_id=order.id)
+        return db.session.scalars(query.order_by(OrderTransition.id)).all()
+
+
+def test_instant_verification_processes_then_pays_when_the_money_arrives(
+        page, shop, app, orders, local_stripe, outbox, stripe_client, stripe_requests,
+        console_errors):
+    # Webhooks wait until the browser is done, so that the Stripe calls counted below are the
+    # same every run (either the browser or the processing webhook would ask Stripe first).
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")
+    try:
+        start_bank_payment(page, shop)
+        stripe_frames.link_test_bank(page, "Success")
+        agree(page)
+        page.wait_for_url(receipt_url())
+    finally:
+        requests.post(f"{local_stripe.url}/_emulator/events/release", json={"order": "fifo"})
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your payment is on its way")
+    expect(page.locator(".receipt")).to_contain_text("expect it by")
+    [order] = orders()
+    assert order.status == "processing" and order.fulfilled_at is None and outbox == []
+
+    advance(local_stripe)
+    wait_for(lambda: status_of(orders)() == "paid", "the debit's success never reached the order")
+    wait_for(lambda: outbox, "no receipt")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    assert [m["To"] for m in outbox] == ["ada@example.com"]
+    assert transitions(app, order) == ["processing", "paid"]
+    # The shop's own Stripe calls for a bank order: create the intent, and ask how the browser's
+    # step went; the webhooks agree with the order and cost none.
+    calls = [(c["method"], c["path"].split("/pi_")[0]) for c in stripe_requests(key_kind="secret")]
+    assert calls == [("POST", "/v1/payment_intents"), ("GET", "/v1/payment_intents")]
+    assert console_errors == []  # no CSP violation, no script error, in any frame
+    intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+    assert intent.payment_method_types == ["us_bank_account"] and intent.status == "succeeded"
+
+
+def test_manual_entry_with_wrong_microdeposits_then_the_right_ones(
+        page, shop, orders, local_stripe, outbox):
+    start_bank_payment(page, shop)
+    stripe_frames.enter_bank_details(page, "110000000", "000123456789")
+    agree(page)
+    amounts = page.locator("[data-bank-amount]")
+    expect(amounts.first).to_be_visible()
+    expect(page.locator("[data-bank-verify-link]")).to_have_attribute(
+        "href", re.compile("^" + re.escape(local_stripe.url)))
+    [order] = orders()
+    assert order.status == "requires_action"
+    # Leaving now, the receipt page sends the customer to Stripe's verification page.
+    receipt = page.context.new_page()
+    receipt.goto(f"{shop.url}/orders/{order.public_id}")
+    expect(receipt.get_by_role("heading", level=1)).to_have_text("Verify your bank account to pay")
+    expect(receipt.get_by_role("link", name="Enter their amounts on Stripe's page")).to_have_attribute(
+        "href", re.compile("^" + re.escape(local_stripe.url)))
+    receipt.close()
+
+    amounts.nth(0).fill("12")
+    amounts.nth(1).fill("34")
+    page.get_by_role("button", name="Verify and pay").click()
+    expect(message(page)).to_contain_text("do not match")
+    assert orders()[0].status == "requires_action"
+
+    amounts.nth(0).fill("32")
+    amounts.nth(1).fill("45")
+    page.get_by_role("button", name="Verify and pay").click()
+    page.wait_for_url(receipt_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your payment is on its way")
+    assert orders()[0].status == "processing"
+
+    advance(local_stripe)
+    wait_for(lambda: status_of(orders)() == "paid", "the verified debit never paid the order")
+    wait_for(lambda: outbox, "no receipt")
+    assert len(outbox) == 1
+
+
+@pytest.mark.timeout(180)
+def test_a_debit_that_fails_days_later_emails_a_link_to_pay_the_same_order_by_card(
+        page, shop, app, orders, local_stripe, outbox, stripe_client):
+    start_bank_payment(page, shop)
+    stripe_frames.link_test_bank(page, "Insufficient funds")
+    agree(page)
+    page.wait_for_url(receipt_url())
+    [order] = orders()
+    assert order.status == "processing"
+
+    advance(local_stripe)
+    wait_for(lambda: status_of(orders)() == "failed", "the returned debit never reached the order")
+    wait_for(lambda: outbox, "no email about the failed payment")
+    [mail] = outbox
+    assert mail["To"] == "ada@example.com" and "did not go through" in mail["Subject"]
+    body = mail.get_content()
+    assert "did not have enough funds" in body
+    link = urlsplit(re.search(r"https?://\S+/orders/\S+/pay\?token=\S+", body).group(0))
+
+    # The link works in any browser the customer opens it in (a new session).
+    page.context.clear_cookies()
+    page.goto(f"{shop.url}{link.path}?{link.query}")
+    expect(page.get_by_role("alert")).to_contain_text("did not go through")
+    stripe_frames.card_number_input(page).wait_for()
+    pay(page, "4242424242424242")
+    page.wait_for_url(receipt_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    [paid] = orders()  # the same order, paid by card
+    assert (paid.id, paid.status) == (order.id, "paid")
+    assert stripe_client.payment_intents.retrieve(paid.payment_intent_id).payment_method_types == ["card"]
+    assert transitions(app, order) == ["processing", "failed", "pending", "paid"]
+    assert page.goto(f"{shop.url}{link.path}?token=forged").status == 404
+
+
+def test_a_bank_orders_webhooks_out_of_order_and_twice_make_one_state_and_one_receipt(
+        page, shop, app, orders, local_stripe, outbox):
+    control = f"{local_stripe.url}/_emulator"
+    requests.post(f"{control}/events/hold")
+    try:
+        start_bank_payment(page, shop)
+        stripe_frames.link_test_bank(page, "Success")
+        agree(page)
+        page.wait_for_url(receipt_url())
+        advance(local_stripe)
+    finally:
+        released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
+    for event_id in released:
+        requests.post(f"{control}/events/{event_id}/deliver")  # and each once more
+
+    def delivered_twice():
+        log = requests.get(f"{control}/deliveries").json()
+        ok = [d["event_id"] for d in log if d["url"].startswith(shop.url) and d["status"] == 200]
+        return all(ok.count(event_id) >= 2 for event_id in released)
+
+    wait_for(delivered_twice, "the webhooks were not all delivered twice")
+    [order] = orders()
+    assert order.status == "paid"
+    assert transitions(app, order) == ["processing", "paid"]
+    assert len(outbox) == 1
+
+
+def test_the_bank_option_the_mandate_and_the_microdeposit_form_pass_axe(browser, shop):
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    try:
+        page = context.new_page()
+        start_bank_payment(page, shop)
+        assert axe_violations(page) == [], "the bank option"
+        stripe_frames.enter_bank_details(page, "110000000", "000123456789")
+        expect(page.locator("[data-bank-account]")).to_contain_text("ending")
+        assert axe_violations(page) == [], "the mandate"
+        page.get_by_role("button", name="Agree and pay").click()
+        expect(page.locator("[data-bank-amount]").first).to_be_visible()
+        assert axe_violations(page) == [], "the microdeposit form"
+    finally:
+        context.close()

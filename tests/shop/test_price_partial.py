@@ -1,0 +1,133 @@
+"""The price partial is a GET of the product page's URL with the selection: the same for every
+customer, so browsers and HTTP caches may keep it and ask again with its ETag; a catalog change
+reaches it at once, and paying always prices from the database."""
+import re
+
+import pytest
+from sqlalchemy import update
+
+from storefront import catalog
+from storefront.cli import load_products
+from storefront.extensions import db
+from storefront.models import Product
+from tests.shop.helpers import card, open_checkout, pay
+
+HTMX = {"HX-Request": "true"}
+POSTER = "/p/city-lights-poster"
+TEN_A1_TUBE = "quantity=10&option-size=a1&addon=gift-tube"
+
+
+def total_in(html):
+    return re.search(r"<td data-total>([^<]+)</td>", html).group(1)
+
+
+def set_poster_price(app, price):
+    """Change the poster's price as `flask catalog load` does: through the ORM."""
+    specs = catalog.load_catalog(app.config["CATALOG_PATH"])
+    with app.app_context():
+        load_products([replace_price(spec, price) if spec.slug == "city-lights-poster" else spec
+                       for spec in specs])
+
+
+def replace_price(spec, price):
+    from dataclasses import replace
+
+    return replace(spec, rules=replace(spec.rules, unit_price=price))
+
+
+def test_htmx_gets_the_partial_for_the_selection_in_the_url(client):
+    response = client.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="price"') and "<html" not in html
+    assert total_in(html) == "$223.50"  # 10 × ($14 + $8) + $3.50 tube
+    # Every field's error line comes along, out of band, so old errors are cleared.
+    assert re.search(r'id="error-quantity" hx-swap-oob="true"[^>]*></p>', html)
+
+
+def test_the_partial_is_the_same_for_everyone_and_cacheable(app, client):
+    open_checkout(client, "city-lights-poster")  # a customer with a session and CSRF token
+    mine = client.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX)
+    anyone = app.test_client().get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX)
+    assert mine.get_data() == anyone.get_data()
+    assert mine.headers["ETag"] == anyone.headers["ETag"]
+    assert mine.headers["ETag"].startswith('W/"')
+    assert mine.headers["Cache-Control"] == "public, no-cache"
+    vary = {value.strip() for value in mine.headers["Vary"].split(",")}
+    assert "HX-Request" in vary and "Cookie" not in vary
+    assert "Set-Cookie" not in mine.headers  # a cache must never hand on a session
+
+
+def test_a_browser_that_has_the_partial_gets_a_304(client):
+    first = client.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX)
+    etag = first.headers["ETag"]
+    again = client.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX | {"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    # The order of the fields is no different selection; another quantity is.
+    reordered = client.get(f"{POSTER}?addon=gift-tube&option-size=a1&quantity=10",
+                           headers=HTMX | {"If-None-Match": etag})
+    assert reordered.status_code == 304
+    other = client.get(f"{POSTER}?quantity=9&option-size=a1&addon=gift-tube",
+                       headers=HTMX | {"If-None-Match": etag})
+    assert other.status_code == 200 and total_in(other.get_data(as_text=True)) == "$219.50"  # under 10: no volume price
+    assert other.headers["ETag"] != etag
+
+
+def test_without_javascript_the_same_url_shows_the_whole_page(client):
+    response = client.get(f"{POSTER}?{TEN_A1_TUBE}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" in html
+    assert total_in(html) == "$223.50"
+    assert 'value="10"' in html and 'value="a1" checked' in html
+    assert 'name="csrf_token"' in html  # the page is this customer's: never the partial's cache
+    assert "HX-Request" in response.headers["Vary"]
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_a_catalog_change_reaches_the_quote_at_once(app, client):
+    before = client.get(f"{POSTER}?quantity=1", headers=HTMX)
+    assert total_in(before.get_data(as_text=True)) == "$18.00"
+    set_poster_price(app, 2000)
+    after = client.get(f"{POSTER}?quantity=1", headers=HTMX | {"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200, "the old ETag no longer matches"
+    assert total_in(after.get_data(as_text=True)) == "$20.00"
+    # Loading the same catalog again changes nothing, so what browsers hold stays good.
+    set_poster_price(app, 2000)
+    same = client.get(f"{POSTER}?quantity=1", headers=HTMX | {"If-None-Match": after.headers["ETag"]})
+    assert same.status_code == 304
+
+
+def test_a_change_made_by_another_instance_reaches_this_one(make_app, client):
+    assert total_in(client.get(POSTER, headers=HTMX).get_data(as_text=True)) == "$18.00"
+    other_host = make_app()  # another gunicorn instance on the same database
+    set_poster_price(other_host, 2500)
+    assert total_in(client.get(POSTER, headers=HTMX).get_data(as_text=True)) == "$25.00"
+    assert total_in(client.get(POSTER).get_data(as_text=True)) == "$25.00"
+
+
+@pytest.mark.parametrize("change", ["through the ORM", "behind the snapshot's back"])
+def test_a_price_changed_after_the_quote_is_never_charged(
+        app, client, stripe_client, stripe_requests, orders, change):
+    page = open_checkout(client, "city-lights-poster")
+    quoted = client.get(f"{POSTER}?quantity=1", headers=HTMX).get_data(as_text=True)
+    assert total_in(quoted) == "$18.00" and page["expected_total"] == "1800"
+    if change == "through the ORM":
+        set_poster_price(app, 2000)
+    else:
+        # A hand-made UPDATE that does not bump the revision: this process's snapshot is now
+        # stale, and the quote still says $18.00. Paying must not believe it.
+        [poster] = [spec for spec in catalog.load_catalog(app.config["CATALOG_PATH"])
+                    if spec.slug == "city-lights-poster"]
+        products = Product.__table__
+        with app.app_context():
+            db.session.execute(update(products).where(products.c.slug == poster.slug).values(
+                rules=catalog.rules_to_dict(replace_price(poster, 2000).rules)))
+            db.session.commit()
+        assert total_in(client.get(POSTER, headers=HTMX).get_data(as_text=True)) == "$18.00"
+    response = pay(client, "city-lights-poster", page, card(stripe_client))
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "The price has changed to $20.00. Nothing was charged" in html
+    assert stripe_requests(method="POST", path="/v1/payment_intents") == []
+    assert orders() == []
