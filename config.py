@@ -15,11 +15,16 @@ LOCAL_STRIPE = os.environ.get("LOCAL_STRIPE_URL", "http://127.0.0.1:12111")
 
 # Where real Stripe lives, for the page's Content-Security-Policy (Stripe's documented list).
 STRIPE_JS_ORIGIN = "https://js.stripe.com"
+# Stripe Checkout's page: framed by embedded Checkout, and where "Continue to payment" redirects
+# for hosted Checkout (a form POST's redirect is a form action too, which Chrome checks).
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 STRIPE_ORIGINS = {
     "script-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com"),
     # 3-D Secure challenge pages load from hooks.stripe.com.
-    "frame-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com", "https://hooks.stripe.com"),
+    "frame-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com", "https://hooks.stripe.com",
+                  STRIPE_CHECKOUT_ORIGIN),
     "connect-src": ("https://api.stripe.com",),
+    "form-action": (STRIPE_CHECKOUT_ORIGIN,),
 }
 
 
@@ -27,13 +32,14 @@ def stripe_csp_sources(config):
     """The origins the page lets Stripe.js load scripts from, frame, and call.
 
     Real Stripe's by default. When STRIPE_JS_URL points at a local Stripe, that one origin serves
-    Stripe.js, its frames and the 3-D Secure pages, and STRIPE_API_BASE is what it calls.
+    Stripe.js, its frames, the 3-D Secure pages and the Checkout page, and STRIPE_API_BASE is
+    what it calls.
     """
     js_url = config["STRIPE_JS_URL"]
     if not js_url or js_url.startswith(f"{STRIPE_JS_ORIGIN}/"):
         return STRIPE_ORIGINS
     js, api = _origin(js_url), _origin(config["STRIPE_API_BASE"] or js_url)
-    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,)}
+    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,), "form-action": (js,)}
 
 
 def _origin(url):
@@ -89,6 +95,13 @@ class Config:
     CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
     # The checkout layout of products whose catalog entry names none: split | single | compact.
     CHECKOUT_LAYOUT = os.environ.get("CHECKOUT_LAYOUT", "split")
+    # How customers pay for products whose catalog entry names no checkout_mode: "elements" (card
+    # fields on the product page), "hosted" (Stripe's Checkout page) or "embedded" (Stripe's
+    # Checkout inside the shop's page). README "Checkout modes".
+    CHECKOUT_MODE = os.environ.get("CHECKOUT_MODE", "elements")
+    # How long a Stripe Checkout page stays payable (Stripe allows 30 minutes to 24 hours);
+    # `flask orders reconcile` cancels the orders whose page expired unpaid.
+    CHECKOUT_SESSION_MINUTES = int(os.environ.get("CHECKOUT_SESSION_MINUTES", "60"))
     # The designers' style guide at /styleguide (storefront/styleguide.py): development only.
     STYLEGUIDE = False
     MAX_CONTENT_LENGTH = 64 * 1024

@@ -9,7 +9,7 @@ from flask_login import current_user
 import config as shop_config
 
 from . import errors, headers, limits, routing, sessions, snapshot
-from .catalog import LAYOUTS
+from .catalog import CHECKOUT_MODES, LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,10 @@ def create_app(config_name=None, **overrides):
     config_class.check(app.config)
     if app.config["CHECKOUT_LAYOUT"] not in LAYOUTS:
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
+    if app.config["CHECKOUT_MODE"] not in CHECKOUT_MODES:
+        raise shop_config.ConfigError(f"CHECKOUT_MODE must be one of {', '.join(CHECKOUT_MODES)}")
+    if not 30 <= app.config["CHECKOUT_SESSION_MINUTES"] <= 24 * 60:
+        raise shop_config.ConfigError("CHECKOUT_SESSION_MINUTES must be from 30 to 1440 (Stripe's limits)")
     Path(app.instance_path).mkdir(exist_ok=True)
     routing.init_app(app)
     sessions.init_app(app)
@@ -53,7 +57,8 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
 
-    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+    from . import (admin, assets, checkout, cli, filters, orders, shop, stripe_checkout, stripe_gateway,
+                   webhooks)
 
     assets.init_app(app)
 
@@ -61,6 +66,7 @@ def create_app(config_name=None, **overrides):
     filters.init_app(app)
     app.register_blueprint(shop.bp)
     app.register_blueprint(checkout.bp)
+    app.register_blueprint(stripe_checkout.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
     if app.config["STYLEGUIDE"]:

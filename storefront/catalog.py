@@ -32,6 +32,9 @@ _STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z
 _URL = re.compile(r"https://[^\s\"'<>]+")
 # Checkout layouts, each a template in templates/checkout/layouts/ (docs/designers.md).
 LAYOUTS = ("split", "single", "compact")
+# Ways the customer pays (CHECKOUT_MODE, README "Checkout modes"): card fields on the product
+# page (Elements), Stripe's own page (hosted Checkout), or Stripe's page inside ours (embedded).
+CHECKOUT_MODES = ("elements", "hosted", "embedded")
 
 
 class CatalogError(ValueError):
@@ -46,6 +49,7 @@ class ProductSpec:
     image: str  # a path under static/ ("img/poster.svg") or an https:// URL
     rules: PricingRules
     layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
+    checkout_mode: str | None = None  # one of CHECKOUT_MODES; None: the shop's CHECKOUT_MODE
 
     @property
     def currency(self) -> str:
@@ -131,6 +135,10 @@ def _product(table: "_Table") -> ProductSpec:
     layout = table.get("layout")
     if layout is not None and layout not in LAYOUTS:
         table.fail("layout", f"{layout!r} is not a checkout layout: use one of {', '.join(LAYOUTS)}")
+    checkout_mode = table.get("checkout_mode")
+    if checkout_mode is not None and checkout_mode not in CHECKOUT_MODES:
+        table.fail("checkout_mode", f"{checkout_mode!r} is not a checkout mode: use one of "
+                   f"{', '.join(CHECKOUT_MODES)}")
     spec = ProductSpec(
         slug=slug,
         name=table.text("name", max_length=200),
@@ -138,6 +146,7 @@ def _product(table: "_Table") -> ProductSpec:
         image=image,
         rules=_rules(table),
         layout=layout,
+        checkout_mode=checkout_mode,
     )
     table.done()
     return spec

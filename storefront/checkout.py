@@ -21,7 +21,7 @@ from .extensions import db
 from .leases import order_lease
 from .models import Order, PaymentAttempt
 from .settlement import settle
-from .shop import checkout_context, price, product_or_404
+from .shop import checkout_context, checkout_mode, price, product_or_404
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger(__name__)
@@ -68,14 +68,14 @@ def selection_key(selection, quote):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_for_checkout(product, selection, quote, form):
+def order_for_checkout(product, selection, quote, form, mode="elements"):
     """The order for this checkout page and selection, created by whichever request comes first."""
     key = selection_key(selection, quote)
     find = db.select(Order).filter_by(checkout_token=form.checkout_token.data, selection_key=key)
     order = db.session.scalar(find)
     if order is None:
         db.session.add(Order.for_quote(product, selection, quote, form.email.data,
-                                       form.checkout_token.data, key))
+                                       form.checkout_token.data, key, mode))
         try:
             db.session.commit()
         except IntegrityError:  # its twin request won the race
@@ -165,6 +165,9 @@ def busy(order):
 @bp.post("/p/<slug>/pay")
 def pay(slug):
     product = product_or_404(slug)
+    if checkout_mode(product) != "elements":
+        return jsonify(next="fix", message="This product is paid on Stripe's payment page: "
+                       "reload the page and press Continue to payment."), 400
     selection, quote = price(product, request.form)
     form = PayForm(request.form)
     method = form.validate() and quote.ok and form.chosen_method(quote.currency)

@@ -21,6 +21,7 @@ def load_products(specs):
         product.description = spec.description
         product.image = spec.image
         product.layout = spec.layout
+        product.checkout_mode = spec.checkout_mode
         product.currency = spec.currency
         product.rules_data = catalog.rules_to_dict(spec.rules)
         product.position = position

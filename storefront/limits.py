@@ -19,6 +19,8 @@ from flask_limiter.util import get_remote_address
 LIMITED = {
     ("checkout.pay", "POST"): "RATELIMIT_PAY",
     ("checkout.confirm", "POST"): "RATELIMIT_PAY",
+    # Each opens a Stripe Checkout page: a Stripe call, like paying.
+    ("stripe_checkout.continue_to_payment", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
 }

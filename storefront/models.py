@@ -30,6 +30,8 @@ class Product(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # The checkout layout from the catalog (catalog.LAYOUTS); None: the CHECKOUT_LAYOUT setting.
     layout: Mapped[str | None] = mapped_column(String(20))
+    # How its customers pay (catalog.CHECKOUT_MODES); None: the CHECKOUT_MODE setting.
+    checkout_mode: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def rules(self):
@@ -112,6 +114,11 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     amount_refunded: Mapped[int] = mapped_column(default=0)
+    # How the customer pays (catalog.CHECKOUT_MODES), and for Stripe's Checkout page the
+    # session they pay on (its PaymentIntent becomes payment_intent_id once they have paid).
+    checkout_mode: Mapped[str] = mapped_column(String(20), default="elements",
+                                               server_default="elements")
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     # Why a merchant should look at the order (a report from Stripe the shop did not apply);
     # each report is also in its history.
@@ -141,9 +148,11 @@ class Order(db.Model):
     refunds: Mapped[list["Refund"]] = relationship(back_populates="order", order_by="Refund.id")
 
     @classmethod
-    def for_quote(cls, product, selection, quote, email, checkout_token, selection_key):
+    def for_quote(cls, product, selection, quote, email, checkout_token, selection_key,
+                  checkout_mode="elements"):
         """A new pending order for exactly what the customer was quoted."""
         return cls(
+            checkout_mode=checkout_mode,
             product=product,
             checkout_token=checkout_token,
             selection_key=selection_key,

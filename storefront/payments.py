@@ -19,6 +19,7 @@ STRIPE_FAILED = (
 )
 CARD_UNUSABLE = "This card could not be used. Please try another card."
 CANCELED = "This payment was canceled."
+CHECKOUT_EXPIRED = "The payment page expired before the order was paid."
 PAID = ("paid", "partially_refunded", "refunded")
 # Compatibility for the style guide and its tests, which show the card's decline messages.
 DECLINE_MESSAGES = methods.CARD.messages

@@ -203,6 +203,10 @@ class Selection:
 class LineItem:
     label: str  # for people, e.g. "3 × Poster (Large) @ $20.00"
     amount: int  # minor units; negative only for a volume discount
+    # What the label says in parts, for a payment page that lists name × quantity itself
+    # (Stripe Checkout): amount = quantity × the unit price.
+    quantity: int = field(default=1, compare=False)
+    name: str = field(default="", compare=False)  # the label without quantity and unit price
 
 
 @dataclass(frozen=True)
@@ -279,7 +283,7 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
             if addon.per == PER_UNIT:
                 lines.append(_line(quantity, addon.label, addon.price, currency))
             else:
-                lines.append(LineItem(addon.label, addon.price))
+                lines.append(LineItem(addon.label, addon.price, 1, addon.label))
 
     subtotal = sum(line.amount for line in lines)
     tip = _tip(rules, selection, subtotal, errors)
@@ -288,6 +292,33 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
         errors["total"] = (f"This comes to more than {format_money(MAX_AMOUNT, currency)}, "
                            "the most we can take in one payment")
     return Quote(currency, tuple(lines), subtotal, tip, total, errors)
+
+
+def itemised(quote: Quote) -> tuple[LineItem, ...]:
+    """The quote as lines that each cost zero or more and add up to its total, tip included: for a
+    payment page that cannot show a negative line (Stripe Checkout's cannot).
+
+    A volume discount is folded into the line it discounts, which then lists the units at the
+    volume price ("10 × Poster" at $14.00 each rather than $18.00 less $40.00).
+    """
+    lines: list[LineItem] = []
+    for line in quote.lines:
+        if line.amount >= 0 or not lines:
+            lines.append(line)
+            continue
+        base = lines.pop()
+        amount = base.amount + line.amount
+        quantity = base.quantity if amount % base.quantity == 0 else 1
+        name = f"{base.name or base.label}, {line.label.partition(':')[0].lower()}"
+        label = name if quantity == 1 else (
+            f"{quantity} × {name} @ {format_money(amount // quantity, quote.currency)}")
+        lines.append(LineItem(label, amount, quantity, name))
+    if quote.tip:
+        lines.append(LineItem("Tip", quote.tip, 1, "Tip"))
+    if any(line.amount < 0 for line in lines) or sum(l.amount for l in lines) != quote.total:
+        # Not a quote pricing makes; one line for the whole is still the right total.
+        return (LineItem("Your order", quote.total, 1, "Your order"),)
+    return tuple(lines)
 
 
 def selection_from_form(
@@ -420,9 +451,9 @@ def _values(form: Mapping, name: str) -> list[str] | None:
 
 def _line(quantity: int, label: str, unit_price: int, currency: str) -> LineItem:
     if quantity == 1:
-        return LineItem(label, unit_price)
+        return LineItem(label, unit_price, 1, label)
     return LineItem(f"{quantity} × {label} @ {format_money(unit_price, currency)}",
-                    quantity * unit_price)
+                    quantity * unit_price, quantity, label)
 
 
 def _choose_one(group: OptionGroup) -> str:

@@ -8,7 +8,7 @@ from . import receipts, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, utcnow
-from .settlement import fulfil, settle
+from .settlement import fulfil, settle, settle_session
 
 # Processing: a bank debit, which settles (or fails) days later.
 OPEN = ("pending", "requires_action", "processing")
@@ -41,6 +41,8 @@ def reconcile(older_than, cancel_after):
 
 
 def _reconcile_order(order, abandoned):
+    if order.checkout_session_id:
+        return _reconcile_session(order, abandoned)
     if order.payment_intent_id:
         intents = [stripe_gateway.retrieve(order.payment_intent_id)]
     else:
@@ -62,4 +64,16 @@ def _reconcile_order(order, abandoned):
     if abandoned and intent.status in ABANDONED and decisions[0].next != "verify":
         settle(order, stripe_gateway.cancel(intent.id), "reconcile")
         return "canceled (abandoned)"
+    return f"now {order.status}"
+
+
+def _reconcile_session(order, abandoned):
+    """An order paid on Stripe's Checkout page: its session decides. An abandoned page that is
+    still open is expired first, so it can never be paid after its order was canceled."""
+    session = stripe_gateway.checkout_session(order.checkout_session_id)
+    if abandoned and session.status == "open":
+        session = stripe_gateway.expire_checkout_session(session.id)
+        settle_session(order, session, "reconcile")
+        return "canceled (abandoned)" if order.status == "canceled" else f"now {order.status}"
+    settle_session(order, session, "reconcile")
     return f"now {order.status}"

@@ -52,6 +52,31 @@ def settle(order, answer, source, attempt=None):
     return decision
 
 
+def settle_session(order, session, source):
+    """Bring an order paid on Stripe's Checkout page in line with its session (as Stripe has it
+    now, its PaymentIntent expanded): a payment made there goes through the same decision as
+    one made on the shop's page; a page that expired unpaid cancels the order. Returns the
+    decision, or None when there is nothing to decide yet (the page is still open)."""
+    attempt = order.last_attempt
+    if session.id != order.checkout_session_id:
+        # Only the order's current page may move it; an older one was expired before it.
+        order.flag(f"Stripe reported Checkout session {session.id}, which is not this order's "
+                   "current one; it was not applied.", source)
+        db.session.commit()
+        return None
+    decision, intent = None, session.payment_intent
+    if intent is not None:
+        if attempt.payment_intent_id is None:  # Stripe made it for the order's own session
+            attempt.payment_intent_id = intent.id
+        decision = settle(order, intent, source, attempt)
+    if session.status == "expired" and order.payable:  # a declined card, then the page closed
+        attempt.outcome = "canceled"
+        order.last_error = payments.CHECKOUT_EXPIRED
+        order.move_to("canceled", source, note=payments.CHECKOUT_EXPIRED)
+        db.session.commit()
+    return decision
+
+
 def tell_failure(order):
     """The customer left believing they paid: email them a link to pay the order by card."""
     from .orders import pay_again_url

@@ -81,10 +81,16 @@ def price_context(product, selection, quote, **extra):
             **extra}
 
 
+def checkout_mode(product):
+    """How this product's customers pay (catalog.CHECKOUT_MODES)."""
+    return product.checkout_mode or current_app.config["CHECKOUT_MODE"]
+
+
 def checkout_context(product, selection, quote, **extra):
     return price_context(product, selection, quote, **{
         "checkout_token": checkout_token(),
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
+        "checkout_mode": checkout_mode(product),
         "payment_methods": methods.offered(quote.currency),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],

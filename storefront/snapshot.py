@@ -27,7 +27,8 @@ REVISION = f"SELECT revision FROM {CatalogRevision.__tablename__} WHERE id = 1"
 BUMP = (update(CatalogRevision).where(CatalogRevision.id == 1)
         .values(revision=CatalogRevision.revision + 1))
 PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.image,
-                   Product.rules_data.label("rules"), Product.layout)
+                   Product.rules_data.label("rules"), Product.layout,
+                   Product.checkout_mode)
             .order_by(Product.position, Product.id))
 
 
@@ -62,7 +63,8 @@ def current():
         with db.engine.connect() as connection:
             snapshot = holder.snapshot = Snapshot(revision, {
                 row.slug: ProductSpec(row.slug, row.name, row.description, row.image,
-                                      rules_from_dict(row.rules), row.layout)
+                                      rules_from_dict(row.rules), row.layout,
+                                      row.checkout_mode)
                 for row in connection.execute(PRODUCTS)})
     return snapshot
 

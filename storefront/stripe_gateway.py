@@ -1,5 +1,6 @@
 """The one place that talks to Stripe. Views call these functions; none builds Stripe parameters."""
 import secrets
+from datetime import timezone
 
 import stripe
 from flask import current_app
@@ -158,6 +159,63 @@ def payment(payment_intent_id):
     fee and what the shop nets), for the admin's view of a payment."""
     return _client().payment_intents.retrieve(
         payment_intent_id, {"expand": ["latest_charge.balance_transaction"]})
+
+
+# Stripe Checkout's `ui_mode` names for its own page and the embedded one, by API version:
+# "hosted"/"embedded" until 2026-03-25, "hosted_page"/"embedded_page" since.
+UI_MODES_RENAMED_IN = "2026-03-25"
+
+
+def ui_mode(checkout_mode, api_version=None):
+    """`ui_mode` for "hosted" or "embedded" as the API version the shop speaks spells it (the
+    stripe library's own version: the shop pins none)."""
+    version = api_version or stripe.api_version
+    return f"{checkout_mode}_page" if version[:10] >= UI_MODES_RENAMED_IN else checkout_mode
+
+
+def session_key(order, number):
+    return f"order-{order.public_id}-session-{number}"
+
+
+def create_checkout_session(order, attempt, lines, urls, expires_at):
+    """A Stripe Checkout page for the order, listing `lines` (pricing.itemised: each zero or
+    more, adding up to the order's total), payable until `expires_at` (naive UTC). `urls`:
+    success_url and cancel_url (hosted), or return_url (embedded), each may carry
+    {CHECKOUT_SESSION_ID}. The attempt's key makes a repeated request the same session."""
+    metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
+    params = {
+        "mode": "payment",
+        "ui_mode": ui_mode(order.checkout_mode),
+        "line_items": [{
+            "price_data": {"currency": order.currency.lower(), "unit_amount": line.amount // line.quantity,
+                           "product_data": {"name": line.name or line.label}},
+            "quantity": line.quantity,
+        } for line in lines],
+        "payment_method_types": [attempt.method],
+        "client_reference_id": order.public_id,
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata, "description": order.product.name},
+        "customer_email": order.email,
+        "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
+        **urls,
+    }
+    return _client().checkout.sessions.create(params, {"idempotency_key": attempt.idempotency_key})
+
+
+def checkout_session(session_id):
+    """The Checkout Session as Stripe has it now, with its PaymentIntent (one call)."""
+    return _client().checkout.sessions.retrieve(session_id, {"expand": ["payment_intent"]})
+
+
+def expire_checkout_session(session_id):
+    """Close an abandoned Checkout page, so it can never be paid later; the session as it ends
+    (expired, or complete when the customer paid just before)."""
+    try:
+        _client().checkout.sessions.expire(session_id, None,
+                                            {"idempotency_key": f"expire-{session_id}"})
+    except stripe.InvalidRequestError:
+        pass  # no longer open: it says below how it ended
+    return checkout_session(session_id)
 
 
 # Where the dashboard shows each kind of object, by id prefix.

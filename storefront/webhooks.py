@@ -11,7 +11,7 @@ from . import payments, refunds, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
 from .models import Order, Refund, StripeEvent
-from .settlement import settle
+from .settlement import settle, settle_session
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger(__name__)
@@ -32,12 +32,9 @@ def _order_for_charge(charge):
     return order or NOT_OURS
 
 
-def _order_for_refund(refund):
-    order = db.session.scalar(db.select(Order).filter_by(payment_intent_id=refund.payment_intent))
-    return order or NOT_OURS
-
-
 def _intent_settled(order, intent):
+    # An intent Stripe's Checkout page made is one of the order's too: its session's attempt
+    # sent no PaymentMethod, and is for cards (payments.ours).
     settle(order, intent, "webhook")
 
 
@@ -49,6 +46,17 @@ def _intent_changed(order, intent):
         settle(order, intent, "webhook")  # records why it was not applied
     elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
         settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+
+
+def _order_for_session(session):
+    return _order_for_intent(session)  # the same metadata: order_public_id
+
+
+def _session_changed(order, session):
+    """Decided from the session as Stripe has it now (events repeat and come out of order), and
+    not at all once the order is paid (only a refund moves it then)."""
+    if order.status not in payments.PAID:
+        settle_session(order, stripe_gateway.checkout_session(session.id), "webhook")
 
 
 def _charge_refunded(order, charge):
@@ -93,6 +101,12 @@ HANDLERS = {
     # These tell of the same change as refund.updated; whichever comes first does it.
     "refund.failed": (_order_for_refund, _refund_updated),
     "charge.refund.updated": (_order_for_refund, _refund_updated),
+    # Stripe's Checkout page (stripe_checkout.py): paid, a bank debit's outcome days later, or
+    # left to expire.
+    "checkout.session.completed": (_order_for_session, _session_changed),
+    "checkout.session.async_payment_succeeded": (_order_for_session, _session_changed),
+    "checkout.session.async_payment_failed": (_order_for_session, _session_changed),
+    "checkout.session.expired": (_order_for_session, _session_changed),
 }
 
 

@@ -87,6 +87,16 @@ def local_stripe():
 
 
 @pytest.fixture
+def fresh_local_stripe(local_stripe):
+    """The local Stripe as new, its clock real again: a session-wide local Stripe whose clock an
+    earlier test advanced would refuse a Checkout Session the shop dates by the real clock.
+    Use it first (pytest.mark.usefixtures), before anything creates objects there."""
+    import requests
+
+    requests.post(f"{local_stripe.url}/_emulator/reset").raise_for_status()
+
+
+@pytest.fixture
 def stripe_requests(local_stripe):
     """Read the local Stripe's request log, from the start of the test."""
     import requests

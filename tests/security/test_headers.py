@@ -30,8 +30,9 @@ def test_real_stripe_origins_are_the_default():
     assert sources == {
         "script-src": ("https://js.stripe.com", "https://*.js.stripe.com"),
         "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com",
-                      "https://hooks.stripe.com"),
+                      "https://hooks.stripe.com", "https://checkout.stripe.com"),
         "connect-src": ("https://api.stripe.com",),
+        "form-action": ("https://checkout.stripe.com",),
     }
 
 
@@ -41,15 +42,18 @@ def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls():
         {"STRIPE_JS_URL": f"{local}/v3/", "STRIPE_API_BASE": local})
     assert sources == {"script-src": ("http://127.0.0.1:12111",),
                        "frame-src": ("http://127.0.0.1:12111",),
-                       "connect-src": ("http://127.0.0.1:12111",)}
+                       "connect-src": ("http://127.0.0.1:12111",),
+                       "form-action": ("http://127.0.0.1:12111",)}
 
 
 def test_production_policy_allows_exactly_stripes_documented_origins():
     policy = content_security_policy(
         {"STRIPE_JS_URL": shop_config.ProductionConfig.STRIPE_JS_URL, "STRIPE_API_BASE": None})
     assert policy["script-src"] == ("https://js.stripe.com", "https://*.js.stripe.com")
+    # Stripe Checkout: embedded frames its page, hosted is reached by a form's redirect.
     assert policy["frame-src"] == ("https://js.stripe.com", "https://*.js.stripe.com",
-                                   "https://hooks.stripe.com")
+                                   "https://hooks.stripe.com", "https://checkout.stripe.com")
+    assert policy["form-action"] == ("'self'", "https://checkout.stripe.com")
     assert policy["connect-src"] == ("'self'", "https://api.stripe.com")
     assert policy["frame-ancestors"] == "'none'"
 
@@ -66,7 +70,7 @@ def test_the_product_page_policy(client, local_stripe):
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
-    assert policy["form-action"] == ["'self'"]
+    assert policy["form-action"] == ["'self'", stripe]
     assert not any("unsafe" in source for sources in policy.values() for source in sources)
 
 
@@ -137,8 +141,9 @@ def test_production_sends_everyone_to_https_and_sends_hsts(production):
     policy = csp(response)
     assert policy["script-src"][:2] == ["https://js.stripe.com", "https://*.js.stripe.com"]
     assert policy["frame-src"] == ["https://js.stripe.com", "https://*.js.stripe.com",
-                                   "https://hooks.stripe.com"]
+                                   "https://hooks.stripe.com", "https://checkout.stripe.com"]
     assert policy["connect-src"] == ["'self'", "https://api.stripe.com"]
+    assert policy["form-action"] == ["'self'", "https://checkout.stripe.com"]
 
 
 def test_production_session_cookie_is_secure(production):

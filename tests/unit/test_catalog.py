@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from storefront.catalog import LAYOUTS, CatalogError, load_catalog, rules_from_dict, rules_to_dict
+from storefront.catalog import CHECKOUT_MODES, LAYOUTS, CatalogError, load_catalog, rules_from_dict, rules_to_dict
 from storefront.money import format_money
 from storefront.pricing import PER_ORDER, PER_UNIT, Selection, quote, selection_from_form
 
@@ -260,6 +260,16 @@ def test_layout_is_optional_and_checked():
         with pytest.raises(CatalogError, match="Product 'poster': layout: .* use one of split, single, compact"):
             one_product(f"layout = {wrong}")
     assert {p.layout for p in load_catalog(DEMO)} == {None, "single", "compact"}
+
+
+def test_checkout_mode_is_optional_and_checked():
+    assert one_product().checkout_mode is None  # the shop's CHECKOUT_MODE
+    for mode in CHECKOUT_MODES:
+        assert one_product(f'checkout_mode = "{mode}"').checkout_mode == mode
+    for wrong in ('"stripe"', '"Hosted"', "1", "true"):
+        with pytest.raises(CatalogError, match="Product 'poster': checkout_mode: .* use one of "
+                                               "elements, hosted, embedded"):
+            one_product(f"checkout_mode = {wrong}")
 
 
 def test_missing_file_is_a_catalog_error(tmp_path):

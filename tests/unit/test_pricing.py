@@ -17,6 +17,7 @@ from storefront.pricing import (
     Selection,
     TipRules,
     VolumePrice,
+    itemised,
     quote,
     quote_form,
     selection_from_form,
@@ -574,6 +575,41 @@ def test_quote_arithmetic_is_exact_and_never_negative(case):
         if pwyw is not None:
             assert priced.total >= pwyw.minimum * selection.quantity
             assert priced.lines[0].amount >= pwyw.minimum * selection.quantity
+
+
+@given(products_and_selections())
+def test_payment_page_lines_are_never_negative_and_add_up_to_the_total(case):
+    # Stripe Checkout lists these lines (quantity × unit price, none negative): its total must be
+    # the shop's to the minor unit, volume discounts, add-ons and tips included.
+    product, selection = case
+    priced = quote(product, selection)
+    if not priced.ok:
+        return
+    lines = itemised(priced)
+    assert all(line.amount >= 0 and line.quantity >= 1 and line.amount % line.quantity == 0
+               for line in lines)
+    assert sum(line.amount for line in lines) == priced.total
+    step = minor_step(product.rules.currency)
+    assert all((line.amount // line.quantity) % step == 0 for line in lines)
+
+
+def test_a_volume_discount_becomes_the_volume_unit_price_on_the_payment_page():
+    priced = quote(POSTER, Selection(quantity=10, options=(("size", "l"),),
+                                     addons=("gift-wrap", "frame"), tip_percent=10))
+    assert [(line.name, line.quantity, line.amount // line.quantity) for line in itemised(priced)] == [
+        ("Poster (Large), volume price for 10 or more", 10, 1700),
+        ("Gift wrap", 1, 300),
+        ("Frame", 10, 2000),
+        ("Tip", 1, priced.tip),
+    ]
+    assert priced.tip == 3730 and sum(line.amount for line in itemised(priced)) == priced.total == 41030
+
+
+def test_without_a_discount_the_payment_page_lists_the_quotes_own_lines():
+    priced = quote(POSTER, Selection(quantity=2))
+    assert [(line.label, line.amount) for line in itemised(priced)] == [
+        (line.label, line.amount) for line in priced.lines]
+    assert itemised(priced)[0].quantity == 2
 
 
 @given(products_and_selections())

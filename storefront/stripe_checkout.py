@@ -1,0 +1,169 @@
+"""Paying on Stripe's Checkout page (CHECKOUT_MODE "hosted", or "embedded" inside the shop's).
+
+"Continue to payment" prices again, records the order (one per checkout page and selection, as
+paying on the shop's page does) and opens a Checkout Session listing the quote's lines; Stripe's
+page sends the customer back to `returned`, which reads the session on the server and shows the
+receipt only once the order is paid. The webhooks (checkout.session.*) and reconcile settle
+orders the same way, through settlement.settle_session.
+"""
+import logging
+import time
+from datetime import timedelta
+
+import stripe
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+
+from . import pricing, stripe_gateway
+from .checkout import PayForm, order_for_checkout, receipt_url, remember
+from .extensions import db
+from .leases import order_lease
+from .models import Order, PaymentAttempt
+from .payments import PAID
+from .settlement import settle_session
+from .shop import checkout_context, checkout_mode, price, product_or_404
+
+bp = Blueprint("stripe_checkout", __name__)
+log = logging.getLogger(__name__)
+
+UNREACHABLE = ("We could not reach our payment provider, and nothing was charged. "
+               "Please press Continue to payment again in a moment.")
+BUSY = "This order is already being paid in another window. Wait a moment, then try again."
+NOT_PAYABLE = "This order can no longer be paid. Reload the page to start a new one."
+CANCELLED = "You left the payment page, and nothing was charged. Your choices are kept below."
+# A page about to expire is not worth sending a customer to.
+MIN_MINUTES_LEFT = 10
+
+
+@bp.post("/p/<slug>/continue")
+def continue_to_payment(slug):
+    product = product_or_404(slug)
+    mode = checkout_mode(product)
+    if mode == "elements":
+        abort(404)
+    selection, quote = price(product, request.form)
+    form = PayForm(request.form)
+    if not (form.validate() and quote.ok):
+        errors = {**quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+        return product_page(product, selection, quote, " ".join(dict.fromkeys(errors.values())),
+                            400, email=form.email.data)
+    if form.expected_total.data != quote.total:
+        # Never open a payment page for a total the customer did not see.
+        return product_page(product, selection, quote, None, 409, price_changed=True,
+                            email=form.email.data)
+
+    order = order_for_checkout(product, selection, quote, form, mode)
+    remember(order)
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return product_page(product, selection, quote, BUSY, 409, email=form.email.data)
+        if order.status in (*PAID, "processing"):
+            return redirect(receipt_url(order), 303)
+        if not order.payable or order.checkout_mode != mode:  # or begun on the other page
+            return product_page(product, selection, quote, NOT_PAYABLE, 409, email=form.email.data)
+        order.email = form.email.data
+        try:
+            session = payment_page(order, quote)
+        except stripe.StripeError as error:
+            log.warning("Order %s: no Checkout Session: %s", order.id, type(error).__name__)
+            return product_page(product, selection, quote, UNREACHABLE, 503, email=form.email.data)
+    if session.status == "complete":  # paid already, in another tab
+        return redirect(receipt_url(order), 303)
+    if mode == "hosted":
+        return redirect(session.url, 303)
+    response = make_response(render_template(
+        "checkout/embedded.html", order=order, client_secret=session.client_secret,
+        stripe_config={"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"]}))
+    response.headers["Cache-Control"] = "no-store"  # it carries the session's client secret
+    return response
+
+
+def payment_page(order, quote):
+    """The order's Checkout Session: its current one while it is open, for this email and not
+    about to expire; else a new one (the old one expired first, so it can never be paid too).
+    Holds the order's lease."""
+    if order.checkout_session_id:
+        session = stripe_gateway.checkout_session(order.checkout_session_id)
+        fresh = session.expires_at - time.time() > MIN_MINUTES_LEFT * 60
+        if session.status == "open" and session.customer_email == order.email and fresh:
+            return session
+        if session.status == "open":
+            session = stripe_gateway.expire_checkout_session(session.id)
+        if session.status == "complete":
+            settle_session(order, session, "browser")
+            return session
+        if order.last_attempt.outcome == "created":  # that page is over; the order goes on
+            order.last_attempt.outcome = "canceled"
+    last = order.last_attempt
+    if last is not None and last.kind == "session" and last.outcome is None:
+        attempt = last  # its answer was lost: the same request again, the same session
+    else:
+        attempt = PaymentAttempt(number=len(order.attempts) + 1, method="card", payment_method="",
+                                 kind="session")
+        attempt.idempotency_key = stripe_gateway.session_key(order, attempt.number)
+        order.attempts.append(attempt)
+    db.session.commit()  # the key is on record before Stripe hears of it
+    # From the attempt, so that asking again sends the very same request.
+    expires_at = attempt.created_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
+    try:
+        session = stripe_gateway.create_checkout_session(
+            order, attempt, pricing.itemised(quote), return_urls(order), expires_at)
+    except stripe.StripeError as error:
+        if stripe_gateway.classify(error) != "uncertain":
+            attempt.outcome = "error"
+            db.session.commit()
+        raise
+    attempt.outcome = "created"
+    order.checkout_session_id = session.id
+    db.session.commit()
+    return session
+
+
+def return_urls(order):
+    """Where Stripe's page sends the customer: back here with the session's id."""
+    back = url_for("stripe_checkout.returned", public_id=order.public_id, _external=True)
+    back += "?session_id={CHECKOUT_SESSION_ID}"
+    if order.checkout_mode == "embedded":
+        return {"return_url": back}
+    return {"success_url": back,
+            "cancel_url": url_for("stripe_checkout.cancelled", public_id=order.public_id,
+                                  _external=True)}
+
+
+@bp.get("/orders/<public_id>/checkout/return")
+def returned(public_id):
+    """Back from Stripe's page: the receipt once the order is paid, else where things stand."""
+    order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
+    if not order.checkout_session_id or request.args.get("session_id") != order.checkout_session_id:
+        abort(404)
+    session, status = None, 200
+    if order.status not in (*PAID, "processing"):  # a webhook may have settled it already
+        with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+            try:
+                if held:
+                    session = stripe_gateway.checkout_session(order.checkout_session_id)
+                    settle_session(order, session, "browser")
+            except stripe.StripeError as error:
+                log.warning("Order %s: session not read: %s", order.id, type(error).__name__)
+                status = 503
+    if order.status in (*PAID, "processing"):
+        return redirect(receipt_url(order), 303)
+    return render_template("checkout/not_paid.html", order=order, session=session,
+                           unreachable=status == 503), status
+
+
+@bp.get("/orders/<public_id>/checkout/cancelled")
+def cancelled(public_id):
+    """Stripe's Back link (the cancel URL): the product page again, with what was chosen."""
+    order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
+    if order.status in (*PAID, "processing"):
+        return redirect(receipt_url(order), 303)
+    selection, quote = price(order.product, order.selection)
+    context = checkout_context(order.product, selection, quote, checkout_token=order.checkout_token,
+                               checkout_notice=CANCELLED, email=order.email)
+    return render_template("shop/product.html", **context)
+
+
+def product_page(product, selection, quote, notice, status, **extra):
+    """The product page again (no JavaScript needed), with why the customer is still here."""
+    context = checkout_context(product, selection, quote, checkout_notice=notice, **extra)
+    return render_template("shop/product.html", **context), status
