@@ -46,6 +46,13 @@ test-postgres: venv chromium
 test-production: venv chromium
 	scripts/with-production.sh $(PY) -m pytest tests/topology $(PYTEST_ARGS)
 
+# The API and browser tests that make sense there, against Stripe's test mode: needs
+# STRIPE_SECRET_KEY / STRIPE_PUBLISHABLE_KEY (test mode) and the Stripe CLI for webhooks.
+# Without keys it says so and succeeds. Not part of `make test`.
+.PHONY: test-stripe
+test-stripe: venv chromium
+	PY=$(PY) scripts/test-stripe.sh
+
 # Performance figures against their budgets (README.md), then Stripe's fee per demo product by card
 # and by bank (bench/payment_fees.py); not part of `make test`. A few minutes.
 bench: venv chromium wrk

@@ -64,7 +64,7 @@ event.listen(CatalogRevision.__table__, "after_create",
 
 
 # The order lifecycle. Money decides: Stripe saying "succeeded" makes any unpaid order paid,
-# and nothing but a refund moves a paid order.
+# and nothing but a refund moves a paid order, back again if the refund fails later.
 # "processing": the customer paid by a method that settles later (a bank debit); the money
 # arrives, or the debit fails, days afterwards.
 TRANSITIONS = {
@@ -74,8 +74,8 @@ TRANSITIONS = {
     "failed": {"pending", "requires_action", "processing", "paid", "canceled"},
     "canceled": {"paid"},
     "paid": {"partially_refunded", "refunded"},
-    "partially_refunded": {"refunded"},
-    "refunded": set(),
+    "partially_refunded": {"refunded", "paid"},
+    "refunded": {"partially_refunded", "paid"},
 }
 UNPAID = ("pending", "requires_action", "failed", "canceled")
 
@@ -208,7 +208,7 @@ class Order(db.Model):
             OrderTransition(from_status=self.status, to_status=status, source=source, note=note)
         )
         self.status = status
-        if status == "paid":
+        if status == "paid" and self.paid_at is None:  # not when a refund failed
             self.paid_at = utcnow()
 
     def flag(self, reason, source):
@@ -322,7 +322,9 @@ class Refund(db.Model):
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     amount: Mapped[int]
     reason: Mapped[str | None] = mapped_column(String(30))
-    # "requested" until Stripe's answer is known, then "accepted" or "refused".
+    # "requested" until Stripe's answer is known, then "accepted" or "refused"; an accepted
+    # refund that Stripe later reports failed (or canceled) is "failed", with Stripe's reason
+    # in `error`.
     status: Mapped[str] = mapped_column(String(20), default="requested")
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255), index=True)
     # Stripe's own status of the refund: a bank refund is "pending" for days, then "succeeded".

@@ -8,7 +8,9 @@ its idempotency key before Stripe is called, all under the order's lease (leases
   order has not heard of yet, and refunds whose answer never came.
 
 The order's status and amount_refunded move only when Stripe's charge.refunded arrives
-(webhooks.py); until then the admin shows the refund as pending.
+(webhooks.py); until then the admin shows the refund as pending. A card refund can still fail
+days after Stripe accepted it (the card was closed, say): Stripe's refund.failed then marks it
+failed with Stripe's reason, and its amount is refundable again (`failed_later`).
 """
 import logging
 
@@ -35,6 +37,18 @@ UNCERTAIN_MESSAGE = (
 )
 
 
+# Stripe's refund failure_reason values, as the merchant reads them.
+FAILURE_REASONS = {
+    "expired_or_canceled_card": "the card is expired or canceled",
+    "lost_or_stolen_card": "the card was reported lost or stolen",
+    "charge_for_pending_refund_disputed": "the customer disputed the payment",
+    "insufficient_funds": "the Stripe balance was too low",
+    "declined": "the card's bank declined it",
+    "merchant_request": "it was canceled",
+    "canceled": "the refund was canceled",  # a canceled refund has no failure_reason
+}
+
+
 class RefundRefused(Exception):
     """No refund was made; str() tells the merchant why."""
 
@@ -58,6 +72,28 @@ def pending(order):
     charge.refunded webhook still on the way."""
     return [r for r in order.refunds if r.status == "requested" or (
         r.status == "accepted" and r.charge_refunded_after > order.amount_refunded)]
+
+
+def failed_later(order, stripe_refund, charge_amount_refunded):
+    """Stripe reports a refund it had accepted as failed or canceled: the money stayed with the
+    shop. `charge_amount_refunded` is the charge's amount_refunded as Stripe has it now."""
+    made = next((r for r in order.refunds if r.stripe_refund_id == stripe_refund.id), None)
+    if made is not None and made.status != "failed":
+        reason = getattr(stripe_refund, "failure_reason", None) or stripe_refund.status
+        made.status = "failed"
+        made.error = (f"Stripe could not return the money: "
+                      f"{FAILURE_REASONS.get(reason, reason.replace('_', ' '))} ({reason}). "
+                      "The amount can be refunded again.")
+        # Refunds made after it counted it in the charge's amount_refunded.
+        for later in order.refunds:
+            if later.status == "accepted" and later.charge_id == made.charge_id and \
+                    later.charge_refunded_after >= made.charge_refunded_after:
+                later.charge_refunded_after -= made.amount
+    order.amount_refunded = charge_amount_refunded
+    status = "paid" if charge_amount_refunded == 0 else "refunded" \
+        if charge_amount_refunded >= order.total else "partially_refunded"
+    if order.status in REFUNDABLE + ("refunded",) and order.status != status:
+        order.move_to(status, "webhook", note=f"refund {stripe_refund.id} {stripe_refund.status}")
 
 
 def find(order, request_id):

@@ -236,3 +236,8 @@ def dashboard_url(stripe_id):
         return None
     mode = "" if live_mode() else "test/"
     return f"https://dashboard.stripe.com/{mode}{section}/{stripe_id}"
+
+
+def charge(charge_id):
+    """A charge as Stripe has it now (its amount_refunded after a refund failed, say)."""
+    return _client().charges.retrieve(charge_id)

@@ -7,7 +7,7 @@ import stripe
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from . import payments, stripe_gateway
+from . import payments, refunds, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
 from .models import Order, Refund, StripeEvent
@@ -60,6 +60,9 @@ def _session_changed(order, session):
 
 
 def _charge_refunded(order, charge):
+    if any(r.status == "failed" for r in order.refunds):
+        # A late notice from before a refund failed would count it again: ask Stripe.
+        charge = stripe_gateway.charge(charge.id)
     if charge.amount_refunded <= order.amount_refunded:
         return  # an older refund event, arriving late
     order.amount_refunded = charge.amount_refunded
@@ -70,13 +73,21 @@ def _charge_refunded(order, charge):
 
 def _order_for_refund(refund):
     found = db.session.scalar(db.select(Refund).filter_by(stripe_refund_id=refund.id))
-    return found.order if found else NOT_OURS
+    if found is not None:
+        return found.order
+    # A refund made in Stripe's dashboard: the order of its PaymentIntent, if one is ours.
+    order = db.session.scalar(db.select(Order).filter_by(payment_intent_id=refund.payment_intent))
+    return order or NOT_OURS
 
 
 def _refund_updated(order, refund):
-    """A bank refund reaching the customer days later (or failing): Stripe's status, kept."""
-    found = next(r for r in order.refunds if r.stripe_refund_id == refund.id)
-    found.stripe_status = refund.status
+    """Stripe's status of a refund, kept: a bank refund reaches the customer days later; any
+    refund may fail (or be canceled) after it was made, its amount then refundable again."""
+    found = next((r for r in order.refunds if r.stripe_refund_id == refund.id), None)
+    if found is not None:
+        found.stripe_status = refund.status
+    if refund.status in ("failed", "canceled"):
+        refunds.failed_later(order, refund, stripe_gateway.charge(refund.charge).amount_refunded)
 
 
 HANDLERS = {
@@ -87,6 +98,9 @@ HANDLERS = {
     "payment_intent.processing": (_order_for_intent, _intent_changed),
     "charge.refunded": (_order_for_charge, _charge_refunded),
     "refund.updated": (_order_for_refund, _refund_updated),
+    # These tell of the same change as refund.updated; whichever comes first does it.
+    "refund.failed": (_order_for_refund, _refund_updated),
+    "charge.refund.updated": (_order_for_refund, _refund_updated),
     # Stripe's Checkout page (stripe_checkout.py): paid, a bank debit's outcome days later, or
     # left to expire.
     "checkout.session.completed": (_order_for_session, _session_changed),

@@ -3,11 +3,13 @@
 `create_app()` builds it; `python -m stripe_emulator` serves it. Tests and the storefront steer
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
-api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency around each call) →
+api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency, the API version of
+versions.py around each call) →
 payment_methods, payment_intents, charges, refunds, customers, checkout_sessions, events,
 webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
-delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames)
-and checkout_page.py (the page a Checkout Session's customer pays on) are served alongside.
+delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames),
+checkout_page.py (the page a Checkout Session's customer pays on) and receipts.py (the page a
+charge's receipt_url opens) are served alongside.
 Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
 balance transactions add up to); connect_control.py is its part of /_emulator/.
 Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
@@ -17,8 +19,10 @@ fees) records every charge, refund, failed debit and dispute.
 """
 from flask import Flask
 
-from . import account_links, api, bank_pages, checkout_page, connect_control, control
+from . import (account_links, api, bank_pages, checkout_page, connect_control, control,
+               receipts, versions)
 from .emulator import Emulator
+from .versions import DEFAULT_API_VERSION
 from .stripejs import bp as stripejs_bp
 
 INDEX = """<!doctype html><title>Stripe emulator</title>
@@ -41,16 +45,19 @@ verification page</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
 clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
 balance/add, balance/payout</li>
+<li><code>/receipts/&lt;charge&gt;</code> the page a charge's receipt_url opens</li>
 </ul>
 """
 
 
-def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=()):
+def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=(),
+               api_version=DEFAULT_API_VERSION):
     """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
     `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
-    failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up."""
+    failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up.
+    `api_version`: the account's default, for requests that name none and for events."""
     app = Flask(__name__)
-    emulator = Emulator(webhook_retry_delays)
+    emulator = Emulator(webhook_retry_delays, versions.check(api_version))
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
     for url, secret in connect_webhooks:
@@ -61,6 +68,7 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     app.register_blueprint(connect_control.bp)
     app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
+    app.register_blueprint(receipts.bp)
     app.register_blueprint(bank_pages.bp)
     app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)

@@ -1,5 +1,5 @@
 """`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]
-[--connect-webhook URL=whsec_…]`"""
+[--connect-webhook URL=whsec_…] [--api-version 2025-09-30.clover]`"""
 import argparse
 import signal
 import sys
@@ -7,6 +7,7 @@ import sys
 from werkzeug.serving import make_server
 
 from . import create_app
+from .versions import DEFAULT_API_VERSION
 
 
 def webhook(value):
@@ -26,8 +27,11 @@ def main(argv=None):
     parser.add_argument("--connect-webhook", type=webhook, action="append", default=[],
                         metavar="URL=whsec_…",
                         help="send every event of connected accounts here (repeatable)")
+    parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
+                        help="the account's default API version (default %(default)s)")
     args = parser.parse_args(argv)
-    app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook)
+    app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook,
+                     api_version=args.api_version)
     server = make_server(args.host, args.port, app, threaded=True)
     # SIGTERM stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

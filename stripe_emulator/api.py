@@ -138,6 +138,12 @@ def retrieve_refund(refund_id):
     return respond(NO_PARAMS, lambda call, params: refunds.retrieve(call, refund_id))
 
 
+@bp.post("/refunds/<refund_id>/cancel")
+def cancel_refund(refund_id):
+    return respond(refunds.CANCEL_PARAMS,
+                   lambda call, params: refunds.cancel(call, refund_id, params))
+
+
 @bp.get("/refunds")
 def list_refunds():
     return respond(refunds.LIST_PARAMS, refunds.list_refunds)

@@ -15,6 +15,7 @@ LIST_PARAMS = {"source": None, "type": None, "currency": None, "created": None,
 
 REPORTING_CATEGORY = {"charge": "charge", "payment": "charge", "refund": "refund",
                       "payment_refund": "refund", "payment_failure_refund": "charge_failure",
+                      "refund_failure": "refund_failure",
                       "adjustment": "dispute", "transfer": "transfer",
                       "transfer_refund": "transfer_reversal", "topup": "topup",
                       "payout": "payout"}
@@ -77,6 +78,15 @@ def for_refund(call, refund, method_type):
         description="REFUND FOR PAYMENT" if method_type == "us_bank_account"
         else "REFUND FOR CHARGE")
     refund["balance_transaction"] = transaction["id"]
+    return transaction
+
+
+def for_failed_refund(call, refund):
+    """A refund that failed (or was canceled) after it was made: its amount comes back."""
+    transaction = record(call, kind="refund_failure", source=refund["id"],
+                         amount=refund["amount"], currency=refund["currency"],
+                         description="REFUND FAILURE")
+    refund["failure_balance_transaction"] = transaction["id"]
     return transaction
 
 

@@ -42,6 +42,7 @@ class Behaviour:
     three_d_secure: bool = False     # a challenge comes before the authorisation
     attachable: bool = None          # attach to a Customer succeeds (default: unless declined)
     funding: str = "credit"
+    refund: str = None               # REFUND_FAILS_LATER, REFUND_PENDING; None: succeeds at once
 
     @property
     def attaches(self):
@@ -68,7 +69,14 @@ AUTHENTICATION_REQUIRED = Decline(
     "Your card was declined. This transaction requires authentication.",
     reason="authentication_required")
 
+# Stripe's testing docs: a refund "begins as succeeded" and "some time later" fails
+# (failure_reason expired_or_canceled_card), or begins as pending and later succeeds.
+REFUND_FAILS_LATER = "fails_later"
+REFUND_PENDING = "pending"
+
 TEST_CARDS = {
+    "4000000000005126": Behaviour(refund=REFUND_FAILS_LATER),
+    "4000000000007726": Behaviour(refund=REFUND_PENDING),
     "4000056655665556": Behaviour(funding="debit"),
     "4000000000000002": Behaviour(GENERIC_DECLINE),
     "4000000000009995": Behaviour(_declined("insufficient_funds",

@@ -73,7 +73,7 @@ def record(call, payment_intent, payment_method, details, *, status, captured, o
     """Store a Charge of `payment_intent` with these payment method details."""
     amount = payment_intent["amount"]
     failure_code, failure_message = failure or (None, None)
-    return call.store.add({
+    charge = call.store.add({
         "id": new_id("ch"),
         "object": "charge",
         "amount": amount,
@@ -105,16 +105,19 @@ def record(call, payment_intent, payment_method, details, *, status, captured, o
         "payment_method_details": details,
         "receipt_email": payment_intent["receipt_email"],
         "receipt_number": None,
-        "receipt_url": None,
+        "receipt_url": None,  # set below, once the id is known
         "refunded": False,
         "review": None,
         "shipping": payment_intent["shipping"],
         "source": None,
         "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
         "status": status,
         "transfer_data": None,
         "transfer_group": payment_intent.get("transfer_group"),
     })
+    charge["receipt_url"] = receipt_url(call, charge["id"])
+    return charge
 
 
 def capture(call, charge, amount):
@@ -124,6 +127,11 @@ def capture(call, charge, amount):
     charge["amount_refunded"] = charge["amount"] - amount
     balance_transactions.for_charge(call, charge, "card")
     emit(call, "charge.captured", charge)
+
+
+def receipt_url(call, charge_id):
+    """Stripe's receipts live on its own site; the emulator's on its own origin (receipts.py)."""
+    return f"{call.base_url}/receipts/{charge_id}"
 
 
 def retrieve(call, charge_id):

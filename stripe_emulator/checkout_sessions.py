@@ -5,7 +5,7 @@ As since API version 2022-08-01, the PaymentIntent is made when the customer pay
 the session is created; it carries `payment_intent_data`. The page itself is checkout_page.py;
 it pays through `confirm`, which Stripe.js calls with the publishable key.
 """
-from . import payment_intents
+from . import payment_intents, versions
 from .currencies import check_charge_amount, currency
 from .emulator import Call
 from .errors import StripeError, invalid_param, invalid_request, missing_param, not_found
@@ -13,8 +13,7 @@ from .events import emit
 from .params import FREE, Params, reject_unknown
 from .store import new_id, page, random_token
 
-# `ui_mode` names (hosted, embedded) by API version: renamed in 2026-03-25.dahlia.
-UI_MODES_RENAMED_IN = "2026-03-25"
+# `ui_mode` names (hosted, embedded) by API version (versions.py: checkout_ui_mode_names).
 UI_MODES = {"before": ("hosted", "embedded"), "since": ("hosted_page", "embedded_page")}
 # Checkout's other shape (Elements on the merchant's page) is not emulated.
 NOT_EMULATED_UI_MODES = ("custom", "elements", "form")
@@ -56,7 +55,7 @@ CONFIRM_PARAMS = {"client_secret": None, "payment_method": None, "payment_method
 
 def ui_modes(api_version):
     """The (hosted, embedded) `ui_mode` names in that API version."""
-    era = "since" if api_version[:10] >= UI_MODES_RENAMED_IN else "before"
+    era = "since" if versions.has(api_version, "checkout_ui_mode_names") else "before"
     return UI_MODES[era]
 
 
@@ -70,7 +69,7 @@ def create(call, params):
     hosted, embedded = ui_modes(call.api_version)
     ui_mode = _ui_mode(params, hosted, embedded)
     urls = _urls(params, ui_mode, hosted)
-    items, code, descriptions = _line_items(params.data.get("line_items"))
+    items, code, descriptions = _line_items(params.data.get("line_items"), call.store.now())
     subtotal = sum(item["amount_total"] for item in items)
     check_charge_amount(subtotal, code, param="line_items")
     now = call.store.now()
@@ -410,7 +409,7 @@ def _expires_at(params, now):
     return expires_at
 
 
-def _line_items(value):
+def _line_items(value, now):
     """The items as Stripe lists them (`item` objects with their price), their currency, and
     each item's product description (shown on the page; not part of the item)."""
     if not value:
@@ -451,7 +450,8 @@ def _line_items(value):
             "description": name,
             "price": {
                 "id": new_id("price"), "object": "price", "active": False,
-                "billing_scheme": "per_unit", "currency": code, "livemode": False,
+                "billing_scheme": "per_unit", "created": now, "currency": code,
+                "livemode": False,
                 "lookup_key": None, "metadata": {}, "nickname": None,
                 "product": new_id("prod"),
                 "recurring": None, "tax_behavior": "unspecified", "type": "one_time",

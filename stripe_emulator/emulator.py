@@ -8,10 +8,8 @@ from .faults import Faults
 from .idempotency import IdempotencyStore
 from .requestlog import RequestLog
 from .store import Store
+from .versions import DEFAULT_API_VERSION
 from .webhook_endpoints import create_endpoint
-
-# What the emulated account answers with when a request names no Stripe-Version.
-DEFAULT_API_VERSION = "2025-09-30.clover"
 
 
 class Emulator:
@@ -20,11 +18,12 @@ class Emulator:
     Published as `app.extensions["stripe_emulator"]`.
     """
 
-    def __init__(self, webhook_retry_delays):
+    def __init__(self, webhook_retry_delays, api_version=DEFAULT_API_VERSION):
         self.lock = threading.RLock()
+        self.api_version = api_version  # the account's default API version
         self.clock = Clock()
         self.store = Store(self.clock)
-        self.idempotency = IdempotencyStore()
+        self.idempotency = IdempotencyStore(self.clock)
         self.faults = Faults()
         self.requests = RequestLog()
         self.dispatcher = Dispatcher(webhook_retry_delays)

@@ -57,9 +57,14 @@ def missing_param(name):
     return invalid_param(f"Missing required param: {name}.", param=name, code="parameter_missing")
 
 
+# The param Stripe's 404 names, where it is not "id".
+_MISSING_PARAM = {"payment_intent": "intent"}
+
+
 def not_found(kind, object_id):
     return StripeError(404, "invalid_request_error", f"No such {kind}: '{object_id}'",
-                       param="id", code="resource_missing", saved=False)
+                       param=_MISSING_PARAM.get(kind, "id"), code="resource_missing",
+                       saved=False)
 
 
 def unexpected_state(message, *, param=None):

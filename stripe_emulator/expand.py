@@ -4,7 +4,7 @@ from .errors import invalid_param
 EXPANDABLE = {
     "payment_intent": {"customer", "latest_charge", "payment_method"},
     "charge": {"customer", "payment_intent", "balance_transaction",
-               "failure_balance_transaction"},
+               "failure_balance_transaction", "refunds"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
     "transfer": {"balance_transaction", "destination", "source_transaction"},
@@ -29,7 +29,7 @@ def _expand(store, obj, parts, path):
         return {**obj, "data": [_expand(store, item, rest, path) for item in obj["data"]]}
     if head not in EXPANDABLE.get(obj.get("object"), ()):
         raise invalid_param(f"This property cannot be expanded ({path}).", param="expand")
-    value = obj[head]
+    value = obj.get(head)  # a list left out by default (charge.refunds) is filled by versions.py
     if isinstance(value, str):
         value = store.find(value)
     if rest and value is not None:

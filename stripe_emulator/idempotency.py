@@ -2,13 +2,16 @@
 
 Keys are scoped per API key. A key reused with other parameters, or on another endpoint, is an
 `idempotency_error`; a key whose first request is still running answers 409 (the official
-libraries retry that). Stripe prunes keys after 24 hours; the emulator keeps them until reset.
+libraries retry that). Stripe prunes keys after 24 hours, and so does the emulator, by its clock:
+after that the same key makes a new request.
 """
 from dataclasses import dataclass
 
+from .clock import DAY, Clock
 from .errors import StripeError, invalid_param
 
 MAX_KEY_LENGTH = 255
+KEPT_FOR = DAY
 
 
 @dataclass
@@ -17,14 +20,16 @@ class Saved:
     path: str
     fingerprint: tuple
     request_id: str
+    created: int = 0
     status: int = None          # None while the first request is still running
     body: bytes = None
     object_id: str = None
 
 
 class IdempotencyStore:
-    def __init__(self):
-        self._saved = {}
+    def __init__(self, clock=None):
+        self.clock = clock or Clock()
+        self._saved = {}     # (scope, key) → Saved, oldest first
 
     def clear(self):
         self._saved.clear()
@@ -34,9 +39,11 @@ class IdempotencyStore:
         if len(key) > MAX_KEY_LENGTH:
             raise invalid_param(f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters "
                                 "long.")
+        self._prune()
         saved = self._saved.get((scope, key))
         if saved is None:
-            self._saved[(scope, key)] = Saved(method, path, fingerprint, request_id)
+            self._saved[(scope, key)] = Saved(method, path, fingerprint, request_id,
+                                              self.clock.now())
             return None
         if (saved.method, saved.path) != (method, path):
             raise _conflict(f"Keys for idempotent requests can only be used for the same "
@@ -59,6 +66,15 @@ class IdempotencyStore:
     def save(self, scope, key, status, body, object_id):
         saved = self._saved[(scope, key)]
         saved.status, saved.body, saved.object_id = status, body, object_id
+
+    def _prune(self):
+        """Forget finished keys older than KEPT_FOR (dicts keep insertion order: oldest first)."""
+        expired_before = self.clock.now() - KEPT_FOR
+        for scope_key, saved in list(self._saved.items()):
+            if saved.created > expired_before:
+                break
+            if saved.status is not None:
+                del self._saved[scope_key]
 
     def release(self, scope, key):
         """Forget a claim whose request did not begin executing (Stripe saves nothing)."""

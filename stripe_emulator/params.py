@@ -104,9 +104,10 @@ class Params:
         value = self.string(name)
         if value is None:
             return default
-        if value not in ("true", "false"):
+        # Stripe's v1 takes True/False too (older stripe-python and .NET send them), not 1/0.
+        if value not in ("true", "false", "True", "False"):
             raise invalid_param(f"Invalid boolean: {value}", param=self.path(name))
-        return value == "true"
+        return value.lower() == "true"
 
     def choice(self, name, options, default=None):
         value = self.string(name)

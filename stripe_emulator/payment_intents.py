@@ -8,7 +8,7 @@ unfinished intent may be canceled. Every change of state emits its event. Bank d
 import contextlib
 import copy
 
-from . import bank_debits, cards, charges, mandates, payment_methods, refunds, search
+from . import bank_debits, cards, charges, mandates, payment_methods, refunds, search, versions
 from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
@@ -31,9 +31,6 @@ PAYMENT_METHOD_OPTIONS = {
                                                   "prefetch": [], "return_url": None},
                         "mandate_options": {}, "verification_method": "automatic"},
 }
-# Since this API version, an intent created without payment_method_types uses automatic
-# payment methods, which may redirect, so confirming it needs a return_url.
-AUTOMATIC_PAYMENT_METHODS_SINCE = "2023-08-16"
 
 AUTHENTICATION_FAILED = (
     "The provided PaymentMethod has failed authentication. You can provide payment_method_data "
@@ -422,7 +419,7 @@ def _automatic_payment_methods(call, params, explicit_types, confirmation_method
                                 code="parameters_exclusive")
     else:
         enabled = not explicit_types and \
-            call.api_version[:10] >= AUTOMATIC_PAYMENT_METHODS_SINCE
+            versions.has(call.api_version, "automatic_payment_methods_default")
     if not enabled:
         return None
     redirects = settings.choice("allow_redirects", ["always", "never"], "always")
@@ -437,7 +434,7 @@ def _payment_method(call, params):
 def _challenge_possible(params):
     """False when nobody can answer a 3-D Secure challenge, or the caller refuses one."""
     # off_session is true/false, or Stripe's one_off / recurring.
-    off_session = params.string("off_session") not in (None, "false")
+    off_session = params.string("off_session") not in (None, "false", "False")
     return not off_session and not params.boolean("error_on_requires_action")
 
 
@@ -446,7 +443,9 @@ def _check_confirmation(call, intent, params, payment_method):
     automatic = intent["automatic_payment_methods"]
     return_url = params.string("return_url") or \
         call.store.private.get(intent["id"], {}).get("return_url")
-    if automatic and automatic["allow_redirects"] != "never" and not return_url:
+    off_session = params.string("off_session") not in (None, "false", "False")
+    if automatic and automatic["allow_redirects"] != "never" and not return_url \
+            and not off_session:
         raise invalid_param(RETURN_URL_REQUIRED)
     if payment_method is None and params.hash("payment_method_data").data:
         payment_method = payment_methods.create(call, params.hash("payment_method_data"))

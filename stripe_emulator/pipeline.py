@@ -4,22 +4,20 @@ In order: request log → injected fault → API key → parameters → idempote
 → saved idempotent result → log entry completed, CORS and Stripe's response headers added.
 """
 import json
-import re
 import socket
 import time
 
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import accounts, auth, payment_intents
-from .emulator import DEFAULT_API_VERSION, Call
-from .errors import StripeError, api_error, invalid_param, rate_limited, unauthorized
+from . import accounts, auth, payment_intents, versions
+from .emulator import Call
+from .errors import StripeError, api_error, rate_limited, unauthorized
 from .expand import expand
 from .params import Params, decode, reject_unknown
 from .requestlog import order_id_of
 from .store import random_token
 
-_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Request-Id, Idempotency-Key, Idempotent-Replayed, "
@@ -50,10 +48,13 @@ def emulator():
 
 
 def begin(publishable_endpoints, account_endpoints=frozenset()):
-    if request.method == "OPTIONS":
-        return Response(status=204, headers=PREFLIGHT_HEADERS)
     state = emulator()
     g.request_id = f"req_{random_token(14)}"
+    if request.method == "OPTIONS":
+        # Logged, so tests can tell that Stripe.js causes no preflight.
+        with state.lock:
+            state.requests.start(g.request_id, "OPTIONS", request.path, None)["status"] = 204
+        return Response(status=204, headers=PREFLIGHT_HEADERS)
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
     with state.lock:
         g.entry = state.requests.start(g.request_id, request.method, request.path, key)
@@ -97,7 +98,7 @@ def respond(schema, operation):
             result = operation(call, params)
             if expand_paths:
                 result = expand(call.store, result, expand_paths)
-            body = json.dumps(_visible(call, result))
+            body = json.dumps(_visible(call, result, expand_paths))
         except StripeError as error:
             return error_response(error)
     g.object_id = result.get("id")
@@ -129,9 +130,11 @@ def unexpected_error(exc):
 
 def finish(response):
     response.headers.update(CORS_HEADERS)
+    state = emulator()
+    call = g.get("call")
+    response.headers["Stripe-Version"] = call.api_version if call else state.api_version
     if request.method == "OPTIONS":
         return response
-    state = emulator()
     object_id = g.get("object_id") or next(iter((request.view_args or {}).values()), None)
     with state.lock:
         if g.get("claim"):
@@ -156,20 +159,20 @@ def finish(response):
     return response
 
 
-def _visible(call, obj):
-    """What this caller may see: browsers (publishable keys) get a reduced PaymentIntent."""
-    if call is not None and call.publishable and obj.get("object") == "payment_intent":
+def _visible(call, obj, expand_paths=()):
+    """What this caller may see, in its API version: browsers (publishable keys) get a reduced
+    PaymentIntent."""
+    if call is None:
+        return obj
+    obj = versions.render(call.store, obj, call.api_version, expand_paths)
+    if call.publishable and obj.get("object") == "payment_intent":
         return payment_intents.for_publishable(obj)
     return obj
 
 
 def _api_version():
     version = request.headers.get("Stripe-Version") or g.params.get("_stripe_version")
-    if version is None:
-        return DEFAULT_API_VERSION
-    if not isinstance(version, str) or not _VERSION.match(version):
-        raise invalid_param(f"Invalid Stripe API version: {version}")
-    return version
+    return emulator().api_version if version is None else versions.check(version)
 
 
 def _connected_account(call, account_endpoints):

@@ -2,10 +2,17 @@
 
 Each refund has its balance transaction (Stripe keeps its fee); a bank debit's refund is
 `pending` until the bank has paid it back, days later (bank_debits.py).
+
+Most card refunds succeed at once. As on Stripe, two test cards' refunds change later, when
+the emulator's clock passes REFUND_SETTLES_AFTER: 4000000000007726's begin `pending` and then
+succeed; 4000000000005126's begin `succeeded` and then fail (`expired_or_canceled_card`), the
+amount returning to the charge. A pending refund can be canceled. Each change emits
+`refund.updated` and `charge.refund.updated`, and a failure `refund.failed` too.
 """
-from . import balance_transactions
+from . import balance_transactions, cards
 from .currencies import format_amount
-from .errors import invalid_param
+from .emulator import Call
+from .errors import invalid_param, invalid_request
 from .events import emit
 from .params import FREE
 from .store import new_id, page
@@ -15,7 +22,10 @@ CREATE_PARAMS = {"payment_intent": None, "charge": None, "amount": None, "reason
                  "instructions_email": None, "origin": None, "currency": None, "customer": None}
 LIST_PARAMS = {"payment_intent": None, "charge": None, "limit": None, "starting_after": None,
                "ending_before": None, "created": None}
+CANCEL_PARAMS = {}
 REASONS = ["duplicate", "fraudulent", "requested_by_customer"]
+REFUND_SETTLES_AFTER = 30 * 60  # seconds of the emulator's clock
+FAILURE_REASON = "expired_or_canceled_card"
 
 
 def create(call, params):
@@ -65,6 +75,8 @@ def _refundable_charge(call, payment_intent_id, charge_id):
 
 
 def refund_charge(call, charge, amount, *, reason=None, metadata=None):
+    # Releasing an uncaptured authorisation (a canceled intent) never fails later.
+    later = _card(call, charge).refund if charge["captured"] else None
     refund = call.store.add({
         "id": new_id("re"),
         "object": "refund",
@@ -78,7 +90,7 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
         "reason": reason,
         "receipt_number": None,
         "source_transfer_reversal": None,
-        "status": "succeeded",
+        "status": "pending" if later == cards.REFUND_PENDING else "succeeded",
         "transfer_reversal": None,
     })
     charge["amount_refunded"] += amount
@@ -91,6 +103,57 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
         bank_debits.refund_pending(call, refund)
     emit(call, "refund.created", refund)
     emit(call, "charge.refunded", charge)
+    if later:
+        # The clock runs this without a request: its events name none.
+        later_call = Call(call.emulator, base_url=call.base_url, api_version=call.api_version)
+        outcome = "failed" if later == cards.REFUND_FAILS_LATER else "succeeded"
+        call.store.clock.after(REFUND_SETTLES_AFTER,
+                               lambda: _settle(later_call, refund["id"], outcome))
+    return refund
+
+
+def _card(call, charge):
+    number = call.store.private.get(charge["payment_method"] or "", {}).get("number")
+    return cards.behaviour(number) if number else cards.APPROVED
+
+
+def _settle(call, refund_id, outcome):
+    """The refund's final status, some time after it was made (not if it was canceled since)."""
+    refund = call.store.get("refund", refund_id)
+    if refund["status"] in ("failed", "canceled") or refund["status"] == outcome:
+        return
+    if outcome == "failed":
+        _give_back(call, refund, "failed", failure_reason=FAILURE_REASON)
+    else:
+        refund["status"] = "succeeded"
+        _updated(call, refund)
+
+
+def _give_back(call, refund, status, **fields):
+    """The refund did not reach the customer: its amount is refundable on the charge again."""
+    refund.update(status=status, **fields)
+    if refund["balance_transaction"]:
+        balance_transactions.for_failed_refund(call, refund)
+    charge = call.store.get("charge", refund["charge"])
+    charge["amount_refunded"] -= refund["amount"]
+    charge["refunded"] = False
+    _updated(call, refund)
+
+
+def _updated(call, refund):
+    emit(call, "refund.updated", refund)
+    emit(call, "charge.refund.updated", refund)
+    if refund["status"] == "failed":
+        emit(call, "refund.failed", refund)
+
+
+def cancel(call, refund_id, params):
+    refund = call.store.get("refund", refund_id)
+    if refund["status"] not in ("pending", "requires_action"):
+        raise invalid_request(f"Refund {refund_id} cannot be canceled because it has a status "
+                              f"of {refund['status']}. Only a pending refund can be canceled.",
+                              param="refund")
+    _give_back(call, refund, "canceled")
     return refund
 
 

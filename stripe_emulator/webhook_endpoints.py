@@ -1,6 +1,8 @@
-"""WebhookEndpoint objects: where events go, and the `whsec_…` secret they are signed with."""
+"""WebhookEndpoint objects: where events go, the API version their events are rendered in, and
+the `whsec_…` secret they are signed with, which Stripe shows only in the answer to the create."""
 from urllib.parse import urlsplit
 
+from . import versions
 from .errors import invalid_param
 from .params import FREE
 from .store import new_id, page, random_token
@@ -10,24 +12,25 @@ CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "meta
 
 
 def create_endpoint(store, url, enabled_events, *, secret=None, configured=False,
-                    description=None, metadata=None, connect=False):
-    """`connect`: a Connect endpoint, sent the events of connected accounts instead of the
-    platform's own."""
+                    description=None, metadata=None, connect=False, api_version=None):
+    """The endpoint as the create call answers it, secret included. `connect`: a Connect
+    endpoint, sent the events of connected accounts instead of the platform's own."""
     endpoint = {
         "id": new_id("we"),
         "object": "webhook_endpoint",
-        "api_version": None,
+        "api_version": api_version,
         "application": None,
         "created": store.now(),
         "description": description,
         "enabled_events": list(enabled_events),
         "livemode": False,
         "metadata": metadata or {},
-        "secret": secret or f"whsec_{random_token(32)}",
         "status": "enabled",
         "url": url,
     }
-    return store.add(endpoint, configured=configured, connect=connect)
+    secret = secret or f"whsec_{random_token(32)}"
+    store.add(endpoint, configured=configured, connect=connect, secret=secret)
+    return {**endpoint, "secret": secret}
 
 
 def create(call, params):
@@ -38,8 +41,10 @@ def create(call, params):
     if not events:
         raise invalid_param("Missing required param: enabled_events.", param="enabled_events",
                             code="parameter_missing")
+    version = params.string("api_version")
     return create_endpoint(call.store, url, events, description=params.string("description"),
-                           metadata=params.metadata() or {}, connect=params.boolean("connect"))
+                           metadata=params.metadata() or {}, connect=params.boolean("connect"),
+                           api_version=versions.check(version) if version else None)
 
 
 def retrieve(call, endpoint_id):
@@ -54,6 +59,10 @@ def delete(call, endpoint_id):
 
 def list_endpoints(call, params):
     return page(call.store.newest_first("webhook_endpoint"), params, "/v1/webhook_endpoints")
+
+
+def secret(store, endpoint):
+    return store.private[endpoint["id"]]["secret"]
 
 
 def matching(store, event_type, connect=False):

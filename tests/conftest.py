@@ -1,4 +1,5 @@
 import os
+import pathlib
 
 import pytest
 import sqlalchemy
@@ -6,6 +7,23 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy.pool import NullPool
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# `make test-stripe` (scripts/test-stripe.sh): the suite against Stripe's test mode, with the keys
+# in STRIPE_SECRET_KEY / STRIPE_PUBLISHABLE_KEY, instead of the local Stripe.
+AGAINST_STRIPE = os.environ.get("TEST_AGAINST_STRIPE") == "1"
+# Fixtures that reach the local Stripe's own controls (faults, clock, request log): a test that
+# uses one, or any test of the emulator itself, is local_stripe_only.
+LOCAL_STRIPE_FIXTURES = {"local_stripe", "stripe_requests"}
+EMULATOR_TESTS = pathlib.Path(__file__).parent / "emulator"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if LOCAL_STRIPE_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                EMULATOR_TESTS in pathlib.Path(item.path).parents:
+            item.add_marker(pytest.mark.local_stripe_only)
+        if AGAINST_STRIPE and item.get_closest_marker("local_stripe_only"):
+            item.add_marker(pytest.mark.skip(reason="needs the local Stripe"))
 
 # Hypothesis's per-example deadline (200 ms) is a timed assert: on a loaded shared machine a pure
 # pricing example once took 400 ms and failed. pytest-timeout bounds every test instead.
@@ -16,9 +34,11 @@ hypothesis_settings.load_profile("no-deadline")
 def pytest_report_header():
     # `make test` runs the suite twice; this line tells the two runs apart.
     url = os.environ.get("TEST_DATABASE_URL")
+    stripe = "Stripe's test mode" if AGAINST_STRIPE else "the local Stripe"
     if not url:
-        return "database: SQLite, a new file per test"
-    return f"database: {sqlalchemy.make_url(url).render_as_string(hide_password=True)}"
+        return f"database: SQLite, a new file per test; payments: {stripe}"
+    return (f"database: {sqlalchemy.make_url(url).render_as_string(hide_password=True)}; "
+            f"payments: {stripe}")
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +59,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stripe_conformance():
+    """Every answer the local Stripe gave during the session must look like Stripe's
+    (tests/conformance.py): checked once, at the end."""
+    from tests.conformance import RECORDER, SOURCE
+
+    yield RECORDER
+    problems = RECORDER.problems()
+    assert not problems, (f"{len(problems)} answers of the local Stripe differ from {SOURCE}:\n"
+                          + "\n".join(problems[:40]))
+
+
 @pytest.fixture(scope="session")
 def local_stripe():
     """The local Stripe, in-process on a free loopback port, for the whole session."""
     from stripe_emulator import create_app as create_emulator
 
+    from tests.conformance import RECORDER
     from tests.servers import LiveServer
 
-    emulator = create_emulator(webhook_retry_delays=(0.2, 0.5))
+    emulator = RECORDER.wrap(create_emulator(webhook_retry_delays=(0.2, 0.5)))
     with LiveServer(emulator) as server:
         server.control = emulator.extensions["stripe_emulator"]
         yield server
@@ -126,7 +159,19 @@ def closing_client_class():
 
 
 @pytest.fixture
-def make_app(local_stripe, database_url):
+def stripe_settings(request):
+    """The shop's Stripe settings: the local Stripe's URLs, or Stripe's test mode keys."""
+    if AGAINST_STRIPE:
+        return {"STRIPE_SECRET_KEY": os.environ["STRIPE_SECRET_KEY"],
+                "STRIPE_PUBLISHABLE_KEY": os.environ["STRIPE_PUBLISHABLE_KEY"],
+                "STRIPE_API_BASE": None, "STRIPE_JS_URL": "https://js.stripe.com/v3/"}
+    # Looked up here, not named as an argument: only tests that name it are local-only.
+    local = request.getfixturevalue("local_stripe")
+    return {"STRIPE_API_BASE": local.url, "STRIPE_JS_URL": f"{local.url}/v3/"}
+
+
+@pytest.fixture
+def make_app(stripe_settings, database_url):
     """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
     arguments override settings (a module can then override `app` with its own)."""
     from storefront import create_app
@@ -140,9 +185,7 @@ def make_app(local_stripe, database_url):
         app = create_app(
             "testing",
             SQLALCHEMY_DATABASE_URI=database_url,
-            STRIPE_API_BASE=local_stripe.url,
-            STRIPE_JS_URL=f"{local_stripe.url}/v3/",
-            **overrides,
+            **{**stripe_settings, **overrides},
         )
         app.test_client_class = closing_client_class()
         made.append(app)
@@ -169,28 +212,38 @@ def client(app):
 
 
 @pytest.fixture
-def shop(app, local_stripe):
-    """The shop on a free loopback port, for the browser, receiving the local Stripe's webhooks
-    through an endpoint registered the way one is on real Stripe."""
-    import stripe
-
+def shop(app, request):
+    """The shop on a free loopback port, for the browser, receiving Stripe's webhooks: the local
+    Stripe's through an endpoint registered the way one is on real Stripe, or Stripe's own
+    through `stripe listen --forward-to` (the Stripe CLI)."""
     from tests.servers import LiveServer
 
-    stripe_client = stripe.StripeClient("sk_test_testing", base_addresses={"api": local_stripe.url})
     with LiveServer(app) as server:
-        endpoint = stripe_client.v1.webhook_endpoints.create(
+        if AGAINST_STRIPE:
+            from tests.stripe_listen import forwarding
+
+            with forwarding(f"{server.url}/webhooks/stripe") as secret:
+                app.config["STRIPE_WEBHOOK_SECRET"] = secret
+                yield server
+            return
+        client = request.getfixturevalue("stripe_client")
+        endpoint = client.webhook_endpoints.create(
             {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"]}
         )
         app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
         yield server
-        stripe_client.v1.webhook_endpoints.delete(endpoint.id)
+        client.webhook_endpoints.delete(endpoint.id)
 
 
 @pytest.fixture
-def stripe_client(local_stripe):
+def stripe_client(stripe_settings):
+    """What the shop's server may do at Stripe (the secret key), for tests to look."""
     import stripe
 
-    return stripe.StripeClient("sk_test_testing", base_addresses={"api": local_stripe.url}).v1
+    if AGAINST_STRIPE:
+        return stripe.StripeClient(stripe_settings["STRIPE_SECRET_KEY"]).v1
+    return stripe.StripeClient("sk_test_testing",
+                               base_addresses={"api": stripe_settings["STRIPE_API_BASE"]}).v1
 
 
 @pytest.fixture

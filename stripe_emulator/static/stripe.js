@@ -120,22 +120,23 @@
     };
   }
 
-  function apiHeaders(stripe) {
-    var headers = {Authorization: 'Bearer ' + stripe._key};
-    if (stripe._options.stripeAccount) headers['Stripe-Account'] = stripe._options.stripeAccount;
-    if (stripe._options.apiVersion) headers['Stripe-Version'] = stripe._options.apiVersion;
-    return headers;
+  // As Stripe.js does, the key and options travel as form fields, not headers: the request
+  // stays a "simple" cross-origin one, so the browser sends no CORS preflight before it.
+  function transportParams(stripe) {
+    var params = {key: stripe._key};
+    if (stripe._options.stripeAccount) params._stripe_account = stripe._options.stripeAccount;
+    if (stripe._options.apiVersion) params._stripe_version = stripe._options.apiVersion;
+    return params;
   }
 
   function api(stripe, method, path, params) {
     var url = ORIGIN + path;
-    var init = {method: method, headers: apiHeaders(stripe), credentials: 'omit'};
-    var body = encodeForm(params || {}, '');
+    var init = {method: method, credentials: 'omit'};
+    var body = encodeForm(Object.assign({}, params || {}, transportParams(stripe)), '');
     if (method === 'GET') {
-      var query = body.toString();
-      if (query) url += '?' + query;
+      url += '?' + body.toString();
     } else {
-      init.headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      init.headers = {'Content-Type': 'application/x-www-form-urlencoded'};
       init.body = body.toString();
     }
     return fetch(url, init).then(function (response) {

@@ -253,3 +253,39 @@ def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank
         time.sleep(0.1)
     assert re.search(r"<td>\s*Refunded\s*</td>", page)
     assert stripe_client.refunds.retrieve(refund.id).status == "succeeded"
+
+
+# Stripe's testing docs: this card's refunds "begin as succeeded" and fail "some time later".
+REFUND_FAILS_LATER = "4000000000005126"
+
+
+@pytest.mark.local_stripe_only  # moves the local Stripe's clock
+def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
+        app, shop, admin_client, stripe_client, local_stripe):
+    assert Browser(shop.url, SLUG).pay(card(stripe_client, REFUND_FAILS_LATER)).json()[
+        "next"] == "receipt"
+    with app.app_context():
+        order_id = db.session.scalar(db.select(Order.id))
+    url = f"/admin/orders/{order_id}/refunds"
+    response = admin_client.post(url, data={**refund_form(admin_client, order_id), "full": "1"})
+    assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
+    wait_for(app, order_id, "refunded")
+
+    # Some time later the card's bank sends the money back: Stripe says refund.failed.
+    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"seconds": 3600})
+    order = wait_for(app, order_id, "paid")
+    assert order.amount_refunded == 0
+    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    assert "data-refund-failed" in page
+    assert "the card is expired or canceled (expired_or_canceled_card)" in page
+    assert re.search(r"data-refundable>\$18.00<", page)
+    assert "data-refund-pending" not in page
+
+    # The amount can be refunded again (another way in real life; here, the same card).
+    response = admin_client.post(url, data={**refund_form(admin_client, order_id),
+                                            "amount": "18.00"})
+    assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
+    wait_for(app, order_id, "refunded")
+    with app.app_context():
+        statuses = sorted(r.status for r in db.session.scalars(db.select(Refund)))
+    assert statuses == ["accepted", "failed"]

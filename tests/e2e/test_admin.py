@@ -2,8 +2,10 @@
 webhooks arrive, and download the orders as CSV."""
 import csv
 import re
+import time
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from storefront.admin import accounts
@@ -91,3 +93,33 @@ def test_download_the_filtered_orders_as_csv(page, shop, two_paid_orders, tmp_pa
         [row] = list(csv.DictReader(file))
     assert (int(row["order"]), row["email"], row["status"], row["total"]) == (
         ada, "ada@example.com", "paid", "18.00")
+
+
+@pytest.mark.local_stripe_only  # moves the local Stripe's clock
+def test_a_refund_that_fails_later_shows_why_and_can_be_made_again(page, shop, app, stripe_client,
+                                                                   local_stripe, console_errors):
+    # Stripe's testing docs: this card's refunds succeed, then fail "some time later".
+    answer = Browser(shop.url, "city-lights-poster").pay(card(stripe_client, "4000000000005126"))
+    assert answer.json()["next"] == "receipt"
+    with app.app_context():
+        accounts.create_admin(EMAIL, PASSWORD)
+        order_id = db.session.scalar(db.select(Order.id))
+    log_in(page, shop)
+    page.goto(f"{shop.url}/admin/orders/{order_id}")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Refund all $18.00").click()
+    status = page.locator("#order-status")
+    expect(status.locator(".badge--refunded")).to_be_visible()
+
+    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"seconds": 3600})
+    deadline = time.monotonic() + 10
+    while not page.locator("[data-refund-failed]").count():
+        assert time.monotonic() < deadline, "the failed refund never showed"
+        page.wait_for_timeout(200)
+        page.reload()
+    expect(page.locator("[data-refund-failed]")).to_contain_text(
+        "Stripe could not return the money: the card is expired or canceled")
+    expect(status.locator(".badge--paid")).to_be_visible()
+    expect(status.locator("[data-refundable]")).to_have_text("$18.00")
+    expect(page.get_by_role("button", name="Refund all $18.00")).to_be_visible()
+    assert console_errors == []

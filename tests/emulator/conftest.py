@@ -9,6 +9,7 @@ import stripe
 from flask import Flask, request
 
 from stripe_emulator import create_app
+from tests.conformance import RECORDER
 from tests.servers import LiveServer
 
 SECRET_KEY = "sk_test_emulator_tests"
@@ -100,8 +101,8 @@ def webhook_server():
 
 @pytest.fixture(scope="session")
 def emulator_server(webhook_server):
-    app = create_app(webhooks=[(f"{webhook_server.url}/hook", WEBHOOK_SECRET)],
-                     webhook_retry_delays=RETRY_DELAYS)
+    app = RECORDER.wrap(create_app(webhooks=[(f"{webhook_server.url}/hook", WEBHOOK_SECRET)],
+                                   webhook_retry_delays=RETRY_DELAYS))
     with LiveServer(app) as server:
         yield Emulator(server.url, app.extensions["stripe_emulator"])
     app.extensions["stripe_emulator"].close()

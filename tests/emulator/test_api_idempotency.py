@@ -97,3 +97,15 @@ def test_concurrent_double_submits_create_one_payment(card, emulator, event_type
     executed = [entry for entry in log if entry["status"] == 200 and not entry["replayed"]]
     assert len(executed) == 1
     assert {entry["status"] for entry in log} <= {200, 409}
+
+
+def test_keys_are_kept_24_hours_then_pruned(stripe_client, emulator):
+    first = create_intent(stripe_client, "kept-a-day")
+    emulator.control("POST", "/clock/advance", seconds=24 * 3600 - 60)
+    assert create_intent(stripe_client, "kept-a-day").id == first.id
+    emulator.control("POST", "/clock/advance", seconds=120)
+    # Stripe has forgotten the key: the same request is a new one, other parameters are fine.
+    assert create_intent(stripe_client, "kept-a-day").id != first.id
+    create_intent(stripe_client, "kept-a-day-2", amount=2000)
+    emulator.control("POST", "/clock/advance", days=1, seconds=1)
+    assert create_intent(stripe_client, "kept-a-day-2", amount=3000).amount == 3000

@@ -81,3 +81,57 @@ def test_refunds_are_listed_newest_first_and_filtered(card, pay, paid, stripe_cl
     newer = stripe_client.v1.refunds.list({"limit": 1, "ending_before": first.id})
     assert [refund.id for refund in newer.data] == [second.id]
     assert newer.has_more is True
+
+
+# Stripe's testing docs: "Asynchronous failure" and "Asynchronous success" refund cards.
+FAILS_LATER = "4000000000005126"
+PENDING_FIRST = "4000000000007726"
+SETTLES_AFTER = 30 * 60
+
+
+def test_a_refund_on_the_failing_card_succeeds_then_fails_later(card, pay, stripe_client,
+                                                                emulator, event_types):
+    intent = pay(card(FAILS_LATER).id)
+    refund = stripe_client.v1.refunds.create({"payment_intent": intent.id, "amount": 1500})
+    assert refund.status == "succeeded"
+    assert stripe_client.v1.charges.retrieve(intent.latest_charge).amount_refunded == 1500
+
+    emulator.control("POST", "/clock/advance", seconds=SETTLES_AFTER - 5)
+    assert stripe_client.v1.refunds.retrieve(refund.id).status == "succeeded"
+    emulator.control("POST", "/clock/advance", seconds=10)
+    failed = stripe_client.v1.refunds.retrieve(refund.id)
+    assert (failed.status, failed.failure_reason) == ("failed", "expired_or_canceled_card")
+    charge = stripe_client.v1.charges.retrieve(intent.latest_charge)
+    assert (charge.amount_refunded, charge.refunded) == (0, False)
+    assert event_types(refund.id) == ["refund.created", "refund.updated",
+                                      "charge.refund.updated", "refund.failed"]
+    # The money is back on the charge: it can be refunded again.
+    again = stripe_client.v1.refunds.create({"payment_intent": intent.id})
+    assert again.amount == 2000
+
+
+def test_a_refund_on_the_pending_card_succeeds_later(card, pay, stripe_client, emulator,
+                                                     event_types):
+    intent = pay(card(PENDING_FIRST).id)
+    refund = stripe_client.v1.refunds.create({"payment_intent": intent.id})
+    assert refund.status == "pending"
+    emulator.control("POST", "/clock/advance", seconds=SETTLES_AFTER)
+    assert stripe_client.v1.refunds.retrieve(refund.id).status == "succeeded"
+    assert event_types(refund.id) == ["refund.created", "refund.updated",
+                                      "charge.refund.updated"]
+    assert stripe_client.v1.charges.retrieve(intent.latest_charge).refunded is True
+
+
+def test_a_pending_refund_can_be_canceled_and_a_made_one_cannot(card, pay, stripe_client,
+                                                                emulator, paid):
+    intent = pay(card(PENDING_FIRST).id)
+    refund = stripe_client.v1.refunds.create({"payment_intent": intent.id})
+    canceled = stripe_client.v1.refunds.cancel(refund.id)
+    assert canceled.status == "canceled"
+    assert stripe_client.v1.charges.retrieve(intent.latest_charge).amount_refunded == 0
+    emulator.control("POST", "/clock/advance", seconds=SETTLES_AFTER)
+    assert stripe_client.v1.refunds.retrieve(refund.id).status == "canceled"
+
+    made = stripe_client.v1.refunds.create({"payment_intent": paid.id})
+    with pytest.raises(stripe.InvalidRequestError, match="status of succeeded"):
+        stripe_client.v1.refunds.cancel(made.id)

@@ -4,6 +4,7 @@ frames."""
 import re
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests import stripe_frames as sf
@@ -179,3 +180,31 @@ def test_confirm_without_actions_then_handle_next_action(host_page, stripe_clien
     key = run(page, "handleNextAction", intent.client_secret)
     sf.complete_3ds(page)
     assert result(page, key)["paymentIntent"]["status"] == "succeeded"
+
+
+def test_stripejs_sends_its_key_in_the_body_so_no_preflight(host_page, emulator, stripe_client):
+    """Real Stripe.js avoids CORS preflights: no Authorization header, the key as a form field."""
+    page = host_page
+    log_start = len(requests.get(f"{emulator.url}/_emulator/requests").json())
+    sent = []
+    page.on("request", lambda r: sent.append(r) if "/v1/" in r.url and r.frame == page.main_frame
+            else None)
+    intent = stripe_client.v1.payment_intents.create({
+        "amount": 1999, "currency": "usd", "payment_method_types": ["card"],
+    })
+    sf.fill_card(page, "4242424242424242", "12/34", "123", container="#card-element")
+    payment_method_id = payment_method(page, "card")["id"]
+    assert call(page, "confirmWithPaymentMethod", intent.client_secret, payment_method_id)[
+        "paymentIntent"]["status"] == "succeeded"
+    assert call(page, "retrievePaymentIntent", intent.client_secret)["paymentIntent"]["id"] == \
+        intent.id
+
+    assert {r.method for r in sent} == {"GET", "POST"}
+    for request in sent:
+        assert "authorization" not in request.headers, request.url
+        carried = request.post_data if request.method == "POST" else request.url
+        assert "key=pk_test_stripejs_page" in carried, request.url
+    log = requests.get(f"{emulator.url}/_emulator/requests").json()[log_start:]
+    assert [entry["method"] for entry in log if entry["method"] == "OPTIONS"] == []
+    assert {entry["key_kind"] for entry in log if "/v1/payment_intents" in entry["path"]
+            and entry["method"] in ("GET", "POST")} >= {"publishable"}

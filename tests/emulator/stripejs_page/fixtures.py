@@ -3,6 +3,7 @@ import pytest
 import stripe
 
 from stripe_emulator import create_app
+from tests.conformance import RECORDER
 from tests.servers import LiveServer
 
 from . import create_page_app
@@ -10,7 +11,7 @@ from . import create_page_app
 
 @pytest.fixture(scope="module")
 def emulator():
-    with LiveServer(create_app()) as server:
+    with LiveServer(RECORDER.wrap(create_app())) as server:
         yield server
 
 
