@@ -107,7 +107,9 @@ def ours(order, intent):
     """Whether `intent` is one of the order's attempts: its id is on record, or an attempt whose
     answer was lost sent the very PaymentMethod it carries (or, sending none, is for its method:
     a bank account is collected after the intent is made)."""
-    payment_method = getattr(intent, "payment_method", None)
+    # A declined intent no longer carries its PaymentMethod: its last error does.
+    payment_method = getattr(intent, "payment_method", None) or getattr(
+        getattr(intent, "last_payment_error", None), "payment_method", None)
     payment_method = getattr(payment_method, "id", payment_method)
     method = methods.for_intent(intent).name
     return intent.id == order.payment_intent_id or any(

@@ -153,3 +153,18 @@ def test_one_replay_rule_sorts_stripe_errors(error, kind):
 def test_fees_follow_stripes_us_schedule():
     assert (CARD.fee.of(2500), CARD.fee.of(100_000)) == (103, 2930)
     assert (BANK.fee.of(2500), BANK.fee.of(100_000)) == (20, 500)
+
+
+def test_a_decline_reported_before_the_lost_answer_is_asked_again_is_the_orders():
+    # The attempt's answer was lost, so its PaymentIntent is not on record yet; a declined
+    # intent no longer carries its PaymentMethod, only its last error does. The report is the
+    # order's decline, not a stranger's payment to flag for the merchant.
+    lost = SimpleNamespace(payment_intent_id=None, payment_method="pm_card", method="card")
+    pending = SimpleNamespace(status="pending", total=ORDER_TOTAL, currency="USD",
+                              last_error=None, payment_intent_id=None, attempts=[lost])
+    error = decline("card_declined", "insufficient_funds") | {"payment_method": {"id": "pm_card"}}
+    report = intent(CARD, "requires_payment_method", error, payment_method=None, id="pi_lost")
+    decision = payments.decide(pending, report)
+    assert decision.flag is None
+    assert (decision.order_status, decision.message) == ("failed",
+                                                          CARD.messages["insufficient_funds"])
