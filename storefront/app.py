@@ -53,7 +53,7 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
 
-    from . import admin, assets, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
+    from . import admin, assets, bag, checkout, cli, filters, orders, shop, stripe_gateway, webhooks
 
     assets.init_app(app)
 
@@ -61,6 +61,7 @@ def create_app(config_name=None, **overrides):
     filters.init_app(app)
     app.register_blueprint(shop.bp)
     app.register_blueprint(checkout.bp)
+    app.register_blueprint(bag.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
     if app.config["STYLEGUIDE"]:

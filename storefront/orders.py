@@ -3,7 +3,7 @@ whose bank payment failed pay the same order by card."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import payments, shop, stripe_gateway
+from . import bag, payments, shop, stripe_gateway
 from .checkout import remember
 from .extensions import db
 from .models import Order
@@ -21,6 +21,7 @@ def receipt(public_id):
         # The customer left before entering the microdeposits: Stripe's page for them.
         answer = stripe_gateway.refresh(order.payment_intent_id)
         verify_url = None if isinstance(answer, Failure) else payments.decide(order, answer).verify_url
+    bag.forget_if_paid(order)
     return render_template("orders/receipt.html", order=order, verify_url=verify_url)
 
 
