@@ -79,6 +79,9 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    # The secret of a second, Connect endpoint (events of the makers' accounts: account.updated),
+    # when Stripe's Connect events come to the same URL from their own endpoint; optional.
+    STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET") or None
     # None means Stripe's own servers; a URL points the official library elsewhere.
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")

@@ -39,6 +39,15 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
+class MakerSpec:
+    """Someone whose products the shop sells for them, keeping `commission` percent."""
+
+    slug: str
+    name: str
+    commission: int
+
+
+@dataclass(frozen=True)
 class ProductSpec:
     slug: str  # in the product's URL
     name: str
@@ -46,6 +55,7 @@ class ProductSpec:
     image: str  # a path under static/ ("img/poster.svg") or an https:// URL
     rules: PricingRules
     layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
+    maker: MakerSpec | None = None  # None: the shop's own product
 
     @property
     def currency(self) -> str:
@@ -70,7 +80,8 @@ def load_catalog(source: str | os.PathLike) -> list[ProductSpec]:
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"The catalog is not valid TOML: {error}") from None
     catalog = _Table(data, "The catalog")
-    products = [_product(table) for table in catalog.tables("product")]
+    makers = _makers(catalog)
+    products = [_product(table, makers) for table in catalog.tables("product")]
     catalog.done()
     slugs = [product.slug for product in products]
     for slug in slugs:
@@ -116,7 +127,28 @@ def _plain(value):
     return value
 
 
-def _product(table: "_Table") -> ProductSpec:
+def _makers(catalog: "_Table") -> dict[str, MakerSpec]:
+    """The [[maker]] tables, each keeping the catalog's default `commission` unless it names its own."""
+    default = _percent(catalog, "commission", 0)
+    makers = {}
+    for table in catalog.tables("maker"):
+        slug = table.text("slug", max_length=80)
+        if not _SLUG.fullmatch(slug) or slug in makers:
+            table.fail("slug", "use lower-case letters, digits and dashes, once per maker")
+        makers[slug] = MakerSpec(slug, table.text("name", max_length=200),
+                                 _percent(table, "commission", default))
+        table.done()
+    return makers
+
+
+def _percent(table: "_Table", key: str, default: int) -> int:
+    value = table.integer(key, default=default)
+    if not 0 <= value <= 100:
+        table.fail(key, "must be a whole percentage from 0 to 100")
+    return value
+
+
+def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     # The lengths are the database columns' (models.Product), which PostgreSQL enforces.
     slug = table.text("slug", max_length=80)
     if not _SLUG.fullmatch(slug):
@@ -131,7 +163,11 @@ def _product(table: "_Table") -> ProductSpec:
     layout = table.get("layout")
     if layout is not None and layout not in LAYOUTS:
         table.fail("layout", f"{layout!r} is not a checkout layout: use one of {', '.join(LAYOUTS)}")
+    maker = table.get("maker")
+    if maker is not None and maker not in makers:
+        table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
     spec = ProductSpec(
+        maker=makers.get(maker),
         slug=slug,
         name=table.text("name", max_length=200),
         description=table.text("description", required=False),

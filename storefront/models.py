@@ -384,13 +384,16 @@ class Maker(db.Model):
     charges_enabled: Mapped[bool] = mapped_column(default=False)
     payouts_enabled: Mapped[bool] = mapped_column(default=False)
     details_submitted: Mapped[bool] = mapped_column(default=False)
+    # Their `transfers` capability is active: what receiving the shop's transfers needs (they
+    # take no charges themselves, so charges_enabled may stay false).
+    transfers_active: Mapped[bool] = mapped_column(default=False)
     requirements_due: Mapped[list] = mapped_column(JSON, default=list)
     status_at: Mapped[datetime | None]  # when Stripe last told us their status
 
     @property
     def enabled(self):
         """Whether transfers to them can be made now."""
-        return bool(self.stripe_account_id and self.charges_enabled and self.payouts_enabled)
+        return bool(self.stripe_account_id and self.transfers_active)
 
 
 class Transfer(db.Model):

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('charges_enabled', sa.Boolean(), nullable=False),
     sa.Column('payouts_enabled', sa.Boolean(), nullable=False),
     sa.Column('details_submitted', sa.Boolean(), nullable=False),
+    sa.Column('transfers_active', sa.Boolean(), nullable=False),
     sa.Column('requirements_due', sa.JSON(), nullable=False),
     sa.Column('status_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_makers')),
