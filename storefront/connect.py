@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import stripe_gateway
 from .extensions import db
-from .models import Maker, OrderLine, Transfer, utcnow
+from .models import Maker, OrderLine, Transfer, TransferReversal, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +107,32 @@ def account_updated(account):
     db.session.commit()
     pay_waiting(maker)
     return maker
+
+
+def line_refunded(line):
+    """A refunded line takes the maker's share of it back: their transfer is reversed by it (once
+    per line, whatever happens in between), or, still waiting, is made smaller."""
+    maker = line.maker
+    if maker is None:
+        return None
+    transfer = db.session.scalar(db.select(Transfer).filter_by(order_id=line.order_id,
+                                                               maker_id=maker.id))
+    if transfer is None:
+        return None
+    kept = commission(line.amount, maker)
+    share = line.amount - kept
+    reversal = db.session.scalar(db.select(TransferReversal).filter_by(order_line_id=line.id))
+    if reversal is None:
+        if transfer.status == "waiting":  # nothing paid yet: they are owed less
+            transfer.amount -= share
+            transfer.commission -= kept
+        reversal = TransferReversal(transfer=transfer, order_line_id=line.id, amount=share,
+                                    idempotency_key=f"order-{line.order.public_id}-line-{line.id}-reversal")
+        db.session.add(reversal)
+        db.session.commit()
+    if transfer.status == "made" and reversal.stripe_reversal_id is None:
+        made = stripe_gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
+        reversal.stripe_reversal_id = made.id
+        transfer.amount_reversed += reversal.amount
+        db.session.commit()
+    return reversal
