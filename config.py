@@ -20,6 +20,8 @@ STRIPE_ORIGINS = {
     # 3-D Secure challenge pages load from hooks.stripe.com.
     "frame-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com", "https://hooks.stripe.com"),
     "connect-src": ("https://api.stripe.com",),
+    # The admin's onboarding form redirects to a maker's Account Link, on connect.stripe.com.
+    "form-action": ("https://connect.stripe.com",),
 }
 
 
@@ -27,13 +29,14 @@ def stripe_csp_sources(config):
     """The origins the page lets Stripe.js load scripts from, frame, and call.
 
     Real Stripe's by default. When STRIPE_JS_URL points at a local Stripe, that one origin serves
-    Stripe.js, its frames and the 3-D Secure pages, and STRIPE_API_BASE is what it calls.
+    Stripe.js, its frames and the 3-D Secure pages, and STRIPE_API_BASE is what it calls and
+    where its Account Links (onboarding pages) are.
     """
     js_url = config["STRIPE_JS_URL"]
     if not js_url or js_url.startswith(f"{STRIPE_JS_ORIGIN}/"):
         return STRIPE_ORIGINS
     js, api = _origin(js_url), _origin(config["STRIPE_API_BASE"] or js_url)
-    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,)}
+    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,), "form-action": (api,)}
 
 
 def _origin(url):

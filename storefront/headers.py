@@ -29,7 +29,8 @@ def content_security_policy(config):
         # A catalog image may be an https:// URL (catalog.py).
         "img-src": ("'self'", "https:"),
         "font-src": "'self'",
-        "form-action": "'self'",
+        # A form may lead to Stripe's onboarding page (the admin onboarding a maker).
+        "form-action": ("'self'", *stripe["form-action"]),
         "frame-ancestors": "'none'",
         "base-uri": "'none'",
         "object-src": "'none'",

@@ -32,6 +32,7 @@ def test_real_stripe_origins_are_the_default():
         "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com",
                       "https://hooks.stripe.com"),
         "connect-src": ("https://api.stripe.com",),
+        "form-action": ("https://connect.stripe.com",),  # a maker's onboarding (Account Link)
     }
 
 
@@ -41,7 +42,8 @@ def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls():
         {"STRIPE_JS_URL": f"{local}/v3/", "STRIPE_API_BASE": local})
     assert sources == {"script-src": ("http://127.0.0.1:12111",),
                        "frame-src": ("http://127.0.0.1:12111",),
-                       "connect-src": ("http://127.0.0.1:12111",)}
+                       "connect-src": ("http://127.0.0.1:12111",),
+                       "form-action": ("http://127.0.0.1:12111",)}
 
 
 def test_production_policy_allows_exactly_stripes_documented_origins():
@@ -66,7 +68,8 @@ def test_the_product_page_policy(client, local_stripe):
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
-    assert policy["form-action"] == ["'self'"]
+    # Forms post to the shop; the admin's onboarding form leads on to Stripe's onboarding page.
+    assert policy["form-action"] == ["'self'", stripe]
     assert not any("unsafe" in source for sources in policy.values() for source in sources)
 
 
