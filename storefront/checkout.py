@@ -57,7 +57,8 @@ class PayForm(Form):
         if method is None or not method.offered_for(currency):
             self.method.errors = ["Choose a way to pay."]
             return None
-        if method.confirmed_by == "server" and not self.payment_method.data:
+        # Optional() lets blank text through unchecked: spaces are no card either.
+        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip():
             self.payment_method.errors = ["Card details are missing."]
             return None
         return method
