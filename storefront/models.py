@@ -348,7 +348,8 @@ class OrderLine(db.Model):
     order: Mapped[Order] = relationship(back_populates="items")
     position: Mapped[int]
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    product: Mapped[Product] = relationship()
+    # Joined: the receipt names every line's product, in the one SELECT of the lines.
+    product: Mapped[Product] = relationship(lazy="joined")
     selection: Mapped[dict] = mapped_column(JSON)
     lines: Mapped[list] = mapped_column(JSON)  # the quote's lines: [{"label", "amount"}]
     subtotal: Mapped[int]
