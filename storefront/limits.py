@@ -20,6 +20,9 @@ LIMITED = {
     ("checkout.pay", "POST"): "RATELIMIT_PAY",
     ("checkout.confirm", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
+    ("bag.pay", "POST"): "RATELIMIT_PAY",  # the bag's checkout: the same card testers
+    ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
+    ("bag.add", "POST"): "RATELIMIT_QUOTE",
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
 }
 
