@@ -51,14 +51,15 @@ def pay_makers(order_id, public_id, currency):
                  for maker, (amount, kept) in owed(order_id).items()]
     if not transfers:
         return
-    enabled = [transfer for transfer in transfers if transfer.maker.enabled]
     db.session.add_all(transfers)
     try:
         db.session.commit()
     except IntegrityError:  # recorded already: make whatever still waits
         db.session.rollback()
-        enabled = db.session.scalars(db.select(Transfer).filter_by(order_id=order_id)).all()
-    for transfer in enabled:
+        transfers = db.session.scalars(db.select(Transfer).filter_by(order_id=order_id)).all()
+    # Each maker as the database has it after the commit (which expired them): one enabled in
+    # the meantime has had account.updated pay what waited, which may not have seen these rows.
+    for transfer in transfers:
         make(transfer)
 
 

@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
+from sqlalchemy import func
 
 from storefront import stripe_gateway
 from storefront.admin import accounts
 from storefront.extensions import db
-from storefront.models import Maker, Order
+from storefront.models import Maker, Order, Transfer
 
 from tests.shop.helpers import bag_form
 
@@ -143,6 +144,9 @@ def run(local, shop, orders, clicks, seed):
                                       .order_by(Order.id)).all()
     refunded = Counter(refund_a_makers_line(shop, admin, order_id) for order_id in paid_ids[::3])
     local.wait_for_webhooks()
+    with shop.app.app_context():  # every maker is enabled by now: account.updated paid them
+        waiting = db.session.scalar(db.select(func.count()).select_from(Transfer)
+                                    .filter_by(status="waiting"))
     reconciled = shop.reconcile(older_than=timedelta(0), cancel_after=timedelta(0))
 
     rows = ledger(local, shop)
@@ -167,6 +171,7 @@ def run(local, shop, orders, clicks, seed):
         Figure("lines refunded by the admin", tally(refunded)),
         Figure("transfers reversed", sum(t.amount_reversed > 0 for *_, made in rows for t in made)),
         Figure("orders where transfers + commission ≠ paid − refunded (must be 0)", unbalanced, 0),
+        Figure("transfers still waiting before reconcile (must be 0)", waiting, 0),
         Figure("reconcile afterwards", tally(reconciled)),
         Figure("wall time of the customers", f"{wall:.1f} s"),
     ]
