@@ -146,3 +146,24 @@ def test_makers_onboarded_from_the_admin_one_left_incomplete_is_paid_once_enable
     wait_for(lambda: studio in [t.destination for t in stripe_transfers(stripe_client, public_id)])
     page.reload()
     expect(page.locator('[data-transfer="letterpress-studio"] [data-transfer-status]')).to_contain_text("Made")
+
+
+class TestAccessibility:
+    @pytest.fixture
+    def browser_context_args(self, browser_context_args):
+        # axe is injected into the page; a Content-Security-Policy would rightly refuse it.
+        return {**browser_context_args, "bypass_csp": True}
+
+    def test_the_bag_page_passes_axe_and_each_line_is_labelled(self, page, shop):
+        from tests.a11y import axe_violations
+
+        add_to_bag(page, shop, "letterpress-workshop")
+        add_to_bag(page, shop, "field-notes-ebook")
+        stripe_frames.card_number_input(page).wait_for()
+        assert axe_violations(page) == []
+        # The same choice on two lines stays two fields, each labelled for its own line.
+        expect(page.get_by_role("region", name="Field Notes from the Coast e-book")).to_be_visible()
+        wait_for_price(page, lambda: page.fill("#line-1-amount", "1"))
+        expect(page.locator("#error-line-1-amount")).not_to_be_empty()
+        expect(page.locator("[data-pay-button]")).to_be_disabled()
+        assert axe_violations(page) == []
