@@ -15,8 +15,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import (Blueprint, current_app, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -25,7 +24,7 @@ from .checkout import PayForm, busy, charge, find_or_create_order, remember
 from .extensions import db, htmx
 from .leases import order_lease
 from .models import Order, OrderLine, Product
-from .shop import price, selection_form
+from .shop import checkout_context, price, selection_form
 
 bp = Blueprint("bag", __name__)
 
@@ -151,12 +150,6 @@ def forget_if_paid(order):
         session.pop(SESSION_BAG)
 
 
-def count():
-    """How many lines the bag holds, for the header's link (reads the session)."""
-    bag = session.get(SESSION_BAG)
-    return len(bag["lines"]) if bag else 0
-
-
 # ---------------------------------------------------------------------------------------------
 # Views
 
@@ -174,8 +167,6 @@ def context(bag_quote, token, **extra):
 @bp.post("/p/<slug>/add")
 def add(slug):
     """Add the product, as chosen on its page, to the bag; the page again when it cannot be."""
-    from .shop import checkout_context
-
     product = snapshot.current().product_or_404(slug)
     selection, quote = price(product, selection_form(request.form))
     bag = stored()

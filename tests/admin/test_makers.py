@@ -8,7 +8,7 @@ import requests
 
 from storefront.extensions import db
 from storefront.models import Maker, Order, OrderLine
-from tests.admin.helpers import csrf_token, log_in
+from tests.admin.helpers import csrf_token
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
 
 

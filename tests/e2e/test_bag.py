@@ -1,7 +1,6 @@
 """The bag in a real browser, with makers paid through the local Stripe's Connect: four products
 in one 3-D Secure payment, each maker's transfer, a refunded line's reversal; and makers
 onboarded from the admin through Stripe's (stand-in) onboarding page."""
-import re
 import time
 
 import pytest

@@ -1,5 +1,4 @@
 """The bag: several products paid for in one payment, priced again by the server at pay time."""
-import re
 
 from storefront.extensions import db
 from storefront.models import Order, Product
@@ -91,3 +90,22 @@ def test_the_price_partial_is_a_get_of_the_lines(client):
     html = response.get_data(as_text=True)
     assert 'id="price"' in html and "3 × Organic cotton T-shirt" in html
     assert "Set-Cookie" not in response.headers
+
+
+def test_pay_sent_twice_is_one_order_and_one_charge(client, stripe_client, orders, stripe_requests):
+    add(client, "city-lights-poster")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client)) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    first, second = client.post("/bag/pay", data=form), client.post("/bag/pay", data=form)
+    assert first.json == second.json and first.json["next"] == "receipt"
+    assert len(orders()) == 1
+    assert len(stripe_requests(method="POST", path="/v1/payment_intents")) == 1
+
+
+def test_an_empty_bag_cannot_be_paid(client, stripe_client, orders):
+    page = hidden_fields(client.get("/p/organic-tee").get_data(as_text=True))
+    response = client.post("/bag/pay", data={**page, "email": "ada@example.com",
+                                             "payment_method": card(stripe_client)})
+    assert response.status_code == 400 and "Your bag is empty" in response.json["message"]
+    assert orders() == []
+    assert "Your bag is empty" in bag_page(client)

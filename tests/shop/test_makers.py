@@ -2,7 +2,6 @@
 once the bag's payment succeeds; a maker not yet enabled is paid once they are."""
 import secrets
 
-import pytest
 import requests
 
 from storefront import connect, stripe_gateway
