@@ -34,8 +34,9 @@ EXPECTED = {
     "bag page": 1,
     "bag partial": 1,
     # A product page's pay, with each line an INSERT; the products in one SELECT. Two lines:
-    # one maker's; four lines: two makers'.
-    "bag pay": {2: 33, 4: 38},
+    # one maker's; four lines: two makers'. PostgreSQL takes a flush's INSERTs of lines (and of
+    # transfers) as one statement (SQLAlchemy's insertmanyvalues); SQLite one each.
+    "bag pay": {2: {"sqlite": 33, "postgresql": 32}, 4: {"sqlite": 38, "postgresql": 34}},
 }
 
 SLUGS = [spec.slug for spec in catalog.load_catalog(config.Config.CATALOG_PATH)]
@@ -131,4 +132,6 @@ def test_bag_pages_and_pay(client, queries, local_stripe, app, size):
         local_stripe.url, app.config["STRIPE_PUBLISHABLE_KEY"])}
     count, response = queries(lambda: client.post("/bag/pay", data=form))
     assert response.json["next"] == "receipt"
-    assert count == EXPECTED["bag pay"][size]
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert count == EXPECTED["bag pay"][size][dialect]
