@@ -48,6 +48,9 @@ def pay_again(public_id):
     if not order.payable:
         return redirect(url_for("orders.receipt", public_id=order.public_id))
     remember(order)
+    if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
+        bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
+        return redirect(url_for("bag.show"))
     selection, quote = shop.price(order.product, order.selection)
     context = shop.checkout_context(order.product, selection, quote, pay_again=order,
                                     checkout_token=order.checkout_token)

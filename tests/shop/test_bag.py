@@ -109,3 +109,28 @@ def test_an_empty_bag_cannot_be_paid(client, stripe_client, orders):
     assert response.status_code == 400 and "Your bag is empty" in response.json["message"]
     assert orders() == []
     assert "Your bag is empty" in bag_page(client)
+
+
+def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, stripe_client, orders):
+    """A bag's bank debit that failed: the emailed link fills the bag again, and paying it pays
+    that same order."""
+    from storefront.orders import pay_again_url
+
+    add(client, "city-lights-poster", quantity="2")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client)) | {"email": "ada@example.com"}
+    declined = client.post("/bag/pay", data=form | {"payment_method": card(stripe_client, "4000000000000002")})
+    assert declined.status_code == 402
+    [order] = orders()
+    with app.test_request_context():
+        link = pay_again_url(order)
+    other = app.test_client()  # the customer's mail, opened in another browser
+    response = other.get(link)
+    assert response.status_code == 302 and response.location.endswith("/bag")
+    html = other.get("/bag").get_data(as_text=True)
+    assert "2 × City Lights poster" in html and "Organic cotton T-shirt" in html
+    again = bag_form(html) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    assert again["checkout_token"] == order.checkout_token
+    assert other.post("/bag/pay", data=again).json["next"] == "receipt"
+    [paid] = orders()
+    assert (paid.id, paid.status) == (order.id, "paid")
