@@ -24,7 +24,9 @@ STRIPE_ORIGINS = {
     "frame-src": (STRIPE_JS_ORIGIN, "https://*.js.stripe.com", "https://hooks.stripe.com",
                   STRIPE_CHECKOUT_ORIGIN),
     "connect-src": ("https://api.stripe.com",),
-    "form-action": (STRIPE_CHECKOUT_ORIGIN,),
+    # "Continue to payment" may redirect to Stripe's Checkout page; the admin's onboarding form
+    # redirects to a maker's Account Link, on connect.stripe.com.
+    "form-action": (STRIPE_CHECKOUT_ORIGIN, "https://connect.stripe.com"),
 }
 
 
@@ -33,13 +35,14 @@ def stripe_csp_sources(config):
 
     Real Stripe's by default. When STRIPE_JS_URL points at a local Stripe, that one origin serves
     Stripe.js, its frames, the 3-D Secure pages and the Checkout page, and STRIPE_API_BASE is
-    what it calls.
+    what it calls and where its Account Links (onboarding pages) are.
     """
     js_url = config["STRIPE_JS_URL"]
     if not js_url or js_url.startswith(f"{STRIPE_JS_ORIGIN}/"):
         return STRIPE_ORIGINS
     js, api = _origin(js_url), _origin(config["STRIPE_API_BASE"] or js_url)
-    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,), "form-action": (js,)}
+    return {"script-src": (js,), "frame-src": (js,), "connect-src": (api,),
+            "form-action": tuple(dict.fromkeys((js, api)))}
 
 
 def _origin(url):
@@ -85,6 +88,9 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    # The secret of a second, Connect endpoint (events of the makers' accounts: account.updated),
+    # when Stripe's Connect events come to the same URL from their own endpoint; optional.
+    STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET") or None
     # None means Stripe's own servers; a URL points the official library elsewhere.
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")

@@ -1,4 +1,5 @@
-"""Reliability figures for the checkout: double submits, webhooks, Stripe faults and reconcile.
+"""Reliability figures for the checkout: double submits, webhooks, Stripe faults and reconcile,
+bags paying makers through Connect.
 
     .venv/bin/python bench/reliability.py [--orders M] [--clicks N] [--events K]
                                           [--fault-rate X] [--seed S] [--database-url URL]
@@ -20,7 +21,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
 import stripe  # noqa: E402
 
-from reliability import double_submits, faults, webhooks  # noqa: E402
+from reliability import bags, double_submits, faults, webhooks  # noqa: E402
 from reliability.stack import local_stripe, running_shop  # noqa: E402
 from reliability.table import Table  # noqa: E402
 
@@ -90,6 +91,10 @@ def main():
                  [f"retries={n}" for n in RETRIES], "faults",
                  [lambda shop, n=n: faults.run(local, shop, args.orders, args.fault_rate / 100,
                                                n, args.seed) for n in RETRIES])
+        scenario(f"4. Bags and makers: {args.orders} bags, {args.clicks} Pay presses at once each, "
+                 "one maker enabled halfway, a maker's line refunded in every third order",
+                 [""], "bags",
+                 [lambda shop: bags.run(local, shop, args.orders, args.clicks, args.seed)])
     print(f"\nTotal wall time {time.perf_counter() - started:.0f} s.")
     for line in broken:
         print(f"BROKEN in {line}")

@@ -57,8 +57,8 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
 
-    from . import (admin, assets, checkout, cli, filters, orders, shop, stripe_checkout, stripe_gateway,
-                   webhooks)
+    from . import (admin, assets, bag, checkout, cli, filters, orders, shop, stripe_checkout,
+                   stripe_gateway, webhooks)
 
     assets.init_app(app)
 
@@ -67,6 +67,7 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(shop.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(stripe_checkout.bp)
+    app.register_blueprint(bag.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(webhooks.bp)
     if app.config["STYLEGUIDE"]:

@@ -42,6 +42,15 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
+class MakerSpec:
+    """Someone whose products the shop sells for them, keeping `commission` percent."""
+
+    slug: str
+    name: str
+    commission: int
+
+
+@dataclass(frozen=True)
 class ProductSpec:
     slug: str  # in the product's URL
     name: str
@@ -50,6 +59,7 @@ class ProductSpec:
     rules: PricingRules
     layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
     checkout_mode: str | None = None  # one of CHECKOUT_MODES; None: the shop's CHECKOUT_MODE
+    maker: MakerSpec | None = None  # None: the shop's own product
 
     @property
     def currency(self) -> str:
@@ -74,7 +84,8 @@ def load_catalog(source: str | os.PathLike) -> list[ProductSpec]:
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"The catalog is not valid TOML: {error}") from None
     catalog = _Table(data, "The catalog")
-    products = [_product(table) for table in catalog.tables("product")]
+    makers = _makers(catalog)
+    products = [_product(table, makers) for table in catalog.tables("product")]
     catalog.done()
     slugs = [product.slug for product in products]
     for slug in slugs:
@@ -120,7 +131,28 @@ def _plain(value):
     return value
 
 
-def _product(table: "_Table") -> ProductSpec:
+def _makers(catalog: "_Table") -> dict[str, MakerSpec]:
+    """The [[maker]] tables, each keeping the catalog's default `commission` unless it names its own."""
+    default = _percent(catalog, "commission", 0)
+    makers = {}
+    for table in catalog.tables("maker"):
+        slug = table.text("slug", max_length=80)
+        if not _SLUG.fullmatch(slug) or slug in makers:
+            table.fail("slug", "use lower-case letters, digits and dashes, once per maker")
+        makers[slug] = MakerSpec(slug, table.text("name", max_length=200),
+                                 _percent(table, "commission", default))
+        table.done()
+    return makers
+
+
+def _percent(table: "_Table", key: str, default: int) -> int:
+    value = table.integer(key, default=default)
+    if not 0 <= value <= 100:
+        table.fail(key, "must be a whole percentage from 0 to 100")
+    return value
+
+
+def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     # The lengths are the database columns' (models.Product), which PostgreSQL enforces.
     slug = table.text("slug", max_length=80)
     if not _SLUG.fullmatch(slug):
@@ -139,7 +171,11 @@ def _product(table: "_Table") -> ProductSpec:
     if checkout_mode is not None and checkout_mode not in CHECKOUT_MODES:
         table.fail("checkout_mode", f"{checkout_mode!r} is not a checkout mode: use one of "
                    f"{', '.join(CHECKOUT_MODES)}")
+    maker = table.get("maker")
+    if maker is not None and maker not in makers:
+        table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
     spec = ProductSpec(
+        maker=makers.get(maker),
         slug=slug,
         name=table.text("name", max_length=200),
         description=table.text("description", required=False),

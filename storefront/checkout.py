@@ -57,7 +57,8 @@ class PayForm(Form):
         if method is None or not method.offered_for(currency):
             self.method.errors = ["Choose a way to pay."]
             return None
-        if method.confirmed_by == "server" and not self.payment_method.data:
+        # Optional() lets blank text through unchecked: spaces are no card either.
+        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip():
             self.payment_method.errors = ["Card details are missing."]
             return None
         return method
@@ -71,11 +72,17 @@ def selection_key(selection, quote):
 def order_for_checkout(product, selection, quote, form, mode="elements"):
     """The order for this checkout page and selection, created by whichever request comes first."""
     key = selection_key(selection, quote)
-    find = db.select(Order).filter_by(checkout_token=form.checkout_token.data, selection_key=key)
+    return find_or_create_order(form.checkout_token.data, key, lambda: Order.for_quote(
+        product, selection, quote, form.email.data, form.checkout_token.data, key, mode))
+
+
+def find_or_create_order(checkout_token, key, build):
+    """The order of this checkout page (a product's, or the bag's) and selection `key`;
+    `build()` makes it when this request is the first."""
+    find = db.select(Order).filter_by(checkout_token=checkout_token, selection_key=key)
     order = db.session.scalar(find)
     if order is None:
-        db.session.add(Order.for_quote(product, selection, quote, form.email.data,
-                                       form.checkout_token.data, key, mode))
+        db.session.add(build())
         try:
             db.session.commit()
         except IntegrityError:  # its twin request won the race

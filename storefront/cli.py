@@ -9,12 +9,17 @@ from flask.cli import AppGroup
 
 from . import catalog, receipts, reconcile
 from .extensions import db
-from .models import Product
+from .models import Maker, Product
 
 
 def load_products(specs):
     """Insert or update products by slug; products that left the file stay, for past orders."""
     existing = {product.slug: product for product in db.session.scalars(db.select(Product))}
+    makers = {maker.slug: maker for maker in db.session.scalars(db.select(Maker))}
+    for spec in {spec.maker for spec in specs if spec.maker}:
+        maker = makers.setdefault(spec.slug, Maker(slug=spec.slug))
+        maker.name, maker.commission_percent = spec.name, spec.commission
+        db.session.add(maker)
     for position, spec in enumerate(specs):
         product = existing.get(spec.slug) or Product(slug=spec.slug)
         product.name = spec.name
@@ -25,6 +30,7 @@ def load_products(specs):
         product.currency = spec.currency
         product.rules_data = catalog.rules_to_dict(spec.rules)
         product.position = position
+        product.maker = makers[spec.maker.slug] if spec.maker else None
         db.session.add(product)
     db.session.commit()
 

@@ -29,7 +29,8 @@ def content_security_policy(config):
         # A catalog image may be an https:// URL (catalog.py).
         "img-src": ("'self'", "https:"),
         "font-src": "'self'",
-        # Stripe's Checkout page, where "Continue to payment" may redirect (stripe_checkout.py).
+        # Stripe's Checkout page, where "Continue to payment" may redirect (stripe_checkout.py),
+        # and Stripe's onboarding page, where the admin's form for a maker leads.
         "form-action": ("'self'", *stripe["form-action"]),
         "frame-ancestors": "'none'",
         "base-uri": "'none'",

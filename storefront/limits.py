@@ -22,6 +22,9 @@ LIMITED = {
     # Each opens a Stripe Checkout page: a Stripe call, like paying.
     ("stripe_checkout.continue_to_payment", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
+    ("bag.pay", "POST"): "RATELIMIT_PAY",  # the bag's checkout: the same card testers
+    ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
+    ("bag.add", "POST"): "RATELIMIT_QUOTE",
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
 }
 

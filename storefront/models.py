@@ -32,6 +32,9 @@ class Product(db.Model):
     layout: Mapped[str | None] = mapped_column(String(20))
     # How its customers pay (catalog.CHECKOUT_MODES); None: the CHECKOUT_MODE setting.
     checkout_mode: Mapped[str | None] = mapped_column(String(20))
+    # Who made it and is paid for it (a connected account); None: the shop's own product.
+    maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"))
+    maker: Mapped["Maker | None"] = relationship()
 
     @property
     def rules(self):
@@ -146,6 +149,10 @@ class Order(db.Model):
         back_populates="order", order_by="PaymentAttempt.number"
     )
     refunds: Mapped[list["Refund"]] = relationship(back_populates="order", order_by="Refund.id")
+    # What was bought, one line per product and selection (`lines` above is the price breakdown).
+    items: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", order_by="OrderLine.position")
+    transfers: Mapped[list["Transfer"]] = relationship(back_populates="order", order_by="Transfer.id")
 
     @classmethod
     def for_quote(cls, product, selection, quote, email, checkout_token, selection_key,
@@ -153,6 +160,7 @@ class Order(db.Model):
         """A new pending order for exactly what the customer was quoted."""
         return cls(
             checkout_mode=checkout_mode,
+            items=[OrderLine.for_quote(0, product, selection, quote)],
             product=product,
             checkout_token=checkout_token,
             selection_key=selection_key,
@@ -336,4 +344,108 @@ class Refund(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
     admin: Mapped[AdminUser] = relationship()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderLine(db.Model):
+    """One product of an order, with the selection and price it was bought at. An order from a
+    product page has one line; a bag's has one per line of the bag."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order: Mapped[Order] = relationship(back_populates="items")
+    position: Mapped[int]
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # Joined: the receipt names every line's product, in the one SELECT of the lines.
+    product: Mapped[Product] = relationship(lazy="joined")
+    selection: Mapped[dict] = mapped_column(JSON)
+    lines: Mapped[list] = mapped_column(JSON)  # the quote's lines: [{"label", "amount"}]
+    subtotal: Mapped[int]
+    tip: Mapped[int]
+    amount: Mapped[int]  # subtotal + tip: what the customer pays for this line
+    # The maker paid for this line (the product's when bought); None: the shop's own.
+    maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"), index=True)
+    maker: Mapped["Maker | None"] = relationship()
+    refunded: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    @classmethod
+    def for_quote(cls, position, product, selection, quote):
+        return cls(
+            position=position, product=product, maker_id=product.maker_id,
+            selection=selection.to_form(quote.currency),
+            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            subtotal=quote.subtotal, tip=quote.tip, amount=quote.total, refunded=0,
+        )
+
+
+class Maker(db.Model):
+    """Someone whose products the shop sells and pays through Stripe Connect (a connected
+    account). Their status is what Stripe's account.updated events last said."""
+
+    __tablename__ = "makers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The shop's commission on their sales, in percent (the catalog's, or its default).
+    commission_percent: Mapped[int] = mapped_column(default=0)
+    stripe_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    charges_enabled: Mapped[bool] = mapped_column(default=False)
+    payouts_enabled: Mapped[bool] = mapped_column(default=False)
+    details_submitted: Mapped[bool] = mapped_column(default=False)
+    # Their `transfers` capability is active: what receiving the shop's transfers needs (they
+    # take no charges themselves, so charges_enabled may stay false).
+    transfers_active: Mapped[bool] = mapped_column(default=False)
+    requirements_due: Mapped[list] = mapped_column(JSON, default=list)
+    status_at: Mapped[datetime | None]  # when Stripe last told us their status
+
+    @property
+    def enabled(self):
+        """Whether transfers to them can be made now."""
+        return bool(self.stripe_account_id and self.transfers_active)
+
+
+class Transfer(db.Model):
+    """What a maker is owed for one order (their lines less commission), and the Stripe Transfer
+    that paid it. Saved, with its idempotency key, before Stripe is called; "waiting" while the
+    maker cannot be paid yet."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (UniqueConstraint("order_id", "maker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order: Mapped[Order] = relationship(back_populates="transfers")
+    maker_id: Mapped[int] = mapped_column(ForeignKey("makers.id"), index=True)
+    maker: Mapped[Maker] = relationship()
+    amount: Mapped[int]
+    commission: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    # "waiting" (the maker is not enabled yet, or Stripe could not be reached), "made".
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    amount_reversed: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    made_at: Mapped[datetime | None]
+    reversals: Mapped[list["TransferReversal"]] = relationship(
+        back_populates="transfer", order_by="TransferReversal.id")
+
+
+class TransferReversal(db.Model):
+    """Part of a transfer taken back because a line was refunded; one per refunded line."""
+
+    __tablename__ = "transfer_reversals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
+    transfer: Mapped[Transfer] = relationship(back_populates="reversals")
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), unique=True)
+    amount: Mapped[int]
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    stripe_reversal_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@ whose bank payment failed pay the same order by card."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import payments, shop, stripe_gateway
+from . import bag, payments, shop, stripe_gateway
 from .checkout import remember
 from .extensions import db
 from .models import Order
@@ -21,6 +21,7 @@ def receipt(public_id):
         # The customer left before entering the microdeposits: Stripe's page for them.
         answer = stripe_gateway.refresh(order.payment_intent_id)
         verify_url = None if isinstance(answer, Failure) else payments.decide(order, answer).verify_url
+    bag.forget_if_paid(order)
     return render_template("orders/receipt.html", order=order, verify_url=verify_url)
 
 
@@ -47,6 +48,9 @@ def pay_again(public_id):
     if not order.payable:
         return redirect(url_for("orders.receipt", public_id=order.public_id))
     remember(order)
+    if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
+        bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
+        return redirect(url_for("bag.show"))
     selection, quote = shop.price(order.product, order.selection)
     context = shop.checkout_context(order.product, selection, quote, pay_again=order,
                                     checkout_token=order.checkout_token)

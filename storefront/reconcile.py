@@ -4,7 +4,7 @@ order is handled under its lease, and settling is idempotent."""
 from collections import Counter
 from datetime import timedelta
 
-from . import receipts, stripe_gateway
+from . import connect, receipts, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, utcnow
@@ -37,6 +37,8 @@ def reconcile(older_than, cancel_after):
         fulfil(db.session.get(Order, order_id))
         counts["fulfilled late"] += 1
     counts.update(receipts.send_due())
+    # Makers' transfers that waited (not enabled then, or Stripe could not be reached).
+    counts.update(connect.pay_waiting())
     return counts
 
 

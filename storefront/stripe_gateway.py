@@ -241,3 +241,47 @@ def dashboard_url(stripe_id):
 def charge(charge_id):
     """A charge as Stripe has it now (its amount_refunded after a refund failed, say)."""
     return _client().charges.retrieve(charge_id)
+
+
+def transfer(transfer):
+    """Pay a maker their share of an order, funded by the order's charge. One key per order and
+    maker: asking again can only repeat the same transfer."""
+    order = transfer.order
+    intent = _client().payment_intents.retrieve(order.payment_intent_id)
+    return _client().transfers.create({
+        "amount": transfer.amount,
+        "currency": transfer.currency.lower(),
+        "destination": transfer.maker.stripe_account_id,
+        "transfer_group": f"order-{order.public_id}",
+        "source_transaction": intent.latest_charge,
+        "metadata": {"order_id": str(order.id), "order_public_id": order.public_id,
+                     "maker": transfer.maker.slug},
+    }, {"idempotency_key": transfer.idempotency_key})
+
+
+def reverse_transfer(transfer, amount, key):
+    """Take back `amount` of a maker's transfer (a refunded line's share); once per key."""
+    return _client().transfers.reversals.create(
+        transfer.stripe_transfer_id, {"amount": amount}, {"idempotency_key": key})
+
+
+def create_account(maker, key):
+    """A connected account for a maker, with Express's controller properties (Stripe collects
+    their details, they see the Express dashboard, the shop pays the fees and bears the losses).
+    `key`: one onboarding form, one account, however often it is sent."""
+    return _client().accounts.create({
+        "controller": {"stripe_dashboard": {"type": "express"}, "fees": {"payer": "application"},
+                       "losses": {"payments": "application"}, "requirement_collection": "stripe"},
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"maker": maker.slug},
+    }, {"idempotency_key": key})
+
+
+def onboarding_link(account_id, refresh_url, return_url):
+    return _client().account_links.create({
+        "account": account_id, "type": "account_onboarding",
+        "refresh_url": refresh_url, "return_url": return_url})
+
+
+def account(account_id):
+    return _client().accounts.retrieve(account_id)

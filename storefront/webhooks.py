@@ -7,7 +7,7 @@ import stripe
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from . import payments, refunds, stripe_gateway
+from . import connect, payments, refunds, stripe_gateway
 from .extensions import csrf, db
 from .leases import order_lease
 from .models import Order, Refund, StripeEvent
@@ -129,11 +129,20 @@ def verified_event(payload, header, secret):
 @bp.post("/webhooks/stripe")
 @csrf.exempt  # Stripe signs instead
 def stripe_webhook():
-    try:
-        event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"),
-                               current_app.config["STRIPE_WEBHOOK_SECRET"])
-    except (ValueError, stripe.SignatureVerificationError):
+    event = None
+    # The platform's endpoint, or a Connect endpoint of its own (the makers' accounts' events).
+    secrets = [current_app.config["STRIPE_WEBHOOK_SECRET"],
+               current_app.config.get("STRIPE_CONNECT_WEBHOOK_SECRET")]
+    for secret in filter(None, secrets):
+        try:
+            event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
+            break
+        except (ValueError, stripe.SignatureVerificationError):
+            continue
+    if event is None:
         return "Invalid payload or signature", 400
+    if event.type == "account.updated":
+        return maker_account_updated(event)
     if event.type not in HANDLERS:
         return "Not used", 200
     if db.session.get(StripeEvent, event.id):
@@ -157,4 +166,20 @@ def stripe_webhook():
             db.session.commit()
         except IntegrityError:
             db.session.rollback()  # a twin delivery recorded it first
+    return "OK", 200
+
+
+def maker_account_updated(event):
+    """A maker's connected account changed: keep their status, pay what waited for it. Applying
+    the account as the event carries it twice is harmless; the event id is kept all the same."""
+    if db.session.get(StripeEvent, event.id):
+        return "Already handled", 200
+    maker = connect.account_updated(event.data.object)
+    if maker is None:
+        return "Not one of our makers", 200
+    db.session.add(StripeEvent(id=event.id, type=event.type))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
     return "OK", 200

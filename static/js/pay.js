@@ -148,7 +148,15 @@ button.addEventListener("click", (event) => {
 
 // Enter in a field submits the form (Stripe.js does the same for Enter in a card field): pay,
 // as the button would, rather than post the form for a new price.
+// A button marked data-native-submit ("Add to bag", "Remove") posts the form as it would
+// without JavaScript when the customer chose it, not when Enter in a field picked it as the
+// form's default button.
+let pressed = null;
+form.addEventListener("pointerdown", (event) => { pressed = event.target.closest("button"); });
 form.addEventListener("submit", (event) => {
+  const submitter = event.submitter;
+  if (submitter && "nativeSubmit" in submitter.dataset
+      && (submitter === pressed || submitter === document.activeElement)) return;
   event.preventDefault();
   if (!busy && !button.disabled) pay();
 });

@@ -11,10 +11,10 @@ from .. import errors, stripe_gateway
 from ..extensions import db, htmx, login_manager
 from ..models import AdminUser
 from ..routing import db_int
-from . import cli, login, orders, refunds, sales
+from . import cli, login, makers, orders, refunds, sales
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for area in (login.bp, orders.bp, refunds.bp, sales.bp):
+for area in (login.bp, orders.bp, refunds.bp, sales.bp, makers.bp):
     bp.register_blueprint(area)
 
 OPEN = {"admin.login.form"}

@@ -38,6 +38,7 @@ def render_order(order, block=None, status=200, refund_form=None, **extra):
         "refundable": refunds.refundable(order),
         "pending": refunds.pending(order),
         "refund_form": refund_form or new_refund_form(),
+        "new_request_id": lambda: secrets.token_urlsafe(16),
         **extra,
     }
     if block:

@@ -1,10 +1,11 @@
 """Refunding an order from its page, in full or in part (the rules are in storefront/refunds.py)."""
+import stripe
 from flask import Blueprint, request
 from flask_login import current_user
 
-from .. import refunds
+from .. import connect, refunds
 from ..extensions import db, htmx
-from ..models import Order
+from ..models import Order, OrderLine
 from ..money import AmountError, parse_amount
 from .order_page import RefundForm, render_order
 
@@ -28,4 +29,33 @@ def create(order_id):
         # htmx swaps only 2xx answers: for it the refusal is in the body.
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
                             refund_form=form if again else None, refused=str(error))
+    return render_order(order, block="order" if htmx else None, refunded=made)
+
+
+@bp.post("/orders/<int:order_id>/lines/<int:line_id>/refund")
+def refund_line(order_id, line_id):
+    """Refund one line of the order in full; a maker's line also takes back their share of it."""
+    order = db.get_or_404(Order, order_id)
+    line = db.first_or_404(db.select(OrderLine).filter_by(id=line_id, order_id=order.id))
+    form = RefundForm(request.form)
+    try:
+        if not form.validate():
+            raise refunds.RefundRefused(next(iter(form.errors.values()))[0])
+        left = line.amount - line.refunded
+        if left <= 0 and refunds.find(order, form.request_id.data) is None:
+            raise refunds.RefundRefused("This line is refunded already.")
+        admin = current_user._get_current_object()
+        made = refunds.refund(order, form.request_id.data, left or line.amount, admin,
+                              form.reason.data or "requested_by_customer")
+    except refunds.RefundRefused as error:
+        return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
+                            refused=str(error))
+    line.refunded = line.amount
+    db.session.commit()
+    try:
+        connect.line_refunded(line)
+    except stripe.StripeError as error:  # the reversal is on record: sending the form again retries it
+        return render_order(order, block="order" if htmx else None, refunded=made, refused=(
+            f"The maker's transfer was not reversed yet ({error.user_message or type(error).__name__}); "
+            "refund the line again to retry."))
     return render_order(order, block="order" if htmx else None, refunded=made)

@@ -32,7 +32,8 @@ def test_real_stripe_origins_are_the_default():
         "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com",
                       "https://hooks.stripe.com", "https://checkout.stripe.com"),
         "connect-src": ("https://api.stripe.com",),
-        "form-action": ("https://checkout.stripe.com",),
+        "form-action": ("https://checkout.stripe.com",
+                        "https://connect.stripe.com"),  # Checkout; a maker's onboarding
     }
 
 
@@ -70,6 +71,7 @@ def test_the_product_page_policy(client, local_stripe):
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
+    # Forms post to the shop; the admin's onboarding form leads on to Stripe's onboarding page.
     assert policy["form-action"] == ["'self'", stripe]
     assert not any("unsafe" in source for sources in policy.values() for source in sources)
 

@@ -34,6 +34,18 @@ STRIPE_TEST_PAYMENT_METHODS = {
 }
 
 
+def bag_form(html):
+    """The bag page's form as a browser would send it: hidden, typed and checked values."""
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", html, re.S):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        if "name" not in attrs or (attrs.get("type") in ("radio", "checkbox")
+                                   and not re.search(r"\schecked\b", tag)):
+            continue
+        fields[attrs["name"]] = attrs.get("value", "")
+    return fields
+
+
 def card(stripe_client, number="4242424242424242"):
     """A PaymentMethod, as Stripe.js would create it in the browser."""
     if os.environ.get("TEST_AGAINST_STRIPE") == "1":

@@ -1,0 +1,261 @@
+"""The bag: several products bought in one payment. The bag page is itself the checkout: each
+line shows its product's own selection fields, the total is re-priced by htmx as on a product
+page, and one PaymentIntent pays the whole bag.
+
+The bag lives in the customer's signed session cookie: a few slugs and selections (MAX_LINES
+keeps it far below a cookie's 4 kB), nothing to store or clean up on the server, and it follows
+the browser as the checkout's other state does (checkout.SESSION_ORDERS). Its checkout token
+names the bag's order, so a repeated pay request finds the order its twin made; a paid bag is
+emptied when its receipt is shown.
+
+A bag is in one currency: one payment is in one currency.
+"""
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from jinja2_fragments.flask import render_block
+from werkzeug.datastructures import MultiDict
+
+from . import methods, sessions, snapshot
+from .checkout import PayForm, busy, charge, find_or_create_order, remember
+from .extensions import db, htmx
+from .leases import order_lease
+from .models import Order, OrderLine, Product
+from .shop import checkout_context, price, selection_form
+
+bp = Blueprint("bag", __name__)
+
+SESSION_BAG = "bag"
+MAX_LINES = 20
+FULL = f"Your bag holds at most {MAX_LINES} lines. Pay for these first, or remove one."
+PRODUCT_FIELD = "product"
+
+
+def other_currency(bag_currency, currency):
+    return (f"Your bag is in {bag_currency}, and this product is priced in {currency}: one "
+            f"payment is in one currency. Pay for your bag first, or empty it, then add this.")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # the line's place in the bag's form (its fields' prefix)
+    product: object  # the catalog's ProductSpec, or a Product row when paying
+    selection: object
+    quote: object
+
+
+@dataclass(frozen=True)
+class BagQuote:
+    """The bag priced line by line; errors are named by each line's field names (line-0-quantity)."""
+
+    lines: tuple[Line, ...]
+    errors: dict
+
+    @property
+    def currency(self):
+        return self.lines[0].quote.currency if self.lines else None
+
+    @property
+    def subtotal(self):
+        return sum(line.quote.subtotal for line in self.lines)
+
+    @property
+    def tip(self):
+        return sum(line.quote.tip for line in self.lines)
+
+    @property
+    def total(self):
+        return sum(line.quote.total for line in self.lines)
+
+    @property
+    def ok(self):
+        return bool(self.lines) and not self.errors
+
+
+def prefix(number):
+    return f"line-{number}-"
+
+
+def line_fields(form, number):
+    """Line `number`'s selection fields, without their prefix."""
+    start = prefix(number)
+    return selection_form(MultiDict([(name[len(start):], value) for name, value in form.items(multi=True)
+                                     if name.startswith(start) and name != start + PRODUCT_FIELD]))
+
+
+def posted_slugs(form):
+    """The product of each line the form sends, in order (line-0-product, line-1-product, …)."""
+    slugs = []
+    while len(slugs) < MAX_LINES and (slug := form.get(prefix(len(slugs)) + PRODUCT_FIELD)):
+        slugs.append(slug)
+    return slugs
+
+
+def price_bag(products, slugs, form):
+    """Price each line of `form` by its product in `products` (by slug); a line whose product is
+    gone is an error on that line."""
+    lines, errors = [], {}
+    for number, slug in enumerate(slugs):
+        product = products.get(slug)
+        if product is None:
+            errors["total"] = "A product in your bag is no longer sold; update your bag to remove it"
+            continue
+        selection, quote = price(product, line_fields(form, number))
+        lines.append(Line(number, product, selection, quote))
+        errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
+    currencies = {line.quote.currency for line in lines}
+    if len(currencies) > 1:
+        errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
+    return BagQuote(tuple(lines), errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bag in the session
+
+
+def stored():
+    return session.get(SESSION_BAG) or {"token": secrets.token_urlsafe(24), "lines": []}
+
+
+def store(token, lines):
+    """Keep the bag's lines: [(slug, selection form)]."""
+    session[SESSION_BAG] = {"token": token,
+                            "lines": [{"product": slug, "form": form} for slug, form in lines]}
+
+
+def as_form(bag):
+    """The bag as the bag page's form sends it."""
+    form = MultiDict()
+    for number, line in enumerate(bag["lines"]):
+        form.add(prefix(number) + PRODUCT_FIELD, line["product"])
+        for name, value in line["form"].items():
+            for one in value if isinstance(value, list) else [value]:
+                form.add(prefix(number) + name, one)
+    return form
+
+
+def store_priced(token, quote):
+    store(token, [(line.product.slug, line.selection.to_form(line.quote.currency))
+                  for line in quote.lines])
+
+
+def forget_if_paid(order):
+    """The receipt of the bag's order empties the bag once the money is on its way."""
+    bag = session.get(SESSION_BAG)
+    if bag and bag["token"] == order.checkout_token and order.status in (
+            "paid", "processing", "partially_refunded", "refunded"):
+        session.pop(SESSION_BAG)
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+def context(bag_quote, token, **extra):
+    currency = bag_quote.currency or "USD"
+    return {"bag": bag_quote, "quote": bag_quote, "currency": currency, "checkout_token": token,
+            "layout": current_app.config["CHECKOUT_LAYOUT"],
+            "payment_methods": methods.offered(currency),
+            "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
+                              "locale": "en"},
+            **extra}
+
+
+@bp.post("/p/<slug>/add")
+def add(slug):
+    """Add the product, as chosen on its page, to the bag; the page again when it cannot be."""
+    product = snapshot.current().product_or_404(slug)
+    selection, quote = price(product, selection_form(request.form))
+    bag = stored()
+    refused = None
+    if bag["lines"]:
+        first = snapshot.current().products.get(bag["lines"][0]["product"])
+        if first is not None and first.currency != product.currency:
+            refused = other_currency(first.currency, product.currency)
+    if len(bag["lines"]) >= MAX_LINES:
+        refused = FULL
+    if refused or not quote.ok:
+        page = render_template("shop/product.html", **checkout_context(
+            product, selection, quote, bag_refused=refused))
+        return page, 409 if refused else 400
+    bag["lines"].append({"product": slug, "form": selection.to_form(quote.currency)})
+    session[SESSION_BAG] = bag
+    return redirect(url_for("bag.show"), 303)
+
+
+@bp.route("/bag", methods=["GET", "POST"])
+def show():
+    """The bag and its checkout. htmx's GET (the lines' fields) gets the price partial alone, a
+    pure function of the catalog and the fields; a browser without JavaScript posts the form to
+    re-price (and keep the choices), or to remove a line."""
+    catalog = snapshot.current()
+    if htmx and request.method == "GET":
+        sessions.leave_unread()
+        bag_quote = price_bag(catalog.products, posted_slugs(request.args), request.args)
+        return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, None))
+    bag = stored()
+    form = request.form if request.method == "POST" else as_form(bag)
+    slugs = posted_slugs(form)
+    if request.method == "POST" and (remove := request.form.get("remove", "")).isdigit():
+        keep = [number for number in range(len(slugs)) if number != int(remove)]
+        form = MultiDict([(prefix(new) + name[len(prefix(old)):], value)
+                          for new, old in enumerate(keep)
+                          for name, value in form.items(multi=True) if name.startswith(prefix(old))])
+        slugs = posted_slugs(form)
+    bag_quote = price_bag(catalog.products, slugs, form)
+    if request.method == "POST":
+        store_priced(bag["token"], bag_quote)
+    return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
+
+
+def selection_key(bag_quote):
+    lines = [[line.product.slug, line.selection.to_form(line.quote.currency)] for line in bag_quote.lines]
+    return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
+
+
+def order_for_bag(bag_quote, form):
+    first = bag_quote.lines[0]
+    return Order(
+        items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
+               for number, line in enumerate(bag_quote.lines)],
+        product=first.product,  # the order list's product column shows the first line
+        checkout_token=form.checkout_token.data,
+        selection_key=selection_key(bag_quote),
+        selection=first.selection.to_form(bag_quote.currency),
+        lines=[{"label": item.label, "amount": item.amount}
+               for line in bag_quote.lines for item in line.quote.lines],
+        subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
+        currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
+    )
+
+
+@bp.post("/bag/pay")
+def pay():
+    """Pay for the whole bag, priced again from the database: one payment for its total."""
+    slugs = posted_slugs(request.form)
+    products = {product.slug: product for product in db.session.scalars(
+        db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
+    bag_quote = price_bag(products, slugs, request.form)
+    form = PayForm(request.form)
+    method = form.validate() and bag_quote.ok and form.chosen_method(bag_quote.currency)
+    if not method:
+        errors = {**bag_quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+        if not bag_quote.lines:
+            errors["total"] = "Your bag is empty."
+        return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
+    store_priced(form.checkout_token.data, bag_quote)  # a decline keeps what was chosen
+    if form.expected_total.data != bag_quote.total:
+        return render_block("shop/bag.html", "price", partial=True, price_changed=True,
+                            **context(bag_quote, form.checkout_token.data)), 409
+
+    order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
+                                 lambda: order_for_bag(bag_quote, form))
+    order.email = form.email.data
+    remember(order)
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return busy(order)
+        return charge(order, method, form.payment_method.data or "")

@@ -1,0 +1,139 @@
+"""Paying makers through Stripe Connect, by separate charges and transfers: once an order is paid,
+one Transfer per maker for their lines less the shop's commission, funded by the order's charge
+(source_transaction) and grouped under the order (transfer_group).
+
+Each Transfer row is saved, with its idempotency key (per order and maker), before Stripe hears
+of it, so a repeat or a retry never pays a maker twice. A maker who cannot be paid yet (not
+enabled) has their transfer wait; account.updated saying they are enabled makes it, and so does
+`flask orders reconcile`.
+"""
+import logging
+from collections import Counter, defaultdict
+
+import stripe
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+
+from . import stripe_gateway
+from .extensions import db
+from .models import Maker, OrderLine, Transfer, TransferReversal, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def commission(amount, maker):
+    """The shop's part of a line's `amount`: its commission, in whole minor units, rounded down."""
+    return amount * maker.commission_percent // 100
+
+
+# Built once; pay runs it for every order.
+MAKERS_LINES = (select(OrderLine.amount, Maker).join(Maker, OrderLine.maker_id == Maker.id)
+                .where(OrderLine.order_id == bindparam("order_id")))
+
+
+def owed(order_id):
+    """{maker: (their lines less commission, the commission)} for the order's makers' lines."""
+    shares = defaultdict(lambda: (0, 0))
+    for amount, maker in db.session.execute(MAKERS_LINES, {"order_id": order_id}):
+        kept = commission(amount, maker)
+        paid, shop = shares[maker]
+        shares[maker] = (paid + amount - kept, shop + kept)
+    return dict(shares)
+
+
+def pay_makers(order_id, public_id, currency):
+    """Record what each maker is owed for the paid order, then pay those who are enabled. Only
+    the request that claimed the order's fulfilment calls this; the rows' uniqueness (and the
+    idempotency keys) keep a second call from paying anyone twice."""
+    transfers = [Transfer(order_id=order_id, maker=maker, amount=amount, commission=kept,
+                          currency=currency, status="waiting",
+                          idempotency_key=f"order-{public_id}-maker-{maker.slug}")
+                 for maker, (amount, kept) in owed(order_id).items()]
+    if not transfers:
+        return
+    db.session.add_all(transfers)
+    try:
+        db.session.commit()
+    except IntegrityError:  # recorded already: make whatever still waits
+        db.session.rollback()
+        transfers = db.session.scalars(db.select(Transfer).filter_by(order_id=order_id)).all()
+    # Each maker as the database has it after the commit (which expired them): one enabled in
+    # the meantime has had account.updated pay what waited, which may not have seen these rows.
+    for transfer in transfers:
+        make(transfer)
+
+
+def make(transfer):
+    """Make a waiting transfer if its maker can be paid; a failure leaves it waiting, saying why.
+    True when it was made now."""
+    if transfer.status != "waiting" or not transfer.maker.enabled:
+        return False
+    try:
+        made = stripe_gateway.transfer(transfer)
+    except stripe.StripeError as error:
+        transfer.error = error.user_message or type(error).__name__
+        log.warning("Transfer %s to %s waits: %s", transfer.id, transfer.maker.slug, transfer.error)
+    else:
+        transfer.status, transfer.stripe_transfer_id = "made", made.id
+        transfer.made_at, transfer.error = utcnow(), None
+    db.session.commit()
+    return transfer.status == "made"
+
+
+def pay_waiting(maker=None):
+    """Make every waiting transfer of enabled makers (of `maker` alone, if given); counts."""
+    query = db.select(Transfer).filter_by(status="waiting")
+    if maker is not None:
+        query = query.filter_by(maker_id=maker.id)
+    counts = Counter()
+    for transfer in db.session.scalars(query).all():
+        if transfer.maker.enabled:
+            counts["transfers made" if make(transfer) else "transfers still waiting"] += 1
+    return counts
+
+
+def account_updated(account):
+    """Keep what Stripe says of a maker's account; pay what waited once they are enabled."""
+    maker = db.session.scalar(db.select(Maker).filter_by(stripe_account_id=account.id))
+    if maker is None:
+        return None
+    maker.charges_enabled = bool(account.charges_enabled)
+    maker.payouts_enabled = bool(account.payouts_enabled)
+    maker.details_submitted = bool(account.details_submitted)
+    capabilities = getattr(account, "capabilities", None)
+    maker.transfers_active = getattr(capabilities, "transfers", None) == "active"
+    requirements = getattr(account, "requirements", None)
+    maker.requirements_due = list(getattr(requirements, "currently_due", None) or [])
+    maker.status_at = utcnow()
+    db.session.commit()
+    pay_waiting(maker)
+    return maker
+
+
+def line_refunded(line):
+    """A refunded line takes the maker's share of it back: their transfer is reversed by it (once
+    per line, whatever happens in between), or, still waiting, is made smaller."""
+    maker = line.maker
+    if maker is None:
+        return None
+    transfer = db.session.scalar(db.select(Transfer).filter_by(order_id=line.order_id,
+                                                               maker_id=maker.id))
+    if transfer is None:
+        return None
+    kept = commission(line.amount, maker)
+    share = line.amount - kept
+    reversal = db.session.scalar(db.select(TransferReversal).filter_by(order_line_id=line.id))
+    if reversal is None:
+        if transfer.status == "waiting":  # nothing paid yet: they are owed less
+            transfer.amount -= share
+            transfer.commission -= kept
+        reversal = TransferReversal(transfer=transfer, order_line_id=line.id, amount=share,
+                                    idempotency_key=f"order-{line.order.public_id}-line-{line.id}-reversal")
+        db.session.add(reversal)
+        db.session.commit()
+    if transfer.status == "made" and reversal.stripe_reversal_id is None:
+        made = stripe_gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
+        reversal.stripe_reversal_id = made.id
+        transfer.amount_reversed += reversal.amount
+        db.session.commit()
+    return reversal

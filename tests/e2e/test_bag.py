@@ -1,0 +1,168 @@
+"""The bag in a real browser, with makers paid through the local Stripe's Connect: four products
+in one 3-D Secure payment, each maker's transfer, a refunded line's reversal; and makers
+onboarded from the admin through Stripe's (stand-in) onboarding page."""
+import time
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from storefront.admin import accounts
+from storefront.extensions import db
+from storefront.models import Maker, Order
+from tests import stripe_frames, stripe_pages
+from tests.e2e.checkout_page import open_product, pay, receipt_url, total, wait_for_price
+from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+
+pytestmark = pytest.mark.e2e
+
+EMAIL, PASSWORD = "owner@example.com", "correct horse battery staple"
+
+
+@pytest.fixture
+def connect_endpoint(app, shop, stripe_client):
+    """The shop's webhook URL registered for Connect events too (STRIPE_CONNECT_WEBHOOK_SECRET)."""
+    endpoint = stripe_client.webhook_endpoints.create(
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True})
+    app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
+    yield endpoint
+    stripe_client.webhook_endpoints.delete(endpoint.id)
+
+
+@pytest.fixture
+def admin(app):
+    with app.app_context():
+        accounts.create_admin(EMAIL, PASSWORD)
+
+
+def log_in(page, shop):
+    page.goto(f"{shop.url}/admin/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{shop.url}/admin/orders")
+
+
+def add_to_bag(page, shop, slug, quantity=None):
+    open_product(page, shop, slug)
+    if quantity:
+        wait_for_price(page, lambda: page.fill("#quantity", str(quantity)))
+    page.get_by_role("button", name="Add to bag").click()
+    expect(page).to_have_url(f"{shop.url}/bag")
+
+
+def wait_for(check, seconds=15):
+    deadline = time.monotonic() + seconds
+    while not (result := check()):
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.1)
+    return result
+
+
+@pytest.mark.timeout(180)
+def test_a_bag_of_four_paid_once_pays_two_makers_and_a_refunded_line_takes_back_its_share(
+        page, shop, app, admin, stripe_client, local_stripe, console_errors):
+    harbour = onboard(app, stripe_client, local_stripe, "harbour-press")
+    studio = onboard(app, stripe_client, local_stripe, "letterpress-studio")
+    add_to_bag(page, shop, "city-lights-poster", quantity=2)  # Harbour Press's
+    add_to_bag(page, shop, "letterpress-workshop")  # The Letterpress Studio's
+    add_to_bag(page, shop, "organic-tee")  # the shop's own
+    add_to_bag(page, shop, "field-notes-ebook")  # the shop's own, pay what you want
+    lines = page.locator("[data-bag-line]")
+    expect(lines).to_have_count(4)
+
+    # Each line keeps its product's own choices; changing one re-prices the bag.
+    wait_for_price(page, lambda: page.fill("#line-2-quantity", "2"))
+    expect(page.locator("#price")).to_contain_text("2 × Organic cotton T-shirt")
+    wait_for_price(page, lambda: lines.nth(3).get_by_role("button", name="$15.00").click())
+    expect(page.locator("#price")).to_contain_text("Field Notes")
+    shown = total(page).inner_text()
+
+    stripe_frames.card_number_input(page).wait_for()
+    pay(page, "4000002760003184")  # asks for 3-D Secure
+    stripe_frames.complete_3ds(page)
+    page.wait_for_url(receipt_url())
+    receipt = page.locator(".receipt")
+    for text in ("2 × City Lights poster", "Letterpress", "2 × Organic cotton T-shirt", "Field Notes"):
+        expect(receipt).to_contain_text(text)
+    expect(receipt.locator("[data-total]")).to_have_text(shown)
+
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        amounts = {line.product.slug: line.amount for line in order.items}
+        order_id, public_id, total_paid = order.id, order.public_id, order.total
+    assert total_paid == sum(amounts.values())
+    poster, workshop = amounts["city-lights-poster"], amounts["letterpress-workshop"]
+    made = {t.destination: t for t in stripe_transfers(stripe_client, public_id)}
+    assert {account: t.amount for account, t in made.items()} == {
+        harbour: poster - poster * 15 // 100, studio: workshop - workshop * 10 // 100}
+    assert {t.transfer_group for t in made.values()} == {f"order-{public_id}"}
+
+    # The admin refunds the poster line: Harbour Press's transfer is reversed by its share.
+    log_in(page, shop)
+    page.goto(f"{shop.url}/admin/orders/{order_id}")
+    expect(page.locator("[data-transfer]")).to_have_count(2)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator('[data-order-line="city-lights-poster"]').get_by_role("button", name="Refund line").click()
+    expect(page.locator('[data-order-line="city-lights-poster"] [data-line-refunded]')).to_be_visible()
+    reversed_ = stripe_client.transfers.retrieve(made[harbour].id)
+    assert reversed_.amount_reversed == poster - poster * 15 // 100
+    assert stripe_client.transfers.retrieve(made[studio].id).amount_reversed == 0
+    page.goto(f"{shop.url}/admin/makers/harbour-press")
+    expect(page.locator("[data-maker-reversals]")).to_contain_text("trr_")
+
+
+@pytest.mark.timeout(180)
+def test_makers_onboarded_from_the_admin_one_left_incomplete_is_paid_once_enabled(
+        page, shop, app, admin, client, stripe_client, local_stripe, connect_endpoint, console_errors):
+    log_in(page, shop)
+    maker_page = f"{shop.url}/admin/makers/harbour-press"
+    page.goto(maker_page)
+    page.get_by_role("button", name="Onboard with Stripe").click()
+    stripe_pages.complete_onboarding(page, return_url=maker_page)
+    wait_for(lambda: page.reload() or page.locator("[data-transfers-active]").inner_text() == "Yes")
+    expect(page.locator("[data-payouts-enabled]")).to_have_text("Yes")
+
+    studio_page = f"{shop.url}/admin/makers/letterpress-studio"
+    page.goto(studio_page)
+    page.get_by_role("button", name="Onboard with Stripe").click()
+    studio = stripe_pages.onboarding_account(page)
+    stripe_pages.leave_onboarding_incomplete(page, return_url=studio_page)
+    wait_for(lambda: page.reload() or page.locator("[data-requirements-due]").inner_text() != "None")
+    expect(page.locator("[data-transfers-active]")).to_have_text("No")
+    expect(page.get_by_role("button", name="Continue onboarding")).to_be_visible()
+
+    public_id, _ = pay_bag(client, stripe_client)
+    with app.app_context():
+        harbour = db.session.scalars(db.select(Maker).filter_by(slug="harbour-press")).one().stripe_account_id
+        order_id = db.session.scalars(db.select(Order.id)).one()
+    assert [t.destination for t in stripe_transfers(stripe_client, public_id)] == [harbour]
+    page.goto(f"{shop.url}/admin/orders/{order_id}")
+    expect(page.locator('[data-transfer="letterpress-studio"] [data-transfer-status]')).to_contain_text("Waiting")
+
+    # The maker finishes onboarding: account.updated makes the transfer that waited.
+    requests.post(f"{local_stripe.url}/_emulator/accounts/{studio}/enable").raise_for_status()
+    wait_for(lambda: studio in [t.destination for t in stripe_transfers(stripe_client, public_id)])
+    page.reload()
+    expect(page.locator('[data-transfer="letterpress-studio"] [data-transfer-status]')).to_contain_text("Made")
+
+
+class TestAccessibility:
+    @pytest.fixture
+    def browser_context_args(self, browser_context_args):
+        # axe is injected into the page; a Content-Security-Policy would rightly refuse it.
+        return {**browser_context_args, "bypass_csp": True}
+
+    def test_the_bag_page_passes_axe_and_each_line_is_labelled(self, page, shop):
+        from tests.a11y import axe_violations
+
+        add_to_bag(page, shop, "letterpress-workshop")
+        add_to_bag(page, shop, "field-notes-ebook")
+        stripe_frames.card_number_input(page).wait_for()
+        assert axe_violations(page) == []
+        # The same choice on two lines stays two fields, each labelled for its own line.
+        expect(page.get_by_role("region", name="Field Notes from the Coast e-book")).to_be_visible()
+        wait_for_price(page, lambda: page.fill("#line-1-amount", "1"))
+        expect(page.locator("#error-line-1-amount")).not_to_be_empty()
+        expect(page.locator("[data-pay-button]")).to_be_disabled()
+        assert axe_violations(page) == []

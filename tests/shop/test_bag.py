@@ -1,0 +1,136 @@
+"""The bag: several products paid for in one payment, priced again by the server at pay time."""
+
+from storefront.extensions import db
+from storefront.models import Order, Product
+from tests.shop.helpers import bag_form, card, hidden_fields
+
+
+def add(client, slug, **selection):
+    page = hidden_fields(client.get(f"/p/{slug}").get_data(as_text=True))
+    return client.post(f"/p/{slug}/add", data={"csrf_token": page["csrf_token"], **selection})
+
+
+def bag_page(client):
+    response = client.get("/bag")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_products_added_to_the_bag_are_priced_and_paid_together(client, stripe_client, orders):
+    assert add(client, "city-lights-poster", quantity="2").status_code == 303
+    assert add(client, "organic-tee", **{"option-size": "l"}).status_code == 303
+    html = bag_page(client)
+    assert "2 × City Lights poster (A2) @ $18.00" in html
+    assert "Organic cotton T-shirt (L" in html
+    form = bag_form(html)
+    assert form["line-0-quantity"] == "2" and form["line-1-option-size"] == "l"
+    assert form["expected_total"] == str(2 * 1800 + 2600)
+
+    response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
+                                                     "payment_method": card(stripe_client)})
+    assert response.json["next"] == "receipt", response.json
+    [order] = orders()
+    assert (order.status, order.total) == ("paid", 6200)
+    receipt = client.get(response.json["url"]).get_data(as_text=True)
+    assert "2 × City Lights poster (A2) @ $18.00" in receipt and "Organic cotton T-shirt" in receipt
+    assert receipt.count("data-receipt-line") == 2
+    assert "Your bag is empty" in bag_page(client)  # the paid bag is gone
+
+
+def test_the_order_has_one_line_per_product(app, client, stripe_client):
+    add(client, "city-lights-poster")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client))
+    client.post("/bag/pay", data=form | {"email": "ada@example.com", "payment_method": card(stripe_client)})
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        assert [(line.product.slug, line.amount) for line in order.items] == [
+            ("city-lights-poster", 1800), ("organic-tee", 2600)]
+        assert sum(line.amount for line in order.items) == order.total
+
+
+def test_a_changed_price_is_a_409_with_the_new_total(app, client, stripe_client, orders):
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client))
+    with app.app_context():
+        product = db.session.scalars(db.select(Product).filter_by(slug="organic-tee")).one()
+        product.rules_data = {**product.rules_data, "unit_price": 3000}
+        db.session.commit()
+    response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
+                                                     "payment_method": card(stripe_client)})
+    assert response.status_code == 409
+    assert "The price has changed to $30.00" in response.get_data(as_text=True)
+    assert orders() == []
+
+
+def test_a_bag_is_in_one_currency(client):
+    add(client, "organic-tee")
+    response = add(client, "ceramic-mug")  # priced in yen
+    assert response.status_code == 409
+    assert "Your bag is in USD, and this product is priced in JPY" in response.get_data(as_text=True)
+    html = bag_page(client)
+    assert html.count("data-bag-line=") == 1
+
+
+def test_without_javascript_a_line_is_changed_or_removed(client):
+    add(client, "city-lights-poster")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client))
+    html = client.post("/bag", data=form | {"line-0-quantity": "3"}).get_data(as_text=True)
+    assert "3 × City Lights poster" in html
+    html = client.post("/bag", data=bag_form(html) | {"remove": "0"}).get_data(as_text=True)
+    assert "City Lights poster" not in html and html.count("data-bag-line=") == 1
+    assert html.count("data-bag-line=") == bag_page(client).count("data-bag-line=")  # kept
+
+
+def test_the_price_partial_is_a_get_of_the_lines(client):
+    add(client, "organic-tee")
+    response = client.get("/bag?line-0-product=organic-tee&line-0-quantity=3",
+                          headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert 'id="price"' in html and "3 × Organic cotton T-shirt" in html
+    assert "Set-Cookie" not in response.headers
+
+
+def test_pay_sent_twice_is_one_order_and_one_charge(client, stripe_client, orders, stripe_requests):
+    add(client, "city-lights-poster")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client)) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    first, second = client.post("/bag/pay", data=form), client.post("/bag/pay", data=form)
+    assert first.json == second.json and first.json["next"] == "receipt"
+    assert len(orders()) == 1
+    assert len(stripe_requests(method="POST", path="/v1/payment_intents")) == 1
+
+
+def test_an_empty_bag_cannot_be_paid(client, stripe_client, orders):
+    page = hidden_fields(client.get("/p/organic-tee").get_data(as_text=True))
+    response = client.post("/bag/pay", data={**page, "email": "ada@example.com",
+                                             "payment_method": card(stripe_client)})
+    assert response.status_code == 400 and "Your bag is empty" in response.json["message"]
+    assert orders() == []
+    assert "Your bag is empty" in bag_page(client)
+
+
+def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, stripe_client, orders):
+    """A bag's bank debit that failed: the emailed link fills the bag again, and paying it pays
+    that same order."""
+    from storefront.orders import pay_again_url
+
+    add(client, "city-lights-poster", quantity="2")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client)) | {"email": "ada@example.com"}
+    declined = client.post("/bag/pay", data=form | {"payment_method": card(stripe_client, "4000000000000002")})
+    assert declined.status_code == 402
+    [order] = orders()
+    with app.test_request_context():
+        link = pay_again_url(order)
+    other = app.test_client()  # the customer's mail, opened in another browser
+    response = other.get(link)
+    assert response.status_code == 302 and response.location.endswith("/bag")
+    html = other.get("/bag").get_data(as_text=True)
+    assert "2 × City Lights poster" in html and "Organic cotton T-shirt" in html
+    again = bag_form(html) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    assert again["checkout_token"] == order.checkout_token
+    assert other.post("/bag/pay", data=again).json["next"] == "receipt"
+    [paid] = orders()
+    assert (paid.id, paid.status) == (order.id, "paid")

@@ -1,0 +1,87 @@
+"""Makers paid through Stripe Connect: one transfer per maker for their lines less commission,
+once the bag's payment succeeds; a maker not yet enabled is paid once they are."""
+import secrets
+
+import requests
+
+from storefront import connect, stripe_gateway
+from storefront.extensions import db
+from storefront.models import Maker, Order, Transfer
+from tests.shop.helpers import bag_form, card, hidden_fields
+
+WORKSHOP = {"quantity": "2", "option-session": "thursday-evening"}
+
+
+def add(client, slug, **selection):
+    page = hidden_fields(client.get(f"/p/{slug}").get_data(as_text=True))
+    assert client.post(f"/p/{slug}/add", data={"csrf_token": page["csrf_token"], **selection}).status_code == 303
+
+
+def onboard(app, stripe_client, local_stripe, slug, enabled=True):
+    """Give the maker a connected account, as the admin's onboarding does; enabled or not."""
+    with app.app_context():
+        maker = db.session.scalars(db.select(Maker).filter_by(slug=slug)).one()
+        account = stripe_gateway.create_account(maker, key=secrets.token_hex(8))
+        if enabled:
+            requests.post(f"{local_stripe.url}/_emulator/accounts/{account.id}/enable").raise_for_status()
+        maker.stripe_account_id = account.id
+        maker.transfers_active = enabled
+        db.session.commit()
+    return account.id
+
+
+def pay_bag(client, stripe_client):
+    add(client, "city-lights-poster", quantity="2")
+    add(client, "organic-tee")
+    add(client, "letterpress-workshop", **WORKSHOP)
+    form = bag_form(client.get("/bag").get_data(as_text=True))
+    response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
+                                                     "payment_method": card(stripe_client)})
+    assert response.json["next"] == "receipt", response.json
+    with client.application.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        return order.public_id, [(line.product.slug, line.amount) for line in order.items]
+
+
+def stripe_transfers(stripe_client, public_id):
+    return stripe_client.transfers.list({"transfer_group": f"order-{public_id}"}).data
+
+
+def test_each_maker_is_paid_their_lines_less_commission(app, client, stripe_client, local_stripe):
+    harbour = onboard(app, stripe_client, local_stripe, "harbour-press")
+    studio = onboard(app, stripe_client, local_stripe, "letterpress-studio")
+    public_id, lines = pay_bag(client, stripe_client)
+    poster, workshop = dict(lines)["city-lights-poster"], dict(lines)["letterpress-workshop"]
+    made = {t.destination: t for t in stripe_transfers(stripe_client, public_id)}
+    assert set(made) == {harbour, studio}  # the shop's own tee pays no one
+    assert made[harbour].amount == poster - poster * 15 // 100
+    assert made[studio].amount == workshop - workshop * 10 // 100
+    intent = stripe_client.payment_intents.retrieve(
+        stripe_client.charges.retrieve(made[harbour].source_transaction).payment_intent)
+    assert intent.metadata["order_public_id"] == public_id
+
+
+def test_transfers_are_made_once(app, client, stripe_client, local_stripe):
+    onboard(app, stripe_client, local_stripe, "harbour-press")
+    onboard(app, stripe_client, local_stripe, "letterpress-studio")
+    public_id, _ = pay_bag(client, stripe_client)
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        connect.pay_makers(order.id, order.public_id, order.currency)  # a second fulfilment, by a webhook say
+        assert connect.pay_waiting() == {}
+        assert len(db.session.scalars(db.select(Transfer)).all()) == 2
+    assert len(stripe_transfers(stripe_client, public_id)) == 2
+
+
+def test_a_maker_not_enabled_is_paid_once_enabled(app, client, stripe_client, local_stripe):
+    onboard(app, stripe_client, local_stripe, "harbour-press")
+    waiting = onboard(app, stripe_client, local_stripe, "letterpress-studio", enabled=False)
+    public_id, _ = pay_bag(client, stripe_client)
+    assert [t.destination for t in stripe_transfers(stripe_client, public_id)] != [waiting]
+    assert len(stripe_transfers(stripe_client, public_id)) == 1
+    with app.app_context():
+        assert connect.pay_waiting() == {}  # still not enabled: nothing to do
+        requests.post(f"{local_stripe.url}/_emulator/accounts/{waiting}/enable").raise_for_status()
+        connect.account_updated(stripe_client.accounts.retrieve(waiting))
+    assert {t.destination for t in stripe_transfers(stripe_client, public_id)} >= {waiting}
+    assert len(stripe_transfers(stripe_client, public_id)) == 2
