@@ -51,10 +51,12 @@ def test_production_policy_allows_exactly_stripes_documented_origins():
     policy = content_security_policy(
         {"STRIPE_JS_URL": shop_config.ProductionConfig.STRIPE_JS_URL, "STRIPE_API_BASE": None})
     assert policy["script-src"] == ("https://js.stripe.com", "https://*.js.stripe.com")
-    # Stripe Checkout: embedded frames its page, hosted is reached by a form's redirect.
+    # Stripe Checkout: embedded frames its page, hosted is reached by a form's redirect; the
+    # admin's onboarding form for a maker redirects to the Account Link on connect.stripe.com.
     assert policy["frame-src"] == ("https://js.stripe.com", "https://*.js.stripe.com",
                                    "https://hooks.stripe.com", "https://checkout.stripe.com")
-    assert policy["form-action"] == ("'self'", "https://checkout.stripe.com")
+    assert policy["form-action"] == ("'self'", "https://checkout.stripe.com",
+                                     "https://connect.stripe.com")
     assert policy["connect-src"] == ("'self'", "https://api.stripe.com")
     assert policy["frame-ancestors"] == "'none'"
 
