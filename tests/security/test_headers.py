@@ -147,7 +147,8 @@ def test_production_sends_everyone_to_https_and_sends_hsts(production):
     assert policy["frame-src"] == ["https://js.stripe.com", "https://*.js.stripe.com",
                                    "https://hooks.stripe.com", "https://checkout.stripe.com"]
     assert policy["connect-src"] == ["'self'", "https://api.stripe.com"]
-    assert policy["form-action"] == ["'self'", "https://checkout.stripe.com"]
+    assert policy["form-action"] == ["'self'", "https://checkout.stripe.com",
+                                     "https://connect.stripe.com"]
 
 
 def test_production_session_cookie_is_secure(production):
