@@ -668,12 +668,13 @@
     return ORIGIN + parsed.pathname + parsed.search;
   }
 
-  function runChallenge(stripe, url) {
+  /* A full-page modal frame on the emulator's origin (3-D Secure, the bank dialog): focused once
+     it is ready, removed when it posts `doneType`, focus handed back; resolves its outcome. */
+  function runModal(name, src, title, doneType, scrollable) {
     return new Promise(function (resolve) {
-      var name = nextName('__privateStripeFrame');
-      var src = challengeUrl(url) + '#' + hashParams({origin: location.origin, key: stripe._key, frameId: name});
       var iframe = baseFrame(name, src);
-      iframe.title = '3D Secure authentication';
+      iframe.title = title;
+      if (scrollable) iframe.removeAttribute('scrolling');
       setStyles(iframe, {
         position: 'fixed', top: '0px', left: '0px', width: '100%', height: '100%',
         border: 'none', margin: '0px', padding: '0px', 'z-index': '2147483647',
@@ -685,7 +686,7 @@
         frameHandlers.set(iframe, function (data) {
           if (data.type === 'ready') {
             iframe.focus();
-          } else if (data.type === 'challenge-complete') {
+          } else if (data.type === doneType) {
             frameHandlers.delete(iframe);
             iframe.parentNode.removeChild(iframe);
             if (previousFocus && previousFocus.focus) previousFocus.focus();
@@ -694,6 +695,12 @@
         });
       });
     });
+  }
+
+  function runChallenge(stripe, url) {
+    var name = nextName('__privateStripeFrame');
+    var src = challengeUrl(url) + '#' + hashParams({origin: location.origin, key: stripe._key, frameId: name});
+    return runModal(name, src, '3D Secure authentication', 'challenge-complete');
   }
 
   /* ---------- intents ---------- */
@@ -1030,35 +1037,12 @@
 
   /* Opens the bank dialog (emulator origin) over the page; resolves 'collected' or 'canceled'. */
   function runBankDialog(stripe, intentId, clientSecret, billing) {
-    return new Promise(function (resolve) {
-      var name = nextName('__privateStripeFrame');
-      var src = ORIGIN + '/v3/linked-accounts-inner.html#' + hashParams({
-        origin: location.origin, key: stripe._key, frameId: name, intent: intentId,
-        clientSecret: clientSecret, billing: billing,
-      });
-      var iframe = baseFrame(name, src);
-      iframe.title = 'Link your bank account';
-      iframe.removeAttribute('scrolling');
-      setStyles(iframe, {
-        position: 'fixed', top: '0px', left: '0px', width: '100%', height: '100%',
-        border: 'none', margin: '0px', padding: '0px', 'z-index': '2147483647',
-        background: 'transparent', display: 'block', 'color-scheme': 'light only',
-      });
-      var previousFocus = document.activeElement;
-      whenBody(function () {
-        document.body.appendChild(iframe);
-        frameHandlers.set(iframe, function (data) {
-          if (data.type === 'ready') {
-            iframe.focus();
-          } else if (data.type === 'bank-complete') {
-            frameHandlers.delete(iframe);
-            iframe.parentNode.removeChild(iframe);
-            if (previousFocus && previousFocus.focus) previousFocus.focus();
-            resolve(data.outcome);
-          }
-        });
-      });
+    var name = nextName('__privateStripeFrame');
+    var src = ORIGIN + '/v3/linked-accounts-inner.html#' + hashParams({
+      origin: location.origin, key: stripe._key, frameId: name, intent: intentId,
+      clientSecret: clientSecret, billing: billing,
     });
+    return runModal(name, src, 'Link your bank account', 'bank-complete', true);
   }
 
   Stripe.prototype.collectBankAccountForPayment = function (options) {
