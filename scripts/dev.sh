@@ -12,7 +12,8 @@ LOCAL_STRIPE_URL=${LOCAL_STRIPE_URL:-http://127.0.0.1:12111}
 if [[ -z "${STRIPE_SECRET_KEY:-}" || -z "${STRIPE_PUBLISHABLE_KEY:-}" ]]; then
   port=${LOCAL_STRIPE_URL##*:}
   "$PY" -m stripe_emulator --port "$port" \
-    --webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
+    --webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
+    --connect-webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
   emulator=$!
   trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null' EXIT
   for _ in $(seq 50); do
