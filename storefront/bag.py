@@ -20,9 +20,8 @@ from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
 from . import methods, sessions, snapshot
-from .checkout import PayForm, busy, charge, find_or_create_order, remember
+from .checkout import PayForm, find_or_create_order, pay_order
 from .extensions import db, htmx
-from .leases import order_lease
 from .models import Order, OrderLine, Product
 from .shop import checkout_context, price, selection_form
 
@@ -253,9 +252,4 @@ def pay():
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form))
-    order.email = form.email.data
-    remember(order)
-    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
-        if not held:
-            return busy(order)
-        return charge(order, method, form.payment_method.data or "")
+    return pay_order(order, form, method)

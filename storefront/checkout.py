@@ -186,7 +186,12 @@ def pay(slug):
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    order = order_for_checkout(product, selection, quote, form)
+    return pay_order(order_for_checkout(product, selection, quote, form), form, method)
+
+
+def pay_order(order, form, method):
+    """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
+    the order's lease: a twin request answers "busy" rather than pay alongside."""
     order.email = form.email.data
     remember(order)
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
