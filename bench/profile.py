@@ -1,10 +1,13 @@
 """`.venv/bin/python -m bench.profile`: where a price quote's time goes, warm and cold.
 
-500 quotes through Flask's test client (no server, no network), on a SQLite file with the demo
-catalog: first timed, then again under cProfile. Warm quotes repeat load.py's 24 selections;
-cold ones carry a custom tip that is new on every request. The table gives each part of the
-request its cumulative time per quote under the profiler, which inflates everything about
-alike, so read the shares rather than the microseconds.
+500 quotes, each a call of the app's WSGI callable with an environ made beforehand (no server,
+no network, no test client), on a SQLite file with the demo catalog: first timed, then again
+under cProfile; bare Flask's `hello` (bench/hello.py) timed the same way for scale. Warm quotes
+repeat load.py's 24 selections; cold ones carry a custom tip that is new on every request.
+After the first, GET quotes are answered by the layer in front of the app
+(storefront/price_partial.py). The table gives each part of the request its cumulative time
+per quote under the profiler, which inflates everything about alike, so read the shares rather
+than the microseconds.
 
 `--post` sends the quote the way pages did before it became a GET (htmx's POST with the CSRF
 token), which is also what a page without JavaScript sends.
@@ -17,27 +20,32 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from werkzeug.test import EnvironBuilder
+
 from bench.load import ACCEPT_ENCODING, PRODUCT, selections
 from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens
 
 # (what, [(file path ending, function name)]): cumulative time of the first match of each.
 PARTS = [
-    ("whole request (Flask's wsgi_app)", [("flask/app.py", "wsgi_app")]),
-    ("  the view", [("storefront/shop.py", "product")]),
+    ("whole request (the app's WSGI call)", [("flask/app.py", "__call__")]),
+    ("  the partial's layer (price_partial.Layer)", [("storefront/price_partial.py", "__call__")]),
     ("    catalog revision + snapshot", [("storefront/snapshot.py", "current")]),
-    ("    product through the ORM", [("storefront/shop.py", "product_or_404")]),
-    ("    pricing", [("storefront/pricing.py", "quote_form")]),
-    ("    rendering the partial", [("jinja2_fragments/flask.py", "render_block")]),
-    ("  rate limiter", [("flask_limiter/_extension.py", "_check_request_limit"),
-                        ("flask_limiter/_extension.py", "__inject_headers")]),
-    ("  CSRF check", [("flask_wtf/csrf.py", "protect")]),
-    ("  session (open, save)", [("flask/sessions.py", "open_session"),
-                                ("flask/sessions.py", "save_session")]),
-    ("  compression", [("flask_compress/flask_compress.py", "after_request")]),
-    ("  security headers", [("flask_talisman/talisman.py", "_force_https"),
-                            ("flask_talisman/talisman.py", "_make_nonce"),
-                            ("flask_talisman/talisman.py", "_set_response_headers"),
-                            ("storefront/headers.py", "set_policy")]),
+    ("    the answer: key, ETag, memo", [("storefront/price_partial.py", "answer")]),
+    ("      pricing", [("storefront/pricing.py", "quote_form")]),
+    ("      rendering the partial", [("jinja2_fragments/__init__.py", "render_block")]),
+    ("      compression", [("flask_compress/flask_compress.py", "_compress_data")]),
+    ("  the whole app (Flask's wsgi_app)", [("flask/app.py", "wsgi_app")]),
+    ("    rate limiter", [("flask_limiter/_extension.py", "_check_request_limit"),
+                          ("flask_limiter/_extension.py", "__inject_headers")]),
+    ("    CSRF check", [("flask_wtf/csrf.py", "protect")]),
+    ("    session (open, save)", [("flask/sessions.py", "open_session"),
+                                  ("flask/sessions.py", "save_session")]),
+    ("    compression (Flask-Compress's hook)", [("flask_compress/flask_compress.py",
+                                                  "after_request")]),
+    ("    security headers", [("flask_talisman/talisman.py", "_force_https"),
+                              ("flask_talisman/talisman.py", "_make_nonce"),
+                              ("flask_talisman/talisman.py", "_set_response_headers"),
+                              ("storefront/headers.py", "set_policy")]),
 ]
 
 
@@ -56,24 +64,32 @@ def make_client(workdir):
 
 
 def quoter(client, post):
-    """A function sending one quote for a list of (field, value)."""
+    """(prepare, send): prepare(fields) makes the WSGI environ of one quote for a list of
+    (field, value), as a browser sends it; send(environ) has the app answer it, without the
+    test client's own work."""
+    app = client.application
     page = client.get(f"/p/{PRODUCT}").get_data(as_text=True)
     headers = QUOTE_HEADERS | {"Accept-Encoding": ACCEPT_ENCODING}
     if post:
         tokens = page_tokens(page)
-        headers["X-CSRFToken"] = tokens["csrf_token"]
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        headers |= {"X-CSRFToken": tokens["csrf_token"],
+                    "Cookie": f"{cookie.key}={cookie.value}"}
 
-        def send(fields):
-            return client.post(f"/p/{PRODUCT}", data=urlencode([*tokens.items(), *fields]),
-                               content_type="application/x-www-form-urlencoded", headers=headers)
+        def prepare(fields):
+            return EnvironBuilder(path=f"/p/{PRODUCT}", method="POST", headers=headers,
+                                  data=urlencode([*tokens.items(), *fields]),
+                                  content_type="application/x-www-form-urlencoded").get_environ()
     else:
-        def send(fields):
-            return client.get(f"/p/{PRODUCT}?{urlencode(fields)}", headers=headers)
+        def prepare(fields):
+            return EnvironBuilder(path=f"/p/{PRODUCT}", query_string=urlencode(fields),
+                                  headers=headers).get_environ()
 
-    def quote(fields):
-        response = send(fields)
-        assert response.status_code == 200, response.status_code
-    return quote
+    def send(environ):
+        answered = []
+        body = b"".join(app(environ, lambda status, headers, exc_info=None: answered.append(status)))
+        assert answered == ["200 OK"] and body, answered
+    return prepare, send
 
 
 WARM = list(selections())
@@ -87,6 +103,17 @@ def cold(n):
     """A custom tip new for every n: no quote is asked for twice."""
     return [("quantity", "2"), ("option-session", "thursday-evening"), ("tip", "custom"),
             ("tip_custom", f"{1 + n / 100:.2f}")]
+
+
+def hello_microseconds(count):
+    from bench.hello import app
+
+    environ = EnvironBuilder(path="/hello", headers={"Accept-Encoding": ACCEPT_ENCODING})
+    environs = [environ.get_environ() for _ in range(count)]
+    started = time.perf_counter()
+    for each in environs:
+        b"".join(app(each, lambda status, headers, exc_info=None: None))
+    return (time.perf_counter() - started) / count * 1e6
 
 
 def parts(stats):
@@ -107,27 +134,30 @@ def main():
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
         client = make_client(Path(workdir))
-        quote = quoter(client, options.post)
+        prepare, send = quoter(client, options.post)
         count = options.quotes
+        print(f"bare Flask hello: {hello_microseconds(count):,.0f} µs per request, no profiler")
         for name, selection in (("warm", warm), ("cold", cold)):
+            timed, profiled = ([prepare(selection(n)) for n in range(start, start + count)]
+                               for start in (count, 2 * count))
             for n in range(50):  # imports, first renders; the memo for warm quotes
-                quote(selection(n))
+                send(prepare(selection(n)))
             started = time.perf_counter()
-            for n in range(count, 2 * count):
-                quote(selection(n))
+            for environ in timed:
+                send(environ)
             wall = (time.perf_counter() - started) / count * 1e6
             profiler = cProfile.Profile()
             profiler.enable()
-            for n in range(2 * count, 3 * count):
-                quote(selection(n))
+            for environ in profiled:
+                send(environ)
             profiler.disable()
             stats = pstats.Stats(profiler)
             found = parts(stats)
-            whole = found["whole request (Flask's wsgi_app)"]
-            print(f"\n{name}: {wall:,.0f} µs per quote through the test client, no profiler; "
+            whole = found[PARTS[0][0]]
+            print(f"\n{name}: {wall:,.0f} µs per quote, no profiler; "
                   f"under cProfile, per quote:")
             for what, seconds in found.items():
-                print(f"  {what:<36} {seconds / count * 1e6:8,.0f} µs {seconds / whole:6.0%}")
+                print(f"  {what:<48} {seconds / count * 1e6:8,.0f} µs {seconds / whole:6.0%}")
             print("  most time of its own (tottime per quote):")
             top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:8]
             for (path, line, function), (_, _, own, _, _) in top:

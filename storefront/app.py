@@ -8,7 +8,7 @@ from flask_login import current_user
 
 import config as shop_config
 
-from . import errors, headers, limits, routing, sessions, snapshot
+from . import errors, headers, limits, price_partial, routing, sessions, snapshot
 from .catalog import CHECKOUT_MODES, LAYOUTS
 from .extensions import compress, csrf, db, htmx, login_manager, migrate
 
@@ -45,6 +45,8 @@ def create_app(config_name=None, **overrides):
     db.init_app(app)
     snapshot.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # Inside ProxyFix (headers.py), which must correct the scheme before the layer looks.
+    price_partial.init_app(app)
     # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
     limits.init_app(app)

@@ -112,13 +112,22 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     for a few currencies (Babel shows ISK and HUF without decimals; Stripe counts hundredths).
     """
     places = exponent(currency)
-    babel_locale = Locale.parse(locale)
-    pattern = copy.copy(babel_locale.currency_formats["standard"])
-    pattern.frac_prec = (places, places)
+    babel_locale, pattern = _currency_format(currency, locale)
     return format_currency(
         Decimal(minor).scaleb(-places), currency,
         format=pattern, locale=babel_locale, currency_digits=False,
     )
+
+
+@lru_cache(maxsize=256)
+def _currency_format(currency: str, locale: str):
+    """The locale and its currency pattern with Stripe's decimal places: half of what a new
+    amount cost to format was finding these again."""
+    places = exponent(currency)
+    babel_locale = Locale.parse(locale)
+    pattern = copy.copy(babel_locale.currency_formats["standard"])
+    pattern.frac_prec = (places, places)
+    return babel_locale, pattern
 
 
 def to_major_string(minor: int, currency: str) -> str:

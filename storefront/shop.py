@@ -2,49 +2,24 @@
 
 Products come from this process's snapshot of the catalog (snapshot.py). The price partial,
 what htmx asks for on every change of the selection, is a GET of the page's URL with the
-selection fields: a pure function of the catalog and the selection, so it needs no session and
-no CSRF token, each process keeps the partials it rendered last (QUOTE_MEMO_SIZE), and its ETag
-lets a browser or any HTTP cache keep it and ask again with a 304 for an answer.
+selection fields (price_partial.py).
 """
-import hashlib
 import re
 import secrets
-from functools import lru_cache
-from pathlib import Path
-from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import bindparam
-from werkzeug.datastructures import MultiDict
 
-from . import methods, pricing, sessions, snapshot
-from .extensions import compress, db, htmx
+from . import methods, price_partial, pricing, sessions, snapshot
+from .extensions import db, htmx
 from .models import Product
+from .price_partial import price_context, selection_form
 
 bp = Blueprint("shop", __name__)
 
-PARTIALS = "price_partials"
 # Built once: building a select anew on every request cost about half as much as running it.
 PRODUCT_BY_SLUG = db.select(Product).where(Product.slug == bindparam("slug"))
-
-
-@bp.record_once
-def setup(state):
-    app = state.app
-    app.extensions[PARTIALS] = SimpleNamespace(
-        release=release(app),
-        rendered=lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(render_price))
-
-
-def release(app):
-    """A digest of what shapes a price partial besides the catalog and the selection: the code,
-    the templates and the locale. A deploy that changes any of them changes every ETag."""
-    digest = hashlib.blake2b(app.config["SHOP_LOCALE"].encode(), digest_size=8)
-    files = [*Path(app.root_path).glob("**/*.py"), *Path(app.template_folder).glob("**/*.html")]
-    for path in sorted(files):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def product_or_404(slug):
@@ -60,25 +35,10 @@ def price(product, form=None):
     return pricing.quote_form(product, form or {})
 
 
-def selection_form(fields):
-    """The selection as sent; a suggested-amount button (the no-JavaScript way to pick one)
-    stands for the amount."""
-    form = fields.copy()
-    if "suggested" in form:
-        form["amount"] = form.pop("suggested")
-    return form
-
-
 def checkout_token():
     """The posted page's token (a no-JavaScript re-render keeps it), or a new one."""
     token = request.form.get("checkout_token", "")
     return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else secrets.token_urlsafe(24)
-
-
-def price_context(product, selection, quote, **extra):
-    """What the price area (the template's `price` block) shows: nothing about the customer."""
-    return {"product": product, "rules": product.rules, "selection": selection, "quote": quote,
-            **extra}
 
 
 def checkout_mode(product):
@@ -112,9 +72,9 @@ def product(slug):
     which keeps the page's checkout token (and so needs the CSRF token)."""
     catalog = snapshot.current()
     product = catalog.product_or_404(slug)
-    form = selection_form(request.form if request.method == "POST" else request.args)
     if htmx and request.method == "GET":
-        return price_partial(catalog, product, form)
+        return partial_response(catalog, product)
+    form = selection_form(request.form if request.method == "POST" else request.args)
     selection, quote = price(product, form)
     if htmx:  # a page loaded before the price partial became a GET
         return render_block("shop/product.html", "price", partial=True,
@@ -125,40 +85,17 @@ def product(slug):
     return response
 
 
-def price_partial(catalog, product, form):
-    """The price area for `form`, with an ETag of the catalog revision and the selection; a 304
-    when the browser or a cache has it already."""
+def partial_response(catalog, product):
+    """The price partial for this request's selection, through the whole app; the layer in
+    front of it (price_partial.Layer) learns its headers here and answers later ones itself."""
     sessions.leave_unread()
-    partials = current_app.extensions[PARTIALS]
-    # Canonical: the order of the fields, and of an add-on's values, changes nothing.
-    selection = tuple(sorted((name, tuple(sorted(values))) for name, values in form.lists()))
-    digest = hashlib.blake2b(repr((partials.release, product.slug, selection)).encode(),
-                             digest_size=12).hexdigest()
-    etag = f"{catalog.revision}-{digest}"
-    if request.if_none_match.contains_weak(etag):
-        response = current_app.response_class(status=304)
-    else:
-        body, encoding = partials.rendered(catalog, product.slug, selection,
-                                           request.headers.get("Accept-Encoding", ""))
-        response = current_app.response_class(body, mimetype="text/html")
-        if encoding:
-            response.headers["Content-Encoding"] = encoding
-    # Weak: the same partial is sent compressed one way or another.
-    response.headers["ETag"] = f'W/"{etag}"'
+    request.environ[price_partial.MARK] = True
+    status, own, body = price_partial.partials(current_app).answer(
+        catalog, product, request.args, request.headers.get("Accept-Encoding", ""),
+        request.if_none_match)
+    response = current_app.response_class(body, status=status, headers=own)
     # Stored by the browser and shared caches, and checked with each use: a price is never
     # shown from a cache after the catalog changed.
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "HX-Request"
+    response.vary.update(("HX-Request", "Accept-Encoding"))
     return response
-
-
-def render_price(catalog, slug, selection, accept_encoding):
-    """The price partial's body and Content-Encoding, memoised per process by (catalog snapshot,
-    slug, selection, Accept-Encoding): compressed once, as Flask-Compress does for this
-    request's Accept-Encoding, and kept that way."""
-    product = catalog.products[slug]
-    form = MultiDict([(name, value) for name, values in selection for value in values])
-    html = render_block("shop/product.html", "price", partial=True,
-                        **price_context(product, *price(product, form)))
-    response = compress.after_request(current_app.response_class(html, mimetype="text/html"))
-    return response.get_data(), response.headers.get("Content-Encoding")

@@ -162,3 +162,25 @@ def test_production_session_cookie_is_secure(production):
     response = production.test_client().get("/_test/session", base_url="https://shop.test")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_price_partials_are_https_only_and_carry_hsts(production):
+    """The partial is answered in front of the app once the app has answered one for the
+    scheme: plain http must still be sent to https, and https answers keep every header."""
+    from storefront import catalog
+    from storefront.cli import load_products
+    from storefront.extensions import db
+
+    with production.app_context():
+        db.create_all()
+        load_products(catalog.load_catalog(production.config["CATALOG_PATH"]))
+    client = production.test_client()
+    partial = "/p/organic-tee?quantity=2"
+    for _ in range(2):  # the app's answer, then the layer's
+        response = client.get(partial, base_url="https://shop.test", headers={"HX-Request": "true"})
+        assert response.status_code == 200 and 'id="price"' in response.get_data(as_text=True)
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=31556926")
+        assert response.headers["X-Frame-Options"] == "DENY"
+        plain = client.get(partial, base_url="http://shop.test", headers={"HX-Request": "true"})
+        assert plain.status_code == 302
+        assert plain.headers["Location"] == f"https://shop.test{partial}"

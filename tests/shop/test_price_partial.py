@@ -4,7 +4,8 @@ reaches it at once, and paying always prices from the database."""
 import re
 
 import pytest
-from sqlalchemy import update
+from flask import request_started
+from sqlalchemy import text, update
 
 from storefront import catalog
 from storefront.cli import load_products
@@ -131,3 +132,54 @@ def test_a_price_changed_after_the_quote_is_never_charged(
     assert "The price has changed to $20.00. Nothing was charged" in html
     assert stripe_requests(method="POST", path="/v1/payment_intents") == []
     assert orders() == []
+
+
+def answer(response):
+    return response.status_code, sorted(response.headers.items()), response.get_data()
+
+
+def test_the_layer_in_front_answers_exactly_as_the_app(make_app):
+    """After a process's first partial, the partial is answered in front of the app
+    (price_partial.Layer) with the app's headers: for every selection, the same answer the app
+    gives, compressed or not, and the same 304."""
+    warm = make_app()
+    warm_client = warm.test_client()
+    warm_client.get(POSTER, headers=HTMX)  # the app answers; the layer learns its headers
+    reached_the_app = []
+    request_started.connect(lambda sender, **extra: reached_the_app.append(1), warm, weak=False)
+    cases = [(f"{POSTER}?{TEN_A1_TUBE}", HTMX | {"Accept-Encoding": "gzip, br, zstd"}),
+             (f"{POSTER}?quantity=3", HTMX | {"Accept-Encoding": "gzip"}),
+             ("/p/field-notes-ebook?amount=2", HTMX),  # errors beside the fields, uncompressed
+             ("/p/field-notes-ebook?amount=10&suggested=25.00", HTMX)]
+    for url, headers in cases:
+        from_the_app = make_app().test_client().get(url, headers=headers)  # a new process
+        from_the_layer = warm_client.get(url, headers=headers)
+        assert answer(from_the_layer) == answer(from_the_app), url
+        not_modified = warm_client.get(url, headers=headers | {
+            "If-None-Match": from_the_app.headers["ETag"]})
+        assert answer(not_modified) == answer(make_app().test_client().get(url, headers=headers | {
+            "If-None-Match": from_the_app.headers["ETag"]}))
+        assert not_modified.status_code == 304
+    assert reached_the_app == []
+    # What the layer does not know, the app answers: here its 404 for htmx.
+    missing = warm_client.get("/p/no-such-thing?quantity=2", headers=HTMX)
+    assert missing.status_code == 404 and "Page not found" in missing.get_data(as_text=True)
+    assert reached_the_app == [1]
+
+
+def test_when_the_layer_fails_the_app_answers(make_app, caplog):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)  # as in production: the error page
+    client = app.test_client()
+    client.get(POSTER, headers=HTMX)
+    with app.app_context():  # the database loses its catalog_revision table
+        db.session.execute(text("ALTER TABLE catalog_revision RENAME TO catalog_revision_gone"))
+        db.session.commit()
+    try:
+        response = client.get(f"{POSTER}?quantity=2", headers=HTMX)
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in response.get_data(as_text=True)
+        assert "The price partial's layer failed" in caplog.text
+    finally:
+        with app.app_context():
+            db.session.execute(text("ALTER TABLE catalog_revision_gone RENAME TO catalog_revision"))
+            db.session.commit()

@@ -1,0 +1,183 @@
+"""The price partial: what htmx asks for on every change of the selection, a GET of the product
+page's URL with the selection's fields and `HX-Request: true`.
+
+It is a pure function of the catalog and the selection, the same for every customer: no session,
+no CSRF token, no rate limit, no script (so a Content-Security-Policy without a nonce). Each
+process keeps the partials it rendered last (QUOTE_MEMO_SIZE), by catalog snapshot, selection and
+compression; the ETag (catalog revision + selection + this release) lets a browser or any HTTP
+cache keep one and ask again for a 304.
+
+Two ways in, one answer (`answer()`):
+- the shop's view (shop.product), through the whole Flask app: the first partial each process
+  serves for a URL scheme goes this way, and so does anything the layer below does not know;
+- `Layer`, a WSGI layer just inside the app's ProxyFix, for every later one. It answers with the
+  headers the app put on that first partial (the security policy, Vary, Cache-Control: the app
+  stays the one place that decides them) and skips the app's hooks, none of which a partial
+  needs: session, CSRF, limiter, Talisman, compression, Flask-Login. Those hooks together cost
+  more server CPU than all of bare Flask (`make bench`), on the request a customer makes most.
+
+Paying never uses any of this: pay prices from the database, and a total that moved is a 409.
+"""
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+# Flask-Compress's own choice of encoding (the Accept-Encoding header's q-values against
+# COMPRESS_ALGORITHM) and its compressors at the app's levels; not part of its public API,
+# which needs a request context: the layer has none. Pinned in requirements.txt.
+from flask_compress.flask_compress import _choose_algorithm, _compress_data
+from jinja2_fragments import render_block
+from werkzeug.datastructures import MultiDict
+
+from . import pricing, snapshot
+from .extensions import compress
+
+EXTENSION = "price_partial"
+PATH = re.compile(r"/p/([^/]+)\Z")
+# Set by the view on the WSGI environ of a partial it answered: the layer learns its headers.
+MARK = "storefront.price_partial"
+# What the layer sets on each answer itself; every other header is the app's, as learned.
+OWN = frozenset({"content-length", "content-encoding", "etag"})
+# Kept off a 304, which has no body.
+BODY = frozenset({"content-type"})
+
+
+class Partials:
+    """One process's price partials: the release digest, the memo and the learned headers."""
+
+    def __init__(self, app):
+        self.app = app
+        self.release = release(app)
+        self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
+        self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
+
+    def answer(self, catalog, product, args, accept_encoding, if_none_match):
+        """(status code, [(header, value)] of OWN, body) for the partial of `args` (a MultiDict
+        of the query's fields); a 304 when `if_none_match` (a werkzeug ETags) holds its ETag."""
+        selection = canonical(args)
+        digest = hashlib.blake2b(repr((self.release, product.slug, selection)).encode(),
+                                 digest_size=12).hexdigest()
+        # Weak: the same partial is sent compressed one way or another.
+        etag = f"{catalog.revision}-{digest}"
+        headers = [("ETag", f'W/"{etag}"')]
+        if if_none_match.contains_weak(etag):
+            return 304, headers, b""
+        algorithm = _choose_algorithm(compress.enabled_algorithms, accept_encoding)
+        body, encoding = self.rendered(catalog, product.slug, selection, algorithm)
+        if encoding:
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        return 200, headers, body
+
+    def _render(self, catalog, slug, selection, algorithm):
+        """The partial's body and Content-Encoding, memoised by (catalog snapshot, slug,
+        selection, algorithm): compressed once, as Flask-Compress would, and kept that way."""
+        product = catalog.products[slug]
+        form = MultiDict([(name, value) for name, values in selection for value in values])
+        quoted, quote = pricing.quote_form(product, form)
+        html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
+                            **price_context(product, quoted, quote))
+        body = html.encode()
+        if algorithm is None or len(body) < self.app.config["COMPRESS_MIN_SIZE"]:
+            return body, None
+        return _compress_data(self.app, body, algorithm), algorithm
+
+    def learn(self, scheme, status, headers):
+        """Keep the headers of a partial the app answered, for the layer's answers."""
+        names = {name.lower() for name, _ in headers}
+        # A partial carries nobody's session: should one ever set a cookie, the layer stays out.
+        if status.startswith("200 ") and "set-cookie" not in names:
+            self.headers.setdefault(scheme, [(name, value) for name, value in headers
+                                             if name.lower() not in OWN])
+
+
+def selection_form(fields):
+    """The selection as sent; a suggested-amount button (the no-JavaScript way to pick one)
+    stands for the amount."""
+    form = fields.copy()
+    if "suggested" in form:
+        form["amount"] = form.pop("suggested")
+    return form
+
+
+def price_context(product, selection, quote, **extra):
+    """What the price area (the template's `price` block) shows: nothing about the customer."""
+    return {"product": product, "rules": product.rules, "selection": selection, "quote": quote,
+            **extra}
+
+
+def canonical(fields):
+    """The selection as a key: the order of the fields, and of an add-on's values, changes
+    nothing."""
+    form = selection_form(fields)
+    return tuple(sorted((name, tuple(sorted(values))) for name, values in form.lists()))
+
+
+def release(app):
+    """A digest of what shapes a price partial besides the catalog and the selection: the code,
+    the templates and the locale. A deploy that changes any of them changes every ETag."""
+    digest = hashlib.blake2b(app.config["SHOP_LOCALE"].encode(), digest_size=8)
+    files = [*Path(app.root_path).glob("**/*.py"), *Path(app.template_folder).glob("**/*.html")]
+    for path in sorted(files):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def partials(app):
+    return app.extensions[EXTENSION]
+
+
+class Layer:
+    """The price partial answered in front of the app, once the app has answered one."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or environ.get("HTTP_HX_REQUEST") != "true":
+            return self.wsgi_app(environ, start_response)
+        learned = partials(self.app).headers.get(environ["wsgi.url_scheme"])
+        request = self.app.request_class(environ)
+        match = PATH.match(request.path)
+        if learned is None or match is None:
+            return self.wsgi_app(environ, self._learning(environ, start_response))
+        try:
+            answered = self._answer(request, match[1])
+        except Exception:  # the app answers instead, with its error page if it fails too
+            self.app.logger.exception("The price partial's layer failed")
+            answered = None
+        if answered is None:
+            return self.wsgi_app(environ, start_response)
+        status, own, body = answered
+        if status == 304:
+            start_response("304 Not Modified",
+                           [h for h in learned if h[0].lower() not in BODY] + own)
+            return []
+        start_response("200 OK", learned + own)
+        return [body]
+
+    def _answer(self, request, slug):
+        """answer()'s, or None for a product the catalog does not have (the app's 404)."""
+        with self.app.app_context():
+            catalog = snapshot.current()
+            product = catalog.products.get(slug)
+            if product is None:
+                return None
+            return partials(self.app).answer(catalog, product, request.args,
+                                             request.headers.get("Accept-Encoding", ""),
+                                             request.if_none_match)
+
+    def _learning(self, environ, start_response):
+        def learning_start_response(status, headers, exc_info=None):
+            if environ.get(MARK):
+                partials(self.app).learn(environ["wsgi.url_scheme"], status, headers)
+            return start_response(status, headers, exc_info)
+        return learning_start_response
+
+
+def init_app(app):
+    """Call before anything that wraps app.wsgi_app from outside (ProxyFix): the layer must see
+    the scheme as the app does."""
+    app.extensions[EXTENSION] = Partials(app)
+    app.wsgi_app = Layer(app, app.wsgi_app)
