@@ -76,8 +76,9 @@ class Partials:
         product = catalog.products[slug]
         form = MultiDict([(name, value) for name, values in selection for value in values])
         quoted, quote = pricing.quote_form(product, form)
-        html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
-                            **price_context(product, quoted, quote))
+        with self.app.app_context():  # for the template's filters; the layer has none
+            html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
+                                **price_context(product, quoted, quote))
         body = html.encode()
         if algorithm is None or len(body) < self.app.config["COMPRESS_MIN_SIZE"]:
             return body, None
@@ -159,14 +160,13 @@ class Layer:
 
     def _answer(self, request, slug):
         """answer()'s, or None for a product the catalog does not have (the app's 404)."""
-        with self.app.app_context():
-            catalog = snapshot.current()
-            product = catalog.products.get(slug)
-            if product is None:
-                return None
-            return partials(self.app).answer(catalog, product, request.args,
-                                             request.headers.get("Accept-Encoding", ""),
-                                             request.if_none_match)
+        catalog = snapshot.current(self.app)
+        product = catalog.products.get(slug)
+        if product is None:
+            return None
+        return partials(self.app).answer(catalog, product, request.args,
+                                         request.headers.get("Accept-Encoding", ""),
+                                         request.if_none_match)
 
     def _learning(self, environ, start_response):
         def learning_start_response(status, headers, exc_info=None):
@@ -180,4 +180,7 @@ def init_app(app):
     """Call before anything that wraps app.wsgi_app from outside (ProxyFix): the layer must see
     the scheme as the app does."""
     app.extensions[EXTENSION] = Partials(app)
-    app.wsgi_app = Layer(app, app.wsgi_app)
+    # The layer answers whatever the Host: an app that routes or refuses by host keeps every
+    # request to itself.
+    if not app.config["SERVER_NAME"] and not app.config.get("TRUSTED_HOSTS"):
+        app.wsgi_app = Layer(app, app.wsgi_app)

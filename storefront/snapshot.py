@@ -51,11 +51,14 @@ def init_app(app):
         event.listen(session_class, "before_flush", bump_on_product_changes)
 
 
-def current():
-    """The snapshot at the database's current revision, read again if the revision moved."""
-    holder = current_app.extensions[EXTENSION]
+def current(app=None):
+    """The snapshot at the database's current revision, read again if the revision moved.
+    `app` for a caller outside the app's context (price_partial.Layer); else the current app."""
+    app = app or current_app
+    holder = app.extensions[EXTENSION]
     if holder.engine is None:
-        holder.engine = db.engine
+        with app.app_context():
+            holder.engine = db.engine
     revision = read_revision(holder.engine)
     snapshot = holder.snapshot
     if snapshot is None or snapshot.revision != revision:

@@ -183,3 +183,10 @@ def test_when_the_layer_fails_the_app_answers(make_app, caplog):
         with app.app_context():
             db.session.execute(text("ALTER TABLE catalog_revision_gone RENAME TO catalog_revision"))
             db.session.commit()
+
+
+def test_an_app_that_checks_the_host_answers_every_partial_itself(make_app):
+    client = make_app(TRUSTED_HOSTS=["shop.test"]).test_client()
+    for _ in range(2):
+        assert client.get(POSTER, base_url="http://shop.test", headers=HTMX).status_code == 200
+        assert client.get(POSTER, base_url="http://elsewhere.test", headers=HTMX).status_code == 400
