@@ -2,7 +2,7 @@
 // Stripe's dialog collects the account, the customer agrees to the mandate shown by
 // bank_account_field(), Stripe.js confirms, and microdeposits are verified if Stripe asks.
 // The shop then asks Stripe how it went (confirmStep) and says what comes next.
-// pay.js imports this module when the customer chooses the bank (its panel's data-method-module).
+// pay.js imports this module when the customer chooses the bank.
 import { stripe } from "./card-fields.js";
 import { say } from "./pay.js";
 import { confirmStep, MESSAGES } from "./paying.js";

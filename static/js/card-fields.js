@@ -1,6 +1,6 @@
 // Mounts Stripe's card Elements into the containers that templates place with the card-field
 // macros, shows each field's own error and the card brand, and tells the page when all are complete.
-// Their look comes from the page's theme tokens (card-theme.js), the same tokens as the page's.
+// They take the page's theme tokens (card-theme.js).
 import { cardStyle, onThemeChange } from "./card-theme.js";
 
 const config = JSON.parse(document.getElementById("stripe-config").textContent);

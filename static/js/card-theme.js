@@ -1,9 +1,7 @@
-// Theme tokens for Stripe's card fields. Elements are iframes that page CSS and CSS custom
-// properties never reach, so the page's computed style is read here and handed to Stripe.js as
-// the Elements' `style` option, again whenever the tokens may have changed.
+// Theme tokens for Stripe's card fields, iframes that page CSS never reaches: the computed style
+// is handed to Stripe.js as the Elements' `style` option, again when a token may have changed.
 
-/** Stripe's `style` option for an Element in `container`: the container's own font and colour,
- *  and the state colours from the theme tokens (as they apply at the container). */
+/** Stripe's `style` for an Element in `container`: its font and colour, the tokens' state colours there. */
 export function cardStyle(container) {
   const css = getComputedStyle(container);
   const token = (name) => css.getPropertyValue(name).trim();
@@ -23,8 +21,8 @@ export function cardStyle(container) {
   };
 }
 
-/** Calls `callback` when the tokens may have changed: a class, style attribute or data-theme on
- *  <html> or <body>, the visitor's colour scheme, or a `theme:change` event on the document. */
+/** Calls `callback` when the tokens may have changed: a class, style or data-theme on <html> or
+ *  <body>, the colour scheme, or a `theme:change` event on the document. */
 export function onThemeChange(callback) {
   const observer = new MutationObserver(callback);
   for (const node of [document.documentElement, document.body]) {

@@ -1,7 +1,7 @@
 // The pay button: enabled when the chosen way of paying, the email and the quote are good; pressed
-// (or Enter in a field), it hands over to paying.js. That module and the chosen method's own
-// (data-method-module on its panel, e.g. bank.js) are imported when the customer turns to paying,
-// not with the page; a Pay pressed before they arrive waits for them.
+// (or Enter in a field), it hands over to paying.js. That module and the chosen method's own are
+// imported when the customer turns to paying, not with the page; a Pay pressed before they
+// arrive waits for them.
 import { cardComplete } from "./card-fields.js";
 
 const form = document.getElementById("checkout");
@@ -21,6 +21,8 @@ export function setBusy(flag) {
   refresh();
 }
 
+// Ways of paying with their own module, which exports `method` (the card's is in paying.js).
+const MODULES = { us_bank_account: "./bank.js" };
 const chosen = () => form.elements.method?.value || "card";
 const panel = (name) => form.querySelector(`[data-method-panel="${name}"]`);
 
@@ -44,7 +46,7 @@ function load(url) {
 }
 
 async function modules() {
-  const own = panel(chosen())?.dataset.methodModule;
+  const own = MODULES[chosen()];
   const [paying, method] = await Promise.all([load("./paying.js"), own && load(own)]);
   return { paying, method: method ? method.method : paying.card };
 }
@@ -87,11 +89,9 @@ button.addEventListener("click", (event) => {
   if (!busy) pay();
 });
 
-// Enter in a field submits the form (Stripe.js does the same for Enter in a card field): pay,
-// as the button would, rather than post the form for a new price.
-// A button marked data-native-submit ("Add to bag", "Remove") posts the form as it would
-// without JavaScript when the customer chose it, not when Enter in a field picked it as the
-// form's default button.
+// Enter in a field (a card field too: Stripe.js submits the form) pays as the button would. A
+// data-native-submit button ("Add to bag", "Remove") posts the form when the customer chose it,
+// not when Enter picked it as the form's default button.
 let pressed = null;
 form.addEventListener("pointerdown", (event) => { pressed = event.target.closest("button"); });
 form.addEventListener("submit", (event) => {
