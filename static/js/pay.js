@@ -1,13 +1,12 @@
-// The pay button: enabled when the chosen way of paying, the email and the quote are good; pressed
-// (or Enter in a field), it hands over to paying.js. That module and the chosen method's own are
-// imported when the customer turns to paying, not with the page; a Pay pressed before they
-// arrive waits for them.
+// The pay button: enabled when the chosen way of paying, the email and the quote are good. It hands
+// over to paying.js and the method's module, imported when the customer turns to paying.
 import { cardComplete } from "./card-fields.js";
 
 const form = document.getElementById("checkout");
 const button = form.querySelector("[data-pay-button]");
 const message = document.getElementById("payment-message");
 let busy = false;
+export const PROCESSING = "Processing your payment…"; // said at once, even before paying.js arrives
 
 /** Shows `text` under the button; `kind` (info, error, success) is there for the stylesheet. */
 export function say(text, kind = "info") {
@@ -73,6 +72,7 @@ showChosen();
 
 async function pay() {
   setBusy(true);
+  say(PROCESSING);
   let done = false;
   try {
     const { paying, method } = await modules();

@@ -4,13 +4,13 @@
 // 3-D Secure, price changed, decline, or a step the method's own module handles, e.g. bank.js).
 // The server decides all.
 import { stripe, cardElement } from "./card-fields.js";
-import { say } from "./pay.js";
+import { PROCESSING, say } from "./pay.js";
 
 const form = document.getElementById("checkout");
 
 // What the page says while paying; the decline messages come from the server (payments.py).
 export const MESSAGES = {
-  processing: "Processing your payment…",
+  processing: PROCESSING,
   authenticate: "Your bank asks you to confirm this payment…",
   paid: "Payment complete. Loading your receipt…",
   priceChanged: "The price has changed. Check the new total, then press Pay again.",
@@ -37,7 +37,6 @@ let steps = {}; // those of the method being paid with
 
 /** Pays with `method`; true once the receipt is loading. */
 export async function pay(method) {
-  say(MESSAGES.processing);
   steps = method.steps;
   const fields = await method.prepare();
   if (!fields) return false;
