@@ -80,7 +80,9 @@ def import_map():
     module there imports."""
     static = Path(current_app.static_folder)
     modules = [path.relative_to(static).as_posix() for path in static.glob(MODULES)]
-    imported = set().union(*(_imports(str(static), name, fingerprint(name)) for name in modules))
+    digests = {name: fingerprint(name) for name in modules}
+    imported = set().union(*(_imports(str(static), name, digest)
+                             for name, digest in digests.items() if digest))
     return {"imports": {url_for("static", filename=name, v=None): url_for("static", filename=name)
                         for name in sorted(imported)}}
 

@@ -85,6 +85,21 @@ def test_modules_load_once_through_the_import_map(client, app):
                 "/static/js/suggested-amounts.js"} & set(imports)
 
 
+def test_the_import_map_follows_what_modules_import_as_they_change(app, tmp_path):
+    app.static_folder = str(tmp_path)
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "page.js").write_text('import { a } from "./a.js";\n')
+    (tmp_path / "js" / "a.js").write_text("export const a = 1;\n")
+    (tmp_path / "js" / "b.js").write_text("export const b = 2;\n")
+    with app.test_request_context():
+        before = app.jinja_env.globals["import_map"]()["imports"]
+        (tmp_path / "js" / "page.js").write_text('const later = () => import("./b.js");\n')
+        after = app.jinja_env.globals["import_map"]()["imports"]
+    assert list(before) == ["/static/js/a.js"]
+    assert re.fullmatch(r"/static/js/a\.js\?v=[0-9a-f]{12}", before["/static/js/a.js"])
+    assert list(after) == ["/static/js/b.js"]
+
+
 def test_what_only_paying_needs_is_not_on_the_page(client):
     html = product_page(client)
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
