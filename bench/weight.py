@@ -20,14 +20,15 @@ def main():
             weight = browser.page_weight(chromium, running["shop"])
         finally:
             chromium.close()
-    kb = report.KB
+    def size(n):
+        return f"{n / report.KB:6.1f} KB {n:6} B"
+
     for resource in sorted(weight["resources"], key=lambda item: -item["gzip_bytes"]):
-        print(f"{resource['gzip_bytes'] / kb:6.1f} KB {resource['gzip_bytes']:6} B  {resource['type']:<10} "
-              f"{resource['url'].split('?')[0]}")
-    by_type = weight["gzip_bytes_by_type"]
-    print(f"{weight['html_css_js_gzip_bytes'] / kb:6.1f} KB {weight['html_css_js_gzip_bytes']:6} B  HTML + CSS + JS "
-          f"(HTML {by_type.get('html', 0) / kb:.1f}, CSS {by_type.get('css', 0) / kb:.1f}, "
-          f"JS {by_type.get('js', 0) / kb:.1f}); budget ≤ {report.BUDGETS['page_gzip_kb']} KB")
+        print(f"{size(resource['gzip_bytes'])}  {resource['type']:<10} {resource['url'].split('?')[0]}")
+    kb = {kind: n / report.KB for kind, n in weight["gzip_bytes_by_type"].items()}
+    print(f"{size(weight['html_css_js_gzip_bytes'])}  HTML + CSS + JS (HTML {kb.get('html', 0):.1f}, "
+          f"CSS {kb.get('css', 0):.1f}, JS {kb.get('js', 0):.1f}); "
+          f"budget ≤ {report.BUDGETS['page_gzip_kb']} KB")
     print(f"render-blocking first-party: {weight['render_blocking_first_party'] or 'none'}; "
           f"requested twice: {weight['requested_twice'] or 'none'}")
 
