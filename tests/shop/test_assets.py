@@ -109,7 +109,8 @@ def test_what_only_paying_needs_is_not_on_the_page(client):
     assert not [src for src in scripts if "suggested-amounts" in src]
     with_amounts = client.get("/p/field-notes-ebook").get_data(as_text=True)
     assert 'data-suggested-for' in with_amounts
-    assert re.search(r'<script type="module" nonce="[^"]+" src="/static/js/suggested-amounts.js\?v=', with_amounts)
+    assert re.search(r'<script type="module" nonce="[^"]+" src="/static/js/suggested-amounts\.js\?v=',
+                     with_amounts)
 
 
 def test_pages_and_static_files_are_compressed(client):
