@@ -7,14 +7,18 @@ Any other request for the file (an old page, a hand-typed URL) gets it fresh wit
 so a stale copy can never be pinned under a URL that a page still uses.
 
 Why a query string and not a hash in the file name: JS modules import each other by relative
-URL (`import … from "./card-fields.js"` in pay.js). That resolves to the bare URL, so a module
-that a template loads as `card-fields.js?v=…` would run a second time, with its own Stripe
-Elements. The import map (`import_map()`, rendered in layout.html before any module) sends each
-bare module URL to its fingerprinted one, so every module loads once and is cached like the rest;
-a browser without import maps still gets the right file from the bare URL, only not cached as
-long. With hashed file names the map would also be needed, and a build step besides.
+URL (`import … from "./card-fields.js"` in pay.js, `import("./paying.js")`). That resolves to
+the bare URL, so a module that a template loads as `card-fields.js?v=…` would run a second time,
+with its own Stripe Elements. The import map (`import_map()`, rendered in layout.html before any
+module) sends each bare module URL that some module imports to its fingerprinted one, so every
+module loads once and is cached like the rest; a module only a page's <script> loads needs no
+entry. A browser without import maps still gets the right file from the bare URL, only not cached
+as long. With hashed file names the map would also be needed, and a build step besides.
 """
+import functools
 import hashlib
+import posixpath
+import re
 from pathlib import Path
 
 from flask import current_app, request, url_for
@@ -24,6 +28,8 @@ EXTENSION = "assets"
 FOREVER = "public, max-age=31536000, immutable"  # a year: what caches take as forever
 # ES modules, one per page concern; vendor/ holds classic scripts that import nothing.
 MODULES = "js/*.js"
+# A relative module URL in a module's source: a static or dynamic import, or a name to import later.
+RELATIVE_MODULE = re.compile(r"""["'](\.\.?/[\w./-]+\.js)["']""")
 
 
 def init_app(app):
@@ -70,8 +76,21 @@ def send_static(filename):
 
 
 def import_map():
-    """{"imports": {bare module URL: fingerprinted URL}} for every module in static/js."""
+    """{"imports": {bare module URL: fingerprinted URL}} for every module in static/js that a
+    module there imports."""
     static = Path(current_app.static_folder)
-    names = sorted(path.relative_to(static).as_posix() for path in static.glob(MODULES))
+    modules = [path.relative_to(static).as_posix() for path in static.glob(MODULES)]
+    digests = {name: fingerprint(name) for name in modules}
+    imported = set().union(*(_imports(str(static), name, digest)
+                             for name, digest in digests.items() if digest))
     return {"imports": {url_for("static", filename=name, v=None): url_for("static", filename=name)
-                        for name in names}}
+                        for name in sorted(imported)}}
+
+
+@functools.lru_cache(maxsize=512)
+def _imports(static_folder, name, digest):
+    """The static files that module `name` names by relative URL; read once per version (digest)."""
+    source = Path(static_folder, name).read_text(encoding="utf-8")
+    folder = posixpath.dirname(name)
+    return frozenset(posixpath.normpath(posixpath.join(folder, url))
+                     for url in RELATIVE_MODULE.findall(source))

@@ -1,4 +1,4 @@
-"""Error answers a person can read, in the form the request asked for: JSON for pay.js, the
+"""Error answers a person can read, in the form the request asked for: JSON for paying.js, the
 price-area partial for htmx, a page otherwise.
 
 They say what happened and what to do next, never what broke: no exception text, no request
@@ -49,7 +49,7 @@ def wants_json():
 def error_response(error):
     title, message = describe(error)
     if wants_json():
-        # pay.js shows the message; "retry" because nothing on the page is wrong to fix.
+        # paying.js shows the message; "retry" because nothing on the page is wrong to fix.
         response = jsonify(next="retry", message=message)
     elif htmx:
         # The only thing htmx swaps is the price area: the error takes its place, and the Pay

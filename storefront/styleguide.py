@@ -3,9 +3,9 @@
 Every state of the checkout, rendered by the shop's own templates, macros and blocks: a state
 page extends shop/product.html (or orders/receipt.html) and passes the context the shop would,
 so the guide cannot drift from the shop. States that exist only in the browser are put on by
-static/js/styleguide.js, which calls the shop's own JavaScript (pay.js, card-fields.js) or, where
-only typing into Stripe's frames could make the state, adds Stripe's container classes: each
-state says which (`how`). See docs/designers.md.
+static/js/styleguide.js, which calls the shop's own JavaScript (pay.js, paying.js,
+card-fields.js) or, where only typing into Stripe's frames could make the state, adds Stripe's
+container classes: each state says which (`how`). See docs/designers.md.
 """
 import re
 from dataclasses import dataclass
@@ -47,7 +47,7 @@ STATES = (
     State("processing", "Processing", SCRIPT,
           "After Pay: the button is disabled, the form is aria-busy and the message says so."),
     State("declined", "Declined", SCRIPT,
-          "The server's message for a declined card (payments.DECLINE_MESSAGES), shown by pay.js."),
+          "The server's message for a declined card (payments.DECLINE_MESSAGES), shown by paying.js."),
     State("three-d-secure", "3-D Secure", SCRIPT,
           "The page behind the bank's window. The window itself is Stripe's and takes no styles; "
           "pay with 4000 0027 6000 3184 to see it."),

@@ -2,8 +2,10 @@
 // Stripe's dialog collects the account, the customer agrees to the mandate shown by
 // bank_account_field(), Stripe.js confirms, and microdeposits are verified if Stripe asks.
 // The shop then asks Stripe how it went (confirmStep) and says what comes next.
+// pay.js imports this module when the customer chooses the bank.
 import { stripe } from "./card-fields.js";
-import { addMethod, confirmStep, say, MESSAGES } from "./pay.js";
+import { say } from "./pay.js";
+import { confirmStep, MESSAGES } from "./paying.js";
 
 const form = document.getElementById("checkout");
 const field = form.querySelector("[data-bank-field]");
@@ -58,4 +60,5 @@ async function verify(result) {
   return confirmStep(result.confirm_url);
 }
 
-addMethod("us_bank_account", { ready: () => part("name").value.trim() !== "", prepare: async () => ({}) }, { collect, verify });
+// The pay request needs nothing more than the form: the account is chosen in Stripe's dialog.
+export const method = { prepare: async () => ({}), steps: { collect, verify } };

@@ -1,7 +1,8 @@
 // Mounts Stripe's card Elements into the containers that templates place with the card-field
 // macros, shows each field's own error and the card brand, and tells the page when all are complete.
-// Their look comes from the page's theme tokens (card-theme.js), the same tokens as the page's.
-import { cardStyle, onThemeChange } from "./card-theme.js";
+// Their look is the page's theme tokens: Stripe's frames are iframes that page CSS never reaches,
+// so the computed style is handed to Stripe.js as the Elements' `style` option, again when a
+// token may have changed (docs/designers.md).
 
 const config = JSON.parse(document.getElementById("stripe-config").textContent);
 
@@ -19,6 +20,37 @@ const EMPTY_MESSAGES = {
   cardCvc: "Enter the security code.",
   card: "Enter your card details.",
 };
+
+/** Stripe's `style` for an Element in `container`: its font and colour, the tokens' state colours there. */
+function cardStyle(container) {
+  const css = getComputedStyle(container);
+  const token = (name) => css.getPropertyValue(name).trim();
+  return {
+    base: {
+      color: css.color,
+      fontFamily: css.fontFamily,
+      fontSize: css.fontSize,
+      fontWeight: css.fontWeight,
+      lineHeight: css.lineHeight,
+      letterSpacing: css.letterSpacing,
+      iconColor: token("--color-icon"),
+      "::placeholder": { color: token("--color-placeholder") },
+    },
+    complete: { color: token("--color-complete") },
+    invalid: { color: token("--color-error"), iconColor: token("--color-error") },
+  };
+}
+
+/** Calls `callback` when the tokens may have changed: a class, style or data-theme on <html> or
+ *  <body>, the colour scheme, or a `theme:change` event on the document. */
+function onThemeChange(callback) {
+  const observer = new MutationObserver(callback);
+  for (const node of [document.documentElement, document.body]) {
+    observer.observe(node, { attributes: true, attributeFilter: ["class", "style", "data-theme"] });
+  }
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", callback);
+  document.addEventListener("theme:change", callback);
+}
 
 const fields = new Map(); // elementType -> {element, container, style, complete, empty, touched}
 

@@ -1,75 +1,17 @@
-// The pay button: asks the chosen way of paying for what the shop needs (a card's PaymentMethod,
-// created in Stripe's frames), asks the shop to charge, and follows the shop's answer (receipt,
-// 3-D Secure, price changed, decline, or a step another method's module handles, e.g. bank.js).
-// The server decides all.
-import { stripe, cardElement, cardComplete } from "./card-fields.js";
+// The pay button: enabled when the chosen way of paying, the email and the quote are good. It hands
+// over to paying.js and the method's module, imported when the customer turns to paying.
+import { cardComplete } from "./card-fields.js";
 
 const form = document.getElementById("checkout");
 const button = form.querySelector("[data-pay-button]");
 const message = document.getElementById("payment-message");
 let busy = false;
-
-// What the page says while paying; the decline messages come from the server (payments.py).
-export const MESSAGES = {
-  processing: "Processing your payment…",
-  authenticate: "Your bank asks you to confirm this payment…",
-  paid: "Payment complete. Loading your receipt…",
-  priceChanged: "The price has changed. Check the new total, then press Pay again.",
-  declined: "Your payment did not go through. Please try again.",
-  tooMany: "Too many attempts. Please wait a minute and try again.",
-  serverError: "Something went wrong on our side. You have not been charged twice; please try again.",
-  offline: "We could not reach the shop. Check your connection and try again; you will not be charged twice.",
-};
+export const PROCESSING = "Processing your payment…"; // said at once, even before paying.js arrives
 
 /** Shows `text` under the button; `kind` (info, error, success) is there for the stylesheet. */
 export function say(text, kind = "info") {
   message.textContent = text || "";
   message.dataset.kind = kind;
-}
-
-// Ways of paying, by the form's `method` value: ready() says whether the button may be pressed,
-// prepare() gives the fields the pay request needs (null: stop, the method said why).
-const methods = {
-  card: {
-    ready: cardComplete,
-    async prepare() {
-      const { paymentMethod, error } = await stripe.createPaymentMethod({
-        type: "card",
-        card: cardElement(),
-        billing_details: { email: form.elements.email.value },
-      });
-      if (error) say(error.message, "error");
-      return error ? null : { payment_method: paymentMethod.id };
-    },
-  },
-};
-// The shop's next steps that a method's module handles: name -> async (answer) -> done.
-const steps = { authenticate };
-
-/** Adds a way of paying (its module calls this once). */
-export function addMethod(name, method, moreSteps = {}) {
-  methods[name] = method;
-  Object.assign(steps, moreSteps);
-  refresh();
-}
-
-function chosen() {
-  return methods[form.elements.method?.value || "card"] || methods.card;
-}
-
-function showChosen() {
-  const name = form.elements.method?.value || "card";
-  for (const panel of form.querySelectorAll("[data-method-panel]")) panel.hidden = panel.dataset.methodPanel !== name;
-  refresh();
-}
-
-function quoteOk() {
-  return document.getElementById("price")?.dataset.quoteOk === "true";
-}
-
-function refresh() {
-  button.disabled = busy || !chosen().ready() || !quoteOk() || !form.elements.email.checkValidity();
-  form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
 
 /** Marks the checkout as paying (the button stays disabled) or not. */
@@ -78,64 +20,65 @@ export function setBusy(flag) {
   refresh();
 }
 
+// Ways of paying with their own module, which exports `method` (the card's is in paying.js).
+const MODULES = { us_bank_account: "./bank.js" };
+const chosen = () => form.elements.method?.value || "card";
+const panel = (name) => form.querySelector(`[data-method-panel="${name}"]`);
+
+// Stripe's card frames say when they are complete; another method's panel, when its inputs are valid.
+function ready(name) {
+  if (name === "card") return cardComplete();
+  const inputs = panel(name)?.querySelectorAll("input");
+  return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
+}
+
+function refresh() {
+  const quoteOk = document.getElementById("price")?.dataset.quoteOk === "true";
+  button.disabled = busy || !ready(chosen()) || !quoteOk || !form.elements.email.checkValidity();
+  form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
+}
+
+const imported = new Map(); // URL -> promise; a failed import is tried again at the next Pay
+function load(url) {
+  if (!imported.has(url)) imported.set(url, import(url).catch((error) => { imported.delete(url); throw error; }));
+  return imported.get(url);
+}
+
+async function modules() {
+  const own = MODULES[chosen()];
+  const [paying, method] = await Promise.all([load("./paying.js"), own && load(own)]);
+  return { paying, method: method ? method.method : paying.card };
+}
+
+const prefetch = () => modules().catch(() => {}); // if they fail, Pay says so
+
+function showChosen() {
+  const name = chosen();
+  for (const each of form.querySelectorAll("[data-method-panel]")) each.hidden = each.dataset.methodPanel !== name;
+  refresh();
+}
+
 document.addEventListener("card-fields:change", refresh);
-form.addEventListener("change", (event) => { if (event.target.name === "method") showChosen(); });
+document.addEventListener("card-fields:change", prefetch, { once: true });
+form.elements.email.addEventListener("focus", prefetch, { once: true });
+form.addEventListener("change", (event) => {
+  if (event.target.name !== "method") return;
+  showChosen();
+  prefetch();
+});
 form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
 showChosen();
 
-async function post(url, body) {
-  return fetch(url, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
-}
-
-/** Tells the shop the browser's step with Stripe is over; follows what it says next. */
-export async function confirmStep(url) {
-  const body = new FormData();
-  body.set("csrf_token", form.elements.csrf_token.value);
-  return follow(await post(url, body));
-}
-
-async function authenticate(result) {
-  say(MESSAGES.authenticate);
-  await stripe.handleCardAction(result.client_secret);
-  // Whatever happened in the bank's window, the server asks Stripe and tells us what follows.
-  return confirmStep(result.confirm_url);
-}
-
-async function follow(response) {
-  if (response.status === 409) {
-    htmx.swap("#price", await response.text(), { swapStyle: "outerHTML" });
-    say(MESSAGES.priceChanged, "error");
-    return false;
-  }
-  const contentType = response.headers.get("Content-Type") || "";
-  if (!contentType.includes("application/json")) {
-    say(response.status === 429 ? MESSAGES.tooMany : MESSAGES.serverError, "error");
-    return false;
-  }
-  const result = await response.json();
-  if (result.next === "receipt") {
-    say(MESSAGES.paid, "success");
-    window.location.assign(result.url);
-    return true;
-  }
-  if (steps[result.next]) return steps[result.next](result);
-  say(result.message || MESSAGES.declined, "error");
-  return false;
-}
-
 async function pay() {
   setBusy(true);
-  say(MESSAGES.processing);
+  say(PROCESSING);
   let done = false;
   try {
-    const fields = await chosen().prepare();
-    if (!fields) return;
-    const body = new FormData(form);
-    for (const [name, value] of Object.entries(fields)) body.set(name, value);
-    done = await follow(await post(form.dataset.payUrl, body));
+    const { paying, method } = await modules();
+    done = await paying.pay(method);
   } catch (error) {
-    say(MESSAGES.offline, "error");
+    say("We could not reach the shop. Check your connection and try again; you will not be charged twice.", "error");
   } finally {
     setBusy(done); // stay disabled while the receipt loads
   }
@@ -146,11 +89,9 @@ button.addEventListener("click", (event) => {
   if (!busy) pay();
 });
 
-// Enter in a field submits the form (Stripe.js does the same for Enter in a card field): pay,
-// as the button would, rather than post the form for a new price.
-// A button marked data-native-submit ("Add to bag", "Remove") posts the form as it would
-// without JavaScript when the customer chose it, not when Enter in a field picked it as the
-// form's default button.
+// Enter in a field (a card field too: Stripe.js submits the form) pays as the button would. A
+// data-native-submit button ("Add to bag", "Remove") posts the form when the customer chose it,
+// not when Enter picked it as the form's default button.
 let pressed = null;
 form.addEventListener("pointerdown", (event) => { pressed = event.target.closest("button"); });
 form.addEventListener("submit", (event) => {

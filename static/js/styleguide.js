@@ -49,7 +49,8 @@ function exampleClasses(name) {
 async function putOn(state) {
   if (!document.getElementById("checkout")) return; // the receipt needs nothing more
   const { cardElement } = await import("./card-fields.js");
-  const { MESSAGES, say, setBusy } = await import("./pay.js");
+  const { say, setBusy } = await import("./pay.js");
+  const { MESSAGES } = await import("./paying.js");
   switch (state) {
     case "focused": {
       const element = cardElement();
