@@ -40,7 +40,7 @@ class Email:
     `_refused_at` (the mail server refused it for good)."""
     prefix: str
     counted: str  # its name in the counts the commands print
-    send: Callable
+    deliver: Callable  # mail.send_…(order), or mail.Undelivered
 
     def column(self, name):
         return getattr(Order, f"{self.prefix}_{name}")
@@ -150,7 +150,7 @@ def _try(order, kind):
     if not claimed:
         return None
     try:
-        kind.send(order)
+        kind.deliver(order)
     except mail.Undelivered as error:
         return _failed(order, kind, tries + 1, error)
     kind.set(order, sent_at=utcnow(), due_at=None, error=None)
