@@ -53,7 +53,8 @@ def refund_line(order_id, line_id):
     db.session.commit()
     reversal = connect.line_refunded(line)
     if reversal is not None and reversal.status == "pending":  # on record: reconcile retries it
+        why = f" ({reversal.error})" if reversal.error else ""
         return render_order(order, block="order" if htmx else None, refunded=made, refused=(
-            f"The maker's transfer was not reversed yet ({reversal.error}). `flask orders "
-            "reconcile` tries again until Stripe makes it; the transfers below show it meanwhile."))
+            f"The maker's transfer was not reversed yet{why}. It is on record: flask orders "
+            "reconcile tries again until Stripe makes it, and the transfers below show it meanwhile."))
     return render_order(order, block="order" if htmx else None, refunded=made)
