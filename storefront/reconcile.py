@@ -4,7 +4,6 @@ makers' transfers and reversals that Stripe has not made yet (storefront/connect
 several hosts at once: each order is handled under its lease, settling is idempotent, and each
 email or reversal is claimed before it is tried."""
 from collections import Counter
-from datetime import timedelta
 
 from . import connect, outbox, stripe_gateway
 from .extensions import db
