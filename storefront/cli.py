@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import catalog, receipts, reconcile
+from . import catalog, outbox, reconcile
 from .extensions import db
 from .models import Maker, Product
 
@@ -69,15 +69,16 @@ def init_app(app):
 
     app.cli.add_command(orders)
 
-    mail_group = AppGroup("mail", help="The receipts' outbox.")
+    mail_group = AppGroup("mail", help="The outbox of customers' emails.")
 
     @mail_group.command("send")
     def send_command():
-        """Send the receipts that are due (new ones, and failed ones whose wait is over)."""
-        counts = receipts.send_due()
+        """Send the receipts and payment-failed emails that are due (new ones, and failed ones
+        whose wait is over)."""
+        counts = outbox.send_due()
         for what, count in sorted(counts.items()):
             click.echo(f"{count} {what}")
         if not counts:
-            click.echo("No receipt is due")
+            click.echo("No email is due")
 
     app.cli.add_command(mail_group)

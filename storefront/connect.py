@@ -5,13 +5,14 @@ one Transfer per maker for their lines less the shop's commission, funded by the
 Each Transfer row is saved, with its idempotency key (per order and maker), before Stripe hears
 of it, so a repeat or a retry never pays a maker twice. A maker who cannot be paid yet (not
 enabled) has their transfer wait; account.updated saying they are enabled makes it, and so does
-`flask orders reconcile`.
+`flask orders reconcile`. A refunded line takes the maker's share back by a reversal, saved the
+same way; one Stripe did not make stays pending, and reconcile tries it again.
 """
 import logging
 from collections import Counter, defaultdict
 
 import stripe
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import stripe_gateway
@@ -110,6 +111,12 @@ def account_updated(account):
     return maker
 
 
+def reversal_key(public_id, line_id, tries=0):
+    """One reversal per refunded line; after a try that Stripe said no to, a new key."""
+    key = f"order-{public_id}-line-{line_id}-reversal"
+    return f"{key}-{tries}" if tries else key
+
+
 def line_refunded(line):
     """A refunded line takes the maker's share of it back: their transfer is reversed by it (once
     per line, whatever happens in between), or, still waiting, is made smaller."""
@@ -124,16 +131,61 @@ def line_refunded(line):
     share = line.amount - kept
     reversal = db.session.scalar(db.select(TransferReversal).filter_by(order_line_id=line.id))
     if reversal is None:
-        if transfer.status == "waiting":  # nothing paid yet: they are owed less
+        waiting = transfer.status == "waiting"
+        if waiting:  # nothing paid yet: they are owed less
             transfer.amount -= share
             transfer.commission -= kept
         reversal = TransferReversal(transfer=transfer, order_line_id=line.id, amount=share,
-                                    idempotency_key=f"order-{line.order.public_id}-line-{line.id}-reversal")
+                                    status="deducted" if waiting else "pending",
+                                    idempotency_key=reversal_key(line.order.public_id, line.id))
         db.session.add(reversal)
         db.session.commit()
-    if transfer.status == "made" and reversal.stripe_reversal_id is None:
-        made = stripe_gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
-        reversal.stripe_reversal_id = made.id
-        transfer.amount_reversed += reversal.amount
-        db.session.commit()
+    reverse(reversal)
     return reversal
+
+
+def reverse(reversal):
+    """One try at taking a pending reversal's share back at Stripe, unless another is trying it.
+    When Stripe's answer is lost (no connection, a timeout) the next try sends the same key, so
+    Stripe reverses at most once; when Stripe said no (a refusal, or a failure it replays for
+    the key) nothing was taken back, and the next try is a new request with a new key. Either
+    way it stays pending, saying why, for reconcile. True when it was made now."""
+    if reversal.status != "pending":
+        return False
+    tries = reversal.tries
+    claimed = db.session.execute(
+        update(TransferReversal)
+        .where(TransferReversal.id == reversal.id, TransferReversal.tries == tries,
+               TransferReversal.status == "pending")
+        .values(tries=tries + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    if not claimed:
+        return False
+    transfer = reversal.transfer
+    try:
+        made = stripe_gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
+    except stripe.StripeError as error:
+        reversal.error = error.user_message or type(error).__name__
+        if stripe_gateway.classify(error) != "uncertain":
+            reversal.idempotency_key = reversal_key(transfer.order.public_id,
+                                                    reversal.order_line_id, tries + 1)
+        log.warning("Reversal %s of transfer %s is pending: %s", reversal.id, transfer.id,
+                    reversal.error)
+        db.session.commit()
+        return False
+    reversal.status, reversal.stripe_reversal_id = "reversed", made.id
+    reversal.reversed_at, reversal.error = utcnow(), None
+    transfer.amount_reversed = Transfer.amount_reversed + reversal.amount  # in SQL: never lost
+    db.session.commit()
+    return True
+
+
+def reverse_pending():
+    """Try again every reversal that Stripe has not made; counts."""
+    pending = db.select(TransferReversal).filter_by(status="pending").order_by(TransferReversal.id)
+    counts = Counter()
+    for reversal in db.session.scalars(pending).all():
+        counts["reversals made" if reverse(reversal) else "reversals still pending"] += 1
+    return counts

@@ -120,13 +120,21 @@ def send_receipt(order):
         body = render_template("email/receipt.txt", order=order)
     # Sending is at least once (a crash after sending but before recording it sends again); one
     # Message-ID per order lets mail clients fold a repeat into the first.
-    host = urlsplit(current_app.config["SHOP_URL"]).hostname
-    send(order.email, f"Your receipt for order #{order.id}", body, f"<receipt-{order.public_id}@{host}>")
+    send(order.email, f"Your receipt for order #{order.id}", body, _message_id(f"receipt-{order.public_id}"))
 
 
-def send_payment_failed(order, pay_url):
+def send_payment_failed(order):
     """A payment that failed after the customer left (a bank debit returned days later), with
     a link to pay the same order by card."""
+    from .orders import pay_again_url  # the orders blueprint's module, which needs this one
+
     with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
-        body = render_template("email/payment_failed.txt", order=order, pay_url=pay_url)
-    send(order.email, f"Your payment for order #{order.id} did not go through", body)
+        body = render_template("email/payment_failed.txt", order=order, pay_url=pay_again_url(order))
+    # One Message-ID per failure (an order may fail, be paid by bank again, and fail again).
+    failures = sum(t.to_status == "failed" and t.from_status == "processing" for t in order.transitions)
+    send(order.email, f"Your payment for order #{order.id} did not go through", body,
+         _message_id(f"payment-failed-{order.public_id}-{failures}"))
+
+
+def _message_id(local_part):
+    return f"<{local_part}@{urlsplit(current_app.config['SHOP_URL']).hostname}>"

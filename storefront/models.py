@@ -137,6 +137,13 @@ class Order(db.Model):
     receipt_tries: Mapped[int] = mapped_column(default=0, server_default="0")
     receipt_error: Mapped[str | None] = mapped_column(Text)  # why the last try failed
     receipt_refused_at: Mapped[datetime | None]  # the mail server refused it for good (5xx)
+    # The "your payment did not go through" email (a bank debit returned days later), in the same
+    # outbox: queued in the commit that records the failure, withdrawn if the order is paid first.
+    failure_email_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    failure_email_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    failure_email_error: Mapped[str | None] = mapped_column(Text)
+    failure_email_sent_at: Mapped[datetime | None]
+    failure_email_refused_at: Mapped[datetime | None]
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))
@@ -437,7 +444,9 @@ class Transfer(db.Model):
 
 
 class TransferReversal(db.Model):
-    """Part of a transfer taken back because a line was refunded; one per refunded line."""
+    """Part of a transfer taken back because a line was refunded; one per refunded line. Saved,
+    with its idempotency key, before Stripe is called; one that Stripe did not make stays
+    "pending", saying why, and `flask orders reconcile` tries it again (connect.reverse)."""
 
     __tablename__ = "transfer_reversals"
 
@@ -446,6 +455,14 @@ class TransferReversal(db.Model):
     transfer: Mapped[Transfer] = relationship(back_populates="reversals")
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), unique=True)
     amount: Mapped[int]
+    # The key of the next try: kept while Stripe may have made it, a new one once Stripe said no.
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # "pending" (to take back at Stripe), "reversed", or "deducted" (the transfer was still
+    # waiting: it was made smaller instead, and there is nothing to take back).
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending",
+                                        index=True)
+    tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)  # why the last try failed
     stripe_reversal_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reversed_at: Mapped[datetime | None]

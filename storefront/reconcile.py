@@ -1,10 +1,11 @@
-"""`flask orders reconcile`: bring orders left pending, waiting for 3-D Secure or processing in line with
-Stripe, and send the receipts that are due (storefront/receipts.py). Safe on several hosts at once: each
-order is handled under its lease, and settling is idempotent."""
+"""`flask orders reconcile`: bring orders left pending, waiting for 3-D Secure or processing in
+line with Stripe, send the customers' emails that are due (storefront/outbox.py), and make the
+makers' transfers and reversals that Stripe has not made yet (storefront/connect.py). Safe on
+several hosts at once: each order is handled under its lease, settling is idempotent, and each
+email or reversal is claimed before it is tried."""
 from collections import Counter
-from datetime import timedelta
 
-from . import connect, receipts, stripe_gateway
+from . import connect, outbox, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Order, utcnow
@@ -36,9 +37,11 @@ def reconcile(older_than, cancel_after):
     for order_id in db.session.scalars(unfulfilled.limit(BATCH)).all():
         fulfil(db.session.get(Order, order_id))
         counts["fulfilled late"] += 1
-    counts.update(receipts.send_due())
-    # Makers' transfers that waited (not enabled then, or Stripe could not be reached).
+    counts.update(outbox.send_due())
+    # Makers' transfers that waited (not enabled then, or Stripe could not be reached), and
+    # refunded lines' shares that Stripe did not take back when they were refunded.
     counts.update(connect.pay_waiting())
+    counts.update(connect.reverse_pending())
     return counts
 
 

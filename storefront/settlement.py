@@ -5,10 +5,9 @@ order's lease; whichever comes first fulfils, the others find nothing left to do
 """
 import logging
 
-from flask import current_app
 from sqlalchemy import update
 
-from . import connect, mail, payments, receipts, stripe_gateway
+from . import connect, outbox, payments, stripe_gateway
 from .extensions import db
 from .models import Order, utcnow
 
@@ -44,11 +43,16 @@ def settle(order, answer, source, attempt=None):
     elif status is not None:
         # A stale report (a decline that arrives after the success): the order knows better.
         log.info("Order %s stays %s; %s reported %s", order.id, order.status, source, status)
+    # The customer left believing they paid: they are emailed a link to pay the order by card,
+    # queued in the commit that records the failure, so once per failure whoever reports it.
+    failed_later = (was, order.status) == ("processing", "failed")
+    if failed_later:
+        outbox.PAYMENT_FAILED.queue(order, utcnow())
     db.session.commit()
     if order.status == "paid":
         fulfil(order)
-    elif (was, order.status) == ("processing", "failed"):
-        tell_failure(order)
+    elif failed_later:
+        outbox.send_soon(order, outbox.PAYMENT_FAILED)
     return decision
 
 
@@ -77,33 +81,22 @@ def settle_session(order, session, source):
     return decision
 
 
-def tell_failure(order):
-    """The customer left believing they paid: email them a link to pay the order by card."""
-    from .orders import pay_again_url
-
-    try:
-        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
-            url = pay_again_url(order)
-        mail.send_payment_failed(order, url)
-    except Exception:  # a mail outage must not undo what Stripe said; the order shows it
-        log.exception("Order %s: could not email the failed payment", order.id)
-
-
 def fulfil(order):
     """Mark the order fulfilled and queue its receipt in the same commit, once, whoever calls
-    first; the receipt goes out after the response (storefront/receipts.py)."""
+    first; the receipt goes out after the response (storefront/outbox.py). A failure email
+    still unsent is withdrawn: the order is paid."""
     now = utcnow()
     # Read before the commit expires them: paying makers needs no second read of the order.
     paying = (order.id, order.public_id, order.currency)
     claimed = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.fulfilled_at.is_(None))
-        .values(fulfilled_at=now, **receipts.queued(now))
+        .values(fulfilled_at=now, **outbox.RECEIPT.queued(now), **outbox.withdrawn())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
     if claimed:
-        receipts.send_soon(order)
+        outbox.send_soon(order, outbox.RECEIPT)
         try:
             connect.pay_makers(*paying)
         except Exception:  # the payment stands; reconcile makes what is missing

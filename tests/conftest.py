@@ -149,7 +149,7 @@ def closing_client_class():
 
     class ClosingClient(FlaskClient):
         """A test client that, like a real server, finishes each response before returning it:
-        what the shop does after the response (sending a receipt, storefront/receipts.py) has
+        what the shop does after the response (sending a receipt, storefront/outbox.py) has
         happened when the test reads the answer."""
 
         def open(self, *args, buffered=True, **kwargs):

@@ -1,5 +1,4 @@
 """Refunding an order from its page, in full or in part (the rules are in storefront/refunds.py)."""
-import stripe
 from flask import Blueprint, request
 from flask_login import current_user
 
@@ -52,10 +51,10 @@ def refund_line(order_id, line_id):
                             refused=str(error))
     line.refunded = line.amount
     db.session.commit()
-    try:
-        connect.line_refunded(line)
-    except stripe.StripeError as error:  # the reversal is on record: sending the form again retries it
+    reversal = connect.line_refunded(line)
+    if reversal is not None and reversal.status == "pending":  # on record: reconcile retries it
+        why = f" ({reversal.error})" if reversal.error else ""
         return render_order(order, block="order" if htmx else None, refunded=made, refused=(
-            f"The maker's transfer was not reversed yet ({error.user_message or type(error).__name__}); "
-            "refund the line again to retry."))
+            f"The maker's transfer was not reversed yet{why}. It is on record: flask orders "
+            "reconcile tries again until Stripe makes it, and the transfers below show it meanwhile."))
     return render_order(order, block="order" if htmx else None, refunded=made)

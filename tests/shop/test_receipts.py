@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from storefront import receipts
+from storefront import outbox
 from storefront.extensions import db
 from storefront.models import Order, utcnow
 from tests.admin.helpers import log_in
@@ -81,7 +81,7 @@ def test_a_refused_recipient_is_recorded_and_shown_and_the_customer_sees_the_rec
 
         # Never tried again: it would only be refused again.
         make_due(app)
-        assert app.test_cli_runner().invoke(args=["mail", "send"]).output == "No receipt is due\n"
+        assert app.test_cli_runner().invoke(args=["mail", "send"]).output == "No email is due\n"
         assert len(server.refusals) == 1
 
     with app.app_context():
@@ -109,7 +109,7 @@ def test_a_mail_outage_queues_receipts_and_one_bad_address_never_blocks_the_othe
     assert "could not reach the mail server" in caplog.text
 
     # Not due yet: neither the worker nor reconcile tries before the backoff has passed.
-    assert app.test_cli_runner().invoke(args=["mail", "send"]).output == "No receipt is due\n"
+    assert app.test_cli_runner().invoke(args=["mail", "send"]).output == "No email is due\n"
 
     with smtp_server(users=USERS, refuse={"nobody@example.com"}) as server:
         use(app, server)
@@ -178,14 +178,14 @@ def test_two_senders_at_once_send_one_receipt(app, client, stripe_client):
             db.session.commit()
             use(app, server)
             stale = db.session.get(Order, order.id)
-            assert receipts.send(stale) == "receipts sent"
-            assert receipts.send(stale) is None  # sent already: nothing to claim
+            assert outbox.send(stale, outbox.RECEIPT) == "receipts sent"
+            assert outbox.send(stale, outbox.RECEIPT) is None  # sent already: nothing to claim
         assert len(server.messages) == 1
 
 
 def test_backoff_doubles_up_to_six_hours():
-    assert [receipts.backoff(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
-    assert receipts.backoff(50) == timedelta(hours=6)
+    assert [outbox.backoff(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
+    assert outbox.backoff(50) == timedelta(hours=6)
 
 
 def test_reconcile_fulfils_a_paid_order_whose_fulfilment_was_never_claimed(
