@@ -131,7 +131,7 @@ class Order(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(index=True)  # the admin's sales per day
     fulfilled_at: Mapped[datetime | None]
     receipt_sent_at: Mapped[datetime | None]
-    # The receipt's outbox (storefront/receipts.py): queued in the commit that claims the
+    # The receipt's outbox (storefront/outbox.py): queued in the commit that claims the
     # fulfilment, sent after the response, tried again with backoff until sent or refused.
     receipt_due_at: Mapped[datetime | None] = mapped_column(index=True)  # None: nothing queued
     receipt_tries: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -149,7 +149,7 @@ class Shop:
 
     def receipts(self):
         """Receipts sent, by recipient (every customer in a run has an address of their own).
-        A receipt goes out just after its answer (storefront/receipts.py): those still queued
+        A receipt goes out just after its answer (storefront/outbox.py): those still queued
         are waited for."""
         wait_for(self._no_receipt_queued, 10, "receipts queued after the answers")
         return Counter(message["To"] for message in self.app.extensions.get(OUTBOX, []))

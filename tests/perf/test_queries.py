@@ -21,7 +21,7 @@ EXPECTED = {
     "product page": 1,
     "quote partial": 1,
     # Order, lease, payment attempt and settlement each commit, and SQLAlchemy re-reads what
-    # a commit expired. After the response the receipt leaves the outbox (storefront/receipts.py):
+    # a commit expired. After the response the receipt leaves the outbox (storefront/outbox.py):
     # read the order, claim the try, re-read it, record it sent — where before the response
     # recorded the sending. The order's line (OrderLine) is one INSERT more, and reading which
     # makers its lines pay one SELECT more; an order with makers' lines adds, per maker, the
