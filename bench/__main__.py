@@ -32,7 +32,7 @@ def main():
     with servers.all_servers(workdir, WORKERS) as running:
         step("load: price partial warm and cold, and bare Flask, alternating (wrk)")
         results["load"] = load.compare(running, workdir,
-                                       rounds=1 if quick else 3, seconds=3 if quick else 8)
+                                       rounds=1 if quick else 5, seconds=3 if quick else 6)
         step("SQL statements per request")
         results["sql"] = queries.measure(running["database"], running["stripe"])
         step("chromium: page weight, 50 price changes, payments")
