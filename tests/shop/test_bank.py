@@ -7,11 +7,11 @@ import requests
 from storefront.extensions import db
 from storefront.models import Order, PaymentAttempt, utcnow
 from storefront.reconcile import reconcile
-from tests.emulator.bank import BILLING, MANDATE_DATA, ROUTING
+from tests.emulator.bank import (INSUFFICIENT_FUNDS, MANDATE_DATA, SUCCEEDS, debit_confirmed,
+                                 typed_in)
 from tests.shop.helpers import open_checkout, pay
 
 SLUG = "city-lights-poster"  # USD
-INSUFFICIENT_FUNDS = "000222222227"
 
 
 def pay_by_bank(client, slug=SLUG, page=None):
@@ -43,13 +43,7 @@ def test_reconcile_settles_a_processing_order_whose_webhooks_were_lost(app, clie
                                                                        local_stripe):
     answer = pay_by_bank(client)
     intent_id = answer.json["client_secret"].split("_secret_")[0]
-    stripe_client.payment_intents.confirm(intent_id, {
-        "payment_method_data": {"type": "us_bank_account", "billing_details": BILLING,
-                                "us_bank_account": {"routing_number": ROUTING,
-                                                    "account_number": INSUFFICIENT_FUNDS,
-                                                    "account_holder_type": "individual"}},
-        "mandate_data": MANDATE_DATA})
-    stripe_client.payment_intents.verify_microdeposits(intent_id, {"amounts": [32, 45]})
+    debit_confirmed(stripe_client, intent_id, INSUFFICIENT_FUNDS)
     page = open_checkout(client, SLUG)
     assert client.post(answer.json["confirm_url"], data={"csrf_token": page["csrf_token"]}).json["next"] == "receipt"
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": 6}).raise_for_status()
@@ -69,12 +63,8 @@ def test_reconcile_settles_a_processing_order_whose_webhooks_were_lost(app, clie
 def test_reconcile_leaves_an_order_waiting_for_microdeposits_alone(app, client, stripe_client):
     answer = pay_by_bank(client)
     intent_id = answer.json["client_secret"].split("_secret_")[0]
-    stripe_client.payment_intents.confirm(intent_id, {
-        "payment_method_data": {"type": "us_bank_account", "billing_details": BILLING,
-                                "us_bank_account": {"routing_number": ROUTING,
-                                                    "account_number": "000123456789",
-                                                    "account_holder_type": "individual"}},
-        "mandate_data": MANDATE_DATA})
+    stripe_client.payment_intents.confirm(intent_id, {"payment_method_data": typed_in(SUCCEEDS),
+                                                      "mandate_data": MANDATE_DATA})
     with app.app_context():
         order = db.session.scalar(db.select(Order))
         order.updated_at = utcnow() - timedelta(days=2)  # past --cancel-after's day

@@ -11,13 +11,12 @@ import requests
 from storefront.extensions import db
 from storefront.models import Order, utcnow
 from tests.admin.helpers import log_in
-from tests.emulator.bank import BILLING, MANDATE_DATA, ROUTING
+from tests.emulator.bank import INSUFFICIENT_FUNDS, debit_confirmed
 from tests.shop.helpers import card, event, hidden_fields, open_checkout, pay, signed
 from tests.shop.test_receipts import USERS, unused_port, use
 from tests.smtp import smtp_server
 
 SLUG = "city-lights-poster"  # USD
-INSUFFICIENT_FUNDS = "000222222227"
 SUBJECT = re.compile(r"Your payment for order #\d+ did not go through")
 
 
@@ -28,13 +27,7 @@ def failing_debit(app, client, stripe_client, local_stripe, email="ada@example.c
     page = open_checkout(client, SLUG)
     answer = pay(client, SLUG, page, "", method="us_bank_account", email=email)
     intent_id = answer.json["client_secret"].split("_secret_")[0]
-    stripe_client.payment_intents.confirm(intent_id, {
-        "payment_method_data": {"type": "us_bank_account", "billing_details": BILLING,
-                                "us_bank_account": {"routing_number": ROUTING,
-                                                    "account_number": INSUFFICIENT_FUNDS,
-                                                    "account_holder_type": "individual"}},
-        "mandate_data": MANDATE_DATA})
-    stripe_client.payment_intents.verify_microdeposits(intent_id, {"amounts": [32, 45]})
+    debit_confirmed(stripe_client, intent_id, INSUFFICIENT_FUNDS)
     confirmed = client.post(answer.json["confirm_url"], data={"csrf_token": page["csrf_token"]})
     assert confirmed.json["next"] == "receipt"
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": 6}).raise_for_status()
