@@ -39,6 +39,7 @@ PATH = re.compile(r"/p/([^/]+)\Z")
 MARK = "storefront.price_partial"
 # What the layer sets on each answer itself; every other header is the app's, as learned.
 OWN = frozenset({"content-length", "content-encoding", "etag"})
+SCHEMES = ("http", "https")
 # Kept off a 304, which has no body.
 BODY = frozenset({"content-type"})
 
@@ -88,7 +89,8 @@ class Partials:
         """Keep the headers of a partial the app answered, for the layer's answers."""
         names = {name.lower() for name, _ in headers}
         # A partial carries nobody's session: should one ever set a cookie, the layer stays out.
-        if status.startswith("200 ") and "set-cookie" not in names:
+        # Two schemes only: a proxy's X-Forwarded-Proto could otherwise grow this without end.
+        if status.startswith("200 ") and "set-cookie" not in names and scheme in SCHEMES:
             self.headers.setdefault(scheme, [(name, value) for name, value in headers
                                              if name.lower() not in OWN])
 
