@@ -6,7 +6,8 @@ Each Transfer row is saved, with its idempotency key (per order and maker), befo
 of it, so a repeat or a retry never pays a maker twice. A maker who cannot be paid yet (not
 enabled) has their transfer wait; account.updated saying they are enabled makes it, and so does
 `flask orders reconcile`. A refunded line takes the maker's share back by a reversal, saved the
-same way; one Stripe did not make stays pending, and reconcile tries it again.
+same way; one Stripe did not make stays pending, and reconcile tries it again. A refund of
+everything left (by amount) refunds every line, each maker's line the same way (order_refunded).
 """
 import logging
 from collections import Counter, defaultdict
@@ -135,6 +136,8 @@ def line_refunded(line):
         if waiting:  # nothing paid yet: they are owed less
             transfer.amount -= share
             transfer.commission -= kept
+            if transfer.amount == 0:  # every line refunded: Stripe makes no transfer of nothing
+                transfer.status, transfer.error = "refunded", None
         reversal = TransferReversal(transfer=transfer, order_line_id=line.id, amount=share,
                                     status="deducted" if waiting else "pending",
                                     idempotency_key=reversal_key(line.order.public_id, line.id))
@@ -142,6 +145,18 @@ def line_refunded(line):
         db.session.commit()
     reverse(reversal)
     return reversal
+
+
+def order_refunded(order):
+    """Everything left of the order was refunded by amount: every line is refunded, and each
+    maker's line not refunded before takes their share back as a line refund does (a line
+    refunded on its own keeps its one reversal). Safe to call again (a form sent twice, a retry
+    after a crash): each line has at most one reversal. The reversals, each as it stands."""
+    for line in order.items:
+        line.refunded = line.amount
+    db.session.commit()
+    reversals = [line_refunded(line) for line in order.items if line.maker_id is not None]
+    return [reversal for reversal in reversals if reversal is not None]
 
 
 def reverse(reversal):

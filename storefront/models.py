@@ -431,7 +431,8 @@ class Transfer(db.Model):
     amount: Mapped[int]
     commission: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    # "waiting" (the maker is not enabled yet, or Stripe could not be reached), "made".
+    # "waiting" (the maker is not enabled yet, or Stripe could not be reached), "made", or
+    # "refunded" (every line was refunded while it waited: nothing is owed, nothing is made).
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -11,6 +11,11 @@ The order's status and amount_refunded move only when Stripe's charge.refunded a
 (webhooks.py); until then the admin shows the refund as pending. A card refund can still fail
 days after Stripe accepted it (the card was closed, say): Stripe's refund.failed then marks it
 failed with Stripe's reason, and its amount is refundable again (`failed_later`).
+
+Makers' money is refunded line by line, so each maker's transfer is reversed by exactly their
+share of what went back (connect.py). An amount refund is the shop's own money: at most what is
+left beyond makers' lines not yet refunded (`by_amount`), unless it refunds everything left, which
+refunds every line and reverses every maker's transfer for what is left of it.
 """
 import logging
 
@@ -21,6 +26,7 @@ from . import stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Refund
+from .money import format_money
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +73,21 @@ def refundable(order):
     return max(order.total - committed(order), 0)
 
 
+def makers_left(order):
+    """What is left of makers' lines not yet refunded: money an amount refund leaves alone."""
+    return sum(line.amount - line.refunded for line in order.items if line.maker_id is not None)
+
+
+def by_amount(order):
+    """The most a partial refund by amount may take: what is left, less makers' lines."""
+    return max(refundable(order) - makers_left(order), 0)
+
+
+def in_full(order):
+    """Everything paid is refunded or on its way back."""
+    return committed(order) >= order.total
+
+
 def pending(order):
     """Refunds not yet reflected in the order: unanswered, or made by Stripe with its
     charge.refunded webhook still on the way."""
@@ -101,8 +122,9 @@ def find(order, request_id):
     return next((r for r in order.refunds if r.request_id == request_id), None)
 
 
-def refund(order, request_id, amount, admin, reason=None):
-    """Refund `amount` (minor units; None: all that is left) for the form `request_id`.
+def refund(order, request_id, amount, admin, reason=None, line=None):
+    """Refund `amount` (minor units; None: all that is left) for the form `request_id`; `line`:
+    the order line it refunds, if it refunds one.
 
     Returns the accepted Refund, or raises RefundRefused.
     """
@@ -129,11 +151,30 @@ def refund(order, request_id, amount, admin, reason=None):
         if amount > left:
             raise RefundRefused("That is more than is left to refund: what was paid, less what "
                                 "is refunded or on its way back.")
+        _leaves_makers_alone(order, amount, left, line)
         made = Refund(request_id=request_id, amount=amount, reason=reason, admin=admin,
                       idempotency_key=stripe_gateway.refund_key(order, request_id))
         order.refunds.append(made)
         db.session.commit()  # the key is on record before Stripe hears of it
         return _send(order, made)
+
+
+def _leaves_makers_alone(order, amount, left, line):
+    """Refuse a refund that would give back makers' money without taking it back from them: one
+    by amount short of everything left, or one of the shop's lines after amounts took its money."""
+    room = by_amount(order)
+    if line is not None and line.maker_id is not None:
+        room += line.amount - line.refunded  # the maker's line itself: its reversal follows
+    if amount <= room or (line is None and amount == left):
+        return
+    makers, most = (format_money(minor, order.currency) for minor in (makers_left(order), room))
+    if line is not None:
+        raise RefundRefused(f"Only {most} is left beyond makers' lines: refunds by amount took "
+                            "the rest of this line already.")
+    raise RefundRefused(
+        f"{makers} of what is left is makers' lines, so a refund by amount can take at most "
+        f"{most} of this order. Refund a maker's line with its \"Refund line\" button, which "
+        "takes that maker's share back from their transfer, or refund everything left.")
 
 
 def _again(order, earlier, amount):
