@@ -12,21 +12,19 @@ The order's status and amount_refunded move only when Stripe's charge.refunded a
 days after Stripe accepted it (the card was closed, say): Stripe's refund.failed then marks it
 failed with Stripe's reason, and its amount is refundable again (`failed_later`).
 
-Makers' money is refunded line by line, so each maker's transfer is reversed by exactly their
-share of what went back (connect.py). An amount refund is the shop's own money: at most what is
-left beyond makers' lines not yet refunded (`by_amount`), unless it refunds everything left, which
-refunds every line and reverses every maker's transfer for what is left of it.
+Every refund made is counted in the order's lines, a line's in that line, an amount spread over
+the lines not refunded yet in proportion to what is left of each; the makers of those lines give
+their share of it back (connect.refund_settled), so the shop does not pay for what they keep.
 """
 import logging
 
 import stripe
 from flask import current_app
 
-from . import stripe_gateway
+from . import connect, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Refund
-from .money import format_money
 
 log = logging.getLogger(__name__)
 
@@ -71,21 +69,6 @@ def refundable(order):
     if order.status not in REFUNDABLE or order.payment_intent_id is None:
         return 0
     return max(order.total - committed(order), 0)
-
-
-def makers_left(order):
-    """What is left of makers' lines not yet refunded: money an amount refund leaves alone."""
-    return sum(line.amount - line.refunded for line in order.items if line.maker_id is not None)
-
-
-def by_amount(order):
-    """The most a partial refund by amount may take: what is left, less makers' lines."""
-    return max(refundable(order) - makers_left(order), 0)
-
-
-def in_full(order):
-    """Everything paid is refunded or on its way back."""
-    return committed(order) >= order.total
 
 
 def pending(order):
@@ -151,30 +134,12 @@ def refund(order, request_id, amount, admin, reason=None, line=None):
         if amount > left:
             raise RefundRefused("That is more than is left to refund: what was paid, less what "
                                 "is refunded or on its way back.")
-        _leaves_makers_alone(order, amount, left, line)
         made = Refund(request_id=request_id, amount=amount, reason=reason, admin=admin,
+                      order_line_id=line.id if line is not None else None,
                       idempotency_key=stripe_gateway.refund_key(order, request_id))
         order.refunds.append(made)
         db.session.commit()  # the key is on record before Stripe hears of it
         return _send(order, made)
-
-
-def _leaves_makers_alone(order, amount, left, line):
-    """Refuse a refund that would give back makers' money without taking it back from them: one
-    by amount short of everything left, or one of the shop's lines after amounts took its money."""
-    room = by_amount(order)
-    if line is not None and line.maker_id is not None:
-        room += line.amount - line.refunded  # the maker's line itself: its reversal follows
-    if amount <= room or (line is None and amount == left):
-        return
-    makers, most = (format_money(minor, order.currency) for minor in (makers_left(order), room))
-    if line is not None:
-        raise RefundRefused(f"Only {most} is left beyond makers' lines: refunds by amount took "
-                            "the rest of this line already.")
-    raise RefundRefused(
-        f"{makers} of what is left is makers' lines, so a refund by amount can take at most "
-        f"{most} of this order. Refund a maker's line with its \"Refund line\" button, which "
-        "takes that maker's share back from their transfer, or refund everything left.")
 
 
 def _again(order, earlier, amount):
@@ -186,6 +151,8 @@ def _again(order, earlier, amount):
         return _send(order, earlier)  # its answer was lost: ask again with its key
     if earlier.status == "refused":
         raise RefundRefused(earlier.error)
+    if not earlier.lines_settled:  # made, but the request ended before the lines counted it
+        connect.refund_settled(earlier)
     return earlier
 
 
@@ -211,6 +178,7 @@ def _send(order, made):
     db.session.commit()
     if made.status == "refused":
         raise RefundRefused(made.error)
+    connect.refund_settled(made)
     return made
 
 

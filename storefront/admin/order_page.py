@@ -36,7 +36,6 @@ def render_order(order, block=None, status=200, refund_form=None, **extra):
         "order": order,
         "timeline": timeline(order),
         "refundable": refunds.refundable(order),
-        "by_amount": refunds.by_amount(order),
         "pending": refunds.pending(order),
         "refund_form": refund_form or new_refund_form(),
         "new_request_id": lambda: secrets.token_urlsafe(16),

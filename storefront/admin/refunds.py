@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from .. import connect, refunds
+from .. import refunds
 from ..extensions import db, htmx
 from ..models import Order, OrderLine
 from ..money import AmountError, parse_amount
@@ -28,35 +28,31 @@ def create(order_id):
         # htmx swaps only 2xx answers: for it the refusal is in the body.
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
                             refund_form=form if again else None, refused=str(error))
-    # Everything left went back: makers give back their share of what was left of their lines.
-    reversals = connect.order_refunded(order) if refunds.in_full(order) else []
     return render_order(order, block="order" if htmx else None, refunded=made,
-                        refused=_not_reversed_yet(reversals))
+                        refused=_not_reversed_yet(made.reversals))
 
 
 @bp.post("/orders/<int:order_id>/lines/<int:line_id>/refund")
 def refund_line(order_id, line_id):
-    """Refund one line of the order in full; a maker's line also takes back their share of it."""
+    """Refund what is left of one line of the order; a maker's line also takes back their share."""
     order = db.get_or_404(Order, order_id)
     line = db.first_or_404(db.select(OrderLine).filter_by(id=line_id, order_id=order.id))
     form = RefundForm(request.form)
     try:
         if not form.validate():
             raise refunds.RefundRefused(next(iter(form.errors.values()))[0])
-        left = line.amount - line.refunded
-        if left <= 0 and refunds.find(order, form.request_id.data) is None:
+        left, sent = line.amount - line.refunded, refunds.find(order, form.request_id.data)
+        if left <= 0 and sent is None:
             raise refunds.RefundRefused("This line is refunded already.")
         admin = current_user._get_current_object()
-        made = refunds.refund(order, form.request_id.data, left or line.amount, admin,
+        # Sent again, the form finds its refund, whatever is left of the line now.
+        made = refunds.refund(order, form.request_id.data, None if sent else left, admin,
                               form.reason.data or "requested_by_customer", line=line)
     except refunds.RefundRefused as error:
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
                             refused=str(error))
-    line.refunded = line.amount
-    db.session.commit()
-    reversal = connect.line_refunded(line)
     return render_order(order, block="order" if htmx else None, refunded=made,
-                        refused=_not_reversed_yet([reversal] if reversal else []))
+                        refused=_not_reversed_yet(made.reversals))
 
 
 def _not_reversed_yet(reversals):
