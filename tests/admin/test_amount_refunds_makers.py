@@ -1,6 +1,6 @@
 """The refund form (everything left, or an amount) on a bag with makers' lines, against the local
-Stripe: refunding everything left reverses each maker's transfer by what is left of their lines,
-once; a partial refund by amount takes only the shop's own money (storefront/refunds.py)."""
+Stripe: each maker's transfer is reversed by their share of what each refund gave back of their
+lines, once, however the order is refunded (storefront/connect.py's refund_settled)."""
 import re
 
 import pytest
@@ -131,42 +131,54 @@ def test_a_line_refunded_first_is_not_reversed_again_by_refunding_the_rest(
         "harbour-press": (harbour, harbour, [harbour]), "letterpress-studio": (studio, studio, [studio])}
 
 
-def test_a_partial_refund_by_amount_takes_only_the_shops_own_money(
+def test_partial_refunds_by_amount_take_each_makers_share_of_their_lines_part(
         app, admin_client, stripe_client, makers):
+    """The rule (README, Makers): an amount is spread over the lines not refunded yet in
+    proportion to what is left of each (the odd cents to the largest remainders), and each maker
+    gives back their share of their line's part, rounded down: the shop carries the cent, and
+    once a line is refunded in full its maker has given back exactly their share of it."""
     order_id, lines = pay(admin_client, stripe_client, *BAG)
-    [(_, _, _, tee)] = [line for line in lines if line[1] == "organic-tee"]
-    makers_lines = sum(amount for _, _, maker, amount in lines if maker)
+    assert [(slug, amount) for _, slug, _, amount in lines] == [
+        ("city-lights-poster", 3600), ("organic-tee", 2600), ("letterpress-workshop", 8000)]
+    poster_id = lines[0][0]
+
+    # $10.00 of $142.00: the poster's part 254 (36/142, and the odd cent), the tee's 183, the
+    # workshop's 563; Harbour Press keeps 85% (215 of 254), Letterpress Studio 90% (506 of 563).
+    form = refund_form(admin_client, order_id)
+    assert refund(admin_client, order_id, form, amount="10.00")[0] == 200
+    assert refund(admin_client, order_id, form, amount="10.00")[0] == 200  # sent twice: once
+    assert stripe_refunds(app, stripe_client, order_id) == [1000]
+    assert line_refunded(app) == [254, 183, 563]
+    assert at_stripe(app, stripe_client, order_id) == {
+        "harbour-press": (3060, 215, [215]), "letterpress-studio": (7200, 506, [506])}
+    assert taken_back(admin_client, order_id) == {
+        "harbour-press": "$2.15 reversed", "letterpress-studio": "$5.06 reversed"}
+
+    # $5.00 of the $132.00 left: parts 127, 91, 282; the poster has 381 refunded now, whose
+    # share is 323, so 108 more; the workshop 845, share 760, so 254 more.
+    assert refund(admin_client, order_id, amount="5.00")[0] == 200
+    assert line_refunded(app) == [381, 274, 845]
+    assert at_stripe(app, stripe_client, order_id) == {
+        "harbour-press": (3060, 323, [108, 215]), "letterpress-studio": (7200, 760, [254, 506])}
+
+    # The rest of the poster line, then the rest of everything: each maker ends with all of
+    # their transfer reversed, never more.
+    refund_line(admin_client, order_id, poster_id)
+    assert refund(admin_client, order_id, full="y")[0] == 200
+    assert line_refunded(app) == [3600, 2600, 8000]
+    assert stripe_refunds(app, stripe_client, order_id) == [2326 + 7155, 3219, 500, 1000]
+    assert at_stripe(app, stripe_client, order_id) == {
+        "harbour-press": (3060, 3060, [2737, 108, 215]),
+        "letterpress-studio": (7200, 7200, [6440, 254, 506])}
+    assert taken_back(admin_client, order_id) == {
+        "harbour-press": "$30.60 reversed", "letterpress-studio": "$72.00 reversed"}
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    assert f"by amount at most ${tee / 100:,.2f}" in " ".join(page.split())
+    assert page.count("data-line-refunded") == 3
 
-    # One cent into makers' lines is refused, saying why and what to do instead; nothing moves.
-    status, page = refund(admin_client, order_id, amount=f"{(tee + 1) / 100:.2f}")
-    assert status == 409
-    refused = " ".join(re.search(r"data-refund-refused>(.*?)</p>", page, re.S).group(1).split())
-    assert refused == (
-        f"${makers_lines / 100:,.2f} of what is left is makers&#39; lines, so a refund by amount "
-        f"can take at most ${tee / 100:,.2f} of this order. Refund a maker&#39;s line with its "
-        "&#34;Refund line&#34; button, which takes that maker&#39;s share back from their "
-        "transfer, or refund everything left.")
-    assert stripe_refunds(app, stripe_client, order_id) == []
 
-    # The shop's own line, in two parts: the makers keep all they were paid.
-    assert refund(admin_client, order_id, amount=f"{(tee - 100) / 100:.2f}")[0] == 200
-    assert refund(admin_client, order_id, amount="1.00")[0] == 200
-    assert stripe_refunds(app, stripe_client, order_id) == [100, tee - 100]
-    assert all(reversed_ == 0 for _, reversed_, _ in at_stripe(app, stripe_client, order_id).values())
-    assert taken_back(admin_client, order_id) == {"harbour-press": "", "letterpress-studio": ""}
+def line_refunded(app):
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(TransferReversal)) == 0
-    # Now only makers' lines are left: any amount short of all of it is refused.
-    assert refund(admin_client, order_id, amount="1.00")[0] == 409
-    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    assert "by amount at most $0.00" in " ".join(page.split())
-
-    # Refunding the rest is refunding all: each maker's transfer is reversed by their lines.
-    assert refund(admin_client, order_id, amount=f"{makers_lines / 100:.2f}")[0] == 200
-    assert sorted(r for _, r, _ in at_stripe(app, stripe_client, order_id).values()) == sorted(
-        share(amount, maker) for _, _, maker, amount in lines if maker)
+        return [line.refunded for line in db.session.scalars(db.select(OrderLine).order_by(OrderLine.position))]
 
 
 def test_a_maker_not_yet_enabled_is_owed_less_and_paid_that_once_enabled(
