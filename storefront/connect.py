@@ -155,7 +155,8 @@ def refund_settled(refund):
     if not refund.lines_settled:
         order = refund.order
         line = next((item for item in order.items if item.id == refund.order_line_id), None)
-        parts = {line: line.amount - line.refunded} if line else spread(order, refund.amount)
+        parts = {line: min(refund.amount, line.amount - line.refunded)} if line \
+            else spread(order, refund.amount)
         for line, part in parts.items():
             before, line.refunded = line.refunded, line.refunded + part
             if line.maker_id is not None:
