@@ -141,7 +141,8 @@ def spread(order, amount):
         return dict(lefts)
     parts = {line: amount * left // total for line, left in lefts}
     odd = amount - sum(parts.values())
-    for line, _ in sorted(lefts, key=lambda item: (-(amount * item[1] % total), item[0].position))[:odd]:
+    largest_first = sorted(lefts, key=lambda item: (-(amount * item[1] % total), item[0].position))
+    for line, _ in largest_first[:odd]:
         parts[line] += 1
     return parts
 

@@ -4,7 +4,8 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false, func
+from sqlalchemy import (DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false,
+                        func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 

@@ -153,6 +153,10 @@ def test_partial_refunds_by_amount_take_each_makers_share_of_their_lines_part(
         "harbour-press": (3060, 215, [215]), "letterpress-studio": (7200, 506, [506])}
     assert taken_back(admin_client, order_id) == {
         "harbour-press": "$2.15 reversed", "letterpress-studio": "$5.06 reversed"}
+    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    assert re.findall(r"data-line-part-refunded>(.*?)<", page) == [
+        "$2.54 refunded", "$1.83 refunded", "$5.63 refunded"]
+    assert "Refund the rest of the line" in page
 
     # $5.00 of the $132.00 left: parts 127, 91, 282; the poster has 381 refunded now, whose
     # share is 323, so 108 more; the workshop 845, share 760, so 254 more.
