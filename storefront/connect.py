@@ -5,8 +5,10 @@ one Transfer per maker for their lines less the shop's commission, funded by the
 Each Transfer row is saved, with its idempotency key (per order and maker), before Stripe hears
 of it, so a repeat or a retry never pays a maker twice. A maker who cannot be paid yet (not
 enabled) has their transfer wait; account.updated saying they are enabled makes it, and so does
-`flask orders reconcile`. A refunded line takes the maker's share back by a reversal, saved the
-same way; one Stripe did not make stays pending, and reconcile tries it again.
+`flask orders reconcile`. A refund takes each maker's share of what it gave back by a reversal
+(refund_settled): a line's refund its share of that line, a refund by amount its share of each
+line it is spread over (spread). Saved the same way, one Stripe did not make stays pending, and
+reconcile tries it again.
 """
 import logging
 from collections import Counter, defaultdict
@@ -111,37 +113,80 @@ def account_updated(account):
     return maker
 
 
-def reversal_key(public_id, line_id, tries=0):
-    """One reversal per refunded line; after a try that Stripe said no to, a new key."""
-    key = f"order-{public_id}-line-{line_id}-reversal"
+def reversal_key(reversal, tries=0):
+    """One reversal per refund and line; after a try that Stripe said no to, a new key."""
+    key = f"order-{reversal.transfer.order.public_id}-line-{reversal.order_line_id}-reversal"
+    if reversal.refund_id is not None:  # None: recorded when a line had one reversal at most
+        key = f"order-{reversal.transfer.order.public_id}-refund-{reversal.refund_id}" \
+              f"-line-{reversal.order_line_id}-reversal"
     return f"{key}-{tries}" if tries else key
 
 
-def line_refunded(line):
-    """A refunded line takes the maker's share of it back: their transfer is reversed by it (once
-    per line, whatever happens in between), or, still waiting, is made smaller."""
-    maker = line.maker
-    if maker is None:
-        return None
-    transfer = db.session.scalar(db.select(Transfer).filter_by(order_id=line.order_id,
-                                                               maker_id=maker.id))
-    if transfer is None:
-        return None
-    kept = commission(line.amount, maker)
-    share = line.amount - kept
-    reversal = db.session.scalar(db.select(TransferReversal).filter_by(order_line_id=line.id))
-    if reversal is None:
-        waiting = transfer.status == "waiting"
-        if waiting:  # nothing paid yet: they are owed less
-            transfer.amount -= share
-            transfer.commission -= kept
-        reversal = TransferReversal(transfer=transfer, order_line_id=line.id, amount=share,
-                                    status="deducted" if waiting else "pending",
-                                    idempotency_key=reversal_key(line.order.public_id, line.id))
-        db.session.add(reversal)
+def taken_back(line, refunded):
+    """The maker's share of `refunded` (of the line's amount): in proportion, rounded down so
+    the shop carries the cent, and all of their share once the whole line is refunded. Each
+    refund takes back what it adds, so however the line is refunded, in one go or in parts,
+    the maker gives back their share of it once, and never more."""
+    share = line.amount - commission(line.amount, line.maker)
+    return share if refunded >= line.amount else refunded * share // line.amount
+
+
+def spread(order, amount):
+    """{line: part} of an amount refunded: each line not refunded yet in proportion to what is
+    left of it, the odd cents to the largest remainders, so the parts add up to `amount`."""
+    lefts = [(line, line.amount - line.refunded) for line in order.items
+             if line.refunded < line.amount]
+    total = sum(left for _, left in lefts)
+    if amount >= total:
+        return dict(lefts)
+    parts = {line: amount * left // total for line, left in lefts}
+    odd = amount - sum(parts.values())
+    largest_first = sorted(lefts, key=lambda item: (-(amount * item[1] % total), item[0].position))
+    for line, _ in largest_first[:odd]:
+        parts[line] += 1
+    return parts
+
+
+def refund_settled(refund):
+    """An accepted refund is counted in the order's lines, and each maker whose line it refunds
+    (in part or in full) gives back their share of it: their transfer is reversed by it, or,
+    still waiting, made smaller. Once per refund, whatever happens in between (the form sent
+    again, a retry): the lines are counted and the reversals recorded in one commit. The
+    refund's reversals, each as it stands."""
+    if not refund.lines_settled:
+        order = refund.order
+        line = next((item for item in order.items if item.id == refund.order_line_id), None)
+        parts = {line: min(refund.amount, line.amount - line.refunded)} if line \
+            else spread(order, refund.amount)
+        for line, part in parts.items():
+            before, line.refunded = line.refunded, line.refunded + part
+            if line.maker_id is not None:
+                _take_back(refund, line, part,
+                           taken_back(line, line.refunded) - taken_back(line, before))
+        refund.lines_settled = True
         db.session.commit()
-    reverse(reversal)
-    return reversal
+    for reversal in refund.reversals:
+        reverse(reversal)
+    return refund.reversals
+
+
+def _take_back(refund, line, part, share):
+    """Record that `part` of the line was refunded, `share` of it the maker's (uncommitted)."""
+    transfer = db.session.scalar(db.select(Transfer).filter_by(order_id=line.order_id,
+                                                               maker_id=line.maker_id))
+    if transfer is None:
+        return
+    waiting = transfer.status == "waiting"
+    if waiting:  # nothing paid yet: they are owed less, and the shop keeps less
+        transfer.amount -= share
+        transfer.commission -= part - share
+        if transfer.amount == 0:  # every line refunded: Stripe makes no transfer of nothing
+            transfer.status, transfer.error = "refunded", None
+    if share > 0:
+        reversal = TransferReversal(transfer=transfer, order_line_id=line.id, refund_id=refund.id,
+                                    amount=share, status="deducted" if waiting else "pending")
+        reversal.idempotency_key = reversal_key(reversal)
+        db.session.add(reversal)
 
 
 def reverse(reversal):
@@ -169,8 +214,7 @@ def reverse(reversal):
     except stripe.StripeError as error:
         reversal.error = error.user_message or type(error).__name__
         if stripe_gateway.classify(error) != "uncertain":
-            reversal.idempotency_key = reversal_key(transfer.order.public_id,
-                                                    reversal.order_line_id, tries + 1)
+            reversal.idempotency_key = reversal_key(reversal, tries + 1)
         log.warning("Reversal %s of transfer %s is pending: %s", reversal.id, transfer.id,
                     reversal.error)
         db.session.commit()

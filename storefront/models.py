@@ -4,7 +4,8 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, func
+from sqlalchemy import (DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false,
+                        func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -349,6 +350,11 @@ class Refund(db.Model):
     # heard of this refund (charge.refunded) once its own amount_refunded reaches this.
     charge_refunded_after: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # The line it refunds ("Refund line"); None: an amount, spread over the lines (connect.py).
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
+    # Its amount is counted in the lines' `refunded` and makers' reversals are on record.
+    lines_settled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reversals: Mapped[list["TransferReversal"]] = relationship(order_by="TransferReversal.id")
     admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
     admin: Mapped[AdminUser] = relationship()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -431,7 +437,8 @@ class Transfer(db.Model):
     amount: Mapped[int]
     commission: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    # "waiting" (the maker is not enabled yet, or Stripe could not be reached), "made".
+    # "waiting" (the maker is not enabled yet, or Stripe could not be reached), "made", or
+    # "refunded" (every line was refunded while it waited: nothing is owed, nothing is made).
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -444,16 +451,19 @@ class Transfer(db.Model):
 
 
 class TransferReversal(db.Model):
-    """Part of a transfer taken back because a line was refunded; one per refunded line. Saved,
-    with its idempotency key, before Stripe is called; one that Stripe did not make stays
-    "pending", saying why, and `flask orders reconcile` tries it again (connect.reverse)."""
+    """Part of a transfer taken back because (part of) a line was refunded; one per refund and
+    line. Saved, with its idempotency key, before Stripe is called; one that Stripe did not make
+    stays "pending", saying why, and `flask orders reconcile` tries it again (connect.reverse)."""
 
     __tablename__ = "transfer_reversals"
+    __table_args__ = (UniqueConstraint("refund_id", "order_line_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
     transfer: Mapped[Transfer] = relationship(back_populates="reversals")
-    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), unique=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    # The refund that gave the money back (None: recorded before refunds were spread over lines).
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
     amount: Mapped[int]
     # The key of the next try: kept while Stripe may have made it, a new one once Stripe said no.
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)

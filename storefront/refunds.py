@@ -11,13 +11,17 @@ The order's status and amount_refunded move only when Stripe's charge.refunded a
 (webhooks.py); until then the admin shows the refund as pending. A card refund can still fail
 days after Stripe accepted it (the card was closed, say): Stripe's refund.failed then marks it
 failed with Stripe's reason, and its amount is refundable again (`failed_later`).
+
+Every refund made is counted in the order's lines, a line's in that line, an amount spread over
+the lines not refunded yet in proportion to what is left of each; the makers of those lines give
+their share of it back (connect.refund_settled), so the shop does not pay for what they keep.
 """
 import logging
 
 import stripe
 from flask import current_app
 
-from . import stripe_gateway
+from . import connect, stripe_gateway
 from .extensions import db
 from .leases import order_lease
 from .models import Refund
@@ -101,8 +105,9 @@ def find(order, request_id):
     return next((r for r in order.refunds if r.request_id == request_id), None)
 
 
-def refund(order, request_id, amount, admin, reason=None):
-    """Refund `amount` (minor units; None: all that is left) for the form `request_id`.
+def refund(order, request_id, amount, admin, reason=None, line=None):
+    """Refund `amount` (minor units; None: all that is left) for the form `request_id`; `line`:
+    the order line it refunds, if it refunds one.
 
     Returns the accepted Refund, or raises RefundRefused.
     """
@@ -130,6 +135,7 @@ def refund(order, request_id, amount, admin, reason=None):
             raise RefundRefused("That is more than is left to refund: what was paid, less what "
                                 "is refunded or on its way back.")
         made = Refund(request_id=request_id, amount=amount, reason=reason, admin=admin,
+                      order_line_id=line.id if line is not None else None,
                       idempotency_key=stripe_gateway.refund_key(order, request_id))
         order.refunds.append(made)
         db.session.commit()  # the key is on record before Stripe hears of it
@@ -145,6 +151,8 @@ def _again(order, earlier, amount):
         return _send(order, earlier)  # its answer was lost: ask again with its key
     if earlier.status == "refused":
         raise RefundRefused(earlier.error)
+    if not earlier.lines_settled:  # made, but the request ended before the lines counted it
+        connect.refund_settled(earlier)
     return earlier
 
 
@@ -170,6 +178,7 @@ def _send(order, made):
     db.session.commit()
     if made.status == "refused":
         raise RefundRefused(made.error)
+    connect.refund_settled(made)
     return made
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from .. import connect, refunds
+from .. import refunds
 from ..extensions import db, htmx
 from ..models import Order, OrderLine
 from ..money import AmountError, parse_amount
@@ -28,33 +28,42 @@ def create(order_id):
         # htmx swaps only 2xx answers: for it the refusal is in the body.
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
                             refund_form=form if again else None, refused=str(error))
-    return render_order(order, block="order" if htmx else None, refunded=made)
+    return render_order(order, block="order" if htmx else None, refunded=made,
+                        refused=_not_reversed_yet(made.reversals))
 
 
 @bp.post("/orders/<int:order_id>/lines/<int:line_id>/refund")
 def refund_line(order_id, line_id):
-    """Refund one line of the order in full; a maker's line also takes back their share of it."""
+    """Refund what is left of one line of the order; a maker's line also takes back their share."""
     order = db.get_or_404(Order, order_id)
     line = db.first_or_404(db.select(OrderLine).filter_by(id=line_id, order_id=order.id))
     form = RefundForm(request.form)
     try:
         if not form.validate():
             raise refunds.RefundRefused(next(iter(form.errors.values()))[0])
-        left = line.amount - line.refunded
-        if left <= 0 and refunds.find(order, form.request_id.data) is None:
+        left, sent = line.amount - line.refunded, refunds.find(order, form.request_id.data)
+        if left <= 0 and sent is None:
             raise refunds.RefundRefused("This line is refunded already.")
         admin = current_user._get_current_object()
-        made = refunds.refund(order, form.request_id.data, left or line.amount, admin,
-                              form.reason.data or "requested_by_customer")
+        # Sent again, the form finds its refund, whatever is left of the line now.
+        made = refunds.refund(order, form.request_id.data, None if sent else left, admin,
+                              form.reason.data or "requested_by_customer", line=line)
     except refunds.RefundRefused as error:
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,
                             refused=str(error))
-    line.refunded = line.amount
-    db.session.commit()
-    reversal = connect.line_refunded(line)
-    if reversal is not None and reversal.status == "pending":  # on record: reconcile retries it
-        why = f" ({reversal.error})" if reversal.error else ""
-        return render_order(order, block="order" if htmx else None, refunded=made, refused=(
-            f"The maker's transfer was not reversed yet{why}. It is on record: flask orders "
-            "reconcile tries again until Stripe makes it, and the transfers below show it meanwhile."))
-    return render_order(order, block="order" if htmx else None, refunded=made)
+    return render_order(order, block="order" if htmx else None, refunded=made,
+                        refused=_not_reversed_yet(made.reversals))
+
+
+def _not_reversed_yet(reversals):
+    """The merchant's message for reversals Stripe did not make at once, if any: they are on
+    record, pending, and reconcile retries them."""
+    pending = [reversal for reversal in reversals if reversal.status == "pending"]
+    if not pending:
+        return None
+    whys = sorted({reversal.error for reversal in pending if reversal.error})
+    why = f" ({'; '.join(whys)})" if whys else ""
+    which, it = ("The maker's transfer was", "It is") if len(pending) == 1 else \
+        (f"{len(pending)} makers' shares were", "They are")
+    return (f"{which} not reversed yet{why}. {it} on record: flask orders reconcile tries "
+            "again until Stripe makes it, and the transfers below show it meanwhile.")

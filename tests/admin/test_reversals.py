@@ -11,7 +11,7 @@ import requests
 from storefront import stripe_gateway
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, TransferReversal
-from tests.admin.helpers import csrf_token
+from tests.admin.helpers import csrf_token, refund_form
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
 
 
@@ -146,3 +146,30 @@ def test_a_reversal_made_whose_answer_was_lost_is_not_made_again(
     assert "1 reversals made" in reconcile(app)
     assert_reversed_once(app, admin_client, stripe_client, order_id, share, transfer)
     assert len(set(keys_sent(stripe_requests, transfer))) == 1
+
+
+def test_refunding_everything_leaves_a_reversal_stripe_did_not_make_to_reconcile(
+        app, admin_client, stripe_client, stripe_requests, fault, bag):
+    """"Refund all" on the bag: the maker whose reversal's answer was lost is shown pending and
+    made by reconcile with the same key; the other maker's share is reversed at once."""
+    order_id, _, share, transfer = bag
+    fault("drop", f"/v1/transfers/{transfer.id}/reversals")
+    form = refund_form(admin_client, order_id)
+
+    response = admin_client.post(f"/admin/orders/{order_id}/refunds", data={**form, "full": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Stripe is refunding" in page
+    assert "The maker&#39;s transfer was not reversed yet" in page
+    [shown] = pending_shown(admin_client, order_id)
+    assert shown.startswith(f"${share / 100:.2f} still to take back")
+    with app.app_context():
+        statuses = sorted((r.transfer.maker.slug, r.status)
+                          for r in db.session.scalars(db.select(TransferReversal)))
+    assert statuses == [("harbour-press", "pending"), ("letterpress-studio", "reversed")]
+
+    assert "1 reversals made" in reconcile(app)
+    [made] = reversals_at_stripe(stripe_client, transfer)
+    assert made.amount == share == stripe_client.transfers.retrieve(transfer.id).amount_reversed
+    assert pending_shown(admin_client, order_id) == []
+    first, retry = keys_sent(stripe_requests, transfer)
+    assert first == retry

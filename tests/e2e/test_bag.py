@@ -1,5 +1,6 @@
 """The bag in a real browser, with makers paid through the local Stripe's Connect: four products
-in one 3-D Secure payment, each maker's transfer, a refunded line's reversal; and makers
+in one 3-D Secure payment, each maker's transfer, a refunded line's reversal, then the rest
+refunded at once reversing the other maker's share; and makers
 onboarded from the admin through Stripe's (stand-in) onboarding page."""
 import time
 
@@ -110,6 +111,22 @@ def test_a_bag_of_four_paid_once_pays_two_makers_and_a_refunded_line_takes_back_
     assert stripe_client.transfers.retrieve(made[studio].id).amount_reversed == 0
     page.goto(f"{shop.url}/admin/makers/harbour-press")
     expect(page.locator("[data-maker-reversals]")).to_contain_text("trr_")
+
+    # Then "Refund all": the rest of every line, The Letterpress Studio giving back their share
+    # of theirs, and the poster's share not taken twice.
+    page.goto(f"{shop.url}/admin/orders/{order_id}")
+    page.get_by_role("button", name="Refund all").click()
+    expect(page.locator("[data-refund-made]")).to_contain_text(
+        f"${(total_paid - poster) / 100:,.2f}")
+    shares = {"harbour-press": poster - poster * 15 // 100,
+              "letterpress-studio": workshop - workshop * 10 // 100}
+    for slug, share in shares.items():
+        expect(page.locator(f'[data-transfer="{slug}"] [data-transfer-reduced]')).to_have_text(
+            f"${share / 100:,.2f} reversed")
+    expect(page.locator("[data-line-refunded]")).to_have_count(4)
+    assert {account: (t.amount_reversed, len(t.reversals.data)) for account, t in (
+        (account, stripe_client.transfers.retrieve(t.id)) for account, t in made.items())} == {
+        harbour: (shares["harbour-press"], 1), studio: (shares["letterpress-studio"], 1)}
 
 
 @pytest.mark.timeout(180)
