@@ -30,6 +30,17 @@ def refund_form(client, order_id):
     return {"csrf_token": csrf_token(html), "request_id": request_id}
 
 
+def refund_line(admin_client, order_id, line_id):
+    """Press a line's Refund button on the order's admin page: the page it answers with."""
+    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
+    request_id = re.search(rf'/lines/{line_id}/refund".*?name="request_id" value="([^"]+)"',
+                           page, re.S).group(1)
+    response = admin_client.post(f"/admin/orders/{order_id}/lines/{line_id}/refund",
+                                 data={"csrf_token": csrf_token(page), "request_id": request_id})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
+
+
 def add_order(product_slug="city-lights-poster", commit=True, **fields):
     """An order row as the checkout would leave it, without going through Stripe."""
     product = db.session.scalar(db.select(Product).filter_by(slug=product_slug))

@@ -9,9 +9,8 @@ import requests
 from storefront import connect
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, Transfer, TransferReversal
-from tests.admin.helpers import csrf_token, refund_form
-from tests.shop.helpers import bag_form, card
-from tests.shop.test_makers import WORKSHOP, add, onboard, stripe_transfers
+from tests.admin.helpers import refund_form, refund_line
+from tests.shop.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
 
 SHARE = {"harbour-press": 85, "letterpress-studio": 90}  # percent kept after the commission
 
@@ -25,12 +24,7 @@ def makers(app, stripe_client, local_stripe):
 def pay(client, stripe_client, *products):
     """Pay a bag of `products` (slug, selection): the order's id and its lines as
     [(line id, product slug, maker slug or None, amount)]."""
-    for slug, selection in products:
-        add(client, slug, **selection)
-    form = bag_form(client.get("/bag").get_data(as_text=True))
-    response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
-                                                     "payment_method": card(stripe_client)})
-    assert response.json["next"] == "receipt", response.json
+    fill_and_pay(client, stripe_client, products)
     with client.application.app_context():
         order = db.session.scalars(db.select(Order)).one()
         return order.id, [(line.id, line.product.slug, line.maker and line.maker.slug, line.amount)
@@ -73,15 +67,6 @@ def refund(admin_client, order_id, form=None, **fields):
     form = form or refund_form(admin_client, order_id)
     response = admin_client.post(f"/admin/orders/{order_id}/refunds", data={**form, **fields})
     return response.status_code, response.get_data(as_text=True)
-
-
-def refund_line(admin_client, order_id, line_id):
-    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    request_id = re.search(rf'/lines/{line_id}/refund".*?name="request_id" value="([^"]+)"',
-                           page, re.S).group(1)
-    response = admin_client.post(f"/admin/orders/{order_id}/lines/{line_id}/refund",
-                                 data={"csrf_token": csrf_token(page), "request_id": request_id})
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
 
 
 def taken_back(admin_client, order_id):

@@ -11,7 +11,7 @@ import requests
 from storefront import stripe_gateway
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, TransferReversal
-from tests.admin.helpers import csrf_token, refund_form
+from tests.admin.helpers import refund_form, refund_line
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
 
 
@@ -37,16 +37,6 @@ def bag(app, admin_client, stripe_client, local_stripe):
         ids = order.id, poster.id
     [transfer] = [t for t in stripe_transfers(stripe_client, public_id) if t.destination == harbour]
     return (*ids, share, transfer)
-
-
-def refund_line(admin_client, order_id, line_id):
-    page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    request_id = re.search(rf'/lines/{line_id}/refund".*?name="request_id" value="([^"]+)"',
-                           page, re.S).group(1)
-    response = admin_client.post(f"/admin/orders/{order_id}/lines/{line_id}/refund",
-                                 data={"csrf_token": csrf_token(page), "request_id": request_id})
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
 
 
 def pending_shown(admin_client, order_id):

@@ -30,14 +30,19 @@ def onboard(app, stripe_client, local_stripe, slug, enabled=True):
     return account.id
 
 
-def pay_bag(client, stripe_client):
-    add(client, "city-lights-poster", quantity="2")
-    add(client, "organic-tee")
-    add(client, "letterpress-workshop", **WORKSHOP)
+def fill_and_pay(client, stripe_client, products):
+    """Put `products` ((slug, selection) pairs) in the bag and pay it by card, to the receipt."""
+    for slug, selection in products:
+        add(client, slug, **selection)
     form = bag_form(client.get("/bag").get_data(as_text=True))
     response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
                                                      "payment_method": card(stripe_client)})
     assert response.json["next"] == "receipt", response.json
+
+
+def pay_bag(client, stripe_client):
+    fill_and_pay(client, stripe_client, (("city-lights-poster", {"quantity": "2"}),
+                                         ("organic-tee", {}), ("letterpress-workshop", WORKSHOP)))
     with client.application.app_context():
         order = db.session.scalars(db.select(Order)).one()
         return order.public_id, [(line.product.slug, line.amount) for line in order.items]
