@@ -6,24 +6,13 @@
 (function () {
   'use strict';
 
-  var MSG = '__stripeEmulator';
-  var hash = new URLSearchParams(location.hash.slice(1));
-  var hostOrigin = hash.get('origin');
-  var frameId = hash.get('frameId');
+  var link = window.HostLink, hash = link.hash, toHost = link.toHost;
   var key = hash.get('key');
   var intent = hash.get('intent');
   var clientSecret = hash.get('clientSecret');
   var billing = {};
   try { billing = JSON.parse(hash.get('billing') || '{}') || {}; } catch (e) { billing = {}; }
-  var ancestors = location.ancestorOrigins;
-  if (!hostOrigin || window.parent === window) return;
-  if (ancestors && ancestors.length && ancestors[0] !== 'null' && ancestors[0] !== hostOrigin) return;
-
-  function toHost(message) {
-    message[MSG] = 1;
-    message.frameId = frameId;
-    window.parent.postMessage(message, hostOrigin);
-  }
+  if (!link.framedByHost()) return;
 
   var panes = {};
   Array.prototype.forEach.call(document.querySelectorAll('[data-pane]'), function (pane) {

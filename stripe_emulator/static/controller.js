@@ -7,9 +7,8 @@
 (function () {
   'use strict';
 
-  var MSG = '__stripeEmulator';
-  var hash = new URLSearchParams(location.hash.slice(1));
-  var hostOrigin = hash.get('origin');
+  var link = window.HostLink, MSG = link.MSG, hash = link.hash, hostOrigin = link.hostOrigin;
+  var toHost = link.toHost;
   var key = hash.get('key');
   var stripeAccount = hash.get('stripeAccount');
   var apiVersion = hash.get('apiVersion');
@@ -23,18 +22,7 @@
   var FIELD_ORDER = ['number', 'expiry', 'cvc', 'postal'];
   var COLLECT_TIMEOUT_MS = 5000;
 
-  function framedBy(origin) {
-    var ancestors = location.ancestorOrigins;
-    if (!origin || window.parent === window) return false;
-    return !ancestors || !ancestors.length || ancestors[0] === 'null' || ancestors[0] === origin;
-  }
-
-  if (!framedBy(hostOrigin)) return;
-
-  function toHost(message) {
-    message[MSG] = 1;
-    window.parent.postMessage(message, hostOrigin);
-  }
+  if (!link.framedByHost()) return;
 
   function findFrame(name) {
     var frames = window.parent.frames;

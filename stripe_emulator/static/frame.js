@@ -8,13 +8,11 @@
   'use strict';
 
   var R = window.CardRules;
-  var MSG = '__stripeEmulator';
+  var link = window.HostLink, MSG = link.MSG, hash = link.hash, hostOrigin = link.hostOrigin;
+  var toHost = link.toHost;
   var SVG = 'http://www.w3.org/2000/svg';
-  var hash = new URLSearchParams(location.hash.slice(1));
   var component = hash.get('componentName');
-  var frameId = hash.get('frameId');
   var controllerId = hash.get('controllerId');
-  var hostOrigin = hash.get('origin');
 
   function parseJSON(text) {
     try {
@@ -24,19 +22,13 @@
     }
   }
 
-  function framedBy(origin) {
-    var ancestors = location.ancestorOrigins;
-    if (!origin || window.parent === window) return false;
-    return !ancestors || !ancestors.length || ancestors[0] === 'null' || ancestors[0] === origin;
-  }
-
   var LAYOUTS = {
     card: ['number', 'expiry', 'cvc', 'postal'],
     cardNumber: ['number'],
     cardExpiry: ['expiry'],
     cardCvc: ['cvc'],
   };
-  if (!LAYOUTS[component] || !framedBy(hostOrigin)) return;
+  if (!LAYOUTS[component] || !link.framedByHost()) return;
 
   var FIELDS = {
     number: {name: 'cardnumber', autocomplete: 'cc-number', inputmode: 'numeric', label: 'Credit or debit card number', placeholder: 'Card number'},
@@ -56,12 +48,6 @@
   var started = false;
   var fields = {};
   var order = LAYOUTS[component];
-
-  function toHost(message) {
-    message[MSG] = 1;
-    message.frameId = frameId;
-    window.parent.postMessage(message, hostOrigin);
-  }
 
   /* ---------- DOM ---------- */
 

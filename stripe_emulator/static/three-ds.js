@@ -5,19 +5,8 @@
 (function () {
   'use strict';
 
-  var MSG = '__stripeEmulator';
-  var hash = new URLSearchParams(location.hash.slice(1));
-  var hostOrigin = hash.get('origin');
-  var frameId = hash.get('frameId');
-  var ancestors = location.ancestorOrigins;
-  if (!hostOrigin || window.parent === window) return;
-  if (ancestors && ancestors.length && ancestors[0] !== 'null' && ancestors[0] !== hostOrigin) return;
-
-  function toHost(message) {
-    message[MSG] = 1;
-    message.frameId = frameId;
-    window.parent.postMessage(message, hostOrigin);
-  }
+  var link = window.HostLink, MSG = link.MSG, hash = link.hash, toHost = link.toHost;
+  if (!link.framedByHost()) return;
 
   var challenge = document.getElementById('challengeFrame');
   challenge.src = challenge.getAttribute('data-src') + '#' + new URLSearchParams({key: hash.get('key') || ''});
