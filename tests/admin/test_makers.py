@@ -1,7 +1,6 @@
 """The admin's makers: onboarding through Stripe's Account Link, their status as account.updated
 reports it on a Connect endpoint, and a refunded line taking back that maker's share."""
 import re
-import time
 
 import pytest
 import requests
@@ -10,6 +9,7 @@ from storefront.extensions import db
 from storefront.models import Maker, Order, OrderLine
 from tests.admin.helpers import csrf_token
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -28,14 +28,6 @@ def maker(app, slug):
         found = db.session.scalars(db.select(Maker).filter_by(slug=slug)).one()
         db.session.expunge(found)
         return found
-
-
-def wait_for(check, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not (result := check()):
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.1)
-    return result
 
 
 def test_onboarding_sends_the_admin_to_stripe_and_the_status_follows_account_updated(

@@ -3,7 +3,6 @@ page shows it pending and why, and `flask orders reconcile` makes it, once, with
 amount, whatever Stripe's failure was (tests/admin/test_makers.py has the reversal that works at
 once)."""
 import re
-import time
 
 import pytest
 import requests
@@ -12,6 +11,7 @@ from storefront import stripe_gateway
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, TransferReversal
 from tests.admin.helpers import refund_form, refund_line
+from tests.waiting import wait_for
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
 
 
@@ -128,10 +128,8 @@ def test_a_reversal_made_whose_answer_was_lost_is_not_made_again(
 
     refund_line(admin_client, order_id, line_id)
     assert len(pending_shown(admin_client, order_id)) == 1
-    deadline = time.monotonic() + 10
-    while not reversals_at_stripe(stripe_client, transfer):  # Stripe finishes making it
-        assert time.monotonic() < deadline, "the delayed reversal was never made"
-        time.sleep(0.1)
+    # Stripe finishes making it.
+    wait_for(lambda: reversals_at_stripe(stripe_client, transfer), "the delayed reversal was never made")
 
     assert "1 reversals made" in reconcile(app)
     assert_reversed_once(app, admin_client, stripe_client, order_id, share, transfer)

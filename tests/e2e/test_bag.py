@@ -2,7 +2,6 @@
 in one 3-D Secure payment, each maker's transfer, a refunded line's reversal, then the rest
 refunded at once reversing the other maker's share; and makers
 onboarded from the admin through Stripe's (stand-in) onboarding page."""
-import time
 
 import pytest
 import requests
@@ -14,6 +13,7 @@ from storefront.models import Maker, Order
 from tests import stripe_frames, stripe_pages
 from tests.e2e.checkout_page import open_product, pay, receipt_url, total, wait_for_price
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,14 +50,6 @@ def add_to_bag(page, shop, slug, quantity=None):
         wait_for_price(page, lambda: page.fill("#quantity", str(quantity)))
     page.get_by_role("button", name="Add to bag").click()
     expect(page).to_have_url(f"{shop.url}/bag")
-
-
-def wait_for(check, seconds=15):
-    deadline = time.monotonic() + seconds
-    while not (result := check()):
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.1)
-    return result
 
 
 @pytest.mark.timeout(180)

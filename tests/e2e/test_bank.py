@@ -2,7 +2,6 @@
 dialog, the mandate, microdeposits, the days the money takes (the local Stripe's clock), and a
 debit that fails after the customer has left."""
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +13,8 @@ from storefront.models import OrderTransition
 from tests import stripe_frames
 from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url
+from tests.shop.helpers import deliver_held_events_reversed_and_twice
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +32,6 @@ def outbox(app):
 
 def advance(local_stripe, days=SETTLEMENT_DAYS):
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
-
-
-def wait_for(check, what, seconds=15):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
 
 
 def status_of(orders):
@@ -172,8 +166,7 @@ def test_a_debit_that_fails_days_later_emails_a_link_to_pay_the_same_order_by_ca
 
 def test_a_bank_orders_webhooks_out_of_order_and_twice_make_one_state_and_one_receipt(
         page, shop, app, orders, local_stripe, outbox):
-    control = f"{local_stripe.url}/_emulator"
-    requests.post(f"{control}/events/hold")
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")
     try:
         start_bank_payment(page, shop)
         stripe_frames.link_test_bank(page, "Success")
@@ -181,16 +174,7 @@ def test_a_bank_orders_webhooks_out_of_order_and_twice_make_one_state_and_one_re
         page.wait_for_url(receipt_url())
         advance(local_stripe)
     finally:
-        released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
-    for event_id in released:
-        requests.post(f"{control}/events/{event_id}/deliver")  # and each once more
-
-    def delivered_twice():
-        log = requests.get(f"{control}/deliveries").json()
-        ok = [d["event_id"] for d in log if d["url"].startswith(shop.url) and d["status"] == 200]
-        return all(ok.count(event_id) >= 2 for event_id in released)
-
-    wait_for(delivered_twice, "the webhooks were not all delivered twice")
+        deliver_held_events_reversed_and_twice(local_stripe.url, shop.url)
     [order] = orders()
     assert order.status == "paid"
     assert transitions(app, order) == ["processing", "paid"]

@@ -9,6 +9,8 @@ import time
 import pytest
 import requests
 
+from tests.waiting import wait_for
+
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 
 
@@ -90,3 +92,20 @@ def event(event_type, obj, event_id="evt_test_1"):
         "id": event_id, "object": "event", "type": event_type, "api_version": "2025-09-30.clover",
         "created": int(time.time()), "livemode": False, "data": {"object": obj},
     }).encode()
+
+
+def deliver_held_events_reversed_and_twice(local_stripe_url, shop_url):
+    """Release the events the local Stripe held (after `…/_emulator/events/hold`), newest first,
+    deliver each once more, and wait until the shop has taken each twice; their ids."""
+    control = f"{local_stripe_url}/_emulator"
+    released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
+    for event_id in released:
+        requests.post(f"{control}/events/{event_id}/deliver")
+
+    def delivered_twice():
+        log = requests.get(f"{control}/deliveries").json()
+        ok = [d["event_id"] for d in log if d["url"].startswith(shop_url) and d["status"] == 200]
+        return all(ok.count(event_id) >= 2 for event_id in released)
+
+    wait_for(delivered_twice, "the webhooks were not all delivered twice")
+    return released

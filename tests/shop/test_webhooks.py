@@ -7,7 +7,9 @@ import requests
 
 from storefront.extensions import db
 from storefront.models import Order, StripeEvent
-from tests.shop.helpers import Browser, card, event, open_checkout, pay, signed
+from tests.shop.helpers import (Browser, card, deliver_held_events_reversed_and_twice, event,
+                                open_checkout, pay, signed)
+from tests.waiting import wait_for
 
 SLUG = "city-lights-poster"
 
@@ -111,32 +113,16 @@ def test_refund_events_in_any_order(app, client, stripe_client):
 
 def test_real_deliveries_out_of_order_and_twice_fulfil_once(app, shop, local_stripe, stripe_client, outbox):
     """The local Stripe holds its webhooks, then delivers them shuffled, and again."""
-    control = f"{local_stripe.url}/_emulator"
-    requests.post(f"{control}/events/hold")
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")
     try:
         browsers = [Browser(shop.url, SLUG) for _ in range(3)]
         answers = [b.pay(card(stripe_client, number)).json()["next"] for b, number in
                    zip(browsers, ["4242424242424242", "4000000000009995", "4242424242424242"])]
         assert answers == ["receipt", "retry", "receipt"]
-        deadline = time.monotonic() + 10
-        while len(outbox) < 2:  # receipts go out just after the answer
-            assert time.monotonic() < deadline, "the receipts were not sent"
-            time.sleep(0.05)
+        wait_for(lambda: len(outbox) >= 2, "the receipts were not sent")  # just after the answers
         outbox.clear()
     finally:
-        released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
-    for event_id in released:
-        requests.post(f"{control}/events/{event_id}/deliver")  # and each once more
-
-    def delivered_twice():
-        log = requests.get(f"{control}/deliveries").json()
-        ok = [d["event_id"] for d in log if d["url"].startswith(shop.url) and d["status"] == 200]
-        return all(ok.count(event_id) >= 2 for event_id in released)
-
-    deadline = time.monotonic() + 15
-    while not delivered_twice():
-        assert time.monotonic() < deadline, "the webhooks were not all delivered twice"
-        time.sleep(0.1)
+        deliver_held_events_reversed_and_twice(local_stripe.url, shop.url)
     with app.app_context():
         statuses = db.session.scalars(db.select(Order.status).order_by(Order.id)).all()
     assert statuses == ["paid", "failed", "paid"]

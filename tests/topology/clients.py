@@ -13,6 +13,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tests.shop.helpers import hidden_fields
+from tests.waiting import wait_for
 
 JSON = {"Accept": "application/json"}
 
@@ -163,7 +164,7 @@ class SlowClients:
     def __enter__(self):
         for thread in self.threads:
             thread.start()
-        wait_for(lambda: self.trickling == self.count, timeout=20, message="slow clients connected")
+        wait_for(lambda: self.trickling == self.count, "slow clients connected", seconds=20)
         time.sleep(3 * BYTE_EVERY)  # each has sent a few bytes: their requests are half-read
         return self
 
@@ -171,15 +172,3 @@ class SlowClients:
         self.stop.set()
         for thread in self.threads:
             thread.join(timeout=5)
-
-
-def wait_for(predicate, timeout=15, message="condition"):
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message}: not after {timeout} s")
-        time.sleep(0.1)

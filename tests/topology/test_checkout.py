@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from tests import stripe_frames
 from tests.e2e.checkout_page import open_product, pay, receipt_url
-from tests.topology.clients import wait_for
 from tests.topology.database import order_row
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +41,6 @@ def test_a_3ds_checkout_through_nginx_is_paid_and_its_receipt_mailed(
         {"query": f"metadata['order_public_id']:'{public_id}'"}).data
     assert [(intent.status, intent.amount) for intent in intents] == [("succeeded", order["total"])]
 
-    [receipt] = wait_for(lambda: receipts_to(production, customer), message="the receipt email")
+    [receipt] = wait_for(lambda: receipts_to(production, customer), "the receipt email")
     assert receipt["Subject"] == f"Your receipt for order #{order['id']}"
     assert f"{production.url}/orders/{public_id}" in receipt.get_content()
