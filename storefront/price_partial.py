@@ -20,7 +20,7 @@ Paying never uses any of this: pay prices from the database, and a total that mo
 """
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Flask-Compress's own choice of encoding (the Accept-Encoding header's q-values against
@@ -120,9 +120,13 @@ def canonical(fields):
 def release(app):
     """A digest of what shapes a price partial besides the catalog and the selection: the code,
     the templates and the locale. A deploy that changes any of them changes every ETag."""
-    digest = hashlib.blake2b(app.config["SHOP_LOCALE"].encode(), digest_size=8)
-    files = [*Path(app.root_path).glob("**/*.py"), *Path(app.template_folder).glob("**/*.html")]
-    for path in sorted(files):
+    return _release(app.root_path, app.template_folder, app.config["SHOP_LOCALE"])
+
+
+@cache  # the files are those the process started with: read once, not at every app made
+def _release(code, templates, locale):
+    digest = hashlib.blake2b(locale.encode(), digest_size=8)
+    for path in sorted([*Path(code).glob("**/*.py"), *Path(templates).glob("**/*.html")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
