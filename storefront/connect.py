@@ -155,8 +155,8 @@ def refund_settled(refund):
     refund's reversals, each as it stands."""
     if not refund.lines_settled:
         order = refund.order
-        line = next((item for item in order.items if item.id == refund.order_line_id), None)
-        parts = {line: min(refund.amount, line.amount - line.refunded)} if line \
+        one = next((item for item in order.items if item.id == refund.order_line_id), None)
+        parts = {one: min(refund.amount, one.amount - one.refunded)} if one \
             else spread(order, refund.amount)
         for line, part in parts.items():
             before, line.refunded = line.refunded, line.refunded + part
