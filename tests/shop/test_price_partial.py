@@ -190,3 +190,17 @@ def test_an_app_that_checks_the_host_answers_every_partial_itself(make_app):
     for _ in range(2):
         assert client.get(POSTER, base_url="http://shop.test", headers=HTMX).status_code == 200
         assert client.get(POSTER, base_url="http://elsewhere.test", headers=HTMX).status_code == 400
+
+
+def test_each_process_keeps_at_most_quote_memo_size_partials(make_app):
+    """Custom tips make endless new selections: the memo of rendered partials stays bounded."""
+    from storefront.price_partial import partials
+
+    app = make_app(QUOTE_MEMO_SIZE=3)
+    client = app.test_client()
+    for cents in range(10):
+        response = client.get(f"/p/letterpress-workshop?tip=custom&tip_custom=1.{cents:02d}",
+                              headers=HTMX)
+        assert response.status_code == 200
+    memo = partials(app).rendered.cache_info()
+    assert (memo.currsize, memo.maxsize) == (3, 3)
