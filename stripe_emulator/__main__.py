@@ -1,5 +1,6 @@
 """`python -m stripe_emulator --port 12111 [--host 127.0.0.1] [--webhook URL=whsec_…]
-[--connect-webhook URL=whsec_…] [--api-version 2025-09-30.clover]`"""
+[--connect-webhook URL=whsec_…] [--api-version 2025-09-30.clover]
+[--clock-start 2026-11-16T09:00:00Z]`"""
 import argparse
 import signal
 import sys
@@ -7,6 +8,7 @@ import sys
 from werkzeug.serving import make_server
 
 from . import create_app
+from .clock import instant
 from .versions import DEFAULT_API_VERSION
 
 
@@ -29,9 +31,12 @@ def main(argv=None):
                         help="send every event of connected accounts here (repeatable)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
                         help="the account's default API version (default %(default)s)")
+    parser.add_argument("--clock-start", type=instant, default=None, metavar="INSTANT",
+                        help="start the clock at this ISO 8601 instant or Unix time instead of "
+                             "now (business days, settlement and payouts follow it)")
     args = parser.parse_args(argv)
     app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook,
-                     api_version=args.api_version)
+                     api_version=args.api_version, clock_start=args.clock_start)
     server = make_server(args.host, args.port, app, threaded=True)
     # SIGTERM stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -2,7 +2,6 @@
 
 Any other number that passes the Luhn check behaves like 4242 4242 4242 4242.
 """
-import datetime
 import hashlib
 from dataclasses import dataclass
 
@@ -143,9 +142,9 @@ def _card_error(code, message, param):
     return StripeError(402, "card_error", message, code=code, param=param, saved=False)
 
 
-def validate(params):
-    """Check `card[...]` as Stripe does on PaymentMethod creation; returns (number, card hash)."""
-    today = datetime.date.today()
+def validate(params, today):
+    """Check `card[...]` as Stripe does on PaymentMethod creation, expiry against `today` (the
+    emulator's clock); returns (number, card hash)."""
     number = params.string("number", required=True).replace(" ", "")
     if not number.isdigit() or not 12 <= len(number) <= 19:
         raise _card_error("invalid_number", "Your card number is not a valid credit card "

@@ -16,7 +16,9 @@ GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, me
 GET    /clock             → {"now": Unix time as the emulator sees it, "offset": seconds, "pending": n}
 POST   /clock/advance     {"seconds": n} or {"days": n} → the clock moved forward, and every
                            action that came due (a debit settling, a refund landing) run
-POST   /reset             forget all objects, keys, faults, logs and pending deliveries;
+POST   /reset             {"clock_start": Unix time or ISO 8601, optional} forget all objects,
+                           keys, faults, logs and pending deliveries; the clock starts again at
+                           clock_start, or at the emulator's own start (--clock-start);
                            answers once no earlier delivery is still being sent
 
 Connect's part (onboarding accounts, balances): connect_control.py.
@@ -24,7 +26,7 @@ Connect's part (onboarding accounts, balances): connect_control.py.
 from flask import Blueprint, current_app, jsonify, request
 
 from . import events
-from .clock import DAY
+from .clock import DAY, instant
 from .errors import StripeError
 from .faults import FaultSpecError
 
@@ -131,5 +133,10 @@ def clock_state(clock):
 
 @bp.post("/reset")
 def reset():
-    emulator().reset()
+    start = body().get("clock_start")
+    try:
+        start = None if start is None else instant(str(start))
+    except ValueError:
+        return jsonify(error="clock_start must be a Unix time or an ISO 8601 instant"), 400
+    emulator().reset(start)
     return jsonify(reset=True)

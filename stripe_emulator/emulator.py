@@ -18,10 +18,11 @@ class Emulator:
     Published as `app.extensions["stripe_emulator"]`.
     """
 
-    def __init__(self, webhook_retry_delays, api_version=DEFAULT_API_VERSION):
+    def __init__(self, webhook_retry_delays, api_version=DEFAULT_API_VERSION, clock_start=None):
         self.lock = threading.RLock()
         self.api_version = api_version  # the account's default API version
-        self.clock = Clock()
+        self.clock_start = clock_start  # a Unix time the clock starts at; None: the wall clock
+        self.clock = Clock(clock_start)
         self.store = Store(self.clock)
         self.idempotency = IdempotencyStore(self.clock)
         self.faults = Faults()
@@ -35,15 +36,16 @@ class Emulator:
             return create_endpoint(self.store, url, ["*"], secret=secret, configured=True,
                                    connect=connect)
 
-    def reset(self):
-        """Forget every object, key, fault, log line and pending delivery; the clock is real again."""
+    def reset(self, clock_start=None):
+        """Forget every object, key, fault, log line and pending delivery; the clock starts again
+        at `clock_start` (a Unix time), or else at the start it was created with."""
         with self.lock:
             self.store.keep_only(lambda obj, private: private.get("configured", False))
             self.idempotency.clear()
             self.faults.clear()
             self.requests.clear()
             self.dispatcher.reset()
-            self.clock.reset()
+            self.clock.reset(self.clock_start if clock_start is None else clock_start)
 
     def close(self):
         """Stop the webhook worker; call once the server has stopped."""

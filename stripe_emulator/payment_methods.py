@@ -69,7 +69,7 @@ def create(call, params, *, linked_account=None):
     if not card_params.data:
         raise invalid_param("Missing required param: card.", param="card",
                             code="parameter_missing")
-    number, card = cards.validate(card_params)
+    number, card = cards.validate(card_params, call.store.clock.today())
     if billing_details["address"]["postal_code"]:
         card["checks"]["address_postal_code_check"] = "unchecked"
     if billing_details["address"]["line1"]:

@@ -10,6 +10,7 @@ from flask import Flask, request
 
 from stripe_emulator import create_app
 from tests.conformance import RECORDER
+from tests.emulator.clock import MONDAY_MORNING
 from tests.servers import LiveServer
 
 SECRET_KEY = "sk_test_emulator_tests"
@@ -82,6 +83,10 @@ class Emulator:
         response.raise_for_status()
         return response.json()
 
+    def now(self):
+        """The emulator's clock, which started at the test's `clock_start`."""
+        return self.control("GET", "/clock")["now"]
+
     def requests_log(self, **filters):
         entries = requests.get(f"{self.url}/_emulator/requests").json()
         return [entry for entry in entries
@@ -109,10 +114,17 @@ def emulator_server(webhook_server):
 
 
 @pytest.fixture
-def emulator(emulator_server, webhook_server):
+def clock_start():
+    """The instant the emulator's clock starts at for this test; parametrize to choose another."""
+    return MONDAY_MORNING
+
+
+@pytest.fixture
+def emulator(emulator_server, webhook_server, clock_start):
     """The emulator, with no objects, faults, keys, log lines or deliveries left from earlier
-    tests (a reset returns once no earlier delivery is still on its way)."""
-    emulator_server.control("POST", "/reset")
+    tests (a reset returns once no earlier delivery is still on its way), its clock started at
+    `clock_start`."""
+    emulator_server.control("POST", "/reset", clock_start=clock_start)
     webhook_server.reset()
     return emulator_server
 

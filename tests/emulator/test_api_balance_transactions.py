@@ -3,8 +3,10 @@
 import pytest
 import stripe
 
-from stripe_emulator.fees import business_days_after, midnight_after, processing_fee
+from stripe_emulator.clock import instant
+from stripe_emulator.fees import midnight_after, processing_fee
 from tests.emulator.bank import SETTLEMENT_DAYS, verified
+from tests.emulator.clock import INSTANTS, utc
 
 
 def settle(emulator, days=SETTLEMENT_DAYS):
@@ -72,7 +74,15 @@ def test_a_card_refund_takes_the_amount_back_and_keeps_the_fee(card, pay, stripe
     assert [item.id for item in refunds] == [transaction.id]
 
 
-def test_a_bank_debit_pays_point_eight_percent_up_to_five_dollars(stripe_client, emulator):
+# A bank debit's funds are available four business days after it starts, at the same hour.
+@pytest.mark.parametrize("clock_start, available", [
+    (INSTANTS["monday"], "2026-11-20"),                    # Friday
+    (INSTANTS["friday-before-midnight"], "2026-11-26"),    # Thursday
+    (INSTANTS["saturday"], "2026-11-26"),                  # Thursday
+    (INSTANTS["years-end"], "2027-01-06"),                 # Wednesday, over the new year
+], ids=["monday", "friday-before-midnight", "saturday", "years-end"])
+def test_a_bank_debit_pays_point_eight_percent_up_to_five_dollars(stripe_client, emulator,
+                                                                   available):
     small = verified(stripe_client, amount=10_000)
     large = verified(stripe_client, amount=250_000)
     charge = stripe_client.v1.charges.retrieve(small.latest_charge)
@@ -80,7 +90,8 @@ def test_a_bank_debit_pays_point_eight_percent_up_to_five_dollars(stripe_client,
     assert (transaction.type, transaction.amount, transaction.fee, transaction.net) == (
         "payment", 10_000, 80, 9_920)
     assert transaction.status == "pending"
-    assert transaction.available_on == business_days_after(charge.created, 4)
+    assert utc(transaction.available_on)[:10] == available
+    assert transaction.available_on % 86_400 == charge.created % 86_400  # the same time of day
     big = stripe_client.v1.balance_transactions.list({"source": large.latest_charge}).data[0]
     assert (big.fee, big.net) == (500, 249_500)
     settle(emulator)
@@ -131,6 +142,12 @@ def test_list_filters_and_expands_the_source(card, pay, stripe_client):
     assert [item.source for item in only] == [first.latest_charge]
 
 
-def test_available_on_is_a_midnight_two_business_days_later():
-    friday_noon = 1_764_331_200     # 2025-11-28 12:00 UTC, a Friday
-    assert midnight_after(friday_noon, 2) == 1_764_633_600   # Tuesday 2025-12-02 00:00 UTC
+@pytest.mark.parametrize("paid, available", [
+    ("2025-11-28T12:00:00Z", "2025-12-02T00:00:00+00:00"),     # Friday noon → Tuesday
+    ("2025-11-28T23:59:59Z", "2025-12-02T00:00:00+00:00"),     # Friday's last second → Tuesday
+    ("2025-11-29T00:00:00Z", "2025-12-02T00:00:00+00:00"),     # Saturday → Tuesday
+    ("2025-12-01T00:00:00Z", "2025-12-03T00:00:00+00:00"),     # Monday → Wednesday
+    ("2025-12-31T18:00:00Z", "2026-01-02T00:00:00+00:00"),     # Wednesday → Friday, a new year
+])
+def test_available_on_is_a_midnight_two_business_days_later(paid, available):
+    assert utc(midnight_after(instant(paid), 2)) == available

@@ -7,6 +7,7 @@ import stripe
 
 from tests.emulator.bank import (BILLING, MANDATE_DATA, ROUTING, SETTLEMENT_DAYS, bank_intent,
                                  verified)
+from tests.emulator.clock import INSTANTS, utc
 
 
 def settle(emulator, days=SETTLEMENT_DAYS):
@@ -53,10 +54,24 @@ def test_manual_entry_asks_for_microdeposits_then_processes_then_succeeds(
     assert event_types(mandate.id) == ["mandate.updated"]
 
 
-def test_nothing_settles_before_four_business_days(stripe_client, emulator):
+@pytest.mark.parametrize("clock_start, settles", [
+    (INSTANTS["monday"], "2026-11-20"),                    # Friday
+    (INSTANTS["friday-before-midnight"], "2026-11-26"),    # Thursday
+    (INSTANTS["saturday"], "2026-11-26"),                  # Thursday
+    (INSTANTS["years-end"], "2027-01-06"),                 # Wednesday, over the new year
+], ids=["monday", "friday-before-midnight", "saturday", "years-end"])
+def test_nothing_settles_before_four_business_days(stripe_client, emulator, settles):
     intent = verified(stripe_client)
-    settle(emulator, days=1)
+    charge = stripe_client.v1.charges.retrieve(intent.latest_charge,
+                                               {"expand": ["balance_transaction"]})
+    due = charge.balance_transaction.available_on
+    assert utc(due)[:10] == settles
+
+    now = emulator.control("GET", "/clock")["now"]
+    emulator.control("POST", "/clock/advance", seconds=due - now - 1)  # one second before
     assert stripe_client.v1.payment_intents.retrieve(intent.id).status == "processing"
+    emulator.control("POST", "/clock/advance", seconds=1)              # the fourth business day
+    assert stripe_client.v1.payment_intents.retrieve(intent.id).status == "succeeded"
 
 
 def test_the_descriptor_code_verifies_from_the_browser(stripe_client, browser_client):

@@ -4,9 +4,8 @@ import pytest
 import stripe
 
 from tests.emulator.bank import SETTLEMENT_DAYS, verified
+from tests.emulator.clock import INSTANTS, utc
 from tests.emulator.test_api_connect_accounts import EXPRESS
-
-DAY = 86_400
 
 
 @pytest.fixture
@@ -150,8 +149,15 @@ def test_a_destination_must_be_able_to_receive_transfers(
         "source_transaction": paid_charge}).destination == waiting.id
 
 
+# Card funds are available at midnight UTC of the second business day after the charge.
+@pytest.mark.parametrize("clock_start, available", [
+    (INSTANTS["monday"], "2026-11-18T00:00:00+00:00"),
+    (INSTANTS["friday-before-midnight"], "2026-11-24T00:00:00+00:00"),
+    (INSTANTS["saturday"], "2026-11-24T00:00:00+00:00"),
+    (INSTANTS["years-end"], "2027-01-04T00:00:00+00:00"),
+], ids=["monday", "friday-before-midnight", "saturday", "years-end"])
 def test_funds_from_a_source_transaction_arrive_when_the_charge_settles(
-        emulator, stripe_client, seller, paid_charge):
+        emulator, stripe_client, seller, paid_charge, available):
     potter = seller()
     transfer = stripe_client.v1.transfers.create({
         "amount": 6000, "currency": "usd", "destination": potter,
@@ -165,7 +171,7 @@ def test_funds_from_a_source_transaction_arrive_when_the_charge_settles(
         "transfer", -6000, "pending", transfer.id)
     charge = stripe_client.v1.charges.retrieve(paid_charge, {"expand": ["balance_transaction"]})
     assert sent.available_on == charge.balance_transaction.available_on
-    assert sent.available_on >= transfer.created + 2 * DAY - 5
+    assert utc(sent.available_on) == available
 
     now = emulator.control("GET", "/clock")["now"]
     emulator.control("POST", "/clock/advance", seconds=sent.available_on - now - 1)
