@@ -191,7 +191,7 @@ MIN_WEBHOOK_SECRET_LENGTH = len("whsec_") + 24
 SHARED_RATELIMIT_SCHEMES = ("redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel",
                             "valkey", "valkeys", "valkey+unix", "valkey+cluster",
                             "valkey+sentinel", "memcached", "mongodb", "mongodb+srv")
-# smtp:// requires STARTTLS, smtps:// is TLS from the first byte (storefront/mail.py).
+# smtp:// requires STARTTLS, smtps:// is TLS from the first byte (storefront/orders/mail.py).
 SMTP_SCHEMES = ("smtp", "smtps")
 
 

@@ -25,11 +25,12 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
-from storefront import catalog, create_app  # noqa: E402
+from storefront import create_app
 from storefront.admin import accounts  # noqa: E402
+from storefront.catalog import products
 from storefront.cli import load_products  # noqa: E402
-from storefront.extensions import db  # noqa: E402
 from storefront.models import Order, Product  # noqa: E402
+from storefront.web.extensions import db  # noqa: E402
 
 EMAIL, PASSWORD = "bench@example.com", "bench password, not secret"
 NOW = datetime(2026, 11, 26, 12, 0)
@@ -109,7 +110,7 @@ def bench(app, count, runs):
     started = time.perf_counter()
     with app.app_context():
         upgrade()
-        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+        load_products(products.load_catalog(app.config["CATALOG_PATH"]))
         seed(count)
         accounts.create_admin(EMAIL, PASSWORD)
         some = db.session.execute(

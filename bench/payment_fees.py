@@ -16,8 +16,8 @@ import requests  # noqa: E402
 import stripe  # noqa: E402
 
 import config  # noqa: E402
-from storefront import catalog, pricing  # noqa: E402
-from storefront.money import format_money  # noqa: E402
+from storefront.catalog import pricing, products
+from storefront.catalog.money import format_money  # noqa: E402
 from stripe_emulator import create_app  # noqa: E402
 from tests.emulator.bank import verified  # noqa: E402
 from tests.servers import LiveServer  # noqa: E402
@@ -35,7 +35,7 @@ def main():
     with LiveServer(emulator) as server:
         client = stripe.StripeClient("sk_test_fees", base_addresses={"api": server.url})
         paid = []
-        for product in catalog.load_catalog(config.Config.CATALOG_PATH):
+        for product in products.load_catalog(config.Config.CATALOG_PATH):
             _, quote = pricing.quote_form(product, {})
             currency = quote.currency.lower()
             card = client.v1.payment_methods.create({"type": "card", "card": {

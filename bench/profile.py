@@ -5,7 +5,7 @@ no network, no test client), on a SQLite file with the demo catalog: first timed
 under cProfile; bare Flask's `hello` (bench/hello.py) timed the same way for scale. Warm quotes
 repeat load.py's 24 selections; cold ones carry a custom tip that is new on every request.
 After the first, GET quotes are answered by the layer in front of the app
-(storefront/price_partial.py). The table gives each part of the request its cumulative time
+(storefront/checkout/price_partial.py). The table gives each part of the request its cumulative time
 per quote under the profiler, which inflates everything about alike, so read the shares rather
 than the microseconds.
 
@@ -28,10 +28,10 @@ from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens
 # (what, [(file path ending, function name)]): cumulative time of the first match of each.
 PARTS = [
     ("whole request (the app's WSGI call)", [("flask/app.py", "__call__")]),
-    ("  the partial's layer (price_partial.Layer)", [("storefront/price_partial.py", "__call__")]),
-    ("    catalog revision + snapshot", [("storefront/snapshot.py", "current")]),
-    ("    the answer: key, ETag, memo", [("storefront/price_partial.py", "answer")]),
-    ("      pricing", [("storefront/pricing.py", "quote_form")]),
+    ("  the partial's layer (price_partial.Layer)", [("storefront/checkout/price_partial.py", "__call__")]),
+    ("    catalog revision + snapshot", [("storefront/checkout/snapshot.py", "current")]),
+    ("    the answer: key, ETag, memo", [("storefront/checkout/price_partial.py", "answer")]),
+    ("      pricing", [("storefront/catalog/pricing.py", "quote_form")]),
     ("      rendering the partial", [("jinja2_fragments/__init__.py", "render_block")]),
     ("      compression", [("flask_compress/flask_compress.py", "_compress_data")]),
     ("  the whole app (Flask's wsgi_app)", [("flask/app.py", "wsgi_app")]),
@@ -45,21 +45,22 @@ PARTS = [
     ("    security headers", [("flask_talisman/talisman.py", "_force_https"),
                               ("flask_talisman/talisman.py", "_make_nonce"),
                               ("flask_talisman/talisman.py", "_set_response_headers"),
-                              ("storefront/headers.py", "set_policy")]),
+                              ("storefront/web/headers.py", "set_policy")]),
 ]
 
 
 def make_client(workdir):
-    from storefront import catalog, create_app
+    from storefront import create_app
+    from storefront.catalog import products
     from storefront.cli import load_products
-    from storefront.extensions import db
+    from storefront.web.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'shop.db'}",
                      STRIPE_API_BASE="http://127.0.0.1:9", STRIPE_JS_URL="http://127.0.0.1:9/v3/",
                      RATELIMIT_QUOTE="1000000 per minute")  # --post: quotes by POST are counted
     with app.app_context():
         db.create_all()
-        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+        load_products(products.load_catalog(app.config["CATALOG_PATH"]))
     return app.test_client()
 
 

@@ -7,7 +7,7 @@ would be an N+1. tests/perf/test_queries.py asserts the exact counts.
 import re
 
 from storefront import create_app
-from storefront.extensions import db
+from storefront.web.extensions import db
 from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens, quote_url
 from tests.perf.sql import count_queries
 

@@ -35,7 +35,7 @@ def shop_environment(workdir, stripe_url):
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         SECRET_KEY="bench-only",
         # The shop's own limits: the price partial's GET, which the load test sends from one
-        # address, is not limited (storefront/limits.py).
+        # address, is not limited (storefront/web/limits.py).
         PYTHONPATH=str(ROOT),
     )
     return env

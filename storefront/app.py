@@ -7,12 +7,12 @@ from flask import Flask
 from flask_login import current_user
 
 import config as shop_config
-
-from . import errors, headers, limits, price_partial, routing, sessions, snapshot
-from .catalog import CHECKOUT_MODES, LAYOUTS
-from .extensions import compress, csrf, db, htmx, login_manager, migrate
-
-ROOT = Path(__file__).resolve().parent.parent
+from storefront import admin, cli, styleguide
+from storefront.catalog.products import CHECKOUT_MODES, LAYOUTS
+from storefront.checkout import bag, pay, price_partial, receipts, shop, snapshot, stripe_checkout
+from storefront.payments import gateway, webhooks
+from storefront.web import ROOT, assets, errors, filters, headers, limits, routing, sessions
+from storefront.web.extensions import compress, csrf, db, htmx, login_manager, migrate
 
 
 def create_app(config_name=None, **overrides):
@@ -59,22 +59,17 @@ def create_app(config_name=None, **overrides):
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
 
-    from . import (admin, assets, bag, checkout, cli, filters, orders, shop, stripe_checkout,
-                   stripe_gateway, webhooks)
-
     assets.init_app(app)
 
-    stripe_gateway.init_app(app)
+    gateway.init_app(app)
     filters.init_app(app)
     app.register_blueprint(shop.bp)
-    app.register_blueprint(checkout.bp)
+    app.register_blueprint(pay.bp)
     app.register_blueprint(stripe_checkout.bp)
     app.register_blueprint(bag.bp)
-    app.register_blueprint(orders.bp)
+    app.register_blueprint(receipts.bp)
     app.register_blueprint(webhooks.bp)
     if app.config["STYLEGUIDE"]:
-        from . import styleguide
-
         app.register_blueprint(styleguide.bp)
     admin.init_app(app)
     cli.init_app(app)

@@ -7,9 +7,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import catalog, outbox, reconcile
-from .extensions import db
-from .models import Maker, Product
+from storefront.catalog import products
+from storefront.models import Maker, Product
+from storefront.orders import outbox
+from storefront.payments import reconcile
+from storefront.web.extensions import db
 
 
 def load_products(specs):
@@ -28,7 +30,7 @@ def load_products(specs):
         product.layout = spec.layout
         product.checkout_mode = spec.checkout_mode
         product.currency = spec.currency
-        product.rules_data = catalog.rules_to_dict(spec.rules)
+        product.rules_data = products.rules_to_dict(spec.rules)
         product.position = position
         product.maker = makers[spec.maker.slug] if spec.maker else None
         db.session.add(product)
@@ -44,8 +46,8 @@ def init_app(app):
         """Load products from a TOML catalog (default: CATALOG_PATH)."""
         path = path or current_app.config["CATALOG_PATH"]
         try:
-            specs = catalog.load_catalog(Path(path))
-        except catalog.CatalogError as error:
+            specs = products.load_catalog(Path(path))
+        except products.CatalogError as error:
             raise click.ClickException(str(error)) from error
         load_products(specs)
         click.echo(f"Loaded {len(specs)} products from {path}")

@@ -4,13 +4,23 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import (DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, false,
-                        func)
+from sqlalchemy import (
+    DDL,
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import catalog, methods
-from .extensions import db
+from storefront.catalog import methods, products
+from storefront.web.extensions import db
 
 
 def utcnow():
@@ -29,9 +39,9 @@ class Product(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     rules_data: Mapped[dict] = mapped_column("rules", JSON)
     position: Mapped[int] = mapped_column(default=0)
-    # The checkout layout from the catalog (catalog.LAYOUTS); None: the CHECKOUT_LAYOUT setting.
+    # The checkout layout from the catalog (products.LAYOUTS); None: the CHECKOUT_LAYOUT setting.
     layout: Mapped[str | None] = mapped_column(String(20))
-    # How its customers pay (catalog.CHECKOUT_MODES); None: the CHECKOUT_MODE setting.
+    # How its customers pay (products.CHECKOUT_MODES); None: the CHECKOUT_MODE setting.
     checkout_mode: Mapped[str | None] = mapped_column(String(20))
     # Who made it and is paid for it (a connected account); None: the shop's own product.
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"))
@@ -47,7 +57,7 @@ class Product(db.Model):
         data = self.rules_data
         parsed = getattr(self, "_parsed_rules", None)
         if parsed is None or parsed[0] is not data:
-            parsed = self._parsed_rules = (data, catalog.rules_from_dict(data))
+            parsed = self._parsed_rules = (data, products.rules_from_dict(data))
         return parsed[1]
 
 
@@ -118,7 +128,7 @@ class Order(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     amount_refunded: Mapped[int] = mapped_column(default=0)
-    # How the customer pays (catalog.CHECKOUT_MODES), and for Stripe's Checkout page the
+    # How the customer pays (products.CHECKOUT_MODES), and for Stripe's Checkout page the
     # session they pay on (its PaymentIntent becomes payment_intent_id once they have paid).
     checkout_mode: Mapped[str] = mapped_column(String(20), default="elements",
                                                server_default="elements")
@@ -132,7 +142,7 @@ class Order(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(index=True)  # the admin's sales per day
     fulfilled_at: Mapped[datetime | None]
     receipt_sent_at: Mapped[datetime | None]
-    # The receipt's outbox (storefront/outbox.py): queued in the commit that claims the
+    # The receipt's outbox (storefront/orders/outbox.py): queued in the commit that claims the
     # fulfilment, sent after the response, tried again with backoff until sent or refused.
     receipt_due_at: Mapped[datetime | None] = mapped_column(index=True)  # None: nothing queued
     receipt_tries: Mapped[int] = mapped_column(default=0, server_default="0")

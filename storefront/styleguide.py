@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from . import payments
-from .app import ROOT
-from .catalog import LAYOUTS
-from .extensions import db
-from .models import Order, Product, utcnow
-from .shop import checkout_context, price
+from storefront.catalog.products import LAYOUTS
+from storefront.checkout.shop import checkout_context, price
+from storefront.models import Order, Product, utcnow
+from storefront.payments import decisions
+from storefront.web import ROOT
+from storefront.web.extensions import db
 
 bp = Blueprint("styleguide", __name__, url_prefix="/styleguide")
 
@@ -47,7 +47,7 @@ STATES = (
     State("processing", "Processing", SCRIPT,
           "After Pay: the button is disabled, the form is aria-busy and the message says so."),
     State("declined", "Declined", SCRIPT,
-          "The server's message for a declined card (payments.DECLINE_MESSAGES), shown by paying.js."),
+          "The server's message for a declined card (decisions.DECLINE_MESSAGES), shown by paying.js."),
     State("three-d-secure", "3-D Secure", SCRIPT,
           "The page behind the bank's window. The window itself is Stripe's and takes no styles; "
           "pay with 4000 0027 6000 3184 to see it."),
@@ -104,7 +104,7 @@ def state(key):
         return render_template("styleguide/receipt.html", order=sample_order(product, selection, quote), **guide)
     context = checkout_context(product, selection, quote, layout=layout,
                                price_changed=key == "price-changed", **guide)
-    context["guide_message"] = payments.DECLINE_MESSAGES[DECLINED_EXAMPLE] if key == "declined" else ""
+    context["guide_message"] = decisions.DECLINE_MESSAGES[DECLINED_EXAMPLE] if key == "declined" else ""
     return render_template("styleguide/checkout.html", **context)
 
 

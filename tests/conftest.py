@@ -75,7 +75,6 @@ def stripe_conformance():
 def local_stripe():
     """The local Stripe, in-process on a free loopback port, for the whole session."""
     from stripe_emulator import create_app as create_emulator
-
     from tests.conformance import RECORDER
     from tests.servers import LiveServer
 
@@ -149,7 +148,7 @@ def closing_client_class():
 
     class ClosingClient(FlaskClient):
         """A test client that, like a real server, finishes each response before returning it:
-        what the shop does after the response (sending a receipt, storefront/outbox.py) has
+        what the shop does after the response (sending a receipt, storefront/orders/outbox.py) has
         happened when the test reads the answer."""
 
         def open(self, *args, buffered=True, **kwargs):
@@ -175,9 +174,9 @@ def make_app(stripe_settings, database_url):
     """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
     arguments override settings (a module can then override `app` with its own)."""
     from storefront import create_app
+    from storefront.catalog import products
     from storefront.cli import load_products
-    from storefront import catalog
-    from storefront.extensions import db
+    from storefront.web.extensions import db
 
     made = []
 
@@ -191,7 +190,7 @@ def make_app(stripe_settings, database_url):
         made.append(app)
         with app.app_context():
             db.create_all()
-            load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+            load_products(products.load_catalog(app.config["CATALOG_PATH"]))
         return app
 
     yield make
@@ -251,8 +250,8 @@ def orders(app):
     """Read the shop's orders as the database has them now."""
 
     def read():
-        from storefront.extensions import db
         from storefront.models import Order
+        from storefront.web.extensions import db
 
         with app.app_context():
             rows = db.session.scalars(db.select(Order).order_by(Order.id)).all()

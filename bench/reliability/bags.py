@@ -16,11 +16,10 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func
 
-from storefront import stripe_gateway
 from storefront.admin import accounts
-from storefront.extensions import db
 from storefront.models import Maker, Order, Transfer
-
+from storefront.payments import gateway
+from storefront.web.extensions import db
 from tests.shop.helpers import bag_form
 
 from .customers import GOOD, TIMEOUT, seen
@@ -37,7 +36,7 @@ def onboard(local, shop):
     ids = {}
     with shop.app.app_context():
         for maker in db.session.scalars(db.select(Maker)):
-            maker.stripe_account_id = stripe_gateway.create_account(maker, secrets.token_hex(8)).id
+            maker.stripe_account_id = gateway.create_account(maker, secrets.token_hex(8)).id
             ids[maker.slug] = maker.stripe_account_id
         db.session.commit()
         accounts.create_admin(ADMIN, PASSWORD)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import requests
 import stripe as stripe_library
 
-from storefront import catalog, stripe_gateway
 from storefront import create_app as create_shop
+from storefront.catalog import products
 from storefront.cli import load_products
-from storefront.extensions import db
-from storefront.mail import OUTBOX
 from storefront.models import Order
-from storefront.reconcile import reconcile
+from storefront.orders.mail import OUTBOX
+from storefront.payments import gateway
+from storefront.payments.reconcile import reconcile
+from storefront.web.extensions import db
 from stripe_emulator import create_app as create_emulator
 from tests.servers import LiveServer
 
@@ -139,7 +140,7 @@ class Shop:
     def use_stripe_client(self, timeout, retries):
         """How long the shop waits for Stripe, and how often the library retries by itself."""
         self.app.config.update(STRIPE_TIMEOUT_SECONDS=timeout, STRIPE_MAX_NETWORK_RETRIES=retries)
-        stripe_gateway.init_app(self.app)
+        gateway.init_app(self.app)
 
     def orders(self):
         with self.app.app_context():
@@ -149,7 +150,7 @@ class Shop:
 
     def receipts(self):
         """Receipts sent, by recipient (every customer in a run has an address of their own).
-        A receipt goes out just after its answer (storefront/outbox.py): those still queued
+        A receipt goes out just after its answer (storefront/orders/outbox.py): those still queued
         are waited for."""
         wait_for(self._no_receipt_queued, 10, "receipts queued after the answers")
         return Counter(message["To"] for message in self.app.extensions.get(OUTBOX, []))
@@ -174,7 +175,7 @@ def running_shop(local, database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+        load_products(products.load_catalog(app.config["CATALOG_PATH"]))
     try:
         with LiveServer(app) as server:
             endpoint = local.api.webhook_endpoints.create(

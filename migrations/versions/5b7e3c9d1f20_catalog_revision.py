@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_revision'))
     )
-    # The one row every process reads (storefront/snapshot.py).
+    # The one row every process reads (storefront/checkout/snapshot.py).
     op.bulk_insert(table, [{'id': 1, 'revision': 0}])
 
 

@@ -7,11 +7,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from .. import errors, stripe_gateway
-from ..extensions import db, htmx, login_manager
-from ..models import AdminUser
-from ..routing import db_int
-from . import cli, login, makers, orders, refunds, sales
+from storefront.admin import cli, login, makers, orders, refunds, sales
+from storefront.models import AdminUser
+from storefront.payments import gateway
+from storefront.web import errors
+from storefront.web.extensions import db, htmx, login_manager
+from storefront.web.routing import db_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 for area in (login.bp, orders.bp, refunds.bp, sales.bp, makers.bp):
@@ -28,7 +29,7 @@ def require_admin():
 
 @bp.context_processor
 def stripe_links():
-    return {"dashboard_url": stripe_gateway.dashboard_url}
+    return {"dashboard_url": gateway.dashboard_url}
 
 
 @bp.get("/")

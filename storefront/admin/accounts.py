@@ -5,7 +5,7 @@ After FREE_FAILURES wrong passwords in a row an account refuses every sign-in, t
 too, for a while that doubles with each further failure, up to MAX_LOCK. The count lives in the
 database, so every app instance sees the same one. The price: someone who knows an admin's email
 can keep that admin out for up to MAX_LOCK at a time. The other half is a limit per client
-address on the login form, whatever the account (RATELIMIT_LOGIN, storefront/limits.py).
+address on the login form, whatever the account (RATELIMIT_LOGIN, storefront/web/limits.py).
 
 An unknown email, a wrong password, a locked and a disabled account get the same answer, after
 the same work (one password hash each), so the login form does not tell which emails are
@@ -22,8 +22,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..models import AdminUser, utcnow
+from storefront.models import AdminUser, utcnow
+from storefront.web.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
 FREE_FAILURES = 5

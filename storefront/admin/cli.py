@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from . import accounts
+from storefront.admin import accounts
 
 
 def init_app(app):

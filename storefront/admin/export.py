@@ -2,8 +2,8 @@
 import csv
 import io
 
-from ..money import to_major_string
-from . import search
+from storefront.admin import search
+from storefront.catalog.money import to_major_string
 
 COLUMNS = ["order", "receipt_id", "created_at", "paid_at", "status", "product", "email", "currency",
            "total", "refunded", "payment_intent"]

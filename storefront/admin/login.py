@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import Form, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from . import accounts
+from storefront.admin import accounts
 
 bp = Blueprint("login", __name__)
 

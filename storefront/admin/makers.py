@@ -6,9 +6,9 @@ import secrets
 import stripe
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from .. import stripe_gateway
-from ..extensions import db
-from ..models import Maker, Order, OrderLine, Transfer, TransferReversal
+from storefront.models import Maker, Order, OrderLine, Transfer, TransferReversal
+from storefront.payments import gateway
+from storefront.web.extensions import db
 
 bp = Blueprint("makers", __name__)
 
@@ -49,7 +49,7 @@ def onboard(slug):
         if not request_id.replace("-", "").replace("_", "").isalnum() or len(request_id) > 64:
             abort(400)
         try:
-            account = stripe_gateway.create_account(maker, key=f"maker-{maker.slug}-{request_id}")
+            account = gateway.create_account(maker, key=f"maker-{maker.slug}-{request_id}")
         except stripe.StripeError as error:
             return redirect(url_for(".detail", slug=slug, problem=error.user_message
                                     or "Stripe could not be reached; try again."), 303)
@@ -65,7 +65,7 @@ def onboarding(slug):
     if not maker.stripe_account_id:
         return redirect(url_for(".detail", slug=slug), 303)
     try:
-        link = stripe_gateway.onboarding_link(
+        link = gateway.onboarding_link(
             maker.stripe_account_id,
             refresh_url=url_for(".onboarding", slug=slug, _external=True),
             return_url=url_for(".detail", slug=slug, _external=True))

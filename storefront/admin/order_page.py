@@ -7,8 +7,8 @@ from jinja2_fragments.flask import render_block
 from wtforms import BooleanField, Form, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Regexp
 
-from .. import refunds
-from .timeline import timeline
+from storefront.admin.timeline import timeline
+from storefront.payments import refunds
 
 TEMPLATE = "admin/order.html"
 

@@ -6,12 +6,12 @@ import stripe
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from jinja2_fragments.flask import render_block
 
-from .. import stripe_gateway
-from ..routing import int_arg
-from ..extensions import db, htmx
-from ..models import Order, utcnow
-from . import export, search
-from .order_page import render_order
+from storefront.admin import export, search
+from storefront.admin.order_page import render_order
+from storefront.models import Order, utcnow
+from storefront.payments import gateway
+from storefront.web.extensions import db, htmx
+from storefront.web.routing import int_arg
 
 bp = Blueprint("orders", __name__)
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def payment(order_id):
     intent, unreachable = None, False
     if order.payment_intent_id:
         try:
-            intent = stripe_gateway.payment(order.payment_intent_id)
+            intent = gateway.payment(order.payment_intent_id)
         except stripe.StripeError as error:
             log.warning("Payment of order %s not read from Stripe: %s", order.id, error)
             unreachable = True

@@ -1,12 +1,12 @@
-"""Refunding an order from its page, in full or in part (the rules are in storefront/refunds.py)."""
+"""Refunding an order from its page, in full or in part (the rules are in storefront/payments/refunds.py)."""
 from flask import Blueprint, request
 from flask_login import current_user
 
-from .. import refunds
-from ..extensions import db, htmx
-from ..models import Order, OrderLine
-from ..money import AmountError, parse_amount
-from .order_page import RefundForm, render_order
+from storefront.admin.order_page import RefundForm, render_order
+from storefront.catalog.money import AmountError, parse_amount
+from storefront.models import Order, OrderLine
+from storefront.payments import refunds
+from storefront.web.extensions import db, htmx
 
 bp = Blueprint("refunds", __name__)
 

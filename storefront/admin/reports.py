@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func
 
-from .. import methods
-from ..extensions import db
-from ..models import Order, PaymentAttempt, Product, utcnow
+from storefront.catalog import methods
+from storefront.models import Order, PaymentAttempt, Product, utcnow
+from storefront.web.extensions import db
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """How sales are going: revenue per day and per product, and how many orders get paid."""
 from flask import Blueprint, render_template
 
-from . import charts
-from .reports import sales_report
+from storefront.admin import charts
+from storefront.admin.reports import sales_report
 
 bp = Blueprint("sales", __name__)
 DAYS = 30

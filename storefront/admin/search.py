@@ -14,9 +14,9 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..extensions import db
-from ..models import TRANSITIONS, Order, Product
-from ..routing import db_int
+from storefront.models import TRANSITIONS, Order, Product
+from storefront.web.extensions import db
+from storefront.web.routing import db_int
 
 PAGE_SIZE = 50
 STATUSES = list(TRANSITIONS)

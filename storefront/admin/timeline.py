@@ -3,8 +3,8 @@ the webhooks handled and the refunds asked for, oldest first."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..extensions import db
-from ..models import StripeEvent
+from storefront.models import StripeEvent
+from storefront.web.extensions import db
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ import re
 import secrets
 from datetime import datetime
 
-from storefront.extensions import db
 from storefront.models import Order, Product
+from storefront.web.extensions import db
 
 EMAIL = "owner@example.com"
 PASSWORD = "correct horse battery staple"

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from storefront.admin import accounts
-from storefront.extensions import db
 from storefront.models import AdminUser, utcnow
+from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD
 
 

@@ -1,14 +1,14 @@
 """The refund form (everything left, or an amount) on a bag with makers' lines, against the local
 Stripe: each maker's transfer is reversed by their share of what each refund gave back of their
-lines, once, however the order is refunded (storefront/connect.py's refund_settled)."""
+lines, once, however the order is refunded (storefront/payments/connect.py's refund_settled)."""
 import re
 
 import pytest
 import requests
 
-from storefront import connect
-from storefront.extensions import db
 from storefront.models import Order, OrderLine, Transfer, TransferReversal
+from storefront.payments import connect
+from storefront.web.extensions import db
 from tests.admin.helpers import refund_form, refund_line
 from tests.shop.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
 

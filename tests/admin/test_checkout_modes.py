@@ -3,8 +3,8 @@ the order was paid and names its session, refunds go through, and the sales page
 import pytest
 import requests
 
-from storefront.extensions import db
 from storefront.models import Order
+from storefront.web.extensions import db
 from tests.admin.helpers import refund_form
 from tests.admin.test_refunds import wait_for
 from tests.shop.helpers import card, hidden_fields

@@ -1,7 +1,7 @@
 """`flask admin create`: with options for scripts, or prompting for the password."""
 from storefront.admin import accounts
-from storefront.extensions import db
 from storefront.models import AdminUser
+from storefront.web.extensions import db
 
 
 def test_create_with_options(app):

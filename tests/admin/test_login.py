@@ -65,8 +65,8 @@ def test_guessing_locks_the_account_even_for_the_right_password(client, admin):
 
 
 def test_a_deleted_admin_is_logged_out(app, admin_client, admin):
-    from storefront.extensions import db
     from storefront.models import AdminUser
+    from storefront.web.extensions import db
 
     with app.app_context():
         db.session.delete(db.session.get(AdminUser, admin))

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from storefront.extensions import db
 from storefront.models import Order, OrderTransition, PaymentAttempt, StripeEvent
+from storefront.web.extensions import db
 from tests.admin.helpers import add_order
 from tests.shop.helpers import card, open_checkout, pay
 
@@ -138,8 +138,8 @@ def test_the_payment_as_stripe_has_it(admin_client, paid_order, stripe_client, a
 
 def test_the_payment_when_stripe_is_down(app, admin_client, paid_order):
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"
-    from storefront import stripe_gateway
-    stripe_gateway.init_app(app)
+    from storefront.payments import gateway
+    gateway.init_app(app)
     html = admin_client.get(f"/admin/orders/{paid_order}/payment", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Stripe could not be reached" in html
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from storefront.extensions import db
 from storefront.models import Order, Refund
+from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
 from tests.shop.helpers import Browser, card
 

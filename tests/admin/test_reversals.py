@@ -7,12 +7,12 @@ import re
 import pytest
 import requests
 
-from storefront import stripe_gateway
-from storefront.extensions import db
 from storefront.models import Order, OrderLine, TransferReversal
+from storefront.payments import gateway
+from storefront.web.extensions import db
 from tests.admin.helpers import refund_form, refund_line
-from tests.waiting import wait_for
 from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_a_reversal_made_whose_answer_was_lost_is_not_made_again(
     order_id, line_id, share, transfer = bag
     fault("delay", f"/v1/transfers/{transfer.id}/reversals", delay_ms=1500)
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.5
-    stripe_gateway.init_app(app)  # a client with the short timeout
+    gateway.init_app(app)  # a client with the short timeout
 
     refund_line(admin_client, order_id, line_id)
     assert len(pending_shown(admin_client, order_id)) == 1

@@ -30,8 +30,8 @@ def test_without_sales(admin_client):
 
 
 def paid_by(method, total, **fields):
-    from storefront.extensions import db
     from storefront.models import PaymentAttempt
+    from storefront.web.extensions import db
 
     now = utcnow()
     order = add_order(status="paid", created_at=now, paid_at=now, total=total,

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from storefront import ROOT, catalog, create_app
+from storefront import create_app
 from storefront.admin import search
+from storefront.catalog import products
 from storefront.cli import load_products
-from storefront.extensions import db
+from storefront.web import ROOT
+from storefront.web.extensions import db
 from tests.admin.helpers import add_order
 
 START = datetime(2026, 10, 1, 9, 0)
@@ -108,7 +110,7 @@ def migrated(tmp_path, local_stripe):
                    check=True, capture_output=True)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, STRIPE_API_BASE=local_stripe.url)
     with app.app_context():
-        load_products(catalog.load_catalog(app.config["CATALOG_PATH"]))
+        load_products(products.load_catalog(app.config["CATALOG_PATH"]))
         yield
 
 

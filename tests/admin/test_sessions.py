@@ -9,8 +9,8 @@ import time
 import pytest
 
 from storefront.admin import accounts
-from storefront.extensions import db
 from storefront.models import AdminUser, utcnow
+from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, log_in
 
 NEW_PASSWORD = "a brand new passphrase"

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from storefront.catalog import LAYOUTS
+from storefront.catalog.products import LAYOUTS
 from tests import stripe_frames
 from tests.a11y import axe_violations, background_of, contrast
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url, total

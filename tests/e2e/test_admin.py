@@ -9,8 +9,8 @@ import requests
 from playwright.sync_api import expect
 
 from storefront.admin import accounts
-from storefront.extensions import db
 from storefront.models import Order
+from storefront.web.extensions import db
 from tests.shop.helpers import Browser, card
 
 pytestmark = pytest.mark.e2e

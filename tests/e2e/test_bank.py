@@ -8,8 +8,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from storefront.extensions import db
 from storefront.models import OrderTransition
+from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url

@@ -3,10 +3,10 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
-from storefront import pricing
-from storefront.extensions import db
+from storefront.catalog import pricing
+from storefront.catalog.money import format_money
 from storefront.models import OrderTransition, PaymentAttempt, Product
-from storefront.money import format_money
+from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.conftest import AGAINST_STRIPE
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url, total, wait_for_price

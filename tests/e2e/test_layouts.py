@@ -2,9 +2,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from storefront.catalog import LAYOUTS
-from storefront.extensions import db
+from storefront.catalog.products import LAYOUTS
 from storefront.models import Product
+from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.e2e.checkout_page import open_product, pay, receipt_url
 

@@ -9,9 +9,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from storefront.extensions import db
 from storefront.models import Order, StripeEvent
-from storefront.reconcile import reconcile
+from storefront.payments.reconcile import reconcile
+from storefront.web.extensions import db
 from tests import stripe_pages
 from tests.e2e.checkout_page import receipt_url, total, wait_for_price
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from storefront import payments
-from storefront.catalog import LAYOUTS
+from storefront.catalog.products import LAYOUTS
+from storefront.payments import decisions
 from storefront.styleguide import STATES
 from tests import stripe_frames
 from tests.a11y import axe_violations
@@ -64,7 +64,7 @@ def test_every_state_shows_itself_and_passes_axe(page, shop, layout, console_err
                 expect(page.locator("#checkout")).to_have_attribute("aria-busy", "true")
                 expect(button).to_be_disabled()
             case "declined":
-                expect(message(page)).to_have_text(payments.DECLINE_MESSAGES["insufficient_funds"])
+                expect(message(page)).to_have_text(decisions.DECLINE_MESSAGES["insufficient_funds"])
                 expect(message(page)).to_have_attribute("data-kind", "error")
             case "three-d-secure":
                 expect(message(page)).to_have_text("Your bank asks you to confirm this payment…")

@@ -6,7 +6,7 @@ from unittest import mock
 
 from sqlalchemy import event
 
-from storefront import snapshot
+from storefront.checkout import snapshot
 
 
 @contextmanager

@@ -8,9 +8,9 @@ import re
 import pytest
 
 import config
-from storefront import catalog
-from storefront.extensions import db
+from storefront.catalog import products
 from storefront.models import Product
+from storefront.web.extensions import db
 from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens, quote_url
 from tests.perf.sql import count_queries
 from tests.shop.helpers import bag_form
@@ -21,7 +21,7 @@ EXPECTED = {
     "product page": 1,
     "quote partial": 1,
     # Order, lease, payment attempt and settlement each commit, and SQLAlchemy re-reads what
-    # a commit expired. After the response the receipt leaves the outbox (storefront/outbox.py):
+    # a commit expired. After the response the receipt leaves the outbox (storefront/orders/outbox.py):
     # read the order, claim the try, re-read it, record it sent — where before the response
     # recorded the sending. The order's line (OrderLine) is one INSERT more, and reading which
     # makers its lines pay one SELECT more; an order with makers' lines adds, per maker, the
@@ -39,7 +39,7 @@ EXPECTED = {
     "bag pay": {2: {"sqlite": 33, "postgresql": 32}, 4: {"sqlite": 38, "postgresql": 34}},
 }
 
-SLUGS = [spec.slug for spec in catalog.load_catalog(config.Config.CATALOG_PATH)]
+SLUGS = [spec.slug for spec in products.load_catalog(config.Config.CATALOG_PATH)]
 # The biggest selection the demo catalog has: more lines, options and add-ons than the default.
 WORKSHOP = {"quantity": "6", "option-session": "thursday-evening", "addon": "materials-kit",
             "tip": "15"}

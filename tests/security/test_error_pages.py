@@ -1,10 +1,10 @@
-"""Error pages are the shop's own (storefront/errors.py): readable, in the shop's layout, in the
+"""Error pages are the shop's own (storefront/web/errors.py): readable, in the shop's layout, in the
 form the request asked for, and they give nothing away."""
 import pytest
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
-INTERNAL = "database password hunter2 at /srv/shop/storefront/orders.py"
+INTERNAL = "database password hunter2 at /srv/shop/storefront/checkout/receipts.py"
 RATE = "1 per minute"
 
 

@@ -1,13 +1,13 @@
 """The headers every answer carries: a CSP that lets only Stripe and this response's own scripts
-run, and the rest (storefront/headers.py)."""
+run, and the rest (storefront/web/headers.py)."""
 import re
 
 import pytest
 
 import config as shop_config
 from storefront import create_app
+from storefront.web.headers import content_security_policy
 from tests.production import set_production_environment
-from storefront.headers import content_security_policy
 
 
 def csp(response):
@@ -167,13 +167,13 @@ def test_production_session_cookie_is_secure(production):
 def test_production_price_partials_are_https_only_and_carry_hsts(production):
     """The partial is answered in front of the app once the app has answered one for the
     scheme: plain http must still be sent to https, and https answers keep every header."""
-    from storefront import catalog
+    from storefront.catalog import products
     from storefront.cli import load_products
-    from storefront.extensions import db
+    from storefront.web.extensions import db
 
     with production.app_context():
         db.create_all()
-        load_products(catalog.load_catalog(production.config["CATALOG_PATH"]))
+        load_products(products.load_catalog(production.config["CATALOG_PATH"]))
     client = production.test_client()
     partial = "/p/organic-tee?quantity=2"
     for _ in range(2):  # the app's answer, then the layer's

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from storefront import catalog
+from storefront.catalog import products
 from storefront.cli import load_products
-from storefront.extensions import db
 from storefront.models import Order, Product
+from storefront.web.extensions import db
 
 JSON = {"Accept": "application/json"}
 FIELDS = ["quantity", "option-size", "option-colour", "addon", "amount", "tip", "tip_custom",
@@ -226,14 +226,14 @@ choices = [{ key = "one", label = "<i onmouseover=alert('choice')>One</i>" }]
 
 def test_catalog_text_is_escaped_everywhere_it_shows(app, client, token):
     with app.app_context():
-        load_products(catalog.load_catalog(HOSTILE_CATALOG))
+        load_products(products.load_catalog(HOSTILE_CATALOG))
     pages = [client.get("/").get_data(as_text=True),
              client.get("/p/hostile").get_data(as_text=True),
              client.post("/p/hostile", data={"csrf_token": token, "quantity": "1"},
                          headers={"HX-Request": "true"}).get_data(as_text=True)]
     with app.app_context():
         product = db.session.scalar(db.select(Product).filter_by(slug="hostile"))
-        from storefront.pricing import quote_form
+        from storefront.catalog.pricing import quote_form
         selection, quote = quote_form(product, {})
         order = Order.for_quote(product, selection, quote, "ada@example.com", "t" * 20, "k")
         db.session.add(order)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storefront.routing import DB_INT_MAX
+from storefront.web.routing import DB_INT_MAX
 from tests.admin.helpers import add_order, csrf_token, log_in
 from tests.shop.helpers import open_checkout
 
@@ -26,7 +26,7 @@ def app(make_app):
 @pytest.fixture
 def admin_client(app, client):
     from storefront.admin import accounts
-    from storefront.extensions import db
+    from storefront.web.extensions import db
 
     with app.app_context():
         accounts.create_admin("owner@example.com", "correct horse battery staple")

@@ -1,4 +1,4 @@
-"""Limits on abuse (storefront/limits.py): paying and re-pricing are counted per client; past the
+"""Limits on abuse (storefront/web/limits.py): paying and re-pricing are counted per client; past the
 limit the customer is told to wait, in the form the page asked for, and Stripe hears nothing."""
 import pytest
 from playwright.sync_api import expect

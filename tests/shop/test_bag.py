@@ -1,7 +1,7 @@
 """The bag: several products paid for in one payment, priced again by the server at pay time."""
 
-from storefront.extensions import db
 from storefront.models import Order, Product
+from storefront.web.extensions import db
 from tests.shop.helpers import bag_form, card, hidden_fields
 
 
@@ -114,7 +114,7 @@ def test_an_empty_bag_cannot_be_paid(client, stripe_client, orders):
 def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, stripe_client, orders):
     """A bag's bank debit that failed: the emailed link fills the bag again, and paying it pays
     that same order."""
-    from storefront.orders import pay_again_url
+    from storefront.orders.links import pay_again_url
 
     add(client, "city-lights-poster", quantity="2")
     add(client, "organic-tee")

@@ -4,11 +4,16 @@ from datetime import timedelta
 
 import requests
 
-from storefront.extensions import db
 from storefront.models import Order, PaymentAttempt, utcnow
-from storefront.reconcile import reconcile
-from tests.emulator.bank import (INSUFFICIENT_FUNDS, MANDATE_DATA, SUCCEEDS, debit_confirmed,
-                                 typed_in)
+from storefront.payments.reconcile import reconcile
+from storefront.web.extensions import db
+from tests.emulator.bank import (
+    INSUFFICIENT_FUNDS,
+    MANDATE_DATA,
+    SUCCEEDS,
+    debit_confirmed,
+    typed_in,
+)
 from tests.shop.helpers import open_checkout, pay
 
 SLUG = "city-lights-poster"  # USD

@@ -2,8 +2,9 @@
 import pytest
 
 from config import ConfigError
-from storefront import ROOT, create_app
-from storefront.catalog import LAYOUTS
+from storefront import create_app
+from storefront.catalog.products import LAYOUTS
+from storefront.web import ROOT
 
 
 def test_products_without_a_layout_take_the_configured_default(client, app):

@@ -4,9 +4,9 @@ import secrets
 
 import requests
 
-from storefront import connect, stripe_gateway
-from storefront.extensions import db
 from storefront.models import Maker, Order, Transfer
+from storefront.payments import connect, gateway
+from storefront.web.extensions import db
 from tests.shop.helpers import bag_form, card, hidden_fields
 
 WORKSHOP = {"quantity": "2", "option-session": "thursday-evening"}
@@ -21,7 +21,7 @@ def onboard(app, stripe_client, local_stripe, slug, enabled=True):
     """Give the maker a connected account, as the admin's onboarding does; enabled or not."""
     with app.app_context():
         maker = db.session.scalars(db.select(Maker).filter_by(slug=slug)).one()
-        account = stripe_gateway.create_account(maker, key=secrets.token_hex(8))
+        account = gateway.create_account(maker, key=secrets.token_hex(8))
         if enabled:
             requests.post(f"{local_stripe.url}/_emulator/accounts/{account.id}/enable").raise_for_status()
         maker.stripe_account_id = account.id

@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from storefront import stripe_gateway
-from storefront.extensions import db
 from storefront.models import Order, PaymentAttempt
+from storefront.payments import gateway
+from storefront.web.extensions import db
 from tests.shop.helpers import Browser, card, open_checkout, pay
 
 SLUG = "city-lights-poster"
@@ -109,7 +109,7 @@ def test_a_stripe_fault_is_retried_by_the_customer_without_a_second_charge(
 
 def test_a_timeout_then_a_retry_takes_stripes_first_answer(app, client, stripe_client, stripe_requests, faults):
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.5
-    stripe_gateway.init_app(app)
+    gateway.init_app(app)
     page = open_checkout(client, SLUG)
     faults("delay", delay_ms=1500)
     first_card = card(stripe_client)
@@ -131,7 +131,7 @@ def test_a_timeout_then_a_retry_takes_stripes_first_answer(app, client, stripe_c
 
 def test_library_retries_absorb_a_rate_limit(app, client, stripe_client, stripe_requests, faults):
     app.config["STRIPE_MAX_NETWORK_RETRIES"] = 2
-    stripe_gateway.init_app(app)
+    gateway.init_app(app)
     faults("429")
     response = pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))
     assert response.json["next"] == "receipt"
@@ -144,10 +144,10 @@ def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_fi
         app, client, stripe_client, faults):
     """The retry must resend the first request (a create), not a confirm built from what the
     webhook told the order since, which Stripe would refuse under the same key."""
-    from storefront.settlement import settle
+    from storefront.payments.settlement import settle
 
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.3
-    stripe_gateway.init_app(app)
+    gateway.init_app(app)
     page = open_checkout(client, SLUG)
     faults("delay", delay_ms=800)
     assert pay(client, SLUG, page, card(stripe_client)).status_code == 503
@@ -156,7 +156,7 @@ def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_fi
         found, deadline = [], time.monotonic() + 10
         while not found:  # Stripe finishes after the shop stopped waiting
             assert time.monotonic() < deadline, "Stripe never finished the payment"
-            found = stripe_gateway.intents_for_order(order)
+            found = gateway.intents_for_order(order)
             time.sleep(0.05)
         settle(order, found[0], "webhook")  # what payment_intent.succeeded does
     answer = pay(client, SLUG, page, card(stripe_client))
@@ -169,7 +169,7 @@ def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_fi
 def test_a_lease_is_given_back_when_the_work_inside_it_fails(app, client, stripe_client):
     from sqlalchemy.exc import IntegrityError
 
-    from storefront.leases import order_lease
+    from storefront.orders.leases import order_lease
 
     for _ in range(2):
         pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from storefront.extensions import db
 from storefront.models import Order, utcnow
+from storefront.web.extensions import db
 from tests.admin.helpers import log_in
 from tests.emulator.bank import INSUFFICIENT_FUNDS, debit_confirmed
 from tests.shop.helpers import card, event, hidden_fields, open_checkout, pay, signed
@@ -175,7 +175,7 @@ def test_an_order_paid_before_its_failure_email_went_out_never_gets_it(
     assert order(app, order_id).failure_email_error is not None  # the mail server is down
     # The customer pays the order by card all the same (the checkout the email links to).
     with app.app_context(), app.test_request_context():
-        from storefront.orders import pay_again_url
+        from storefront.orders.links import pay_again_url
         link = pay_again_url(db.session.get(Order, order_id))
     page = hidden_fields(client.get(link).get_data(as_text=True))
     assert pay(client, SLUG, page, card(stripe_client)).json["next"] == "receipt"

@@ -7,10 +7,10 @@ import pytest
 from flask import request_started
 from sqlalchemy import text, update
 
-from storefront import catalog
+from storefront.catalog import products
 from storefront.cli import load_products
-from storefront.extensions import db
 from storefront.models import Product
+from storefront.web.extensions import db
 from tests.shop.helpers import card, open_checkout, pay
 
 HTMX = {"HX-Request": "true"}
@@ -24,7 +24,7 @@ def total_in(html):
 
 def set_poster_price(app, price):
     """Change the poster's price as `flask catalog load` does: through the ORM."""
-    specs = catalog.load_catalog(app.config["CATALOG_PATH"])
+    specs = products.load_catalog(app.config["CATALOG_PATH"])
     with app.app_context():
         load_products([replace_price(spec, price) if spec.slug == "city-lights-poster" else spec
                        for spec in specs])
@@ -118,12 +118,12 @@ def test_a_price_changed_after_the_quote_is_never_charged(
     else:
         # A hand-made UPDATE that does not bump the revision: this process's snapshot is now
         # stale, and the quote still says $18.00. Paying must not believe it.
-        [poster] = [spec for spec in catalog.load_catalog(app.config["CATALOG_PATH"])
+        [poster] = [spec for spec in products.load_catalog(app.config["CATALOG_PATH"])
                     if spec.slug == "city-lights-poster"]
-        products = Product.__table__
+        table = Product.__table__
         with app.app_context():
-            db.session.execute(update(products).where(products.c.slug == poster.slug).values(
-                rules=catalog.rules_to_dict(replace_price(poster, 2000).rules)))
+            db.session.execute(update(table).where(table.c.slug == poster.slug).values(
+                rules=products.rules_to_dict(replace_price(poster, 2000).rules)))
             db.session.commit()
         assert total_in(client.get(POSTER, headers=HTMX).get_data(as_text=True)) == "$18.00"
     response = pay(client, "city-lights-poster", page, card(stripe_client))
@@ -194,7 +194,7 @@ def test_an_app_that_checks_the_host_answers_every_partial_itself(make_app):
 
 def test_each_process_keeps_at_most_quote_memo_size_partials(make_app):
     """Custom tips make endless new selections: the memo of rendered partials stays bounded."""
-    from storefront.price_partial import partials
+    from storefront.checkout.price_partial import partials
 
     app = make_app(QUOTE_MEMO_SIZE=3)
     client = app.test_client()

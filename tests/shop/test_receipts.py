@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from storefront import outbox
-from storefront.extensions import db
 from storefront.models import Order, utcnow
+from storefront.orders import outbox
+from storefront.web.extensions import db
 from tests.admin.helpers import log_in
 from tests.shop.helpers import card, open_checkout, pay
 from tests.smtp import smtp_server

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 import requests
 
-from storefront import stripe_gateway
-from storefront.extensions import db
 from storefront.models import Order, utcnow
-from storefront.reconcile import reconcile
+from storefront.payments import gateway
+from storefront.payments.reconcile import reconcile
+from storefront.web.extensions import db
 from tests.shop.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"
@@ -41,7 +41,7 @@ def run(app, older_than=10, cancel_after=24 * 60):
 
 def test_a_payment_whose_answer_was_lost_is_found_and_fulfilled(app, client, stripe_client, fault, outbox):
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.3
-    stripe_gateway.init_app(app)
+    gateway.init_app(app)
     fault("delay", delay_ms=800)
     assert pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client)).status_code == 503
     time.sleep(1)  # Stripe finishes the payment after the shop stopped waiting; the tab is closed

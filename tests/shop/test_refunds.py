@@ -1,10 +1,10 @@
-"""storefront/refunds.py: partial and full refunds, never more than was paid, never twice."""
+"""storefront/payments/refunds.py: partial and full refunds, never more than was paid, never twice."""
 import pytest
 import requests
 
-from storefront import refunds
-from storefront.extensions import db
 from storefront.models import AdminUser, Order, Refund
+from storefront.payments import refunds
+from storefront.web.extensions import db
 from tests.shop.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"  # $18.00

@@ -8,10 +8,11 @@ import pytest
 import requests
 
 import config as shop_config
-from storefront import create_app, stripe_gateway
-from storefront.extensions import db
+from storefront import create_app
 from storefront.models import Order, Product
-from storefront.reconcile import reconcile
+from storefront.payments import gateway
+from storefront.payments.reconcile import reconcile
+from storefront.web.extensions import db
 from tests.shop.helpers import card, event, open_checkout, signed
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
@@ -85,10 +86,10 @@ def test_the_shop_refuses_a_checkout_setting_stripe_cannot_use(setting, value):
 
 
 def test_ui_mode_is_spelled_as_the_api_version_spells_it():
-    assert stripe_gateway.ui_mode("embedded", "2025-09-30.clover") == "embedded"
-    assert stripe_gateway.ui_mode("hosted", "2026-03-24") == "hosted"
-    assert stripe_gateway.ui_mode("embedded", "2026-03-25.dahlia") == "embedded_page"
-    assert stripe_gateway.ui_mode("hosted", "2026-10-28.endive") == "hosted_page"
+    assert gateway.ui_mode("embedded", "2025-09-30.clover") == "embedded"
+    assert gateway.ui_mode("hosted", "2026-03-24") == "hosted"
+    assert gateway.ui_mode("embedded", "2026-03-25.dahlia") == "embedded_page"
+    assert gateway.ui_mode("hosted", "2026-10-28.endive") == "hosted_page"
 
 
 # Continue to payment

@@ -5,10 +5,11 @@ import pytest
 from markupsafe import escape
 
 import config
-from storefront import create_app, payments
-from storefront.extensions import db
+from storefront import create_app
 from storefront.models import Order
+from storefront.payments import decisions
 from storefront.styleguide import STATES
+from storefront.web.extensions import db
 from tests.production import set_production_environment
 
 
@@ -71,7 +72,7 @@ def test_server_states_match_what_the_shop_sends(client, app):
     changed = client.get("/styleguide/price-changed?product=city-lights-poster").data.decode()
     assert '<p class="notice" role="alert">The price has changed to $18.00.' in changed
     declined = client.get("/styleguide/declined").data.decode()
-    assert str(escape(payments.DECLINE_MESSAGES["insufficient_funds"])) in declined
+    assert str(escape(decisions.DECLINE_MESSAGES["insufficient_funds"])) in declined
     success = client.get("/styleguide/success?product=ceramic-mug").data.decode()
     assert "Thank you! Your payment went through." in success and "¥2,800" in success
     with app.app_context():

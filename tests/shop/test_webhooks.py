@@ -5,10 +5,17 @@ import time
 import pytest
 import requests
 
-from storefront.extensions import db
 from storefront.models import Order, StripeEvent
-from tests.shop.helpers import (Browser, card, deliver_held_events_reversed_and_twice, event,
-                                open_checkout, pay, signed)
+from storefront.web.extensions import db
+from tests.shop.helpers import (
+    Browser,
+    card,
+    deliver_held_events_reversed_and_twice,
+    event,
+    open_checkout,
+    pay,
+    signed,
+)
 from tests.waiting import wait_for
 
 SLUG = "city-lights-poster"

@@ -4,9 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from storefront.catalog import CHECKOUT_MODES, LAYOUTS, CatalogError, load_catalog, rules_from_dict, rules_to_dict
-from storefront.money import format_money
-from storefront.pricing import PER_ORDER, PER_UNIT, Selection, quote, selection_from_form
+from storefront.catalog.money import format_money
+from storefront.catalog.pricing import PER_ORDER, PER_UNIT, Selection, quote, selection_from_form
+from storefront.catalog.products import (
+    CHECKOUT_MODES,
+    LAYOUTS,
+    CatalogError,
+    load_catalog,
+    rules_from_dict,
+    rules_to_dict,
+)
 
 DEMO = Path(__file__).parents[2] / "catalog" / "demo.toml"
 

@@ -4,8 +4,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
-from storefront import ROOT, create_app
-from storefront.extensions import db
+from storefront import create_app
+from storefront.web import ROOT
+from storefront.web.extensions import db
 
 
 def test_one_head_and_no_drift_from_the_models(database_url):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storefront.money import (
+from storefront.catalog.money import (
     MAX_AMOUNT,
     AmountError,
     ascii_digits,

@@ -1,7 +1,7 @@
-"""Every (way of paying × Stripe answer) through the one payment decision, payments.decide.
+"""Every (way of paying × Stripe answer) through the one payment decision, decisions.decide.
 
 The answers are shaped like Stripe's: PaymentIntents as the `stripe` library builds them from
-JSON, and the Failures stripe_gateway.classify makes of Stripe's errors (checked against real
+JSON, and the Failures gateway.classify makes of Stripe's errors (checked against real
 error objects at the end).
 """
 from types import SimpleNamespace
@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 import stripe
 
-from storefront import methods, payments
-from storefront.payments import Decision, Failure
+from storefront.catalog import methods
+from storefront.payments import decisions
+from storefront.payments.decisions import Decision, Failure
 
 CARD, BANK = methods.CARD, methods.US_BANK_ACCOUNT
 ORDER_TOTAL = 2500
@@ -52,8 +53,8 @@ TABLE = [
     (BANK, intent(BANK, "requires_action", next_action=MICRODEPOSITS),
      "requires_action", "verify", "requires_action", None),
     (BANK, intent(BANK, "requires_payment_method"), "pending", "collect", "created", None),
-    (CARD, intent(CARD, "canceled"), "canceled", "retry", "canceled", payments.CANCELED),
-    (BANK, intent(BANK, "canceled"), "canceled", "retry", "canceled", payments.CANCELED),
+    (CARD, intent(CARD, "canceled"), "canceled", "retry", "canceled", decisions.CANCELED),
+    (BANK, intent(BANK, "canceled"), "canceled", "retry", "canceled", decisions.CANCELED),
     *[(CARD, intent(CARD, "requires_payment_method", decline(code, decline_code)),
        "failed", "retry", "declined", CARD.messages[decline_code or code])
       for code, decline_code in [
@@ -70,11 +71,11 @@ TABLE = [
                    "payment_method_microdeposit_verification_attempts_exceeded")],
     (BANK, intent(BANK, "requires_payment_method", decline("bank_account_restricted")),
      "failed", "retry", "declined", BANK.fallback_message),
-    *[(method, Failure("uncertain"), None, "unavailable", None, payments.STRIPE_UNAVAILABLE)
+    *[(method, Failure("uncertain"), None, "unavailable", None, decisions.STRIPE_UNAVAILABLE)
       for method in (CARD, BANK)],
-    *[(method, Failure("failed"), None, "retry", "error", payments.STRIPE_FAILED)
+    *[(method, Failure("failed"), None, "retry", "error", decisions.STRIPE_FAILED)
       for method in (CARD, BANK)],
-    *[(method, Failure("refused"), None, "retry", "error", payments.CARD_UNUSABLE)
+    *[(method, Failure("refused"), None, "retry", "error", decisions.CARD_UNUSABLE)
       for method in (CARD, BANK)],
 ]
 
@@ -82,7 +83,7 @@ TABLE = [
 @pytest.mark.parametrize("method, answer, status, next_step, outcome, message", TABLE,
                          ids=lambda value: getattr(value, "name", None) or getattr(value, "status", None))
 def test_every_answer_has_one_meaning(method, answer, status, next_step, outcome, message):
-    decision = payments.decide(order(), answer)
+    decision = decisions.decide(order(), answer)
     assert (decision.order_status, decision.next, decision.attempt_outcome, decision.message) == (
         status, next_step, outcome, message)
     assert decision.flag is None and not decision.refund
@@ -95,19 +96,19 @@ def test_every_answer_has_one_meaning(method, answer, status, next_step, outcome
 @pytest.mark.parametrize("method", [CARD, BANK], ids=lambda m: m.name)
 def test_a_succeeded_intent_that_is_not_the_orders_is_not_applied(method):
     stranger = intent(method, "succeeded", id="pi_stranger", payment_method="pm_other")
-    decision = payments.decide(order(), stranger)
+    decision = decisions.decide(order(), stranger)
     assert decision.order_status is None and "not one of this order's payments" in decision.flag
 
 
 @pytest.mark.parametrize("amount, currency", [(ORDER_TOTAL - 1, "usd"), (ORDER_TOTAL, "eur")])
 def test_a_success_for_another_amount_or_currency_is_not_applied(amount, currency):
-    decision = payments.decide(order(), intent(CARD, "succeeded", amount=amount, currency=currency))
+    decision = decisions.decide(order(), intent(CARD, "succeeded", amount=amount, currency=currency))
     assert decision.order_status is None and "not applied" in decision.flag
 
 
 def test_a_lost_answer_is_recognised_by_the_payment_method_its_attempt_sent():
     waiting = order(intent_id=None)
-    decision = payments.decide(waiting, intent(CARD, "succeeded", id="pi_found"))
+    decision = decisions.decide(waiting, intent(CARD, "succeeded", id="pi_found"))
     assert (decision.order_status, decision.adopt, decision.flag) == ("paid", True, None)
 
 
@@ -115,22 +116,22 @@ def test_a_lost_bank_intent_is_recognised_by_its_attempts_method():
     waiting = order(intent_id=None)
     waiting.attempts = [SimpleNamespace(payment_intent_id=None, payment_method="", method="us_bank_account")]
     found = intent(BANK, "requires_payment_method", id="pi_found", payment_method=None)
-    assert payments.decide(waiting, found).next == "collect"
+    assert decisions.decide(waiting, found).next == "collect"
     waiting.attempts[0].method = "card"
-    assert payments.decide(waiting, found).flag
+    assert decisions.decide(waiting, found).flag
 
 
 def test_a_second_payment_for_a_paid_order_is_given_back():
     paid = order(status="paid")
     paid.attempts.append(SimpleNamespace(payment_intent_id="pi_2", payment_method="pm_two"))
-    decision = payments.decide(paid, intent(CARD, "succeeded", id="pi_2"))
+    decision = decisions.decide(paid, intent(CARD, "succeeded", id="pi_2"))
     assert decision == Decision(None, "receipt", refund=True)
 
 
 def test_an_earlier_attempts_decline_does_not_speak_for_the_order():
     moved_on = order(status="processing", intent_id="pi_2")
     moved_on.attempts.append(SimpleNamespace(payment_intent_id="pi_1", payment_method="pm_card"))
-    decision = payments.decide(moved_on, intent(CARD, "requires_payment_method", decline("card_declined")))
+    decision = decisions.decide(moved_on, intent(CARD, "requires_payment_method", decline("card_declined")))
     assert decision == Decision(None, "receipt")
 
 
@@ -145,7 +146,7 @@ def test_an_earlier_attempts_decline_does_not_speak_for_the_order():
     (stripe.InvalidRequestError("no such", "payment_method", http_status=400), "refused"),
 ])
 def test_one_replay_rule_sorts_stripe_errors(error, kind):
-    from storefront.stripe_gateway import classify
+    from storefront.payments.gateway import classify
 
     assert classify(error) == kind
 
@@ -164,7 +165,7 @@ def test_a_decline_reported_before_the_lost_answer_is_asked_again_is_the_orders(
                               last_error=None, payment_intent_id=None, attempts=[lost])
     error = decline("card_declined", "insufficient_funds") | {"payment_method": {"id": "pm_card"}}
     report = intent(CARD, "requires_payment_method", error, payment_method=None, id="pi_lost")
-    decision = payments.decide(pending, report)
+    decision = decisions.decide(pending, report)
     assert decision.flag is None
     assert (decision.order_status, decision.message) == ("failed",
                                                           CARD.messages["insufficient_funds"])

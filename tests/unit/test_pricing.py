@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from storefront.money import MAX_AMOUNT, format_money, minor_step
-from storefront.pricing import (
+from storefront.catalog.money import MAX_AMOUNT, format_money, minor_step
+from storefront.catalog.pricing import (
     PER_ORDER,
     PER_UNIT,
     AddOn,

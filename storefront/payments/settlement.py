@@ -7,21 +7,22 @@ import logging
 
 from sqlalchemy import update
 
-from . import connect, outbox, payments, stripe_gateway
-from .extensions import db
-from .models import Order, utcnow
+from storefront.models import Order, utcnow
+from storefront.orders import outbox
+from storefront.payments import connect, decisions, gateway
+from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
 
 
 def settle(order, answer, source, attempt=None):
-    """Apply what Stripe's `answer` (a PaymentIntent, or a Failure from stripe_gateway) means for
-    the order (payments.decide) and return the decision, whose `next` the browser follows.
+    """Apply what Stripe's `answer` (a PaymentIntent, or a Failure from gateway) means for
+    the order (decisions.decide) and return the decision, whose `next` the browser follows.
     `attempt` is the attempt whose own call brought the answer."""
-    if attempt is not None and not isinstance(answer, payments.Failure):
+    if attempt is not None and not isinstance(answer, decisions.Failure):
         attempt.payment_intent_id = answer.id
     with db.session.no_autoflush:  # the attempt's changes go in one statement, after deciding
-        decision = payments.decide(order, answer)
+        decision = decisions.decide(order, answer)
     last = order.last_attempt
     if attempt is None and last is not None and last.outcome == "requires_action" \
             and decision.order_status is not None:
@@ -32,7 +33,7 @@ def settle(order, answer, source, attempt=None):
         log.error("Order %s (%s): %s", order.id, source, decision.flag)
         order.flag(decision.flag, source)
     if decision.refund:
-        stripe_gateway.refund_duplicate(answer)
+        gateway.refund_duplicate(answer)
         log.warning("Order %s: refunded duplicate payment %s", order.id, answer.id)
     if decision.adopt and order.payment_intent_id != answer.id and order.can_move_to(decision.order_status):
         order.payment_intent_id = answer.id
@@ -75,15 +76,15 @@ def settle_session(order, session, source):
         decision = settle(order, intent, source, attempt)
     if session.status == "expired" and order.payable:  # a declined card, then the page closed
         attempt.outcome = "canceled"
-        order.last_error = payments.CHECKOUT_EXPIRED
-        order.move_to("canceled", source, note=payments.CHECKOUT_EXPIRED)
+        order.last_error = decisions.CHECKOUT_EXPIRED
+        order.move_to("canceled", source, note=decisions.CHECKOUT_EXPIRED)
         db.session.commit()
     return decision
 
 
 def fulfil(order):
     """Mark the order fulfilled and queue its receipt in the same commit, once, whoever calls
-    first; the receipt goes out after the response (storefront/outbox.py). A failure email
+    first; the receipt goes out after the response (storefront/orders/outbox.py). A failure email
     still unsent is withdrawn: the order is paid."""
     now = utcnow()
     # Read before the commit expires them: paying makers needs no second read of the order.

@@ -22,9 +22,9 @@ from typing import Callable
 from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import update
 
-from . import mail
-from .extensions import db
-from .models import Order, utcnow
+from storefront.models import Order, utcnow
+from storefront.orders import mail
+from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,16 @@
 """`flask orders reconcile`: bring orders left pending, waiting for 3-D Secure or processing in
-line with Stripe, send the customers' emails that are due (storefront/outbox.py), and make the
-makers' transfers and reversals that Stripe has not made yet (storefront/connect.py). Safe on
+line with Stripe, send the customers' emails that are due (storefront/orders/outbox.py), and make the
+makers' transfers and reversals that Stripe has not made yet (storefront/payments/connect.py). Safe on
 several hosts at once: each order is handled under its lease, settling is idempotent, and each
 email or reversal is claimed before it is tried."""
 from collections import Counter
 
-from . import connect, outbox, stripe_gateway
-from .extensions import db
-from .leases import order_lease
-from .models import Order, utcnow
-from .settlement import fulfil, settle, settle_session
+from storefront.models import Order, utcnow
+from storefront.orders import outbox
+from storefront.orders.leases import order_lease
+from storefront.payments import connect, gateway
+from storefront.payments.settlement import fulfil, settle, settle_session
+from storefront.web.extensions import db
 
 # Processing: a bank debit, which settles (or fails) days later.
 OPEN = ("pending", "requires_action", "processing")
@@ -49,9 +50,9 @@ def _reconcile_order(order, abandoned):
     if order.checkout_session_id:
         return _reconcile_session(order, abandoned)
     if order.payment_intent_id:
-        intents = [stripe_gateway.retrieve(order.payment_intent_id)]
+        intents = [gateway.retrieve(order.payment_intent_id)]
     else:
-        intents = stripe_gateway.intents_for_order(order)
+        intents = gateway.intents_for_order(order)
     unknown = [attempt for attempt in order.attempts if attempt.outcome is None]
     if not intents:
         for attempt in unknown:
@@ -67,7 +68,7 @@ def _reconcile_order(order, abandoned):
     # Microdeposits take days to reach the customer's account, and Stripe itself gives up on
     # them after ten: such an order is waiting, not abandoned.
     if abandoned and intent.status in ABANDONED and decisions[0].next != "verify":
-        settle(order, stripe_gateway.cancel(intent.id), "reconcile")
+        settle(order, gateway.cancel(intent.id), "reconcile")
         return "canceled (abandoned)"
     return f"now {order.status}"
 
@@ -75,9 +76,9 @@ def _reconcile_order(order, abandoned):
 def _reconcile_session(order, abandoned):
     """An order paid on Stripe's Checkout page: its session decides. An abandoned page that is
     still open is expired first, so it can never be paid after its order was canceled."""
-    session = stripe_gateway.checkout_session(order.checkout_session_id)
+    session = gateway.checkout_session(order.checkout_session_id)
     if abandoned and session.status == "open":
-        session = stripe_gateway.expire_checkout_session(session.id)
+        session = gateway.expire_checkout_session(session.id)
         settle_session(order, session, "reconcile")
         return "canceled (abandoned)" if order.status == "canceled" else f"now {order.status}"
     settle_session(order, session, "reconcile")

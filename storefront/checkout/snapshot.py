@@ -15,9 +15,9 @@ from types import SimpleNamespace
 from flask import abort, current_app
 from sqlalchemy import event, select, update
 
-from .catalog import ProductSpec, rules_from_dict
-from .extensions import db
-from .models import CatalogRevision, Product
+from storefront.catalog.products import ProductSpec, rules_from_dict
+from storefront.models import CatalogRevision, Product
+from storefront.web.extensions import db
 
 EXTENSION = "catalog_snapshot"
 # Read on every request that uses the snapshot, as plain SQL on the driver's cursor: a

@@ -1,6 +1,6 @@
 """Paying: the browser sends the way it pays (a card's PaymentMethod) and the total it showed; the
 server prices again and makes one Stripe call. The answer tells the browser what to do next
-(payments.decide, applied by settlement.settle).
+(decisions.decide, applied by settlement.settle).
 
 Every request that may call Stripe for an order holds the order's lease (leases.py), and every
 card tried is a PaymentAttempt saved with its idempotency key before Stripe is called: double
@@ -16,12 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import Form, IntegerField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from . import methods, payments, stripe_gateway
-from .extensions import db
-from .leases import order_lease
-from .models import Order, PaymentAttempt
-from .settlement import settle
-from .shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.catalog import methods
+from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.models import Order, PaymentAttempt
+from storefront.orders.leases import order_lease
+from storefront.payments import decisions, gateway
+from storefront.payments.settlement import settle
+from storefront.web.extensions import db
 
 bp = Blueprint("checkout", __name__)
 log = logging.getLogger(__name__)
@@ -114,8 +115,8 @@ def answer_again(order):
     when the customer is in the middle of a step Stripe tracks (3-D Secure, a bank account)."""
     if order.payment_intent_id and (order.status == "requires_action" or (
             order.status == "pending" and order.method.confirmed_by == "browser")):
-        return answer(order, settle(order, stripe_gateway.refresh(order.payment_intent_id), "browser"))
-    return answer(order, payments.standing(order))
+        return answer(order, settle(order, gateway.refresh(order.payment_intent_id), "browser"))
+    return answer(order, decisions.standing(order))
 
 
 def charge(order, method, payment_method):
@@ -124,7 +125,7 @@ def charge(order, method, payment_method):
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
         # The last call's answer never came back: ask again with its key before anything new.
-        decision = settle(order, stripe_gateway.pay(order, last), "browser", last)
+        decision = settle(order, gateway.pay(order, last), "browser", last)
         if same or decision.next != "retry":
             return answer(order, decision)
     elif same and last.outcome != "error" and not (
@@ -146,12 +147,12 @@ def charge(order, method, payment_method):
     attempt = PaymentAttempt(number=number, method=method.name, payment_method=payment_method,
                              kind="confirm" if confirm else "create",
                              payment_intent_id=order.payment_intent_id if confirm else None,
-                             idempotency_key=stripe_gateway.attempt_key(order, number))
+                             idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
     db.session.commit()  # the key is on record before Stripe hears of it
-    return answer(order, settle(order, stripe_gateway.pay(order, attempt), "browser", attempt))
+    return answer(order, settle(order, gateway.pay(order, attempt), "browser", attempt))
 
 
 def remember(order):
@@ -215,9 +216,9 @@ def confirm(public_id):
                 "pending", "requires_action"):
             return answer_again(order)  # a webhook may have told the order already
         if methods.METHODS[attempt.method].confirmed_by == "browser":
-            found = stripe_gateway.refresh(attempt.payment_intent_id)
+            found = gateway.refresh(attempt.payment_intent_id)
         elif order.status == "requires_action":
-            found = stripe_gateway.confirm_after_action(order, attempt)
+            found = gateway.confirm_after_action(order, attempt)
         else:
             return answer_again(order)
         return answer(order, settle(order, found, "browser", attempt))

@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.exc import OperationalError
 
-from .extensions import db
-from .models import Order, utcnow
+from storefront.models import Order, utcnow
+from storefront.web.extensions import db
 
 LEASE_SECONDS = 60
 POLL_SECONDS = 0.1

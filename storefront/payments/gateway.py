@@ -5,8 +5,8 @@ from datetime import timezone
 import stripe
 from flask import current_app
 
-from . import methods
-from .payments import Failure
+from storefront.catalog import methods
+from storefront.payments.decisions import Failure
 
 EXTENSION = "stripe_client"
 

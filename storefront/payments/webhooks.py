@@ -7,11 +7,11 @@ import stripe
 from flask import Blueprint, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from . import connect, payments, refunds, stripe_gateway
-from .extensions import csrf, db
-from .leases import order_lease
-from .models import Order, Refund, StripeEvent
-from .settlement import settle, settle_session
+from storefront.models import Order, Refund, StripeEvent
+from storefront.orders.leases import order_lease
+from storefront.payments import connect, decisions, gateway, refunds
+from storefront.payments.settlement import settle, settle_session
+from storefront.web.extensions import csrf, db
 
 bp = Blueprint("webhooks", __name__)
 log = logging.getLogger(__name__)
@@ -34,18 +34,18 @@ def _order_for_charge(charge):
 
 def _intent_settled(order, intent):
     # An intent Stripe's Checkout page made is one of the order's too: its session's attempt
-    # sent no PaymentMethod, and is for cards (payments.ours).
+    # sent no PaymentMethod, and is for cards (decisions.ours).
     settle(order, intent, "webhook")
 
 
 def _intent_changed(order, intent):
     """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
     paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
-    decision = payments.decide(order, intent)
+    decision = decisions.decide(order, intent)
     if decision.flag:
         settle(order, intent, "webhook")  # records why it was not applied
-    elif decision.order_status not in (None, order.status) and order.status not in payments.PAID:
-        settle(order, stripe_gateway.retrieve(intent.id), "webhook")
+    elif decision.order_status not in (None, order.status) and order.status not in decisions.PAID:
+        settle(order, gateway.retrieve(intent.id), "webhook")
 
 
 def _order_for_session(session):
@@ -55,14 +55,14 @@ def _order_for_session(session):
 def _session_changed(order, session):
     """Decided from the session as Stripe has it now (events repeat and come out of order), and
     not at all once the order is paid (only a refund moves it then)."""
-    if order.status not in payments.PAID:
-        settle_session(order, stripe_gateway.checkout_session(session.id), "webhook")
+    if order.status not in decisions.PAID:
+        settle_session(order, gateway.checkout_session(session.id), "webhook")
 
 
 def _charge_refunded(order, charge):
     if any(r.status == "failed" for r in order.refunds):
         # A late notice from before a refund failed would count it again: ask Stripe.
-        charge = stripe_gateway.charge(charge.id)
+        charge = gateway.charge(charge.id)
     if charge.amount_refunded <= order.amount_refunded:
         return  # an older refund event, arriving late
     order.amount_refunded = charge.amount_refunded
@@ -87,7 +87,7 @@ def _refund_updated(order, refund):
     if found is not None:
         found.stripe_status = refund.status
     if refund.status in ("failed", "canceled"):
-        refunds.failed_later(order, refund, stripe_gateway.charge(refund.charge).amount_refunded)
+        refunds.failed_later(order, refund, gateway.charge(refund.charge).amount_refunded)
 
 
 HANDLERS = {

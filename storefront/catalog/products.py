@@ -15,8 +15,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from storefront.money import AmountError, check_currency, parse_amount
-from storefront.pricing import (
+from storefront.catalog.money import AmountError, check_currency, parse_amount
+from storefront.catalog.pricing import (
     AddOn,
     Choice,
     OptionGroup,

@@ -8,7 +8,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import htmx
+from storefront.web.extensions import htmx
 
 # status → (title, what to do). Statuses not listed use their class (4xx or 5xx).
 MESSAGES = {

@@ -21,10 +21,10 @@ import logging
 import stripe
 from flask import current_app
 
-from . import connect, stripe_gateway
-from .extensions import db
-from .leases import order_lease
-from .models import Refund
+from storefront.models import Refund
+from storefront.orders.leases import order_lease
+from storefront.payments import connect, gateway
+from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def refund(order, request_id, amount, admin, reason=None, line=None):
                                 "is refunded or on its way back.")
         made = Refund(request_id=request_id, amount=amount, reason=reason, admin=admin,
                       order_line_id=line.id if line is not None else None,
-                      idempotency_key=stripe_gateway.refund_key(order, request_id))
+                      idempotency_key=gateway.refund_key(order, request_id))
         order.refunds.append(made)
         db.session.commit()  # the key is on record before Stripe hears of it
         return _send(order, made)
@@ -159,9 +159,9 @@ def _again(order, earlier, amount):
 def _send(order, made):
     """Ask Stripe for the refund `made` describes and record the answer."""
     try:
-        answer = stripe_gateway.refund(order, made.amount, made.idempotency_key, made.reason)
+        answer = gateway.refund(order, made.amount, made.idempotency_key, made.reason)
     except stripe.StripeError as error:
-        kind = stripe_gateway.classify(error)
+        kind = gateway.classify(error)
         if kind == "uncertain":  # Stripe may or may not have made it: ask again with the key
             log.warning("Refund %s for order %s: %s", made.id, order.id, type(error).__name__)
             raise RefundRefused(UNCERTAIN_MESSAGE) from error

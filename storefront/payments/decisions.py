@@ -1,13 +1,13 @@
 """The payment decision: what Stripe's answer means for the order and for the customer's browser.
 
 One function, `decide(order, answer)`, maps a PaymentIntent (or a Stripe call that gave none
-back, classified by stripe_gateway) to the order's transition and the browser's next step.
+back, classified by gateway) to the order's transition and the browser's next step.
 The pay views, the webhooks and reconcile all go through it (via settlement.settle). Pure: no
 Flask, no database, no Stripe library.
 """
 from dataclasses import dataclass, replace
 
-from . import methods
+from storefront.catalog import methods
 
 STRIPE_UNAVAILABLE = (
     "We could not reach our payment provider. You have not been charged twice: "
@@ -27,7 +27,7 @@ DECLINE_MESSAGES = methods.CARD.messages
 
 @dataclass(frozen=True)
 class Failure:
-    """A Stripe call that gave no PaymentIntent back, as stripe_gateway classifies it:
+    """A Stripe call that gave no PaymentIntent back, as gateway classifies it:
     "uncertain" (Stripe may have acted: ask again with the same key), "failed" (Stripe's own
     failure, saved for the key: nothing happened) or "refused" (the request itself was refused)."""
 

@@ -30,13 +30,14 @@ from flask_compress.flask_compress import _choose_algorithm, _compress_data
 from jinja2_fragments import render_block
 from werkzeug.datastructures import MultiDict
 
-from . import pricing, snapshot
-from .extensions import compress
+from storefront.catalog import pricing
+from storefront.checkout import snapshot
+from storefront.web.extensions import compress
 
 EXTENSION = "price_partial"
 PATH = re.compile(r"/p/([^/]+)\Z")
 # Set by the view on the WSGI environ of a partial it answered: the layer learns its headers.
-MARK = "storefront.price_partial"
+MARK = "storefront.checkout.price_partial"
 # What the layer sets on each answer itself; every other header is the app's, as learned.
 OWN = frozenset({"content-length", "content-encoding", "etag"})
 SCHEMES = ("http", "https")

@@ -1,7 +1,7 @@
 """Template helpers: money for people, product images."""
 from flask import current_app, url_for
 
-from .money import format_money, to_major_string
+from storefront.catalog.money import format_money, to_major_string
 
 
 def init_app(app):

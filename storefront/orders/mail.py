@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
+from storefront.orders.links import pay_again_url
+
 log = logging.getLogger(__name__)
 OUTBOX = "mail_outbox"
 TIMEOUT_SECONDS = 20
@@ -126,8 +128,6 @@ def send_receipt(order):
 def send_payment_failed(order):
     """A payment that failed after the customer left (a bank debit returned days later), with
     a link to pay the same order by card."""
-    from .orders import pay_again_url  # the orders blueprint's module, which needs this one
-
     with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
         body = render_template("email/payment_failed.txt", order=order, pay_url=pay_again_url(order))
     # One Message-ID per failure (an order may fail, be paid by bank again, and fail again).

@@ -15,15 +15,26 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
-from . import methods, sessions, snapshot
-from .checkout import PayForm, find_or_create_order, pay_order
-from .extensions import db, htmx
-from .models import Order, OrderLine, Product
-from .shop import checkout_context, price, selection_form
+from storefront.catalog import methods
+from storefront.checkout import snapshot
+from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
+from storefront.checkout.shop import checkout_context, price, selection_form
+from storefront.models import Order, OrderLine, Product
+from storefront.web import sessions
+from storefront.web.extensions import db, htmx
 
 bp = Blueprint("bag", __name__)
 

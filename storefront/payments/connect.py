@@ -17,9 +17,9 @@ import stripe
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import stripe_gateway
-from .extensions import db
-from .models import Maker, OrderLine, Transfer, TransferReversal, utcnow
+from storefront.models import Maker, OrderLine, Transfer, TransferReversal, utcnow
+from storefront.payments import gateway
+from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def make(transfer):
     if transfer.status != "waiting" or not transfer.maker.enabled:
         return False
     try:
-        made = stripe_gateway.transfer(transfer)
+        made = gateway.transfer(transfer)
     except stripe.StripeError as error:
         transfer.error = error.user_message or type(error).__name__
         log.warning("Transfer %s to %s waits: %s", transfer.id, transfer.maker.slug, transfer.error)
@@ -210,10 +210,10 @@ def reverse(reversal):
         return False
     transfer = reversal.transfer
     try:
-        made = stripe_gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
+        made = gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
     except stripe.StripeError as error:
         reversal.error = error.user_message or type(error).__name__
-        if stripe_gateway.classify(error) != "uncertain":
+        if gateway.classify(error) != "uncertain":
             reversal.idempotency_key = reversal_key(reversal, tries + 1)
         log.warning("Reversal %s of transfer %s is pending: %s", reversal.id, transfer.id,
                     reversal.error)

@@ -11,16 +11,26 @@ import time
 from datetime import timedelta
 
 import stripe
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from . import pricing, stripe_gateway
-from .checkout import PayForm, order_for_checkout, receipt_url, remember
-from .extensions import db
-from .leases import order_lease
-from .models import Order, PaymentAttempt
-from .payments import PAID
-from .settlement import settle_session
-from .shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.catalog import pricing
+from storefront.checkout.pay import PayForm, order_for_checkout, receipt_url, remember
+from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.models import Order, PaymentAttempt
+from storefront.orders.leases import order_lease
+from storefront.payments import gateway
+from storefront.payments.decisions import PAID
+from storefront.payments.settlement import settle_session
+from storefront.web.extensions import db
 
 bp = Blueprint("stripe_checkout", __name__)
 log = logging.getLogger(__name__)
@@ -82,12 +92,12 @@ def payment_page(order, quote):
     about to expire; else a new one (the old one expired first, so it can never be paid too).
     Holds the order's lease."""
     if order.checkout_session_id:
-        session = stripe_gateway.checkout_session(order.checkout_session_id)
+        session = gateway.checkout_session(order.checkout_session_id)
         fresh = session.expires_at - time.time() > MIN_MINUTES_LEFT * 60
         if session.status == "open" and session.customer_email == order.email and fresh:
             return session
         if session.status == "open":
-            session = stripe_gateway.expire_checkout_session(session.id)
+            session = gateway.expire_checkout_session(session.id)
         if session.status == "complete":
             settle_session(order, session, "browser")
             return session
@@ -99,16 +109,16 @@ def payment_page(order, quote):
     else:
         attempt = PaymentAttempt(number=len(order.attempts) + 1, method="card", payment_method="",
                                  kind="session")
-        attempt.idempotency_key = stripe_gateway.session_key(order, attempt.number)
+        attempt.idempotency_key = gateway.session_key(order, attempt.number)
         order.attempts.append(attempt)
     db.session.commit()  # the key is on record before Stripe hears of it
     # From the attempt, so that asking again sends the very same request.
     expires_at = attempt.created_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
     try:
-        session = stripe_gateway.create_checkout_session(
+        session = gateway.create_checkout_session(
             order, attempt, pricing.itemised(quote), return_urls(order), expires_at)
     except stripe.StripeError as error:
-        if stripe_gateway.classify(error) != "uncertain":
+        if gateway.classify(error) != "uncertain":
             attempt.outcome = "error"
             db.session.commit()
         raise
@@ -140,7 +150,7 @@ def returned(public_id):
         with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
             try:
                 if held:
-                    session = stripe_gateway.checkout_session(order.checkout_session_id)
+                    session = gateway.checkout_session(order.checkout_session_id)
                     settle_session(order, session, "browser")
             except stripe.StripeError as error:
                 log.warning("Order %s: session not read: %s", order.id, type(error).__name__)

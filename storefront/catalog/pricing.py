@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from storefront.money import (
+from storefront.catalog.money import (
     MAX_AMOUNT,
     AmountError,
     ascii_digits,

@@ -11,10 +11,12 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from jinja2_fragments.flask import render_block
 from sqlalchemy import bindparam
 
-from . import methods, price_partial, pricing, sessions, snapshot
-from .extensions import db, htmx
-from .models import Product
-from .price_partial import price_context, selection_form
+from storefront.catalog import methods, pricing
+from storefront.checkout import price_partial, snapshot
+from storefront.checkout.price_partial import price_context, selection_form
+from storefront.models import Product
+from storefront.web import sessions
+from storefront.web.extensions import db, htmx
 
 bp = Blueprint("shop", __name__)
 
