@@ -9,7 +9,7 @@ from . import payment_intents, versions
 from .currencies import check_charge_amount, currency
 from .emulator import Call
 from .errors import StripeError, invalid_param, invalid_request, missing_param, not_found
-from .events import emit
+from .events import emit, listen
 from .params import FREE, Params, reject_unknown
 from .store import new_id, page, random_token
 
@@ -297,6 +297,9 @@ def follow(call, intent):
             emit(call, "checkout.session.async_payment_succeeded", session)
         elif status == "requires_payment_method":
             emit(call, "checkout.session.async_payment_failed", session)
+
+
+listen("payment_intent.", follow)  # events tell Checkout without importing it
 
 
 def _awaits_microdeposits(intent):

@@ -16,6 +16,17 @@ from .webhook_endpoints import matching, secret
 LIST_PARAMS = {"type": None, "types": None, "limit": None, "starting_after": None,
                "ending_before": None, "created": None, "delivery_success": None}
 
+# (type prefix, listener): who is told of which events. Events import none of their listeners;
+# a listener registers itself (Checkout follows the PaymentIntents its sessions made).
+_LISTENERS = []
+
+
+def listen(prefix, listener):
+    """Call `listener(call, obj)` after each event whose type starts with `prefix`; registering
+    the same listener again changes nothing."""
+    if (prefix, listener) not in _LISTENERS:
+        _LISTENERS.append((prefix, listener))
+
 
 def emit(call, event_type, obj, *, previous_attributes=None, account=None):
     """`account`: the connected account the event happened on (a Connect event, sent only to
@@ -40,15 +51,10 @@ def emit(call, event_type, obj, *, previous_attributes=None, account=None):
     if account is not None:
         event["account"] = account
     call.emulator.dispatcher.send(deliveries(store, event, endpoints))
-    if event_type.startswith("payment_intent."):
-        _follow_intent(call, obj)
+    for prefix, listener in _LISTENERS:
+        if event_type.startswith(prefix):
+            listener(call, obj)
     return event
-
-
-def _follow_intent(call, intent):
-    """A Checkout Session follows the PaymentIntent it made, as the intent's events tell."""
-    from . import checkout_sessions  # which imports this module
-    checkout_sessions.follow(call, intent)
 
 
 def _snapshot(obj):
