@@ -2,7 +2,7 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (account_links, accounts, balance, balance_transactions, charges,
+from . import (account_links, accounts, balance, balance_transactions, bank_debits, charges,
                checkout_sessions, customers, disputes, events, mandates, payment_intents,
                payment_methods, pipeline, refunds, transfers, webhook_endpoints)
 from .pipeline import respond
@@ -92,14 +92,14 @@ def three_ds_challenge(pi_id):
 
 @bp.post("/payment_intents/<pi_id>/verify_microdeposits")
 def verify_microdeposits(pi_id):
-    return respond(payment_intents.VERIFY_MICRODEPOSITS_PARAMS,
-                   lambda call, params: payment_intents.verify_microdeposits(call, pi_id, params))
+    return respond(bank_debits.VERIFY_PARAMS,
+                   lambda call, params: bank_debits.api_verify_microdeposits(call, pi_id, params))
 
 
 @bp.post("/payment_intents/<pi_id>/collect_bank_account")
 def collect_bank_account(pi_id):
-    return respond(payment_intents.COLLECT_BANK_ACCOUNT_PARAMS,
-                   lambda call, params: payment_intents.collect_bank_account(call, pi_id, params))
+    return respond(bank_debits.COLLECT_PARAMS,
+                   lambda call, params: bank_debits.api_collect_bank_account(call, pi_id, params))
 
 
 @bp.get("/mandates/<mandate_id>")

@@ -12,7 +12,8 @@ succeeded and then disputed (000555555559); 000000000009 never settles. Bank ref
 """
 import copy
 
-from . import balance_transactions, bank_accounts, charges, disputes, mandates, payment_methods
+from . import (balance_transactions, bank_accounts, charges, debits, disputes, mandates,
+               payment_intents, payment_methods)
 from .emulator import Call
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
@@ -51,6 +52,21 @@ COLLECT_PARAMS = {"client_secret": None, "payment_method_data": payment_methods.
 def background(call):
     """The context for what the bank does later, outside any request."""
     return Call(call.emulator, base_url=call.base_url, api_version=call.api_version)
+
+
+def api_collect_bank_account(call, pi_id, params):
+    """POST /v1/payment_intents/<id>/collect_bank_account, the emulator's own endpoint behind
+    Stripe.js's bank dialog (client_secret required)."""
+    intent = payment_intents.intent_for(call, pi_id, params, secret_required=True)
+    with payment_intents.carried_by(intent):
+        return collect(call, intent, params)
+
+
+def api_verify_microdeposits(call, pi_id, params):
+    """POST /v1/payment_intents/<id>/verify_microdeposits."""
+    intent = payment_intents.intent_for(call, pi_id, params, secret_required=call.publishable)
+    with payment_intents.carried_by(intent):
+        return verify_microdeposits(call, intent, params)
 
 
 def collect(call, intent, params):
@@ -239,3 +255,7 @@ def _refund_lands(call, refund):
     refund["status"] = "succeeded"
     emit(call, "refund.updated", refund)
     emit(call, "charge.refund.updated", refund)
+
+
+# The intents and refunds find the bank here (debits.py), as they may not import this module.
+debits.register("us_bank_account", confirm=confirm, refund=refund_pending)

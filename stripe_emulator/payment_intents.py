@@ -3,12 +3,12 @@
 requires_payment_method → requires_confirmation → (requires_action → 3-D Secure challenge) →
 succeeded | requires_capture → succeeded, or back to requires_payment_method on a decline; any
 unfinished intent may be canceled. Every change of state emits its event. Bank debits
-(us_bank_account) go through processing instead, in bank_debits.py.
+(us_bank_account) go through processing instead, in bank_debits.py (found through debits.py).
 """
 import contextlib
 import copy
 
-from . import bank_debits, cards, charges, mandates, payment_methods, refunds, search, versions
+from . import cards, charges, debits, mandates, payment_methods, refunds, search, versions
 from .currencies import check_charge_amount, currency, format_amount
 from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
 from .events import emit
@@ -91,8 +91,6 @@ LIST_PARAMS = {"customer": None, "limit": None, "starting_after": None, "ending_
                "created": None}
 SEARCH_PARAMS = {"query": None, "limit": None, "page": None}
 RETRIEVE_PARAMS = {"client_secret": None}
-VERIFY_MICRODEPOSITS_PARAMS = bank_debits.VERIFY_PARAMS
-COLLECT_BANK_ACCOUNT_PARAMS = bank_debits.COLLECT_PARAMS
 CHALLENGE_PARAMS = {"client_secret": None, "outcome": None}
 
 
@@ -185,12 +183,12 @@ def search_intents(call, params):
 
 
 def retrieve(call, pi_id, params):
-    return _intent_for(call, pi_id, params, secret_required=call.publishable)
+    return intent_for(call, pi_id, params, secret_required=call.publishable)
 
 
 def update(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    with _carried_by(intent):
+    with carried_by(intent):
         for name in _PAYMENT_FIELDS:
             if name in params and intent["status"] not in CONFIRMABLE:
                 raise unexpected_state(
@@ -230,8 +228,8 @@ def update(call, pi_id, params):
 
 
 def confirm(call, pi_id, params):
-    intent = _intent_for(call, pi_id, params, secret_required=call.publishable)
-    with _carried_by(intent):
+    intent = intent_for(call, pi_id, params, secret_required=call.publishable)
+    with carried_by(intent):
         if call.publishable and intent["confirmation_method"] == "manual":
             raise invalid_param("This PaymentIntent has confirmation_method manual, so it can only "
                                 "be confirmed with a secret key, from your server.")
@@ -259,7 +257,7 @@ def confirm(call, pi_id, params):
 
 def capture(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    with _carried_by(intent):
+    with carried_by(intent):
         amount = params.integer("amount_to_capture", minimum=1)
         metadata = merge_metadata(intent["metadata"], params.metadata())
         if intent["status"] != "requires_capture":
@@ -284,7 +282,7 @@ def capture(call, pi_id, params):
 
 def cancel(call, pi_id, params):
     intent = call.store.get("payment_intent", pi_id)
-    with _carried_by(intent):
+    with carried_by(intent):
         reason = params.choice("cancellation_reason", CANCELLATION_REASONS)
         if intent["status"] not in CANCELABLE:
             raise unexpected_state(
@@ -310,8 +308,8 @@ def three_ds_challenge(call, pi_id, params):
     to requires_payment_method with payment_intent_authentication_failure. Either way the
     intent is the answer, a decline included (in last_payment_error), as Stripe.js expects.
     """
-    intent = _intent_for(call, pi_id, params, secret_required=True)
-    with _carried_by(intent):
+    intent = intent_for(call, pi_id, params, secret_required=True)
+    with carried_by(intent):
         outcome = params.choice("outcome", ["complete", "fail"])
         if outcome is None:
             raise missing_param("outcome")
@@ -336,19 +334,6 @@ def three_ds_challenge(call, pi_id, params):
         return intent
 
 
-def verify_microdeposits(call, pi_id, params):
-    intent = _intent_for(call, pi_id, params, secret_required=call.publishable)
-    with _carried_by(intent):
-        return bank_debits.verify_microdeposits(call, intent, params)
-
-
-def collect_bank_account(call, pi_id, params):
-    """The emulator's own endpoint behind Stripe.js's bank dialog (client_secret required)."""
-    intent = _intent_for(call, pi_id, params, secret_required=True)
-    with _carried_by(intent):
-        return bank_debits.collect(call, intent, params)
-
-
 def for_publishable(intent):
     return {name: intent[name] for name in PUBLISHABLE_FIELDS}
 
@@ -363,7 +348,7 @@ def card_error(intent):
 
 
 @contextlib.contextmanager
-def _carried_by(intent):
+def carried_by(intent):
     """Stripe's errors about an intent carry the intent, as its card errors do."""
     try:
         yield
@@ -372,7 +357,7 @@ def _carried_by(intent):
         raise
 
 
-def _intent_for(call, pi_id, params, *, secret_required):
+def intent_for(call, pi_id, params, *, secret_required):
     """The intent, once the client_secret (needed with a publishable key) matches."""
     intent = call.store.get("payment_intent", pi_id)
     secret = params.string("client_secret")
@@ -475,8 +460,9 @@ def _confirm(call, intent, payment_method, *, challenge_possible, params):
     intent.update(payment_method=payment_method["id"], last_payment_error=None,
                   next_action=None)
     payment_methods.mark_used(call, payment_method["id"], intent["id"])
-    if payment_method["type"] == "us_bank_account":
-        bank_debits.confirm(call, intent, payment_method, params)
+    debit = debits.handler(payment_method["type"])  # us_bank_account: bank_debits.py
+    if debit is not None:
+        debit.confirm(call, intent, payment_method, params)
         return
     card = cards.behaviour(payment_methods.card_number(call, payment_method["id"]))
     authenticated = call.store.private[intent["id"]]["authenticated"] == payment_method["id"]

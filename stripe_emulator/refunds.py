@@ -9,7 +9,7 @@ succeed; 4000000000005126's begin `succeeded` and then fail (`expired_or_cancele
 amount returning to the charge. A pending refund can be canceled. Each change emits
 `refund.updated` and `charge.refund.updated`, and a failure `refund.failed` too.
 """
-from . import balance_transactions, cards
+from . import balance_transactions, cards, debits
 from .currencies import format_amount
 from .emulator import Call
 from .errors import invalid_param, invalid_request
@@ -98,9 +98,9 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
     method_type = charge["payment_method_details"]["type"]
     if charge["captured"] and charge["balance_transaction"]:
         balance_transactions.for_refund(call, refund, method_type)
-    if method_type == "us_bank_account":
-        from . import bank_debits  # bank_debits builds on the intents, which build on refunds
-        bank_debits.refund_pending(call, refund)
+    debit = debits.handler(method_type)  # us_bank_account: bank_debits.py
+    if debit is not None:
+        debit.refund(call, refund)
     emit(call, "refund.created", refund)
     emit(call, "charge.refunded", charge)
     if later:
