@@ -17,7 +17,9 @@ PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
 # What a platform may ask on behalf of a connected account (the Stripe-Account header).
 ACCOUNT_ENDPOINTS = {"retrieve_own_account", "retrieve_balance", "list_balance_transactions",
                      "retrieve_balance_transaction"}
-pipeline.install(bp, PUBLISHABLE_ENDPOINTS, ACCOUNT_ENDPOINTS)
+pipeline.install(bp, PUBLISHABLE_ENDPOINTS, ACCOUNT_ENDPOINTS, resources=pipeline.Resources(
+    find_account=accounts.find,
+    publishable_views={"payment_intent": payment_intents.for_publishable}))
 
 NO_PARAMS = {}
 _LIST = {"limit": None, "starting_after": None, "ending_before": None}

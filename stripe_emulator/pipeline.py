@@ -6,11 +6,12 @@ In order: request log → injected fault → API key → parameters → idempote
 import json
 import socket
 import time
+from typing import Callable, NamedTuple
 
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import accounts, auth, payment_intents, versions
+from . import auth, versions
 from .emulator import Call
 from .errors import StripeError, api_error, rate_limited, unauthorized
 from .expand import expand
@@ -31,13 +32,19 @@ PREFLIGHT_HEADERS = {
 }
 
 
-def install(blueprint, publishable_endpoints, account_endpoints=()):
+class Resources(NamedTuple):
+    """What the pipeline asks of the resources, which build on it: the route table hands them in."""
+    find_account: Callable    # (call, account id): Stripe's error if there is no such account
+    publishable_views: dict   # {object type: (object) → what a publishable key may see of it}
+
+
+def install(blueprint, publishable_endpoints, account_endpoints=(), *, resources):
     """Run the pipeline on every request of `blueprint`; a publishable key may only reach
     the endpoints named in `publishable_endpoints`, and a Stripe-Account header only those in
     `account_endpoints` (the others would answer with the platform's objects)."""
     allowed = {f"{blueprint.name}.{name}" for name in publishable_endpoints}
     on_behalf = {f"{blueprint.name}.{name}" for name in account_endpoints}
-    blueprint.before_request(lambda: begin(allowed, on_behalf))
+    blueprint.before_request(lambda: begin(allowed, on_behalf, resources))
     blueprint.after_request(finish)
     blueprint.register_error_handler(StripeError, error_response)
     blueprint.register_error_handler(Exception, unexpected_error)
@@ -47,8 +54,9 @@ def emulator():
     return current_app.extensions["stripe_emulator"]
 
 
-def begin(publishable_endpoints, account_endpoints=frozenset()):
+def begin(publishable_endpoints, account_endpoints, resources):
     state = emulator()
+    g.resources = resources
     g.request_id = f"req_{random_token(14)}"
     if request.method == "OPTIONS":
         # Logged, so tests can tell that Stripe.js causes no preflight.
@@ -165,9 +173,8 @@ def _visible(call, obj, expand_paths=()):
     if call is None:
         return obj
     obj = versions.render(call.store, obj, call.api_version, expand_paths)
-    if call.publishable and obj.get("object") == "payment_intent":
-        return payment_intents.for_publishable(obj)
-    return obj
+    view = g.resources.publishable_views.get(obj.get("object")) if call.publishable else None
+    return view(obj) if view else obj
 
 
 def _api_version():
@@ -188,7 +195,7 @@ def _connected_account(call, account_endpoints):
                           "(it does on GET /v1/account, /v1/balance and /v1/balance_transactions).",
                           saved=False)
     with call.emulator.lock:
-        accounts.find(call, account)
+        g.resources.find_account(call, account)
     return account
 
 
