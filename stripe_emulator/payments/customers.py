@@ -1,8 +1,8 @@
 """Customers: enough to attach PaymentMethods and to name on PaymentIntents."""
+from ..machinery.events import emit
+from ..machinery.params import FREE
+from ..machinery.store import new_id, random_token
 from . import payment_methods
-from .events import emit
-from .params import FREE
-from .store import new_id, random_token
 
 CREATE_PARAMS = {
     "email": None, "name": None, "description": None, "phone": None, "metadata": FREE,

@@ -5,13 +5,15 @@ As since API version 2022-08-01, the PaymentIntent is made when the customer pay
 the session is created; it carries `payment_intent_data`. The page itself is checkout_page.py;
 it pays through `confirm`, which Stripe.js calls with the publishable key.
 """
-from . import payment_intents, versions
-from .currencies import check_charge_amount, currency
-from .emulator import Call
-from .errors import StripeError, invalid_param, invalid_request, missing_param, not_found
-from .events import emit, listen
-from .params import FREE, Params, reject_unknown
-from .store import new_id, page, random_token
+from ..machinery import versions
+from ..machinery.emulator import Call
+from ..machinery.errors import (StripeError, invalid_param, invalid_request, missing_param,
+                                not_found)
+from ..machinery.events import emit, listen
+from ..machinery.params import FREE, Params, reject_unknown
+from ..machinery.store import new_id, page, random_token
+from ..payments import payment_intents
+from ..payments.currencies import check_charge_amount, currency
 
 # `ui_mode` names (hosted, embedded) by API version (versions.py: checkout_ui_mode_names).
 UI_MODES = {"before": ("hosted", "embedded"), "since": ("hosted_page", "embedded_page")}

@@ -2,10 +2,13 @@
 from flask import Blueprint
 from werkzeug.exceptions import NotFound
 
-from . import (account_links, accounts, balance, balance_transactions, bank_debits, charges,
-               checkout_sessions, customers, disputes, events, mandates, payment_intents,
-               payment_methods, pipeline, refunds, transfers, webhook_endpoints)
-from .pipeline import respond
+from .bank import bank_debits
+from .checkout import checkout_sessions
+from .connect import account_links, accounts, transfers
+from .machinery import events, pipeline, webhook_endpoints
+from .machinery.pipeline import respond
+from .payments import (balance, balance_transactions, charges, customers, disputes, mandates,
+                       payment_intents, payment_methods, refunds)
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 

@@ -12,16 +12,18 @@ iframes into the page:
   (``.../acs``) as ``#challengeFrame``; its buttons answer the challenge through the API.
 
 Every message names its target origin and every receiver checks the sender's origin and window.
-All scripts are files under ``static/`` so the frames run under their own strict CSP.
+All scripts are files under ``static/`` (at the package top) so the frames run under their
+own strict CSP.
 """
 from flask import Blueprint, make_response, render_template, send_from_directory
 
 bp = Blueprint(
     "stripejs",
     __name__,
-    static_folder="static",
+    # The files stay at the package's top (shared with the bank, Checkout and Connect pages).
+    static_folder="../static",
     static_url_path="/v3/static",
-    template_folder="templates",
+    template_folder="../templates",
 )
 
 # Our own frames load only files from this origin; the host page (any origin) may frame them.

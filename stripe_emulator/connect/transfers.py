@@ -7,13 +7,14 @@ the platform; with one, it is funded by that charge and both sides stay pending 
 charge's funds are available. A reversal moves (part of) it back: `transfer_refund` on the
 platform, `payment_refund` (`pyr_…`) on the connected account.
 """
-from . import accounts, balance
-from .currencies import currency as parse_currency
-from .currencies import format_amount
-from .errors import StripeError, invalid_param, missing_param
-from .events import emit
-from .params import FREE, merge_metadata
-from .store import new_id, page
+from ..machinery.errors import StripeError, invalid_param, missing_param
+from ..machinery.events import emit
+from ..machinery.params import FREE, merge_metadata
+from ..machinery.store import new_id, page
+from ..payments import balance
+from ..payments.currencies import currency as parse_currency
+from ..payments.currencies import format_amount
+from . import accounts
 
 CREATE_PARAMS = {"amount": None, "currency": None, "destination": None, "description": None,
                  "metadata": FREE, "source_transaction": None, "source_type": None,

@@ -5,9 +5,9 @@ platform or by a connected account, `pending` until its `available_on` and then 
 balance is their `net` summed per currency and status, so charges, refunds, fees, transfers and
 reversals all show up in `GET /v1/balance`.
 """
+from ..machinery.store import new_id
 from . import balance_transactions
 from .balance_transactions import owner
-from .store import new_id
 
 # A charge without a balance transaction (not captured) is taken to settle as a card does.
 CHARGE_PENDING_SECONDS = 2 * 86_400

@@ -8,8 +8,8 @@ need microdeposits first (see bank_debits.py).
 import hashlib
 from dataclasses import dataclass
 
-from .errors import invalid_param, missing_param
-from .store import new_id
+from ..machinery.errors import invalid_param, missing_param
+from ..machinery.store import new_id
 
 TEST_ROUTING_NUMBER = "110000000"
 BANK_NAME = "STRIPE TEST BANK"

@@ -19,13 +19,15 @@
 """
 from flask import Blueprint, abort, current_app, request
 
-from . import bank_accounts, bank_debits
-from .emulator import Call
-from .errors import StripeError
-from .params import Params
-from .stripejs import FRAME_CSP, _page
+from ..machinery.emulator import Call
+from ..machinery.errors import StripeError
+from ..machinery.params import Params
+from ..payments import bank_accounts
+from ..stripejs.stripejs import FRAME_CSP, _page
+from . import bank_debits
 
-bp = Blueprint("bank_pages", __name__, template_folder="templates")
+# Its templates are in stripe_emulator/templates/, beside the other pages'.
+bp = Blueprint("bank_pages", __name__, template_folder="../templates")
 
 HOSTED_CSP = FRAME_CSP.replace("script-src 'self'", "script-src 'none'")
 

@@ -2,9 +2,9 @@
 debit's charge is `pending` until the bank settles it days later (bank_debits.py)."""
 import copy
 
+from ..machinery.events import emit
+from ..machinery.store import new_id
 from . import balance_transactions
-from .events import emit
-from .store import new_id
 
 APPROVED_OUTCOME = {"network_status": "approved_by_network", "reason": None,
                     "risk_level": "normal", "seller_message": "Payment complete.",

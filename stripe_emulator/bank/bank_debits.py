@@ -12,13 +12,13 @@ succeeded and then disputed (000555555559); 000000000009 never settles. Bank ref
 """
 import copy
 
-from . import (balance_transactions, bank_accounts, charges, debits, disputes, mandates,
-               payment_intents, payment_methods)
-from .emulator import Call
-from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
-from .events import emit
-from .fees import business_days_after
-from .store import random_token
+from ..machinery.emulator import Call
+from ..machinery.errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
+from ..machinery.events import emit
+from ..machinery.store import random_token
+from ..payments import (balance_transactions, bank_accounts, charges, debits, disputes, mandates,
+                        payment_intents, payment_methods)
+from ..payments.fees import business_days_after
 
 SETTLEMENT_BUSINESS_DAYS = 4     # "A payment typically takes 4 business days"
 MICRODEPOSIT_BUSINESS_DAYS = 2   # "These deposits take 1-2 business days to appear"

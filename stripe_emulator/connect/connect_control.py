@@ -13,10 +13,11 @@ POST /balance/payout            {"amount": 1000, "currency": "usd", "account": "
 """
 from flask import Blueprint, current_app, jsonify, request
 
-from . import accounts, balance
-from .currencies import currency as parse_currency
-from .emulator import Call
-from .errors import StripeError
+from ..machinery.emulator import Call
+from ..machinery.errors import StripeError
+from ..payments import balance
+from ..payments.currencies import currency as parse_currency
+from . import accounts
 
 bp = Blueprint("connect_control", __name__, url_prefix="/_emulator")
 

@@ -8,9 +8,9 @@ change after creation emits `mandate.updated`.
 """
 from flask import request
 
-from .errors import invalid_param
-from .events import emit
-from .store import new_id
+from ..machinery.errors import invalid_param
+from ..machinery.events import emit
+from ..machinery.store import new_id
 
 _ONLINE = {"ip_address": None, "user_agent": None, "infer_from_client": None}
 DATA = {"customer_acceptance": {"type": None, "accepted_at": None, "online": _ONLINE,

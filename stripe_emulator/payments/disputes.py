@@ -1,7 +1,7 @@
 """Disputes: a customer's bank taking a payment back (the ACH test account 000555555559)."""
+from ..machinery.events import emit
+from ..machinery.store import new_id
 from . import balance_transactions
-from .events import emit
-from .store import new_id
 
 EVIDENCE_FIELDS = (
     "access_activity_log", "appeal", "billing_address", "cancellation_policy",

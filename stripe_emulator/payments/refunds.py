@@ -9,13 +9,13 @@ succeed; 4000000000005126's begin `succeeded` and then fail (`expired_or_cancele
 amount returning to the charge. A pending refund can be canceled. Each change emits
 `refund.updated` and `charge.refund.updated`, and a failure `refund.failed` too.
 """
+from ..machinery.emulator import Call
+from ..machinery.errors import invalid_param, invalid_request
+from ..machinery.events import emit
+from ..machinery.params import FREE
+from ..machinery.store import new_id, page
 from . import balance_transactions, cards, debits
 from .currencies import format_amount
-from .emulator import Call
-from .errors import invalid_param, invalid_request
-from .events import emit
-from .params import FREE
-from .store import new_id, page
 
 CREATE_PARAMS = {"payment_intent": None, "charge": None, "amount": None, "reason": None,
                  "metadata": FREE, "refund_application_fee": None, "reverse_transfer": None,

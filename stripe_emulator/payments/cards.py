@@ -5,7 +5,7 @@ Any other number that passes the Luhn check behaves like 4242 4242 4242 4242.
 import hashlib
 from dataclasses import dataclass
 
-from .errors import StripeError
+from ..machinery.errors import StripeError
 
 
 @dataclass(frozen=True)

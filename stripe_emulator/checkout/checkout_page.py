@@ -9,13 +9,14 @@ for the session's client_secret and hands the redirect to the shop's page.
 """
 from flask import Blueprint, current_app, make_response, render_template, request
 
+from ..machinery.emulator import Call
+from ..machinery.errors import StripeError
+from ..payments.currencies import format_amount
+from ..stripejs.stripejs import FRAME_CSP
 from . import checkout_sessions
-from .currencies import format_amount
-from .emulator import Call
-from .errors import StripeError
-from .stripejs import FRAME_CSP
 
-bp = Blueprint("checkout_page", __name__, template_folder="templates")
+# Its templates are in stripe_emulator/templates/, beside the other pages'.
+bp = Blueprint("checkout_page", __name__, template_folder="../templates")
 
 # Stripe's page takes payments for the merchant with the merchant's publishable key; any
 # pk_test_ key is the one emulated account.

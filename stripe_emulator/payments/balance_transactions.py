@@ -6,9 +6,9 @@ a refund (`refund` / `payment_refund`, negative, no fee returned); a bank debit 
 (`payment_failure_refund`); a dispute (`adjustment`). Each is `pending` until `available_on`,
 when the emulator's clock makes it `available`.
 """
+from ..machinery.errors import not_found
+from ..machinery.store import new_id, page
 from . import fees
-from .errors import not_found
-from .store import new_id, page
 
 LIST_PARAMS = {"source": None, "type": None, "currency": None, "created": None,
                "payout": None, "limit": None, "starting_after": None, "ending_before": None}

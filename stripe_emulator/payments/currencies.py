@@ -1,5 +1,5 @@
 """Currencies as Stripe charges them: which exist, their minor units, their minimum charge."""
-from .errors import invalid_param
+from ..machinery.errors import invalid_param
 
 SUPPORTED = frozenset("""
 usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp

@@ -7,10 +7,10 @@ is announced as `account.updated`, a Connect event (delivered to `connect` webho
 """
 import copy
 
-from .errors import StripeError, invalid_param
-from .events import emit
-from .params import FREE, merge_metadata
-from .store import new_id, page
+from ..machinery.errors import StripeError, invalid_param
+from ..machinery.events import emit
+from ..machinery.params import FREE, merge_metadata
+from ..machinery.store import new_id, page
 
 # What Stripe asks of a new US account before it may take charges and receive payouts.
 ONBOARDING_DUE = ["business_profile.mcc", "business_profile.url", "business_type",

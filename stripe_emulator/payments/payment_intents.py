@@ -8,12 +8,13 @@ unfinished intent may be canceled. Every change of state emits its event. Bank d
 import contextlib
 import copy
 
-from . import cards, charges, debits, mandates, payment_methods, refunds, search, versions
+from ..machinery import search, versions
+from ..machinery.errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
+from ..machinery.events import emit
+from ..machinery.params import FREE, merge_metadata
+from ..machinery.store import new_id, page, random_token
+from . import cards, charges, debits, mandates, payment_methods, refunds
 from .currencies import check_charge_amount, currency, format_amount
-from .errors import StripeError, doc_url, invalid_param, missing_param, unexpected_state
-from .events import emit
-from .params import FREE, merge_metadata
-from .store import new_id, page, random_token
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",

@@ -7,10 +7,10 @@ them to `refresh_url`, where the platform is expected to make a new link.
 """
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 
+from ..machinery.emulator import Call
+from ..machinery.errors import invalid_param, missing_param
+from ..machinery.store import random_token
 from . import accounts
-from .emulator import Call
-from .errors import invalid_param, missing_param
-from .store import random_token
 
 CREATE_PARAMS = {"account": None, "type": None, "refresh_url": None, "return_url": None,
                  "collect": None, "collection_options": {"fields": None,
@@ -18,7 +18,8 @@ CREATE_PARAMS = {"account": None, "type": None, "refresh_url": None, "return_url
 TYPES = ["account_onboarding", "account_update"]
 LIFETIME_SECONDS = 300  # Stripe's Account Links expire 300 s after they are created
 
-bp = Blueprint("account_links", __name__, template_folder="templates")
+# Its templates are in stripe_emulator/templates/, beside the other pages'.
+bp = Blueprint("account_links", __name__, template_folder="../templates")
 
 PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; "
             "base-uri 'none'; frame-ancestors 'none'")

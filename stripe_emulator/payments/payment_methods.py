@@ -4,11 +4,11 @@ behind an id (bank_accounts.py holds the bank side).
 A PaymentMethod never attached to a Customer can back one PaymentIntent only, as on Stripe:
 reusing it for a second intent is refused, so is attaching it once it has been charged.
 """
+from ..machinery.errors import invalid_param
+from ..machinery.events import emit
+from ..machinery.params import FREE
+from ..machinery.store import new_id
 from . import bank_accounts, cards
-from .errors import invalid_param
-from .events import emit
-from .params import FREE
-from .store import new_id
 
 _ADDRESS = {"city": None, "country": None, "line1": None, "line2": None, "postal_code": None,
             "state": None}
