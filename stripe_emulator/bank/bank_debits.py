@@ -257,5 +257,5 @@ def _refund_lands(call, refund):
     emit(call, "charge.refund.updated", refund)
 
 
-# The intents and refunds find the bank here (debits.py), as they may not import this module.
+# The intents and refunds find the bank in payments/debits.py, as they may not import this module.
 debits.register("us_bank_account", confirm=confirm, refund=refund_pending)

@@ -15,7 +15,7 @@ from ..machinery.store import new_id, page, random_token
 from ..payments import payment_intents
 from ..payments.currencies import check_charge_amount, currency
 
-# `ui_mode` names (hosted, embedded) by API version (versions.py: checkout_ui_mode_names).
+# `ui_mode` names (hosted, embedded) by API version (machinery/versions.py: checkout_ui_mode_names).
 UI_MODES = {"before": ("hosted", "embedded"), "since": ("hosted_page", "embedded_page")}
 # Checkout's other shape (Elements on the merchant's page) is not emulated.
 NOT_EMULATED_UI_MODES = ("custom", "elements", "form")

@@ -21,7 +21,7 @@ POST   /reset             {"clock_start": Unix time or ISO 8601, optional} forge
                            clock_start, or at the emulator's own start (--clock-start);
                            answers once no earlier delivery is still being sent
 
-Connect's part (onboarding accounts, balances): connect_control.py.
+Connect's part (onboarding accounts, balances): connect/connect_control.py.
 """
 from flask import Blueprint, current_app, jsonify, request
 

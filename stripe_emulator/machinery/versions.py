@@ -45,7 +45,7 @@ CHANGES = (
            "only."),
     Change("2026-03-25", "checkout_ui_mode_names",
            "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
-           "`embedded` becomes `embedded_page` (checkout_sessions.py)."),
+           "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py)."),
 )
 _BY_NAME = {change.name: change for change in CHANGES}
 

@@ -3,7 +3,7 @@
 Stripe's ACH testing docs: routing number 110000000 with the account numbers below; each
 decides what happens to a debit days after it starts. Accounts linked through the bank dialog
 (instant verification, Financial Connections) are verified at once; accounts typed in by hand
-need microdeposits first (see bank_debits.py).
+need microdeposits first (see bank/bank_debits.py).
 """
 import hashlib
 from dataclasses import dataclass

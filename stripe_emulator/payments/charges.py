@@ -1,5 +1,5 @@
 """Charges: one per authorisation attempt a PaymentIntent makes, succeeded or failed; a bank
-debit's charge is `pending` until the bank settles it days later (bank_debits.py)."""
+debit's charge is `pending` until the bank settles it days later (bank/bank_debits.py)."""
 import copy
 
 from ..machinery.events import emit

@@ -1,8 +1,9 @@
 """Payment method types the bank settles days later (us_bank_account), as their module registers.
 
-The bank's module (bank_debits.py) builds on the intents, charges and refunds, so they do not
-import it: it registers here when imported, and a PaymentIntent confirmed with such a method
-hands it to `confirm`, a refund of its charge to `refund`. Cards have none: `handler` is None.
+The bank's module (bank/bank_debits.py) builds on the intents, charges and refunds, so they
+do not import it: it registers here when imported (the route table imports it), and a
+PaymentIntent confirmed with such a method hands it to `confirm`, a refund of its charge to
+`refund`. Cards have none: `handler` is None.
 """
 from typing import Callable, NamedTuple
 

@@ -3,7 +3,7 @@
 requires_payment_method → requires_confirmation → (requires_action → 3-D Secure challenge) →
 succeeded | requires_capture → succeeded, or back to requires_payment_method on a decline; any
 unfinished intent may be canceled. Every change of state emits its event. Bank debits
-(us_bank_account) go through processing instead, in bank_debits.py (found through debits.py).
+(us_bank_account) go through processing instead, in bank/bank_debits.py (found through debits.py).
 """
 import contextlib
 import copy
@@ -461,7 +461,7 @@ def _confirm(call, intent, payment_method, *, challenge_possible, params):
     intent.update(payment_method=payment_method["id"], last_payment_error=None,
                   next_action=None)
     payment_methods.mark_used(call, payment_method["id"], intent["id"])
-    debit = debits.handler(payment_method["type"])  # us_bank_account: bank_debits.py
+    debit = debits.handler(payment_method["type"])  # us_bank_account: bank/bank_debits.py
     if debit is not None:
         debit.confirm(call, intent, payment_method, params)
         return

@@ -1,7 +1,7 @@
 """Refunds: full or partial, of a PaymentIntent's charge or of a charge named directly.
 
 Each refund has its balance transaction (Stripe keeps its fee); a bank debit's refund is
-`pending` until the bank has paid it back, days later (bank_debits.py).
+`pending` until the bank has paid it back, days later (bank/bank_debits.py).
 
 Most card refunds succeed at once. As on Stripe, two test cards' refunds change later, when
 the emulator's clock passes REFUND_SETTLES_AFTER: 4000000000007726's begin `pending` and then
@@ -98,7 +98,7 @@ def refund_charge(call, charge, amount, *, reason=None, metadata=None):
     method_type = charge["payment_method_details"]["type"]
     if charge["captured"] and charge["balance_transaction"]:
         balance_transactions.for_refund(call, refund, method_type)
-    debit = debits.handler(method_type)  # us_bank_account: bank_debits.py
+    debit = debits.handler(method_type)  # us_bank_account: bank/bank_debits.py
     if debit is not None:
         debit.refund(call, refund)
     emit(call, "refund.created", refund)
