@@ -3,27 +3,36 @@
 `create_app()` builds it; `python -m stripe_emulator` serves it. Tests and the storefront steer
 it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
-api.py (the /v1 routes) → pipeline.py (log, faults, keys, idempotency, the API version of
-versions.py around each call) →
-payment_methods, payment_intents, charges, refunds, customers, checkout_sessions, events,
-webhook_endpoints (the objects; cards.py and currencies.py hold Stripe's rules) → store.py;
-delivery.py sends webhooks; control.py is /_emulator/; stripejs.py (Stripe.js and its frames),
-checkout_page.py (the page a Checkout Session's customer pays on) and receipts.py (the page a
-charge's receipt_url opens) are served alongside.
-Connect: accounts, account_links (and its onboarding page), transfers, balance (what the
-balance transactions add up to); connect_control.py is its part of /_emulator/.
-Bank debits (ACH Direct Debit): bank_accounts.py (Stripe's test accounts), bank_debits.py
-(mandates.py, microdeposits, settlement on the clock, disputes.py), bank_pages.py (the bank
-dialog and the hosted microdeposit page); balance_transactions.py with fees.py (Stripe's US
-fees) records every charge, refund, failed debit and dispute.
+routes.py (the /v1 route table) → machinery/pipeline.py (log, faults, keys, idempotency,
+the API version of machinery/versions.py around each call) → the resources, by package:
+- payments/: payment_methods, payment_intents, charges, refunds, customers, mandates, disputes,
+  balance, balance_transactions (cards.py, bank_accounts.py, currencies.py and fees.py hold
+  Stripe's rules; debits.py is where the bank registers its debits), receipts.py (the page a
+  charge's receipt_url opens);
+- checkout/: checkout_sessions, checkout_page.py (the page a Checkout Session's customer pays
+  on; the session follows its PaymentIntent as events tell it);
+- connect/: accounts, account_links (and its onboarding page), transfers; connect_control.py
+  is its part of /_emulator/;
+- bank/: ACH Direct Debit: bank_debits.py (mandates, microdeposits, settlement on the clock,
+  disputes), bank_pages.py (the bank dialog and the hosted microdeposit page);
+- stripejs/: Stripe.js and its frames (files in static/ and templates/ here at the top);
+- machinery/: store.py and clock.py, events.py (and webhook_endpoints.py; delivery.py sends
+  webhooks), control.py (/_emulator/), emulator.py (the state of one emulator), and the
+  pipeline's parts (auth, params, errors, expand, search, requestlog, idempotency, faults).
+Imports run one way: routes and create_app → checkout | connect | bank → payments →
+machinery; stripejs imports none of them (the contracts are in .importlinter).
 """
 from flask import Flask
 
-from . import (account_links, api, bank_pages, checkout_page, connect_control, control,
-               receipts, versions)
-from .emulator import Emulator
-from .versions import DEFAULT_API_VERSION
-from .stripejs import bp as stripejs_bp
+from . import routes
+from .bank import bank_pages
+from .checkout import checkout_page
+from .connect import account_links, connect_control
+from .machinery import control, versions
+from .machinery.emulator import Emulator
+from .machinery.versions import DEFAULT_API_VERSION
+from .payments import receipts
+from .stripejs.stripejs import bp as stripejs_bp
 
 INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
@@ -64,7 +73,7 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     for url, secret in connect_webhooks:
         emulator.add_webhook(url, secret, connect=True)
     app.extensions["stripe_emulator"] = emulator
-    app.register_blueprint(api.bp)
+    app.register_blueprint(routes.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(connect_control.bp)
     app.register_blueprint(account_links.bp)

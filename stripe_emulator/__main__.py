@@ -8,8 +8,8 @@ import sys
 from werkzeug.serving import make_server
 
 from . import create_app
-from .clock import instant
-from .versions import DEFAULT_API_VERSION
+from .machinery.clock import instant
+from .machinery.versions import DEFAULT_API_VERSION
 
 
 def webhook(value):

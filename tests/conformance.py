@@ -30,7 +30,7 @@ import stripe
 from stripe._object_classes import OBJECT_CLASSES
 from stripe._stripe_object import StripeObject, UntypedStripeObject
 
-from stripe_emulator import versions
+from stripe_emulator.machinery import versions
 
 SOURCE = f"stripe-python {stripe.VERSION} typed resource classes (API {stripe.api_version})"
 

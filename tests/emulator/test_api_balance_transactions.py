@@ -3,8 +3,8 @@
 import pytest
 import stripe
 
-from stripe_emulator.clock import instant
-from stripe_emulator.fees import midnight_after, processing_fee
+from stripe_emulator.machinery.clock import instant
+from stripe_emulator.payments.fees import midnight_after, processing_fee
 from tests.emulator.bank import SETTLEMENT_DAYS, verified
 from tests.emulator.clock import INSTANTS, utc
 

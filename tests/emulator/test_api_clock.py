@@ -5,7 +5,7 @@ import pytest
 import requests
 import stripe
 
-from stripe_emulator.clock import DAY, Clock, instant
+from stripe_emulator.machinery.clock import DAY, Clock, instant
 
 
 def test_advancing_the_clock_dates_new_objects_later(emulator, card):

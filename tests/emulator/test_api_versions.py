@@ -1,5 +1,5 @@
 """API versions: chosen per request, echoed in Stripe-Version, shaping objects and events as the
-table in stripe_emulator/versions.py says; webhook endpoints keep their own version."""
+table in stripe_emulator/machinery/versions.py says; webhook endpoints keep their own version."""
 import json
 
 import pytest
@@ -7,7 +7,7 @@ import requests
 import stripe
 
 from stripe_emulator import create_app
-from stripe_emulator.versions import DEFAULT_API_VERSION
+from stripe_emulator.machinery.versions import DEFAULT_API_VERSION
 from tests.emulator.conftest import PUBLISHABLE_KEY, SECRET_KEY
 from tests.servers import LiveServer
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 import stripe
 
-from stripe_emulator.versions import DEFAULT_API_VERSION
+from stripe_emulator.machinery.versions import DEFAULT_API_VERSION
 from tests.emulator.conftest import RETRY_DELAYS, WEBHOOK_SECRET
 
 

@@ -1,0 +1,115 @@
+"""API versions: which Stripe-Version a request speaks, and the shapes that depend on it.
+
+Every version-dependent behaviour the local Stripe models is one row of CHANGES, dated as
+Stripe's changelog dates it. Objects are stored in the newest shape; `render` turns one into
+the shape of an older version on the way out. A request's version is its Stripe-Version header
+(or Stripe.js's `_stripe_version` field), else the account's default (`--api-version`).
+Webhook endpoints keep their own `api_version`, and an event is rendered in it (or in the
+account's default), never in the version of the call that caused it.
+"""
+import re
+from dataclasses import dataclass
+
+from .errors import invalid_param
+
+# What the emulated account answers with when a request names no version.
+DEFAULT_API_VERSION = "2025-09-30.clover"
+
+_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
+
+
+@dataclass(frozen=True)
+class Change:
+    since: str            # the first version (its date) with the new behaviour
+    name: str
+    description: str
+    # Fields an object had before the change and has no more: {object type: {field, …}}.
+    removed_fields: dict = None
+    # Fields the change brought: {object type: {field, …}}.
+    added_fields: dict = None
+
+
+CHANGES = (
+    Change("2022-11-15", "payment_intent_latest_charge",
+           "A PaymentIntent names its `latest_charge`; before, it carried a `charges` list of "
+           "every charge it made.",
+           removed_fields={"payment_intent": {"charges"}},
+           added_fields={"payment_intent": {"latest_charge"}}),
+    Change("2022-11-15", "charge_refunds_not_included",
+           "A charge's `refunds` list is no longer included; it comes only with "
+           "`expand[]=refunds`. Before, every charge carried it."),
+    Change("2023-08-16", "automatic_payment_methods_default",
+           "A PaymentIntent created without `payment_method_types` has "
+           "`automatic_payment_methods` enabled, so confirming it needs a `return_url` unless "
+           "`automatic_payment_methods[allow_redirects]` is `never`. Before, it took cards "
+           "only."),
+    Change("2026-03-25", "checkout_ui_mode_names",
+           "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
+           "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py)."),
+)
+_BY_NAME = {change.name: change for change in CHANGES}
+
+
+def check(version):
+    """The version, if it is one; Stripe's 400 otherwise."""
+    if not isinstance(version, str) or not _FORMAT.match(version):
+        raise invalid_param(f"Invalid Stripe API version: {version}")
+    return version
+
+
+def has(version, name):
+    """Whether `version` has the behaviour of the change called `name`."""
+    return version[:10] >= _BY_NAME[name].since
+
+
+def removed_fields(version):
+    """{object type: fields} that objects of `version` carry but the newest shape does not."""
+    return _fields_before(version, "removed_fields")
+
+
+def added_fields(version):
+    """{object type: fields} of the newest shape that objects of `version` do not carry yet."""
+    return _fields_before(version, "added_fields")
+
+
+def _fields_before(version, which):
+    fields = {}
+    for change in CHANGES:
+        if getattr(change, which) and version[:10] < change.since:
+            for kind, names in getattr(change, which).items():
+                fields.setdefault(kind, set()).update(names)
+    return fields
+
+
+def render(store, obj, version, expand_paths=()):
+    """A copy of `obj` (and every object inside it) in the shape `version` shows."""
+    expanded_refunds = any(path.split(".")[-1] == "refunds" for path in expand_paths)
+    return _render(store, obj, version, expanded_refunds)
+
+
+def _render(store, value, version, expanded_refunds):
+    if isinstance(value, list):
+        return [_render(store, item, version, expanded_refunds) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("object") == "event":
+        return value  # rendered once and for all in its own api_version (events.py)
+    rendered = {key: _render(store, item, version, expanded_refunds)
+                for key, item in value.items()}
+    kind = value.get("object")
+    if kind == "payment_intent" and not has(version, "payment_intent_latest_charge"):
+        rendered.pop("latest_charge", None)
+        charges = [_render(store, charge, version, expanded_refunds)
+                   for charge in store.newest_first("charge")
+                   if charge["payment_intent"] == value["id"]]
+        rendered["charges"] = _list(charges, f"/v1/charges?payment_intent={value['id']}")
+    if kind == "charge" and "id" in value and (
+            expanded_refunds or not has(version, "charge_refunds_not_included")):
+        refunds = [refund for refund in store.newest_first("refund")
+                   if refund["charge"] == value["id"]]
+        rendered["refunds"] = _list(refunds, f"/v1/charges/{value['id']}/refunds")
+    return rendered
+
+
+def _list(data, url):
+    return {"object": "list", "data": data, "has_more": False, "url": url}
