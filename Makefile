@@ -53,7 +53,7 @@ test-production: venv chromium
 test-stripe: venv chromium
 	PY=$(PY) scripts/test-stripe.sh
 
-# Performance figures against their budgets (README.md), then Stripe's fee per demo product by card
+# Performance figures against their budgets (docs/performance.md), then Stripe's fee per demo product by card
 # and by bank (bench/payment_fees.py); not part of `make test`. A few minutes.
 bench: venv chromium wrk
 	$(PY) -m bench

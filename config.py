@@ -103,7 +103,7 @@ class Config:
     CHECKOUT_LAYOUT = os.environ.get("CHECKOUT_LAYOUT", "split")
     # How customers pay for products whose catalog entry names no checkout_mode: "elements" (card
     # fields on the product page), "hosted" (Stripe's Checkout page) or "embedded" (Stripe's
-    # Checkout inside the shop's page). README "Checkout modes".
+    # Checkout inside the shop's page). docs/checkout-modes.md.
     CHECKOUT_MODE = os.environ.get("CHECKOUT_MODE", "elements")
     # How long a Stripe Checkout page stays payable (Stripe allows 30 minutes to 24 hours);
     # `flask orders reconcile` cancels the orders whose page expired unpaid.

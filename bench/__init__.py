@@ -1,4 +1,4 @@
-"""`make bench`: the shop's performance figures against its budgets (see README.md).
+"""`make bench`: the shop's performance figures against its budgets (see docs/performance.md).
 
     __main__.py  runs everything and prints the table; JSON goes to bench/out/latest.json
     servers.py   the local Stripe, the shop and a bare Flask app under gunicorn

@@ -1,4 +1,4 @@
-"""The budgets, the machine a run was on, and the table the README shows."""
+"""The budgets, the machine a run was on, and the table docs/performance.md shows."""
 import os
 import platform
 import runpy

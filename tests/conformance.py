@@ -5,7 +5,7 @@ description; the version in requirements.txt), one class per object type.
 An object fails when it lacks a field the library declares, has a field the library does not
 know, or has a value of the wrong type (a Literal's value outside its list included). A field
 declared Optional may be null; it may be left out only where LEFT_OUT says Stripe leaves it out,
-or NOT_EMULATED says the local Stripe does not model it (the README lists those), and in the
+or NOT_EMULATED says the local Stripe does not model it (docs/local-stripe.md lists those), and in the
 hashes nested inside an object, whose Optional fields Stripe often leaves out. Older API
 versions' fields that versions.py models (a PaymentIntent's `charges` before 2022-11-15) are
 allowed in answers of those versions. Answers to a publishable key (Stripe.js) are Stripe's

@@ -7,7 +7,7 @@ that went through; declined cards, failed 3-D Secure and abandoned payments make
 Counting every quote instead would count each re-price htmx sends as someone types, and would
 make the quote endpoint, now read-only, write a counter row per product and day on every
 request: concurrent quotes for a product would queue on that row (on the whole database in
-SQLite). See the README's Admin section for the figures.
+SQLite). See docs/admin.md for the figures.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta

@@ -32,7 +32,7 @@ _STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z
 _URL = re.compile(r"https://[^\s\"'<>]+")
 # Checkout layouts, each a template in templates/checkout/layouts/ (docs/designers.md).
 LAYOUTS = ("split", "single", "compact")
-# Ways the customer pays (CHECKOUT_MODE, README "Checkout modes"): card fields on the product
+# Ways the customer pays (CHECKOUT_MODE, docs/checkout-modes.md): card fields on the product
 # page (Elements), Stripe's own page (hosted Checkout), or Stripe's page inside ours (embedded).
 CHECKOUT_MODES = ("elements", "hosted", "embedded")
 

@@ -118,7 +118,7 @@ def test_a_line_refunded_first_is_not_reversed_again_by_refunding_the_rest(
 
 def test_partial_refunds_by_amount_take_each_makers_share_of_their_lines_part(
         app, admin_client, stripe_client, makers):
-    """The rule (README, Makers): an amount is spread over the lines not refunded yet in
+    """The rule (docs/makers.md): an amount is spread over the lines not refunded yet in
     proportion to what is left of each (the odd cents to the largest remainders), and each maker
     gives back their share of their line's part, rounded down: the shop carries the cent, and
     once a line is refunded in full its maker has given back exactly their share of it."""
