@@ -178,7 +178,7 @@ class TestingConfig(Config):
 
 
 # Every SECRET_KEY this repository has ever written down (defaults, tests, benches, docs): public,
-# so anyone could sign an admin's session cookie with it. tests/unit/test_config.py checks that
+# so anyone could sign an admin's session cookie with it. tests/project/test_config.py checks that
 # every such literal in the repository is in this list.
 PUBLIC_SECRET_KEYS = frozenset({"dev-only-not-secret", "testing", "bench-only"})
 MIN_SECRET_KEY_BYTES = 32

@@ -20,7 +20,7 @@ from storefront.admin import accounts
 from storefront.models import Maker, Order, Transfer
 from storefront.payments import gateway
 from storefront.web.extensions import db
-from tests.shop.helpers import bag_form
+from tests.helpers import bag_form
 
 from .customers import GOOD, TIMEOUT, seen
 from .table import Figure, tally

@@ -1,7 +1,7 @@
 """A customer's checkout page in a browser, driven over HTTP as the page's JavaScript would."""
 import requests
 
-from tests.shop.helpers import hidden_fields
+from tests.helpers import hidden_fields
 
 SLUG = "city-lights-poster"
 GOOD, OTHER_GOOD = "4242424242424242", "5555555555554444"

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.shop.helpers import event, signed
+from tests.helpers import event, signed
 
 from .customers import DECLINED, GOOD, THREE_D_SECURE, TIMEOUT, Checkout
 from .ledger import Ledger

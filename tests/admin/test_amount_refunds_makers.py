@@ -10,7 +10,7 @@ from storefront.models import Order, OrderLine, Transfer, TransferReversal
 from storefront.payments import connect
 from storefront.web.extensions import db
 from tests.admin.helpers import refund_form, refund_line
-from tests.shop.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
+from tests.payments.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
 
 SHARE = {"harbour-press": 85, "letterpress-studio": 90}  # percent kept after the commission
 

@@ -7,7 +7,7 @@ from storefront.models import Order
 from storefront.web.extensions import db
 from tests.admin.helpers import refund_form
 from tests.admin.test_refunds import wait_for
-from tests.shop.helpers import card, hidden_fields
+from tests.helpers import card, hidden_fields
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
 SLUG = "city-lights-poster"  # $18.00

@@ -8,7 +8,7 @@ import requests
 from storefront.models import Maker, Order, OrderLine
 from storefront.web.extensions import db
 from tests.admin.helpers import csrf_token
-from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
 
 

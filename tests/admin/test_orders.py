@@ -10,7 +10,7 @@ import pytest
 from storefront.models import Order, OrderTransition, PaymentAttempt, StripeEvent
 from storefront.web.extensions import db
 from tests.admin.helpers import add_order
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 
 HX = {"HX-Request": "true", "HX-Target": "results"}
 

@@ -10,7 +10,7 @@ import requests
 from storefront.models import Order, Refund
 from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
-from tests.shop.helpers import Browser, card
+from tests.helpers import Browser, card
 
 SLUG = "city-lights-poster"  # $18.00
 

@@ -11,7 +11,7 @@ from storefront.models import Order, OrderLine, TransferReversal
 from storefront.payments import gateway
 from storefront.web.extensions import db
 from tests.admin.helpers import refund_form, refund_line
-from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
 
 

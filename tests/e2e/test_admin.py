@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from storefront.admin import accounts
 from storefront.models import Order
 from storefront.web.extensions import db
-from tests.shop.helpers import Browser, card
+from tests.helpers import Browser, card
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from storefront.models import Maker, Order
 from storefront.web.extensions import db
 from tests import stripe_frames, stripe_pages
 from tests.e2e.checkout_page import open_product, pay, receipt_url, total, wait_for_price
-from tests.shop.test_makers import onboard, pay_bag, stripe_transfers
+from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e

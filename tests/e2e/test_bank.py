@@ -13,7 +13,7 @@ from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url
-from tests.shop.helpers import deliver_held_events_reversed_and_twice
+from tests.helpers import deliver_held_events_reversed_and_twice
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ from storefront.models import Product
 from storefront.web.extensions import db
 from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens, quote_url
 from tests.perf.sql import count_queries
-from tests.shop.helpers import bag_form
+from tests.helpers import bag_form
 
 EXPECTED = {
     # The catalog revision (snapshot.py); the products come from the process's snapshot, which

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from storefront.web.routing import DB_INT_MAX
 from tests.admin.helpers import add_order, csrf_token, log_in
-from tests.shop.helpers import open_checkout
+from tests.helpers import open_checkout
 
 EDGES = [0, 1, DB_INT_MAX, DB_INT_MAX + 1, 2**63 - 1, 2**63, 2**64, 10**20, 99999999999999999999]
 NUMBERS = st.one_of(st.sampled_from(EDGES), st.integers(min_value=-10**30, max_value=10**30))

@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.shop.helpers import hidden_fields
+from tests.helpers import hidden_fields
 from tests.waiting import wait_for
 
 JSON = {"Accept": "application/json"}

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.shop.helpers import card
+from tests.helpers import card
 from tests.topology.clients import Customer
 from tests.topology.database import order_row
 

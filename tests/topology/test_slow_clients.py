@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.shop.helpers import card
+from tests.helpers import card
 from tests.topology.clients import BYTE_EVERY, CLIENTS, Customer, SlowClients
 
 BOUND = 5.0  # seconds the whole checkout may take

@@ -2,7 +2,7 @@
 
 from storefront.models import Order, Product
 from storefront.web.extensions import db
-from tests.shop.helpers import bag_form, card, hidden_fields
+from tests.helpers import bag_form, card, hidden_fields
 
 
 def add(client, slug, **selection):

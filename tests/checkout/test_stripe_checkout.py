@@ -13,7 +13,7 @@ from storefront.models import Order, Product
 from storefront.payments import gateway
 from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
-from tests.shop.helpers import card, event, open_checkout, signed
+from tests.helpers import card, event, open_checkout, signed
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
 SLUG = "city-lights-poster"

@@ -11,7 +11,7 @@ from storefront.catalog import products
 from storefront.cli import load_products
 from storefront.models import Product
 from storefront.web.extensions import db
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 
 HTMX = {"HX-Request": "true"}
 POSTER = "/p/city-lights-poster"

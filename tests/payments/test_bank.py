@@ -14,7 +14,7 @@ from tests.emulator.bank import (
     debit_confirmed,
     typed_in,
 )
-from tests.shop.helpers import open_checkout, pay
+from tests.helpers import open_checkout, pay
 
 SLUG = "city-lights-poster"  # USD
 

@@ -5,7 +5,7 @@ import requests
 from storefront.models import AdminUser, Order, Refund
 from storefront.payments import refunds
 from storefront.web.extensions import db
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"  # $18.00
 

@@ -2,7 +2,7 @@
 unless LOG_LEVEL=DEBUG asks for it."""
 import logging
 
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"
 

@@ -8,7 +8,7 @@ import requests
 from storefront.models import Order, PaymentAttempt
 from storefront.payments import gateway
 from storefront.web.extensions import db
-from tests.shop.helpers import Browser, card, open_checkout, pay
+from tests.helpers import Browser, card, open_checkout, pay
 
 SLUG = "city-lights-poster"
 

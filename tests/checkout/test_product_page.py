@@ -1,7 +1,7 @@
 """The product page is the checkout page: the same form re-prices with and without htmx."""
 import re
 
-from tests.shop.helpers import open_checkout
+from tests.helpers import open_checkout
 
 
 def total_in(html):

@@ -15,7 +15,7 @@ from storefront.models import Order, utcnow
 from storefront.orders import outbox
 from storefront.web.extensions import db
 from tests.admin.helpers import log_in
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 from tests.smtp import smtp_server
 
 SLUG = "city-lights-poster"

@@ -12,8 +12,8 @@ from storefront.models import Order, utcnow
 from storefront.web.extensions import db
 from tests.admin.helpers import log_in
 from tests.emulator.bank import INSUFFICIENT_FUNDS, debit_confirmed
-from tests.shop.helpers import card, event, hidden_fields, open_checkout, pay, signed
-from tests.shop.test_receipts import USERS, unused_port, use
+from tests.helpers import card, event, hidden_fields, open_checkout, pay, signed
+from tests.checkout.test_receipts import USERS, unused_port, use
 from tests.smtp import smtp_server
 
 SLUG = "city-lights-poster"  # USD

@@ -7,7 +7,7 @@ import requests
 
 from storefront.models import Order, StripeEvent
 from storefront.web.extensions import db
-from tests.shop.helpers import (
+from tests.helpers import (
     Browser,
     card,
     deliver_held_events_reversed_and_twice,

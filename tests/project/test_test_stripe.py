@@ -40,14 +40,14 @@ def test_it_selects_the_checkout_and_nothing_that_needs_the_local_stripe():
     assert "tests/e2e/test_checkout.py::test_pay_with_4242_lands_on_the_receipt" in selected
     assert "tests/e2e/test_checkout.py::test_3ds_failed_then_paid_with_another_card_on_the_same_order" \
         in selected
-    assert "tests/shop/test_refunds.py::test_partial_then_the_rest" in selected
+    assert "tests/payments/test_refunds.py::test_partial_then_the_rest" in selected
     # Faults, the clock and the request log exist only in the local Stripe.
     assert not selected & {
         "tests/admin/test_refunds.py::"
         "test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again",
-        "tests/shop/test_refunds.py::test_a_lost_answer_is_asked_again_with_its_key",
-        "tests/shop/test_no_double_charge.py::test_a_timeout_then_a_retry_takes_stripes_first_answer",
+        "tests/payments/test_refunds.py::test_a_lost_answer_is_asked_again_with_its_key",
+        "tests/payments/test_no_double_charge.py::test_a_timeout_then_a_retry_takes_stripes_first_answer",
         "tests/e2e/test_checkout.py::test_3ds_challenge_completed",
-        "tests/shop/test_webhooks.py::test_real_deliveries_out_of_order_and_twice_fulfil_once",
+        "tests/payments/test_webhooks.py::test_real_deliveries_out_of_order_and_twice_fulfil_once",
     }
     assert not any(name.startswith("tests/emulator/") for name in selected)

@@ -7,7 +7,7 @@ import requests
 from storefront.models import Maker, Order, Transfer
 from storefront.payments import connect, gateway
 from storefront.web.extensions import db
-from tests.shop.helpers import bag_form, card, hidden_fields
+from tests.helpers import bag_form, card, hidden_fields
 
 WORKSHOP = {"quantity": "2", "option-session": "thursday-evening"}
 

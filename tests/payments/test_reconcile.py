@@ -10,7 +10,7 @@ from storefront.models import Order, utcnow
 from storefront.payments import gateway
 from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
-from tests.shop.helpers import card, open_checkout, pay
+from tests.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"
 
