@@ -1,7 +1,7 @@
 """What Stripe says against what the shop says, order by order.
 
 The order status each PaymentIntent status stands for is written out here, not taken from
-storefront.payments.decision, so that the shop is checked against a reading of Stripe of its own.
+storefront.payments.decisions, so that the shop is checked against a reading of Stripe of its own.
 """
 from collections import defaultdict
 from dataclasses import dataclass
