@@ -32,6 +32,10 @@ emulator: venv
 # then the production topology's own tests through nginx. PYTEST_ARGS goes to every run. The
 # local Stripe's own tests never touch the shop's database: the PostgreSQL run leaves them out.
 PYTEST_ARGS ?=
+# Test workers side by side (pytest-xdist), each with its own local Stripe, browser and database;
+# a file's tests stay on one worker, sharing its module fixtures. WORKERS=0 runs in one process.
+WORKERS ?= 2
+XDIST   := $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
 
 test: lint test-sqlite test-postgres test-production
 
@@ -40,10 +44,10 @@ lint: venv
 	$(VENV)/bin/lint-imports --no-cache
 
 test-sqlite: venv chromium
-	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: venv chromium
-	scripts/with-postgres.sh $(PY) -m pytest --ignore=tests/emulator $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) --ignore=tests/emulator $(PYTEST_ARGS)
 
 # nginx in front of two gunicorn instances, PostgreSQL, Redis, the local Stripe and an SMTP server,
 # all on loopback (scripts/with-production.sh installs nginx and redis-server when missing).

@@ -16,6 +16,26 @@ LOCAL_STRIPE_FIXTURES = {"local_stripe", "stripe_requests"}
 EMULATOR_TESTS = pathlib.Path(__file__).parent / "emulator"
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs workers side by side), each worker empties its own
+    PostgreSQL database, made beside TEST_DATABASE_URL's, so that no worker drops another's
+    tables mid-test. Before anything imports config.py, which reads the variable."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not (worker and url):
+        return
+    base = sqlalchemy.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = sqlalchemy.create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(sqlalchemy.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                    {"n": own.database}).scalar()
+        if not exists:
+            connection.execute(sqlalchemy.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
