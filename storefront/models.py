@@ -202,6 +202,11 @@ class Order(db.Model):
         return self.attempts[-1] if self.attempts else None
 
     @property
+    def product_names(self):
+        """Every line's product, in the order's order: a bag's order names each of them."""
+        return ", ".join(line.product.name for line in self.items)
+
+    @property
     def method(self):
         """The way of paying of the order's current payment (methods.py)."""
         attempt = next((a for a in reversed(self.attempts)

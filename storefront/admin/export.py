@@ -5,7 +5,7 @@ import io
 from storefront.admin import search
 from storefront.catalog.money import to_major_string
 
-COLUMNS = ["order", "receipt_id", "created_at", "paid_at", "status", "product", "email", "currency",
+COLUMNS = ["order", "receipt_id", "created_at", "paid_at", "status", "products", "email", "currency",
            "total", "refunded", "payment_intent"]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,7 @@ def _row(order):
         order.created_at.isoformat(sep=" ", timespec="seconds"),
         order.paid_at.isoformat(sep=" ", timespec="seconds") if order.paid_at else "",
         order.status,
-        _cell(order.product.name),
+        _cell(order.product_names),
         _cell(order.email),
         order.currency,
         to_major_string(order.total, order.currency),

@@ -9,13 +9,16 @@ make the quote endpoint, now read-only, write a counter row per product and day 
 request: concurrent quotes for a product would queue on that row (on the whole database in
 SQLite). See docs/admin.md for the figures.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func
+from sqlalchemy.orm import selectinload
 
 from storefront.catalog import methods
-from storefront.models import Order, PaymentAttempt, Product, utcnow
+from storefront.models import Order, PaymentAttempt, utcnow
+from storefront.payments import connect
 from storefront.web.extensions import db
 
 
@@ -110,13 +113,27 @@ def _revenue(start, end, period):
 
 
 def _products(start, end):
-    rows = db.session.execute(
-        db.select(Product.name, Order.currency, func.count(), func.sum(Order.total),
-                  func.sum(Order.amount_refunded))
-        .join(Order.product).where(Order.paid_at >= start, Order.paid_at < end)
-        .group_by(Product.id, Product.name, Order.currency)
+    """Per product, from the orders' lines: a bag's order counts once for each of its products,
+    each with its own line's money. A refund the shop counted in the lines (a line's, or one by
+    amount spread over them) stays where it was counted; one it did not (made on Stripe's
+    dashboard, heard of by webhook) is spread over the lines as a refund by amount would be, so
+    the products add up to the orders' money to the cent."""
+    orders = db.session.scalars(
+        db.select(Order).where(Order.paid_at >= start, Order.paid_at < end)
+        .options(selectinload(Order.items))
     ).all()
-    return sorted((ProductSales(*row) for row in rows), key=lambda p: (-p.revenue, p.name))
+    figures = defaultdict(lambda: [set(), 0, 0])  # (name, currency) → [order ids, paid, refunded]
+    for order in orders:
+        unspread = order.amount_refunded - sum(line.refunded for line in order.items)
+        extra = connect.spread(order, unspread) if unspread > 0 else {}
+        for line in order.items:
+            found = figures[(line.product.name, order.currency)]
+            found[0].add(order.id)
+            found[1] += line.amount
+            found[2] += line.refunded + extra.get(line, 0)
+    rows = (ProductSales(name, currency, len(ids), paid, refunded)
+            for (name, currency), (ids, paid, refunded) in figures.items())
+    return sorted(rows, key=lambda p: (-p.revenue, p.name))
 
 
 def _fee(fee, amount):
@@ -126,16 +143,22 @@ def _fee(fee, amount):
 
 
 def _methods(start, end):
-    # The method of the payment that paid each order: the attempt that made its PaymentIntent.
-    method = func.coalesce(PaymentAttempt.method, methods.CARD.name)
-    fee = case(*((method == m.name, _fee(m.fee, Order.total)) for m in methods.METHODS.values()))
+    # The method of the payment that paid each order: the last attempt on its PaymentIntent. One
+    # value per order, whatever the attempts before it (declined cards on the same PaymentIntent
+    # are attempts too): an order counts once, by its outcome.
+    paying = (db.select(PaymentAttempt.method)
+              .where(PaymentAttempt.order_id == Order.id,
+                     PaymentAttempt.payment_intent_id == Order.payment_intent_id)
+              .order_by(PaymentAttempt.id.desc()).limit(1).correlate(Order).scalar_subquery())
+    paid = (db.select(Order.id, Order.currency, Order.total, Order.amount_refunded,
+                      func.coalesce(paying, methods.CARD.name).label("method"))
+            .where(Order.paid_at >= start, Order.paid_at < end).subquery())
+    fee = case(*((paid.c.method == m.name, _fee(m.fee, paid.c.total))
+                 for m in methods.METHODS.values()))
     rows = db.session.execute(
-        db.select(method, Order.currency, func.count(), func.sum(Order.total),
-                  func.sum(Order.amount_refunded), func.sum(fee))
-        .outerjoin(PaymentAttempt, (PaymentAttempt.order_id == Order.id)
-                   & (PaymentAttempt.payment_intent_id == Order.payment_intent_id))
-        .where(Order.paid_at >= start, Order.paid_at < end)
-        .group_by(method, Order.currency)
+        db.select(paid.c.method, paid.c.currency, func.count(), func.sum(paid.c.total),
+                  func.sum(paid.c.amount_refunded), func.sum(fee))
+        .group_by(paid.c.method, paid.c.currency)
     ).all()
     found = (MethodSales(methods.METHODS[name].label, *figures) for name, *figures in rows)
     return sorted(found, key=lambda m: (-m.revenue, m.method))

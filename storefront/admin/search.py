@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import false, func, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from wtforms import DateField, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from storefront.models import TRANSITIONS, Order, Product
+from storefront.models import TRANSITIONS, Order, OrderLine, Product
 from storefront.web.extensions import db
 from storefront.web.routing import db_int
 
@@ -66,7 +66,8 @@ class OrderFilters(Form):
         if self.status.data:
             conditions.append(Order.status == self.status.data)
         if self.product.data:
-            conditions.append(Order.product_id == self.product.data)
+            # Any line of the order: a bag's order is found by each of its products.
+            conditions.append(Order.items.any(OrderLine.product_id == self.product.data))
         if self.since.data:
             conditions.append(Order.created_at >= datetime.combine(self.since.data, time()))
         if self.until.data:  # the whole day: up to the next day's start
@@ -102,7 +103,7 @@ class Page:
 def page(filters, after=None, before=None, size=PAGE_SIZE):
     """One page of the orders that match, newest first: those just older than the order `after`,
     just newer than the order `before`, or the newest."""
-    query = db.select(Order).where(*filters.where()).options(joinedload(Order.product))
+    query = db.select(Order).where(*filters.where()).options(selectinload(Order.items))
     key = tuple_(Order.created_at, Order.id)
     cursor = _cursor(after or before)
     if before and cursor is not None:
@@ -124,7 +125,7 @@ def page(filters, after=None, before=None, size=PAGE_SIZE):
 
 def batches(filters, size=1000):
     """Every order that matches, newest first, a batch at a time (for the CSV export)."""
-    query = db.select(Order).where(*filters.where()).options(joinedload(Order.product))
+    query = db.select(Order).where(*filters.where()).options(selectinload(Order.items))
     query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(size)
     cursor = None
     while True:

@@ -3,7 +3,7 @@ import re
 import secrets
 from datetime import datetime
 
-from storefront.models import Order, Product
+from storefront.models import Order, OrderLine, Product
 from storefront.web.extensions import db
 
 EMAIL = "owner@example.com"
@@ -51,7 +51,13 @@ def add_order(product_slug="city-lights-poster", commit=True, **fields):
         "email": "ada@example.com", "status": "pending", "amount_refunded": 0,
         "created_at": datetime(2026, 11, 1, 12, 0),
     }
-    order = Order(**(values | fields))
+    values |= fields
+    # Its one line, as a product page's order has.
+    values.setdefault("items", [OrderLine(
+        position=0, product=product, maker_id=product.maker_id, selection=values["selection"],
+        lines=values["lines"], subtotal=values["subtotal"], tip=values["tip"],
+        amount=values["total"], refunded=0)])
+    order = Order(**values)
     db.session.add(order)
     if commit:
         db.session.commit()

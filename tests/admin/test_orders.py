@@ -90,7 +90,7 @@ def test_csv_is_streamed_with_the_lists_filters(admin_client, some_orders):
     first = rows[-1]
     assert (first["status"], first["total"], first["refunded"], first["currency"]) == (
         "paid", "18.00", "0.00", "USD")
-    assert first["product"] == "City Lights poster" and first["payment_intent"] == "pi_15"
+    assert first["products"] == "City Lights poster" and first["payment_intent"] == "pi_15"
     assert admin_client.get("/admin/orders.csv?until=nonsense").status_code == 400
 
 
