@@ -41,14 +41,21 @@ class SignInRefused(Exception):
     """str() is the message for the person signing in."""
 
 
-def create_admin(email, password):
+def new_admin_email(email):
+    """The address a new admin would sign in with, normalised, or AccountError saying why it
+    cannot be one; checked before any password is asked for."""
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise AccountError(f"Not an email address: {error}") from None
-    _check_password(password)
     if find(email) is not None:
         raise AccountError(f"There is already an admin with the email {email}.")
+    return email
+
+
+def create_admin(email, password):
+    email = new_admin_email(email)
+    _check_password(password)
     admin = AdminUser(email=email, failed_logins=0)
     admin.set_password(password)
     db.session.add(admin)

@@ -1,6 +1,6 @@
 """`flask admin create | password | disable | enable`: admins, from the command line."""
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from storefront.admin import accounts
 
@@ -9,7 +9,8 @@ def init_app(app):
     group = AppGroup("admin", help="Manage the people who run the shop.")
 
     @group.command("create")
-    @click.option("--email", prompt=True, help="The admin's email, used to log in.")
+    @click.option("--email", prompt=True, callback=_new_email,
+                  help="The admin's email, used to log in; checked before the password is asked.")
     @click.password_option(help="Asked for twice when not given.")
     def create(email, password):
         """Create an admin who can log in to /admin."""
@@ -49,3 +50,13 @@ def _run(action, *args):
         return action(*args)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _new_email(context, parameter, email):
+    """Refuse an address that is not one, or is taken, before asking for a password twice.
+    Options are read before the command's app context is pushed: this one pushes its own."""
+    try:
+        with context.ensure_object(ScriptInfo).load_app().app_context():
+            return accounts.new_admin_email(email)
+    except accounts.AccountError as error:
+        raise click.BadParameter(str(error)) from error

@@ -32,3 +32,16 @@ def test_create_refuses_a_weak_password_or_a_second_account(app):
     assert runner.invoke(args=args).exit_code == 0
     twice = runner.invoke(args=args)
     assert twice.exit_code != 0 and "already an admin" in twice.output
+
+
+def test_create_checks_the_email_before_asking_for_a_password(app):
+    runner = app.test_cli_runner()
+    args = ["admin", "create", "--email", "a@example.com", "--password", "a long enough secret"]
+    assert runner.invoke(args=args).exit_code == 0
+    # A taken address, then one that is none: each refused at once, no password asked for.
+    taken = runner.invoke(args=["admin", "create"], input="a@example.com\n")
+    assert taken.exit_code != 0 and "already an admin" in taken.output
+    assert "Password" not in taken.output
+    typo = runner.invoke(args=["admin", "create", "--email", "not-an-address"])
+    assert typo.exit_code != 0 and "Not an email address" in typo.output
+    assert "Password" not in typo.output
