@@ -26,6 +26,7 @@ from storefront.catalog import pricing
 from storefront.checkout.pay import PayForm, order_for_checkout, receipt_url, remember
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
 from storefront.models import Order, PaymentAttempt
+from storefront.orders import stripe_reads
 from storefront.orders.leases import order_lease
 from storefront.payments import gateway
 from storefront.payments.decisions import PAID
@@ -124,6 +125,7 @@ def payment_page(order, quote):
         raise
     attempt.outcome = "created"
     order.checkout_session_id = session.id
+    order.stripe_read_at = order.stripe_link = None  # what was learned of the last page is over
     db.session.commit()
     return session
 
@@ -145,19 +147,22 @@ def returned(public_id):
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
     if not order.checkout_session_id or request.args.get("session_id") != order.checkout_session_id:
         abort(404)
-    session, status = None, 200
-    if order.status not in (*PAID, "processing"):  # a webhook may have settled it already
+    status = 200
+    # A webhook may have settled it already; else Stripe is asked once per interval, whoever
+    # loads the page (stripe_reads.py), and the webhooks settle it meanwhile.
+    if order.status not in (*PAID, "processing") and stripe_reads.may_ask(order):
         with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
             try:
                 if held:
                     session = gateway.checkout_session(order.checkout_session_id)
                     settle_session(order, session, "browser")
+                    stripe_reads.remember(order, session.url if session.status == "open" else None)
             except stripe.StripeError as error:
                 log.warning("Order %s: session not read: %s", order.id, type(error).__name__)
                 status = 503
     if order.status in (*PAID, "processing"):
         return redirect(receipt_url(order), 303)
-    return render_template("checkout/not_paid.html", order=order, session=session,
+    return render_template("checkout/not_paid.html", order=order, payment_url=order.stripe_link,
                            unreachable=status == 503), status
 
 

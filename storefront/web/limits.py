@@ -1,5 +1,5 @@
-"""Limits on abuse: how often one client may pay, re-price and try an admin password
-(Flask-Limiter).
+"""Limits on abuse: how often one client may pay, re-price, load an order's page that may ask
+Stripe about it, and try an admin password (Flask-Limiter).
 
 Card testers try stolen cards one after another against the pay endpoint; a script can re-price
 without end. The limits (config.py) count per client address, before anything else looks at
@@ -26,6 +26,10 @@ LIMITED = {
     ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
     ("bag.add", "POST"): "RATELIMIT_QUOTE",
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
+    # Pages that may ask Stripe about an order (orders/stripe_reads.py keeps it to one read
+    # per order and interval; this keeps one client from walking many orders).
+    ("orders.receipt", "GET"): "RATELIMIT_ORDER_PAGES",
+    ("stripe_checkout.returned", "GET"): "RATELIMIT_ORDER_PAGES",
 }
 
 

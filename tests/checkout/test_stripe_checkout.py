@@ -38,6 +38,14 @@ def the_order():
     return db.session.scalar(db.select(Order))
 
 
+def let_the_interval_pass(app):
+    """As if the return page last asked Stripe 30 seconds ago (STRIPE_READ_INTERVAL_SECONDS)."""
+    with app.app_context():
+        order = the_order()
+        order.stripe_read_at -= timedelta(seconds=30)
+        db.session.commit()
+
+
 def pay_on_stripes_page(local_stripe, session_id, payment_method):
     """What Stripe's Checkout page does with its Pay button (its own endpoint, publishable key)."""
     response = requests.post(f"{local_stripe.url}/v1/payment_pages/{session_id}/confirm",
@@ -197,6 +205,7 @@ def test_the_return_page_shows_the_receipt_only_once_paid(app, client, stripe_cl
     assert "Return to the payment page" in unpaid.text
 
     pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
+    let_the_interval_pass(app)  # within it, the page shows what it learned and waits for webhooks
     paid = client.get(back)
     assert paid.status_code == 303 and paid.headers["Location"] == f"/orders/{order.public_id}"
     with app.app_context():
@@ -221,6 +230,7 @@ def test_a_declined_card_on_stripes_page_leaves_the_order_payable(app, client, s
     back = f"/orders/{order.public_id}/checkout/return?session_id={order.checkout_session_id}"
     assert "Payment not completed" in client.get(back).text
     pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
+    let_the_interval_pass(app)
     assert client.get(back).status_code == 303
     with app.app_context():
         assert the_order().status == "paid"
