@@ -29,6 +29,7 @@ from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import methods
+from storefront.catalog.money import over_stripe_limit
 from storefront.checkout import snapshot
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
 from storefront.checkout.shop import checkout_context, price, selection_form
@@ -119,6 +120,11 @@ def price_bag(products, slugs, form):
     currencies = {line.quote.currency for line in lines}
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
+    elif currencies:
+        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
+        total = sum(line.quote.total for line in lines)
+        if too_large := over_stripe_limit(total, currencies.pop()):
+            errors.setdefault("total", too_large)
     return BagQuote(tuple(lines), errors)
 
 

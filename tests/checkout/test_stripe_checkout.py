@@ -319,3 +319,14 @@ def test_reconcile_finds_a_page_paid_while_every_answer_was_lost(app, client, st
         assert reconcile(timedelta(0), timedelta(0)) == {"now paid": 1}
         assert the_order().status == "paid"
     assert len(outbox) == 1
+
+
+def test_a_total_over_stripes_largest_amount_opens_no_page(app, client, stripe_requests, orders):
+    """The product page's own check holds for Stripe's page too: $45.00 and a $999,999.00 tip
+    is more than Stripe takes in one payment ($999,999.99)."""
+    page = open_checkout(client, "letterpress-workshop")
+    response = client.post("/p/letterpress-workshop/continue",
+                           data={**page, "email": EMAIL, "tip": "custom", "tip_custom": "999999.00"})
+    assert response.status_code == 400
+    assert "This comes to more than $999,999.99, the most we can take in one payment" in response.text
+    assert orders() == [] and stripe_requests(method="POST", path="/v1/checkout/sessions") == []
