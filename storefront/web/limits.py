@@ -21,6 +21,7 @@ LIMITED = {
     ("checkout.confirm", "POST"): "RATELIMIT_PAY",
     # Each opens a Stripe Checkout page: a Stripe call, like paying.
     ("stripe_checkout.continue_to_payment", "POST"): "RATELIMIT_PAY",
+    ("stripe_checkout.continue_bag", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
     ("bag.pay", "POST"): "RATELIMIT_PAY",  # the bag's checkout: the same card testers
     ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
