@@ -142,6 +142,10 @@ class Config:
     RATELIMIT_QUOTE = os.environ.get("RATELIMIT_QUOTE", "120 per minute;1000 per hour")
     # Logging in to /admin: a person mistypes a few times; a guesser tries thousands.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    # Order pages that may ask Stripe (a receipt waiting for microdeposits, the return from
+    # Stripe's page), per client; each order is also asked about at most once per interval.
+    RATELIMIT_ORDER_PAGES = os.environ.get("RATELIMIT_ORDER_PAGES", "60 per minute;600 per hour")
+    STRIPE_READ_INTERVAL_SECONDS = float(os.environ.get("STRIPE_READ_INTERVAL_SECONDS", "30"))
 
     @classmethod
     def check(cls, config):
@@ -174,7 +178,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     # Tests drive the shop faster than any customer (retry loops, concurrent submits); the
     # limits stay on, out of their way. tests/security/test_rate_limits.py sets low ones.
-    RATELIMIT_PAY = RATELIMIT_QUOTE = RATELIMIT_LOGIN = "1000 per minute"
+    RATELIMIT_PAY = RATELIMIT_QUOTE = RATELIMIT_LOGIN = RATELIMIT_ORDER_PAGES = "1000 per minute"
 
 
 # Every SECRET_KEY this repository has ever written down (defaults, tests, benches, docs): public,
@@ -186,6 +190,14 @@ MIN_SECRET_KEY_BYTES = 32
 MIN_SECRET_KEY_SYMBOLS = 10
 # Stripe's endpoint secrets are whsec_ followed by 32 characters; a bare or short one is a typo.
 MIN_WEBHOOK_SECRET_LENGTH = len("whsec_") + 24
+# A secret someone made up rather than generated (guessable()): it holds one of these words,
+# or a run of RUN_LENGTH characters that repeat or count up or down, or is a short pattern
+# over and over. Each word is 5 letters or more, so a generated secret (hex, base64url) holds
+# one by chance about once in ten million.
+COMMON_WORDS = ("password", "passwd", "secret", "changeme", "example", "letmein", "qwerty",
+                "default", "placeholder", "dummy", "sample")
+RUN_LENGTH = 8
+MAX_PATTERN_LENGTH = 8
 # Rate-limit storage that every worker and instance shares (limits' schemes); anything else,
 # memory:// above all, counts per process and so multiplies each limit by the number of workers.
 SHARED_RATELIMIT_SCHEMES = ("redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel",
@@ -244,13 +256,38 @@ def secret_key_refusal(key):
         return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes: {advice}"
     if len(set(key)) < MIN_SECRET_KEY_SYMBOLS:
         return f"SECRET_KEY looks like a placeholder (few distinct characters): {advice}"
+    if why := guessable(key):
+        return f"SECRET_KEY looks made up by a person ({why}): {advice}"
     return None
 
 
 def webhook_secret_refusal(secret):
+    advice = "set it to the whole whsec_… value from the Stripe Dashboard (Developers → Webhooks)"
     if len(secret) < MIN_WEBHOOK_SECRET_LENGTH:
-        return ("STRIPE_WEBHOOK_SECRET is too short to be an endpoint's secret: set it to the "
-                "whole whsec_… value from the Stripe Dashboard (Developers → Webhooks)")
+        return f"STRIPE_WEBHOOK_SECRET is too short to be an endpoint's secret: {advice}"
+    if why := guessable(secret.removeprefix("whsec_")):
+        return f"STRIPE_WEBHOOK_SECRET is not one Stripe made ({why}): {advice}"
+    return None
+
+
+def guessable(secret):
+    """Why `secret` looks made up by a person, one a dictionary word or a repeated pattern
+    gives, or None: a word of COMMON_WORDS in it, a run of RUN_LENGTH characters all alike or
+    counting up or down (xxxxxxxx, 12345678, hgfedcba), or a pattern of up to
+    MAX_PATTERN_LENGTH characters over and over (abcabcabc…)."""
+    lowered = secret.lower()
+    if word := next((word for word in COMMON_WORDS if word in lowered), None):
+        return f"it contains the word {word!r}"
+    for start in range(len(secret) - RUN_LENGTH + 1):
+        run = secret[start:start + RUN_LENGTH]
+        steps = {ord(b) - ord(a) for a, b in zip(run, run[1:])}
+        if steps == {0}:
+            return f"it repeats {run[0]!r} {RUN_LENGTH} times in a row"
+        if steps in ({1}, {-1}):
+            return f"it counts through {run!r}"
+    for length in range(1, MAX_PATTERN_LENGTH + 1):
+        if len(secret) >= 3 * length and secret == (secret[:length] * len(secret))[:len(secret)]:
+            return f"it is {secret[:length]!r} over and over"
     return None
 
 

@@ -159,6 +159,10 @@ class Order(db.Model):
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None]
+    # When a page anyone may load last asked Stripe about the order, and the link Stripe's answer
+    # gave it (microdeposits' verification page, the open Checkout page): orders/stripe_reads.py.
+    stripe_read_at: Mapped[datetime | None]
+    stripe_link: Mapped[str | None] = mapped_column(Text)
 
     transitions: Mapped[list["OrderTransition"]] = relationship(
         back_populates="order", order_by="OrderTransition.id"

@@ -41,12 +41,10 @@ def refund_line(order_id, line_id):
     try:
         if not form.validate():
             raise refunds.RefundRefused(next(iter(form.errors.values()))[0])
-        left, sent = line.amount - line.refunded, refunds.find(order, form.request_id.data)
-        if left <= 0 and sent is None:
-            raise refunds.RefundRefused("This line is refunded already.")
         admin = current_user._get_current_object()
-        # Sent again, the form finds its refund, whatever is left of the line now.
-        made = refunds.refund(order, form.request_id.data, None if sent else left, admin,
+        # What is left of the line is decided under the order's lease; sent again, the form
+        # finds its refund, whatever is left of the line now.
+        made = refunds.refund(order, form.request_id.data, None, admin,
                               form.reason.data or "requested_by_customer", line=line)
     except refunds.RefundRefused as error:
         return render_order(order, block="order" if htmx else None, status=200 if htmx else 409,

@@ -19,7 +19,8 @@ ZERO_DECIMAL = frozenset(
 # Stripe takes three decimals for these but only accepts multiples of 10 minor units.
 THREE_DECIMAL = frozenset("BHD JOD KWD OMR TND".split())
 
-# Stripe's largest amount: eight digits of minor units ($999,999.99, ¥99,999,999).
+# Stripe's largest amount: eight digits of minor units ($999,999.99, ¥99,999,999). Stripe
+# refuses more with amount_too_large ("Amount must be no more than $999,999.99").
 MAX_AMOUNT = 99_999_999
 
 # Longer input is not an amount anyone means; refusing it early keeps Decimal work small.
@@ -33,6 +34,15 @@ _FULLWIDTH_SEPARATORS = str.maketrans({"\uff0c": ",", "\uff0e": "."})
 # Babel looks a code up in its whole currency list, and one price partial checks currencies a
 # few dozen times (every amount's exponent); the answer for a code never changes.
 _babel_knows_currency = lru_cache(maxsize=256)(is_currency)
+
+
+def over_stripe_limit(total, currency):
+    """Why Stripe would refuse to charge `total` in one payment, or None: the one check every
+    total sent to Stripe (a product, a bag, a Checkout Session) goes through first."""
+    if total > MAX_AMOUNT:
+        return (f"This comes to more than {format_money(MAX_AMOUNT, currency)}, "
+                "the most we can take in one payment")
+    return None
 
 
 class AmountError(ValueError):

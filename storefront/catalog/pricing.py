@@ -31,6 +31,7 @@ from storefront.catalog.money import (
     check_currency,
     format_money,
     minor_step,
+    over_stripe_limit,
     parse_amount,
     to_major_string,
 )
@@ -288,9 +289,8 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
     subtotal = sum(line.amount for line in lines)
     tip = _tip(rules, selection, subtotal, errors)
     total = subtotal + tip
-    if total > MAX_AMOUNT:
-        errors["total"] = (f"This comes to more than {format_money(MAX_AMOUNT, currency)}, "
-                           "the most we can take in one payment")
+    if too_large := over_stripe_limit(total, currency):
+        errors["total"] = too_large
     return Quote(currency, tuple(lines), subtotal, tip, total, errors)
 
 

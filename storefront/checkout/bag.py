@@ -29,9 +29,10 @@ from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import methods
+from storefront.catalog.money import over_stripe_limit
 from storefront.checkout import snapshot
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
-from storefront.checkout.shop import checkout_context, price, selection_form
+from storefront.checkout.shop import checkout_context, checkout_mode, price, selection_form
 from storefront.models import Order, OrderLine, Product
 from storefront.web import sessions
 from storefront.web.extensions import db, htmx
@@ -42,6 +43,8 @@ SESSION_BAG = "bag"
 MAX_LINES = 20
 FULL = f"Your bag holds at most {MAX_LINES} lines. Pay for these first, or remove one."
 PRODUCT_FIELD = "product"
+ON_STRIPES_PAGE = ("Your bag holds a product paid on Stripe's payment page, so the whole bag is paid "
+                   "there: reload the page and press Continue to payment.")
 
 
 def other_currency(bag_currency, currency):
@@ -85,6 +88,14 @@ class BagQuote:
         return bool(self.lines) and not self.errors
 
 
+def bag_mode(bag_quote):
+    """How the bag is paid (docs/checkout-modes.md): by the shop's card fields only when every
+    line's product is; a product sold only through Stripe's Checkout page takes the whole bag
+    there, on Stripe's own page if any line says so, else embedded."""
+    modes = {checkout_mode(line.product) for line in bag_quote.lines}
+    return next((mode for mode in ("hosted", "embedded") if mode in modes), "elements")
+
+
 def prefix(number):
     return f"line-{number}-"
 
@@ -119,6 +130,11 @@ def price_bag(products, slugs, form):
     currencies = {line.quote.currency for line in lines}
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
+    elif currencies:
+        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
+        total = sum(line.quote.total for line in lines)
+        if too_large := over_stripe_limit(total, currencies.pop()):
+            errors.setdefault("total", too_large)
     return BagQuote(tuple(lines), errors)
 
 
@@ -167,7 +183,7 @@ def forget_if_paid(order):
 def context(bag_quote, token, **extra):
     currency = bag_quote.currency or "USD"
     return {"bag": bag_quote, "quote": bag_quote, "currency": currency, "checkout_token": token,
-            "layout": current_app.config["CHECKOUT_LAYOUT"],
+            "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
                               "locale": "en"},
@@ -226,9 +242,10 @@ def selection_key(bag_quote):
     return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
 
 
-def order_for_bag(bag_quote, form):
+def order_for_bag(bag_quote, form, mode="elements"):
     first = bag_quote.lines[0]
     return Order(
+        checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
                for number, line in enumerate(bag_quote.lines)],
         product=first.product,  # the order list's product column shows the first line
@@ -249,6 +266,8 @@ def pay():
     products = {product.slug: product for product in db.session.scalars(
         db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
     bag_quote = price_bag(products, slugs, request.form)
+    if bag_mode(bag_quote) != "elements":
+        return jsonify(next="fix", message=ON_STRIPES_PAGE), 400
     form = PayForm(request.form)
     method = form.validate() and bag_quote.ok and form.chosen_method(bag_quote.currency)
     if not method:

@@ -23,15 +23,15 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-# Flask-Compress's own choice of encoding (the Accept-Encoding header's q-values against
-# COMPRESS_ALGORITHM) and its compressors at the app's levels; not part of its public API,
-# which needs a request context: the layer has none. Pinned in requirements.txt.
-from flask_compress.flask_compress import _choose_algorithm, _compress_data
+# Flask-Compress's compressors at the app's levels; not part of its public API, which needs a
+# request context: the layer has none. Pinned in requirements.txt.
+from flask_compress.flask_compress import _compress_data
 from jinja2_fragments import render_block
 from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import pricing
 from storefront.checkout import snapshot
+from storefront.web import encodings
 from storefront.web.extensions import compress
 
 EXTENSION = "price_partial"
@@ -65,7 +65,8 @@ class Partials:
         headers = [("ETag", f'W/"{etag}"')]
         if if_none_match.contains_weak(etag):
             return 304, headers, b""
-        algorithm = _choose_algorithm(compress.enabled_algorithms, accept_encoding)
+        # The Accept-Encoding header's q-values against COMPRESS_ALGORITHM, as for every answer.
+        algorithm = encodings.choose(compress.enabled_algorithms, accept_encoding)
         body, encoding = self.rendered(catalog, product.slug, selection, algorithm)
         if encoding:
             headers.append(("Content-Encoding", encoding))

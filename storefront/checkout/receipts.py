@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from storefront.checkout import bag, shop
 from storefront.checkout.pay import remember
 from storefront.models import Order
-from storefront.orders import links
+from storefront.orders import links, stripe_reads
 from storefront.payments import decisions, gateway
 from storefront.payments.decisions import Failure
 from storefront.web.extensions import db
@@ -18,9 +18,13 @@ def receipt(public_id):
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
     verify_url = None
     if order.status == "requires_action" and order.method.action == "verify":
-        # The customer left before entering the microdeposits: Stripe's page for them.
-        answer = gateway.refresh(order.payment_intent_id)
-        verify_url = None if isinstance(answer, Failure) else decisions.decide(order, answer).verify_url
+        # The customer left before entering the microdeposits: Stripe's page for them, asked
+        # of Stripe once per interval whoever loads the page (stripe_reads.py).
+        verify_url = order.stripe_link
+        if stripe_reads.may_ask(order):
+            answer = gateway.refresh(order.payment_intent_id)
+            if not isinstance(answer, Failure):
+                verify_url = stripe_reads.remember(order, decisions.decide(order, answer).verify_url)
     bag.forget_if_paid(order)
     return render_template("orders/receipt.html", order=order, verify_url=verify_url)
 

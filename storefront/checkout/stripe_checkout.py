@@ -1,4 +1,5 @@
-"""Paying on Stripe's Checkout page (CHECKOUT_MODE "hosted", or "embedded" inside the shop's).
+"""Paying on Stripe's Checkout page (CHECKOUT_MODE "hosted", or "embedded" inside the shop's), for
+a product or for a bag holding a product sold there (bag.bag_mode: the whole bag is paid there).
 
 "Continue to payment" prices again, records the order (one per checkout page and selection, as
 paying on the shop's page does) and opens a Checkout Session listing the quote's lines; Stripe's
@@ -23,9 +24,17 @@ from flask import (
 )
 
 from storefront.catalog import pricing
-from storefront.checkout.pay import PayForm, order_for_checkout, receipt_url, remember
+from storefront.checkout import bag
+from storefront.checkout.pay import (
+    PayForm,
+    find_or_create_order,
+    order_for_checkout,
+    receipt_url,
+    remember,
+)
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
-from storefront.models import Order, PaymentAttempt
+from storefront.models import Order, PaymentAttempt, Product
+from storefront.orders import stripe_reads
 from storefront.orders.leases import order_lease
 from storefront.payments import gateway
 from storefront.payments.decisions import PAID
@@ -72,10 +81,54 @@ def continue_to_payment(slug):
             return product_page(product, selection, quote, NOT_PAYABLE, 409, email=form.email.data)
         order.email = form.email.data
         try:
-            session = payment_page(order, quote)
+            session = payment_page(order, pricing.itemised(quote))
         except stripe.StripeError as error:
             log.warning("Order %s: no Checkout Session: %s", order.id, type(error).__name__)
             return product_page(product, selection, quote, UNREACHABLE, 503, email=form.email.data)
+    return opened(order, session, mode)
+
+
+@bp.post("/bag/continue")
+def continue_bag():
+    """The bag on Stripe's Checkout page, when a product in it is sold only there
+    (bag.bag_mode): priced again from the database, one order, one page for the whole bag."""
+    slugs = bag.posted_slugs(request.form)
+    products = {product.slug: product for product in db.session.scalars(
+        db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
+    bag_quote = bag.price_bag(products, slugs, request.form)
+    mode = bag.bag_mode(bag_quote)
+    if mode == "elements":
+        abort(404)  # the bag's own card fields pay it
+    form = PayForm(request.form)
+    if not (form.validate() and bag_quote.ok):
+        errors = {**bag_quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+        return bag_page(bag_quote, " ".join(dict.fromkeys(errors.values())), 400, form)
+    bag.store_priced(form.checkout_token.data, bag_quote)  # Stripe's Back link finds it again
+    if form.expected_total.data != bag_quote.total:
+        return bag_page(bag_quote, None, 409, form, price_changed=True)
+
+    order = find_or_create_order(form.checkout_token.data, bag.selection_key(bag_quote),
+                                 lambda: bag.order_for_bag(bag_quote, form, mode))
+    remember(order)
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return bag_page(bag_quote, BUSY, 409, form)
+        if order.status in (*PAID, "processing"):
+            return redirect(receipt_url(order), 303)
+        if not order.payable or order.checkout_mode != mode:
+            return bag_page(bag_quote, NOT_PAYABLE, 409, form)
+        order.email = form.email.data
+        try:
+            session = payment_page(order, [item for line in bag_quote.lines
+                                           for item in pricing.itemised(line.quote)])
+        except stripe.StripeError as error:
+            log.warning("Order %s: no Checkout Session: %s", order.id, type(error).__name__)
+            return bag_page(bag_quote, UNREACHABLE, 503, form)
+    return opened(order, session, mode)
+
+
+def opened(order, session, mode):
+    """Where Continue to payment takes the customer once the order's page is open."""
     if session.status == "complete":  # paid already, in another tab
         return redirect(receipt_url(order), 303)
     if mode == "hosted":
@@ -87,8 +140,15 @@ def continue_to_payment(slug):
     return response
 
 
-def payment_page(order, quote):
-    """The order's Checkout Session: its current one while it is open, for this email and not
+def bag_page(bag_quote, notice, status, form, **extra):
+    """The bag again (no JavaScript needed), with why the customer is still here."""
+    return render_template("shop/bag.html", **bag.context(
+        bag_quote, form.checkout_token.data, checkout_notice=notice, email=form.email.data,
+        **extra)), status
+
+
+def payment_page(order, lines):
+    """The order's Checkout Session, listing `lines` (pricing.itemised): its current one while it is open, for this email and not
     about to expire; else a new one (the old one expired first, so it can never be paid too).
     Holds the order's lease."""
     if order.checkout_session_id:
@@ -116,7 +176,7 @@ def payment_page(order, quote):
     expires_at = attempt.created_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
     try:
         session = gateway.create_checkout_session(
-            order, attempt, pricing.itemised(quote), return_urls(order), expires_at)
+            order, attempt, lines, return_urls(order), expires_at)
     except stripe.StripeError as error:
         if gateway.classify(error) != "uncertain":
             attempt.outcome = "error"
@@ -124,6 +184,7 @@ def payment_page(order, quote):
         raise
     attempt.outcome = "created"
     order.checkout_session_id = session.id
+    order.stripe_read_at = order.stripe_link = None  # what was learned of the last page is over
     db.session.commit()
     return session
 
@@ -145,19 +206,22 @@ def returned(public_id):
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
     if not order.checkout_session_id or request.args.get("session_id") != order.checkout_session_id:
         abort(404)
-    session, status = None, 200
-    if order.status not in (*PAID, "processing"):  # a webhook may have settled it already
+    status = 200
+    # A webhook may have settled it already; else Stripe is asked once per interval, whoever
+    # loads the page (stripe_reads.py), and the webhooks settle it meanwhile.
+    if order.status not in (*PAID, "processing") and stripe_reads.may_ask(order):
         with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
             try:
                 if held:
                     session = gateway.checkout_session(order.checkout_session_id)
                     settle_session(order, session, "browser")
+                    stripe_reads.remember(order, session.url if session.status == "open" else None)
             except stripe.StripeError as error:
                 log.warning("Order %s: session not read: %s", order.id, type(error).__name__)
                 status = 503
     if order.status in (*PAID, "processing"):
         return redirect(receipt_url(order), 303)
-    return render_template("checkout/not_paid.html", order=order, session=session,
+    return render_template("checkout/not_paid.html", order=order, payment_url=order.stripe_link,
                            unreachable=status == 503), status
 
 
@@ -167,6 +231,9 @@ def cancelled(public_id):
     order = db.first_or_404(db.select(Order).filter_by(public_id=public_id))
     if order.status in (*PAID, "processing"):
         return redirect(receipt_url(order), 303)
+    if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
+        bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
+        return redirect(url_for("bag.show"), 303)
     selection, quote = price(order.product, order.selection)
     context = checkout_context(order.product, selection, quote, checkout_token=order.checkout_token,
                                checkout_notice=CANCELLED, email=order.email)

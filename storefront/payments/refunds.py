@@ -105,10 +105,20 @@ def find(order, request_id):
     return next((r for r in order.refunds if r.request_id == request_id), None)
 
 
-def refund(order, request_id, amount, admin, reason=None, line=None):
-    """Refund `amount` (minor units; None: all that is left) for the form `request_id`; `line`:
-    the order line it refunds, if it refunds one.
+def line_left(order, line):
+    """What is left to refund of `line`: its amount, less what refunds counted in it and refunds
+    of it not counted yet (unanswered, or made by a request that ended before counting them)."""
+    uncounted = sum(r.amount for r in order.refunds if r.order_line_id == line.id and (
+        r.status == "requested" or (r.status == "accepted" and not r.lines_settled)))
+    return max(line.amount - line.refunded - uncounted, 0)
 
+
+def refund(order, request_id, amount, admin, reason=None, line=None):
+    """Refund `amount` (minor units; None: all that is left, of the order or of `line`) for the
+    form `request_id`; `line`: the order line it refunds, if it refunds one.
+
+    What is left is worked out under the order's lease, from the order as recorded then: two
+    forms sent at once (two tabs, two admins) never refund the same money twice.
     Returns the accepted Refund, or raises RefundRefused.
     """
     wait = current_app.config["ORDER_BUSY_WAIT_SECONDS"]
@@ -128,6 +138,12 @@ def refund(order, request_id, amount, admin, reason=None, line=None):
         left = refundable(order)
         if left == 0:
             raise RefundRefused("Nothing is left to refund on this order.")
+        if line is not None:
+            of_line = line_left(order, line)
+            if of_line == 0:
+                raise RefundRefused("This line is refunded already: another refund of it was "
+                                    "made meanwhile. The page now shows it.")
+            left = min(left, of_line)
         amount = left if amount is None else amount
         if amount <= 0:
             raise RefundRefused("Enter an amount to refund.")

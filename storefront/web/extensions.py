@@ -1,5 +1,4 @@
 """Extension objects, bound to an app in create_app()."""
-from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -7,6 +6,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from storefront.web.encodings import Compress
 
 
 class Base(DeclarativeBase):
@@ -25,7 +26,8 @@ csrf = CSRFProtect()
 # Batch mode lets Alembic alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True)
 htmx = HTMX()
-# Compresses pages, partials, JSON and static files (zstd, brotli or gzip, as the client asks).
+# Compresses pages, partials, JSON and static files (zstd, brotli or gzip, as the client asks,
+# q-values honoured: encodings.py).
 compress = Compress()
 # Admins signing in to /admin (storefront/admin/).
 login_manager = LoginManager()

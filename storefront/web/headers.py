@@ -55,8 +55,26 @@ def csp_nonce():
     return g.csp_nonce
 
 
+class KnownScheme:
+    """The request's scheme is https or http, nothing else: ProxyFix takes a trusted proxy's
+    X-Forwarded-Proto as it comes, and a scheme nobody knows ("javascript") made a URL that
+    Talisman's https redirect does not recognise as http, so the page was served over plain
+    http. Anything but https is http. X-Forwarded-Proto is then set to the scheme decided, so
+    Talisman (which also believes the raw header) never takes a client's word for https that
+    no trusted proxy gave."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        secure = environ.get("wsgi.url_scheme", "").lower() == "https"
+        environ["wsgi.url_scheme"] = environ["HTTP_X_FORWARDED_PROTO"] = "https" if secure else "http"
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app):
     """Call before anything that may refuse a request (CSRF), so error pages get the policy too."""
+    app.wsgi_app = KnownScheme(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

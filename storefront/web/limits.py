@@ -1,5 +1,5 @@
-"""Limits on abuse: how often one client may pay, re-price and try an admin password
-(Flask-Limiter).
+"""Limits on abuse: how often one client may pay, re-price, load an order's page that may ask
+Stripe about it, and try an admin password (Flask-Limiter).
 
 Card testers try stolen cards one after another against the pay endpoint; a script can re-price
 without end. The limits (config.py) count per client address, before anything else looks at
@@ -21,11 +21,16 @@ LIMITED = {
     ("checkout.confirm", "POST"): "RATELIMIT_PAY",
     # Each opens a Stripe Checkout page: a Stripe call, like paying.
     ("stripe_checkout.continue_to_payment", "POST"): "RATELIMIT_PAY",
+    ("stripe_checkout.continue_bag", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
     ("bag.pay", "POST"): "RATELIMIT_PAY",  # the bag's checkout: the same card testers
     ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
     ("bag.add", "POST"): "RATELIMIT_QUOTE",
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
+    # Pages that may ask Stripe about an order (orders/stripe_reads.py keeps it to one read
+    # per order and interval; this keeps one client from walking many orders).
+    ("orders.receipt", "GET"): "RATELIMIT_ORDER_PAGES",
+    ("stripe_checkout.returned", "GET"): "RATELIMIT_ORDER_PAGES",
 }
 
 

@@ -2,6 +2,7 @@
 Stripe: each maker's transfer is reversed by their share of what each refund gave back of their
 lines, once, however the order is refunded (storefront/payments/connect.py's refund_settled)."""
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -9,8 +10,10 @@ import requests
 from storefront.models import Order, OrderLine, Transfer, TransferReversal
 from storefront.payments import connect
 from storefront.web.extensions import db
-from tests.admin.helpers import refund_form, refund_line
+from tests.admin.helpers import csrf_token, refund_form, refund_line
+from tests.admin.test_refunds import logged_in_session
 from tests.payments.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
+from tests.waiting import wait_for
 
 SHARE = {"harbour-press": 85, "letterpress-studio": 90}  # percent kept after the commission
 
@@ -215,3 +218,56 @@ def test_refunding_everything_while_a_maker_waits_leaves_nothing_to_pay_them(
         assert (transfer.maker.slug, transfer.amount, transfer.status) == ("harbour-press", 0, "refunded")
     # Stripe never hears of a transfer to them: the customer got their money back.
     assert set(at_stripe(app, stripe_client, order_id)) == {"letterpress-studio"}
+
+
+def test_two_line_refunds_at_once_refund_the_line_once_and_no_maker_is_paid_for_a_refunded_order(
+        app, shop, admin, admin_client, stripe_client, local_stripe):
+    """Two tabs press the $18 poster line's Refund while the first is still at Stripe: Stripe
+    makes one $18 refund, the second tab is told the line is refunded already, and once the
+    whole order is refunded the maker not yet enabled is never paid for it."""
+    onboard(app, stripe_client, local_stripe, "harbour-press")
+    studio = onboard(app, stripe_client, local_stripe, "letterpress-studio", enabled=False)
+    order_id, lines = pay(admin_client, stripe_client, ("city-lights-poster", {"quantity": "1"}),
+                          ("letterpress-workshop", WORKSHOP))
+    [(poster_id, _, _, poster)] = [line for line in lines if line[1] == "city-lights-poster"]
+    assert poster == 1800
+    tabs = [logged_in_session(shop) for _ in range(2)]
+    forms = [line_form(tab, shop, order_id, poster_id) for tab in tabs]
+    faults = f"{local_stripe.url}/_emulator/faults"
+    requests.post(faults, json={"kind": "delay", "method": "POST", "path": "/v1/refunds",
+                                "delay_ms": 1500}).raise_for_status()
+    try:
+        url = f"{shop.url}/admin/orders/{order_id}/lines/{poster_id}/refund"
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(tabs[0].post, url, data=forms[0])
+            wait_for(lambda: lease_held(app, order_id), "the first refund never took the lease")
+            second = pool.submit(tabs[1].post, url, data=forms[1])
+            first, second = first.result(), second.result()
+    finally:
+        requests.delete(faults)
+
+    assert "Stripe is refunding $18.00" in first.text
+    assert second.status_code == 409 and "This line is refunded already" in second.text
+    assert stripe_refunds(app, stripe_client, order_id) == [1800]
+
+    status, page = refund(admin_client, order_id, full="y")
+    assert status == 200 and "data-refund-refused" not in page
+    assert stripe_refunds(app, stripe_client, order_id) == [8000, 1800]
+    requests.post(f"{local_stripe.url}/_emulator/accounts/{studio}/enable").raise_for_status()
+    with app.app_context():
+        connect.account_updated(stripe_client.accounts.retrieve(studio))  # as its event does
+    assert "letterpress-studio" not in at_stripe(app, stripe_client, order_id)
+    assert "$72.00 deducted before it was made" in taken_back(admin_client, order_id)["letterpress-studio"]
+
+
+def line_form(session, shop, order_id, line_id):
+    """A line's Refund form as one tab has it: its csrf_token and its own request_id."""
+    page = session.get(f"{shop.url}/admin/orders/{order_id}").text
+    request_id = re.search(rf'/lines/{line_id}/refund".*?name="request_id" value="([^"]+)"',
+                           page, re.S).group(1)
+    return {"csrf_token": csrf_token(page), "request_id": request_id}
+
+
+def lease_held(app, order_id):
+    with app.app_context():
+        return db.session.get(Order, order_id).lease_until is not None

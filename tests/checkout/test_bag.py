@@ -134,3 +134,27 @@ def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, str
     assert other.post("/bag/pay", data=again).json["next"] == "receipt"
     [paid] = orders()
     assert (paid.id, paid.status) == (order.id, "paid")
+
+
+TOO_LARGE = "This comes to more than $999,999.99, the most we can take in one payment"
+
+
+def test_a_bag_over_stripes_largest_amount_is_refused_before_stripe_hears_of_it(
+        client, stripe_client, stripe_requests, orders):
+    """20 workshop tickets with a $999,000.00 tip each: every line is within Stripe's largest
+    amount ($999,999.99), the bag's $19,980,900.00 is not, and the customer is told so beside
+    the price and on Pay; no order, no Stripe call."""
+    for _ in range(20):
+        assert add(client, "letterpress-workshop", tip="custom", tip_custom="999000.00").status_code == 303
+    html = bag_page(client)
+    assert "$19,980,900.00" in html and TOO_LARGE in html
+    form = bag_form(html)
+    partial = client.get("/bag", query_string=form, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'data-quote-ok="false"' in partial and TOO_LARGE in partial
+
+    response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
+                                                     "payment_method": card(stripe_client)})
+    assert response.status_code == 400
+    assert response.json["next"] == "fix" and response.json["errors"]["total"] == TOO_LARGE
+    assert orders() == []
+    assert stripe_requests(method="POST", path="/v1/payment_intents") == []

@@ -204,3 +204,29 @@ def test_each_process_keeps_at_most_quote_memo_size_partials(make_app):
         assert response.status_code == 200
     memo = partials(app).rendered.cache_info()
     assert (memo.currsize, memo.maxsize) == (3, 3)
+
+
+# Accept-Encoding as the client sends it → the Content-Encoding it must get (None: none).
+CODINGS = {
+    "gzip;q=0": None,  # "never gzip": the body as it is
+    "gzip;q=0, br": "br",
+    "br;q=0.5, gzip": "gzip",  # preferred by q, not by the shop's order
+    "gzip; q=0.8, br;q=0.9": "br",
+    "*;q=0.5, zstd;q=0, br;q=0": "gzip",  # anything but zstd and brotli
+    "identity, gzip;q=0": None,
+    "gzip;q=2": None,  # not a q-value: that entry is left out
+}
+
+
+def test_accept_encodings_q_values_are_honoured_by_pages_and_partials(make_app):
+    """The product page (Flask-Compress), the partial answered by the app, and by the layer in
+    front of it (price_partial.Layer) all choose by the client's q-values; q=0 means never."""
+    warm = make_app().test_client()
+    warm.get(POSTER, headers=HTMX)  # the app answers; the layer learns its headers
+    for accept, coding in CODINGS.items():
+        page = warm.get(POSTER, headers={"Accept-Encoding": accept})
+        from_the_app = make_app().test_client().get(f"{POSTER}?{TEN_A1_TUBE}",
+                                                     headers=HTMX | {"Accept-Encoding": accept})
+        from_the_layer = warm.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX | {"Accept-Encoding": accept})
+        assert [r.headers.get("Content-Encoding") for r in (page, from_the_app, from_the_layer)] == [
+            coding] * 3, accept

@@ -38,6 +38,14 @@ def the_order():
     return db.session.scalar(db.select(Order))
 
 
+def let_the_interval_pass(app):
+    """As if the return page last asked Stripe 30 seconds ago (STRIPE_READ_INTERVAL_SECONDS)."""
+    with app.app_context():
+        order = the_order()
+        order.stripe_read_at -= timedelta(seconds=30)
+        db.session.commit()
+
+
 def pay_on_stripes_page(local_stripe, session_id, payment_method):
     """What Stripe's Checkout page does with its Pay button (its own endpoint, publishable key)."""
     response = requests.post(f"{local_stripe.url}/v1/payment_pages/{session_id}/confirm",
@@ -197,6 +205,7 @@ def test_the_return_page_shows_the_receipt_only_once_paid(app, client, stripe_cl
     assert "Return to the payment page" in unpaid.text
 
     pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
+    let_the_interval_pass(app)  # within it, the page shows what it learned and waits for webhooks
     paid = client.get(back)
     assert paid.status_code == 303 and paid.headers["Location"] == f"/orders/{order.public_id}"
     with app.app_context():
@@ -221,6 +230,7 @@ def test_a_declined_card_on_stripes_page_leaves_the_order_payable(app, client, s
     back = f"/orders/{order.public_id}/checkout/return?session_id={order.checkout_session_id}"
     assert "Payment not completed" in client.get(back).text
     pay_on_stripes_page(local_stripe, order.checkout_session_id, card(stripe_client))
+    let_the_interval_pass(app)
     assert client.get(back).status_code == 303
     with app.app_context():
         assert the_order().status == "paid"
@@ -309,3 +319,14 @@ def test_reconcile_finds_a_page_paid_while_every_answer_was_lost(app, client, st
         assert reconcile(timedelta(0), timedelta(0)) == {"now paid": 1}
         assert the_order().status == "paid"
     assert len(outbox) == 1
+
+
+def test_a_total_over_stripes_largest_amount_opens_no_page(app, client, stripe_requests, orders):
+    """The product page's own check holds for Stripe's page too: $45.00 and a $999,999.00 tip
+    is more than Stripe takes in one payment ($999,999.99)."""
+    page = open_checkout(client, "letterpress-workshop")
+    response = client.post("/p/letterpress-workshop/continue",
+                           data={**page, "email": EMAIL, "tip": "custom", "tip_custom": "999999.00"})
+    assert response.status_code == 400
+    assert "This comes to more than $999,999.99, the most we can take in one payment" in response.text
+    assert orders() == [] and stripe_requests(method="POST", path="/v1/checkout/sessions") == []

@@ -114,3 +114,37 @@ def test_test_keys_may_use_another_stripe(environment):
     app = create_app("production", **settings | {"STRIPE_JS_URL": f"{local}/v3/",
                                                   "STRIPE_API_BASE": local})
     assert app.config["STRIPE_JS_URL"] == f"{local}/v3/"
+
+
+@pytest.mark.parametrize("key, why", [
+    ("password1234567890123456789012345", "it contains the word 'password'"),
+    ("Secret-shop-key-for-maple-and-ink-2026", "it contains the word 'secret'"),
+    ("k9Qz" + "7" * 8 + "mW2pLr5tYv8nB3xC6uJ4kHs", "it repeats '7' 8 times in a row"),
+    ("Zq8mW2pL" + "abcdefgh" + "r5tYv8nB3xC6uJ4k", "it counts through 'abcdefgh'"),
+])
+def test_a_secret_key_a_word_or_a_pattern_gives_stops_the_shop(environment, key, why):
+    with pytest.raises(ConfigError, match=f"^SECRET_KEY looks made up by a person \\({why}\\).*{NEW_KEY}"):
+        create_app("production", **environment(SECRET_KEY=key))
+
+
+@pytest.mark.parametrize("secret, why", [
+    ("whsec_xxxxxxxxxxxxxxxxxxxxxxxx", "it repeats 'x' 8 times in a row"),
+    ("whsec_changeme_changeme_changeme", "it contains the word 'changeme'"),
+    ("whsec_123412341234123412341234", "it is '1234' over and over"),
+])
+def test_a_webhook_secret_a_word_or_a_pattern_gives_stops_the_shop(environment, secret, why):
+    with pytest.raises(ConfigError, match=f"^STRIPE_WEBHOOK_SECRET is not one Stripe made \\({why}\\).*whole whsec_"):
+        create_app("production", **environment(STRIPE_WEBHOOK_SECRET=secret))
+
+
+def test_generated_secrets_pass():
+    """What docs/production.md and scripts/with-production.sh generate, a thousand times over."""
+    import secrets
+
+    from config import secret_key_refusal, webhook_secret_refusal
+
+    for _ in range(1000):
+        assert secret_key_refusal(secrets.token_urlsafe(48)) is None
+        assert secret_key_refusal(secrets.token_hex(32)) is None
+        assert webhook_secret_refusal("whsec_" + secrets.token_hex(24)) is None
+        assert webhook_secret_refusal("whsec_" + secrets.token_urlsafe(24)) is None

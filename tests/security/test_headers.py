@@ -184,3 +184,26 @@ def test_production_price_partials_are_https_only_and_carry_hsts(production):
         plain = client.get(partial, base_url="http://shop.test", headers={"HX-Request": "true"})
         assert plain.status_code == 302
         assert plain.headers["Location"] == f"https://shop.test{partial}"
+
+
+@pytest.mark.parametrize("proxies, forwarded", [
+    (1, "javascript"),  # a scheme nobody knows, through ProxyFix: http, so sent to https
+    (1, "HTTP"),
+    (0, "https"),  # no trusted proxy: a client's own word for https is not taken
+])
+def test_an_unknown_or_untrusted_forwarded_scheme_is_sent_to_https(monkeypatch, tmp_path, proxies,
+                                                                   forwarded):
+    settings = set_production_environment(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}")
+    client = create_app("production", **settings, TRUSTED_PROXIES=proxies).test_client()
+    response = client.get("/no-such-page", base_url="http://shop.test",
+                          headers={"X-Forwarded-Proto": forwarded})
+    assert response.status_code == 302  # not the page, served over plain http
+    assert response.headers["Location"] == "https://shop.test/no-such-page"
+
+
+def test_a_trusted_proxys_https_is_believed(monkeypatch, tmp_path):
+    settings = set_production_environment(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}")
+    client = create_app("production", **settings, TRUSTED_PROXIES=1).test_client()
+    response = client.get("/no-such-page", base_url="http://shop.test",
+                          headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 404

@@ -137,3 +137,11 @@ def test_the_browser_shows_a_limited_payment_as_a_message(page, shop, stripe_req
     charges = [request for request in stripe_requests(method="POST")
                if request["path"].startswith("/v1/payment_intents")]
     assert len(charges) == 2, "the limited third try never reached Stripe"
+
+
+def test_order_pages_that_may_ask_stripe_are_limited_per_client(make_app):
+    """A receipt and the return from Stripe's page may ask Stripe about the order: one client
+    walking through many of them is refused past the limit."""
+    client = make_app(RATELIMIT_ORDER_PAGES=LIMIT).test_client()
+    for path in ("/orders/no-such-order", "/orders/no-such-order/checkout/return?session_id=cs_test_x"):
+        assert [client.get(path).status_code for _ in range(3)] == [404, 404, 429]
