@@ -7,7 +7,7 @@ VISA = "4242424242424242"
 
 def create(client, **params):
     return client.v1.payment_intents.create(
-        {"amount": 2000, "currency": "usd", "payment_method_types": ["card"], **params})
+        {"amount": 2000, "currency": "usd", "allowed_payment_method_types": ["card"], **params})
 
 
 @pytest.mark.parametrize("params, param, code", [
@@ -17,7 +17,7 @@ def create(client, **params):
     ({"amount": 100_000_000}, "amount", "amount_too_large"),
     ({"currency": "xyz"}, "currency", None),
     ({"currency": "kwd", "amount": 1005}, "amount", "invalid_charge_amount"),
-    ({"payment_method_types": ["klarna"]}, "payment_method_types", None),
+    ({"allowed_payment_method_types": ["klarna"]}, "allowed_payment_method_types", None),
     ({"capture_method": "later"}, "capture_method", None),
     ({"payment_method_type": ["card"]}, "payment_method_type", "parameter_unknown"),
 ])
