@@ -365,7 +365,8 @@ class Recorder:
                 with self._lock:
                     self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
                                           form.decode(errors="replace"),
-                                          environ.get("QUERY_STRING", ""), publishable))
+                                          environ.get("QUERY_STRING", ""), publishable,
+                                          environ.get("HTTP_STRIPE_VERSION")))
             if environ.get("PATH_INFO", "").startswith("/v1/") and \
                     headers.get("Content-Type", "").startswith("application/json"):
                 with self._lock:

@@ -11,6 +11,10 @@ is a problem; so is a hash where the class wants a plain value. Values are not c
 paths the library has no method for (Stripe's pages' private endpoints) are listed in
 PAGE_ENDPOINTS; any other is a problem too.
 
+Only requests in the library's own API version are checked (its types are that version's): a
+request naming an older one (the shop run at 2025-09-30.clover, the emulator's version tests) is
+left out.
+
 A test that sends Stripe a bad parameter on purpose (to see the emulator refuse it) says so with
 `@pytest.mark.invalid_stripe_params`: its requests are left out, nothing else is.
 """
@@ -40,7 +44,14 @@ STRIPE_JS_TELEMETRY = {"payment_user_agent", "time_on_page", "guid", "muid", "si
 # 3-D Secure frame talk to them): no library method reaches them, so the library has nothing to
 # check them against. The local Stripe's: the Checkout page's Pay, the test 3-D Secure answer.
 PAGE_ENDPOINTS = (re.compile(r"^/v1/payment_pages/[^/]+(/confirm)?$"),
-                  re.compile(r"^/v1/payment_intents/[^/]+/three_ds_challenge$"))
+                  re.compile(r"^/v1/payment_intents/[^/]+/three_ds_challenge$"),
+                  # Stripe.js's bank dialog (collectBankAccountForPayment)
+                  re.compile(r"^/v1/payment_intents/[^/]+/collect_bank_account$"))
+# What only Stripe.js sends with a publishable key, which the library (a server's) never does:
+# the intent's client_secret (a publishable key reaches an intent only with it), card numbers
+# from its own card fields, and the customer's acceptance of a mandate inferred from the browser.
+STRIPE_JS_ONLY = (("client_secret",), ("payment_method_data", "card"),
+                  ("mandate_data", "customer_acceptance", "online", "infer_from_client"))
 _SEGMENT = re.compile(r"\[([^\]]*)\]")
 
 
@@ -128,20 +139,31 @@ def decode(pairs):
     return root
 
 
-def check_request(method, path, body, query, publishable):
-    """Problems with one request to /v1, as strings."""
+def check_request(method, path, body, query, publishable, version=None):
+    """Problems with one request to /v1, as strings. The library's types describe its own API
+    version: a request that names another (Stripe-Version, or Stripe.js's _stripe_version) is
+    not checked; one that names none gets the local Stripe's default, the library's."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if method == "POST":
+        pairs += parse_qsl(body, keep_blank_values=True)
+    version = version or dict(pairs).get("_stripe_version")
+    if version not in (None, stripe.api_version):
+        return []
     cls = params_class(method, path)
     if cls is None:
         if any(pattern.match(path) for pattern in PAGE_ENDPOINTS):
             return []
         return [f"{method} {_shape(path)}: no stripe-python method sends this request"]
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if method == "POST":
-        pairs += parse_qsl(body, keep_blank_values=True)
     params = decode(pairs)
     if publishable:
         for name in STRIPE_JS_TRANSPORT | STRIPE_JS_TELEMETRY:
             params.pop(name, None)
+        for *parents, name in STRIPE_JS_ONLY:
+            node = params
+            for parent in parents:
+                node = node.get(parent) if isinstance(node, dict) else None
+            if isinstance(node, dict):
+                node.pop(name, None)
     problems = []
     _check_hash(params, cls, "", problems)
     return [f"{method} {_shape(path)}: {problem} ({cls.__name__})" for problem in problems]
