@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from stripe._api_version import _ApiVersion
+
 HERE = Path(__file__).resolve().parent
 
 # The local Stripe (`python -m stripe_emulator`) that development uses when no real keys are set.
@@ -94,6 +96,11 @@ class Config:
     # None means Stripe's own servers; a URL points the official library elsewhere.
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+    # The Stripe API version the shop speaks: every call sends it (payments/gateway.py), webhook
+    # endpoints are created at it, and an event in another version is not acted on. By default
+    # the version of the stripe library in requirements.txt, whose typed parameters `make
+    # typecheck` checks the calls against; docs/production.md says how to move to a newer one.
+    STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION") or _ApiVersion.CURRENT
     STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
     STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "20"))
     SHOP_NAME = os.environ.get("SHOP_NAME", "Maple & Ink")

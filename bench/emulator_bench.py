@@ -28,7 +28,7 @@ CARD_FORM = {"type": "card", "card[number]": "4242424242424242", "card[exp_month
 
 def intent_params(payment_method):
     return {"amount": 2000, "currency": "usd", "payment_method": payment_method,
-            "payment_method_types": ["card"], "confirmation_method": "manual",
+            "allowed_payment_method_types": ["card"], "confirmation_method": "manual",
             "confirm": True, "metadata": {"order_id": "bench"}}
 
 
@@ -65,7 +65,7 @@ def through_the_test_client(app, iterations):
         payment_method = client.post("/v1/payment_methods", data=CARD_FORM,
                                      headers={"Authorization": f"Bearer {PUBLISHABLE_KEY}"})
         form = {"amount": "2000", "currency": "usd", "payment_method": payment_method.json["id"],
-                "payment_method_types[0]": "card", "confirmation_method": "manual",
+                "allowed_payment_method_types[0]": "card", "confirmation_method": "manual",
                 "confirm": "true", "metadata[order_id]": "bench"}
         response, elapsed = timed(lambda: client.post(
             "/v1/payment_intents", data=form, headers={"Authorization": f"Bearer {SECRET_KEY}"}))

@@ -42,7 +42,7 @@ def main():
                 "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
             by_card = client.v1.payment_intents.create({
                 "amount": quote.total, "currency": currency, "payment_method": card.id,
-                "payment_method_types": ["card"], "confirm": True})
+                "allowed_payment_method_types": ["card"], "confirm": True})
             by_bank = verified(client, amount=quote.total) if currency == "usd" else None
             paid.append((product, quote, by_card, by_bank))
         requests.post(f"{server.url}/_emulator/clock/advance", json={"days": 6}).raise_for_status()

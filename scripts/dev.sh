@@ -11,7 +11,9 @@ LOCAL_STRIPE_URL=${LOCAL_STRIPE_URL:-http://127.0.0.1:12111}
 
 if [[ -z "${STRIPE_SECRET_KEY:-}" || -z "${STRIPE_PUBLISHABLE_KEY:-}" ]]; then
   port=${LOCAL_STRIPE_URL##*:}
-  "$PY" -m stripe_emulator --port "$port" \
+  # The endpoints speak the shop's API version (config STRIPE_API_VERSION), as in production.
+  version=$("$PY" -c 'import config; print(config.Config.STRIPE_API_VERSION)')
+  "$PY" -m stripe_emulator --port "$port" --webhook-api-version "$version" \
     --webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
     --connect-webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
   emulator=$!

@@ -136,9 +136,12 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
 pids+=($!)
 redis_url="redis://127.0.0.1:$redis_port/0"
 
-# The local Stripe, as Stripe: webhooks to the shop's public endpoint, over verified TLS.
+# The local Stripe, as Stripe: webhooks to the shop's public endpoint, over verified TLS, in the
+# shop's API version (config STRIPE_API_VERSION), as docs/production.md creates its endpoint.
 webhook_secret="whsec_$("$PY" -c 'import secrets; print(secrets.token_hex(24))')"
+webhook_version=$(cd "$root" && "$PY" -c 'import config; print(config.Config.STRIPE_API_VERSION)')
 SSL_CERT_FILE="$run/tls/ca.pem" "$PY" -m stripe_emulator --port "$stripe_port" \
+  --webhook-api-version "$webhook_version" \
   --webhook "$shop_url/webhooks/stripe=$webhook_secret" >"$run/log/stripe.log" 2>&1 &
 pids+=($!)
 stripe_url="http://127.0.0.1:$stripe_port"

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from storefront.catalog import products
 from storefront.models import Maker, Product
 from storefront.orders import outbox
-from storefront.payments import reconcile
+from storefront.payments import gateway, reconcile
 from storefront.web.extensions import db
 
 
@@ -53,6 +53,20 @@ def init_app(app):
         click.echo(f"Loaded {len(specs)} products from {path}")
 
     app.cli.add_command(group)
+
+    stripe_group = AppGroup("stripe", help="The shop's side of its Stripe account.")
+
+    @stripe_group.command("webhook-endpoint")
+    @click.argument("url")
+    @click.option("--connect", is_flag=True, help="for the makers' accounts' events")
+    def webhook_endpoint(url, connect):
+        """Create Stripe's webhook endpoint for URL at the shop's API version (STRIPE_API_VERSION)
+        and print its secret, for STRIPE_WEBHOOK_SECRET (or STRIPE_CONNECT_WEBHOOK_SECRET)."""
+        endpoint = gateway.create_webhook_endpoint(url, connect)
+        click.echo(f"Webhook endpoint {endpoint.id} at API version {endpoint.api_version}")
+        click.echo(endpoint.secret)
+
+    app.cli.add_command(stripe_group)
 
     orders = AppGroup("orders", help="Look after orders.")
 

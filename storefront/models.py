@@ -307,6 +307,9 @@ class StripeEvent(db.Model):
     type: Mapped[str] = mapped_column(String(100))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the event came in another API version than the shop's (STRIPE_API_VERSION): it
+    # was acknowledged but not acted on, and the admin's orders page counts such events.
+    ignored_api_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class AdminUser(UserMixin, db.Model):

@@ -31,12 +31,16 @@ def main(argv=None):
                         help="send every event of connected accounts here (repeatable)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION,
                         help="the account's default API version (default %(default)s)")
+    parser.add_argument("--webhook-api-version", default=None, metavar="VERSION",
+                        help="the API version of the --webhook and --connect-webhook endpoints "
+                             "(default: the account's)")
     parser.add_argument("--clock-start", type=instant, default=None, metavar="INSTANT",
                         help="start the clock at this ISO 8601 instant or Unix time instead of "
                              "now (business days, settlement and payouts follow it)")
     args = parser.parse_args(argv)
     app = create_app(webhooks=args.webhook, connect_webhooks=args.connect_webhook,
-                     api_version=args.api_version, clock_start=args.clock_start)
+                     api_version=args.api_version, clock_start=args.clock_start,
+                     webhook_api_version=args.webhook_api_version)
     server = make_server(args.host, args.port, app, threaded=True)
     # SIGTERM stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

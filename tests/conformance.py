@@ -333,11 +333,15 @@ def _check_stripe_object(value, cls, args, path, context, problems):
 
 
 class Recorder:
-    """Keeps every JSON answer of the apps it wraps, with the API version it was given in."""
+    """Keeps every JSON answer of the apps it wraps, with the API version it was given in, and
+    every /v1 request (tests/request_conformance.py checks those), unless `exempt` (a test
+    marked invalid_stripe_params is running)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self.answers = []
+        self.requests = []
+        self.exempt = False
 
     def wrap(self, app):
         inner = app.wsgi_app
@@ -354,11 +358,17 @@ class Recorder:
 
             body = b"".join(inner(environ, start))
             headers = seen.get("headers", {})
+            publishable = "pk_" in environ.get("HTTP_AUTHORIZATION", "") or \
+                "key=pk_" in environ.get("QUERY_STRING", "") or b"key=pk_" in form
+            if environ.get("PATH_INFO", "").startswith("/v1/") and \
+                    environ["REQUEST_METHOD"] != "OPTIONS" and not self.exempt:
+                with self._lock:
+                    self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
+                                          form.decode(errors="replace"),
+                                          environ.get("QUERY_STRING", ""), publishable,
+                                          environ.get("HTTP_STRIPE_VERSION")))
             if environ.get("PATH_INFO", "").startswith("/v1/") and \
                     headers.get("Content-Type", "").startswith("application/json"):
-                publishable = "pk_" in environ.get("HTTP_AUTHORIZATION", "") or \
-                    "key=pk_" in environ.get("QUERY_STRING", "") or \
-                    b"key=pk_" in form
                 with self._lock:
                     self.answers.append((environ["REQUEST_METHOD"], environ["PATH_INFO"],
                                          headers.get("Stripe-Version"), publishable, body))
@@ -376,6 +386,14 @@ class Recorder:
                                  publishable):
                 found.append(f"{method} {path}: {problem}")
         return sorted(set(found))
+
+    def request_problems(self):
+        """Every parameter of the recorded requests that Stripe would not take."""
+        from tests.request_conformance import check_request
+
+        with self._lock:
+            requests = list(self.requests)
+        return sorted({problem for request in requests for problem in check_request(*request)})
 
 
 RECORDER = Recorder()

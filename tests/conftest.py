@@ -84,11 +84,26 @@ def stripe_conformance():
     """Every answer the local Stripe gave during the session must look like Stripe's
     (tests/conformance.py): checked once, at the end."""
     from tests.conformance import RECORDER, SOURCE
+    from tests.request_conformance import SOURCE as REQUEST_SOURCE
 
     yield RECORDER
     problems = RECORDER.problems()
     assert not problems, (f"{len(problems)} answers of the local Stripe differ from {SOURCE}:\n"
                           + "\n".join(problems[:40]))
+    refused = RECORDER.request_problems()
+    assert not refused, (f"{len(refused)} parameters sent to the local Stripe are not in "
+                         f"{REQUEST_SOURCE}:\n" + "\n".join(refused[:60]))
+
+
+@pytest.fixture(autouse=True)
+def invalid_stripe_params(request):
+    """A test marked invalid_stripe_params sends Stripe bad parameters on purpose: its requests
+    are left out of the request check (tests/request_conformance.py), and only its."""
+    from tests.conformance import RECORDER
+
+    RECORDER.exempt = request.node.get_closest_marker("invalid_stripe_params") is not None
+    yield
+    RECORDER.exempt = False
 
 
 @pytest.fixture(scope="session")
@@ -189,8 +204,28 @@ def stripe_settings(request):
     return {"STRIPE_API_BASE": local.url, "STRIPE_JS_URL": f"{local.url}/v3/"}
 
 
+# The checkout tests marked both_api_versions run at the stripe library's own API version and at
+# this older one, set through the shop's STRIPE_API_VERSION: the local Stripe answers each as
+# that version does (stripe_emulator/machinery/versions.py).
+OLDER_API_VERSION = "2025-09-30.clover"
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("both_api_versions"):
+        from stripe._api_version import _ApiVersion
+
+        metafunc.parametrize("stripe_api_version", [_ApiVersion.CURRENT, OLDER_API_VERSION],
+                             ids=["library-version", "clover"], indirect=True)
+
+
 @pytest.fixture
-def make_app(stripe_settings, database_url):
+def stripe_api_version(request):
+    """The shop's STRIPE_API_VERSION: its default (the library's), or the parametrized one."""
+    return getattr(request, "param", None)
+
+
+@pytest.fixture
+def make_app(stripe_settings, database_url, stripe_api_version):
     """Build the shop for the local Stripe with the demo catalog, on this test's database; keyword
     arguments override settings (a module can then override `app` with its own)."""
     from storefront import create_app
@@ -201,10 +236,11 @@ def make_app(stripe_settings, database_url):
     made = []
 
     def make(**overrides):
+        version = {"STRIPE_API_VERSION": stripe_api_version} if stripe_api_version else {}
         app = create_app(
             "testing",
             SQLALCHEMY_DATABASE_URI=database_url,
-            **{**stripe_settings, **overrides},
+            **{**stripe_settings, **version, **overrides},
         )
         app.test_client_class = closing_client_class()
         made.append(app)
@@ -233,8 +269,8 @@ def client(app):
 @pytest.fixture
 def shop(app, request):
     """The shop on a free loopback port, for the browser, receiving Stripe's webhooks: the local
-    Stripe's through an endpoint registered the way one is on real Stripe, or Stripe's own
-    through `stripe listen --forward-to` (the Stripe CLI)."""
+    Stripe's through an endpoint registered the way one is on real Stripe (at the shop's API
+    version), or Stripe's own through `stripe listen --forward-to` (the Stripe CLI)."""
     from tests.servers import LiveServer
 
     with LiveServer(app) as server:
@@ -247,7 +283,8 @@ def shop(app, request):
             return
         client = request.getfixturevalue("stripe_client")
         endpoint = client.webhook_endpoints.create(
-            {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"]}
+            {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"],
+             "api_version": app.config["STRIPE_API_VERSION"]}
         )
         app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
         yield server

@@ -9,6 +9,8 @@ import time
 import pytest
 import requests
 
+from config import Config
+
 from tests.waiting import wait_for
 
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
@@ -87,9 +89,10 @@ def signed(payload, secret, timestamp=None):
     return f"t={timestamp},v1={signature.hexdigest()}"
 
 
-def event(event_type, obj, event_id="evt_test_1"):
+def event(event_type, obj, event_id="evt_test_1", api_version=Config.STRIPE_API_VERSION):
+    """An event as Stripe sends it, by default in the API version the shop speaks."""
     return json.dumps({
-        "id": event_id, "object": "event", "type": event_type, "api_version": "2025-09-30.clover",
+        "id": event_id, "object": "event", "type": event_type, "api_version": api_version,
         "created": int(time.time()), "livemode": False, "data": {"object": obj},
     }).encode()
 

@@ -9,7 +9,7 @@ from jinja2_fragments.flask import render_block
 from storefront.admin import export, search
 from storefront.admin.order_page import render_order
 from storefront.models import Order, utcnow
-from storefront.payments import gateway
+from storefront.payments import gateway, webhooks
 from storefront.web.extensions import db, htmx
 from storefront.web.routing import int_arg
 
@@ -27,7 +27,8 @@ def index():
     context = {"filters": filters, "page": page}
     if htmx and not htmx.history_restore_request:
         return render_block("admin/orders.html", "results", **context)
-    return render_template("admin/orders.html", **context)
+    return render_template("admin/orders.html", ignored_events=webhooks.ignored_events(),
+                           api_version=gateway.api_version(), **context)
 
 
 @bp.get("/orders.csv")

@@ -1,12 +1,19 @@
 """The one place that talks to Stripe. Views call these functions; none builds Stripe parameters."""
 import secrets
 from datetime import timezone
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import stripe
 from flask import current_app
+from stripe import RequestOptions
+from stripe.params import PaymentIntentCreateParams, RefundCreateParams, TransferCreateParams
+from stripe.params.checkout import SessionCreateParams
 
 from storefront.catalog import methods
 from storefront.payments.decisions import Failure
+
+if TYPE_CHECKING:
+    from stripe._v1_services import V1Services
 
 EXTENSION = "stripe_client"
 
@@ -16,13 +23,38 @@ def init_app(app):
     app.extensions[EXTENSION] = stripe.StripeClient(
         app.config["STRIPE_SECRET_KEY"],
         base_addresses={"api": base} if base else None,
+        stripe_version=app.config["STRIPE_API_VERSION"],
         max_network_retries=app.config["STRIPE_MAX_NETWORK_RETRIES"],
         http_client=stripe.RequestsClient(timeout=app.config["STRIPE_TIMEOUT_SECONDS"]),
     )
 
 
-def _client() -> stripe.StripeClient:
+def _client() -> "V1Services":
     return current_app.extensions[EXTENSION].v1
+
+
+def api_version() -> str:
+    """The Stripe API version the shop speaks (config STRIPE_API_VERSION)."""
+    return current_app.config["STRIPE_API_VERSION"]
+
+
+# Which payment methods a payment takes, by API version: `allowed_payment_method_types` from
+# 2026-07-29.dahlia (a filter, shown in the object's payment_method_types), and only it from
+# 2026-09-30.endive, which refuses `payment_method_types`; before dahlia only the latter.
+# https://docs.stripe.com/changelog/dahlia, https://docs.stripe.com/changelog/endive
+ALLOWED_TYPES_SINCE = "2026-07-29"
+Params = TypeVar("Params", PaymentIntentCreateParams, SessionCreateParams)
+
+
+def _spoken(params: Params) -> Params:
+    """`params` in the words of the shop's API version. They are written (and type-checked) in
+    the library's own version's words; a version before dahlia names the methods
+    `payment_method_types`, which the library's types no longer have."""
+    if api_version()[:10] >= ALLOWED_TYPES_SINCE:
+        return params
+    older = dict(params)
+    older["payment_method_types"] = older.pop("allowed_payment_method_types")
+    return cast(Params, older)
 
 
 # Faults after which Stripe may or may not have acted. An idempotency error means the first
@@ -55,7 +87,8 @@ def _answer(call):
     try:
         return call()
     except stripe.StripeError as error:
-        intent = error.error.payment_intent if getattr(error, "error", None) else None
+        details = getattr(error, "error", None)
+        intent = details.payment_intent if details is not None else None
         if intent is not None and isinstance(error, (stripe.CardError, stripe.InvalidRequestError)):
             return intent
         current_app.logger.warning("Stripe call failed: %s", type(error).__name__)
@@ -67,20 +100,21 @@ def pay(order, attempt):
     intent confirmed with the new card); a method the browser confirms gets its intent created.
     Asking again for the same attempt sends the very same request, which Stripe answers from
     its idempotency record instead of charging again."""
-    options = {"idempotency_key": attempt.idempotency_key}
+    options: RequestOptions = {"idempotency_key": attempt.idempotency_key}
     method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
-        params = {
+        params: PaymentIntentCreateParams = {
             "amount": order.total,
             "currency": order.currency.lower(),
-            "payment_method_types": [method.name],
+            "allowed_payment_method_types": [method.name],
             "description": order.product.name,
             "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
         }
         if method.confirmed_by == "server":
-            params |= {"payment_method": attempt.payment_method, "confirmation_method": "manual",
-                       "confirm": True}
-        return _answer(lambda: _client().payment_intents.create(params, options))
+            params["payment_method"] = attempt.payment_method
+            params["confirmation_method"] = "manual"
+            params["confirm"] = True
+        return _answer(lambda: _client().payment_intents.create(_spoken(params), options))
     return _answer(lambda: _client().payment_intents.confirm(
         attempt.payment_intent_id, {"payment_method": attempt.payment_method}, options))
 
@@ -93,7 +127,8 @@ def confirm_after_action(order, attempt):
     authenticated would keep saying requires_action. A failed challenge leaves the intent
     needing a new card, and confirming it is refused; the intent itself then says what happened.
     """
-    options = {"idempotency_key": f"{attempt.idempotency_key}-confirm-{secrets.token_hex(6)}"}
+    options: RequestOptions = {
+        "idempotency_key": f"{attempt.idempotency_key}-confirm-{secrets.token_hex(6)}"}
     intent_id = attempt.payment_intent_id or order.payment_intent_id
     answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
@@ -143,7 +178,7 @@ def refund(order, amount, key, reason=None):
 
     The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
     which counts this refund and every one made before it (in the dashboard too)."""
-    params = {
+    params: RefundCreateParams = {
         "payment_intent": order.payment_intent_id,
         "amount": amount,
         "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
@@ -166,10 +201,9 @@ def payment(payment_intent_id):
 UI_MODES_RENAMED_IN = "2026-03-25"
 
 
-def ui_mode(checkout_mode, api_version=None):
-    """`ui_mode` for "hosted" or "embedded" as the API version the shop speaks spells it (the
-    stripe library's own version: the shop pins none)."""
-    version = api_version or stripe.api_version
+def ui_mode(checkout_mode, version=None):
+    """`ui_mode` for "hosted" or "embedded" as the API version the shop speaks spells it."""
+    version = version or api_version()
     return f"{checkout_mode}_page" if version[:10] >= UI_MODES_RENAMED_IN else checkout_mode
 
 
@@ -183,7 +217,7 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
     success_url and cancel_url (hosted), or return_url (embedded), each may carry
     {CHECKOUT_SESSION_ID}. The attempt's key makes a repeated request the same session."""
     metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
-    params = {
+    params: SessionCreateParams = {
         "mode": "payment",
         "ui_mode": ui_mode(order.checkout_mode),
         "line_items": [{
@@ -191,7 +225,7 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
                            "product_data": {"name": line.name or line.label}},
             "quantity": line.quantity,
         } for line in lines],
-        "payment_method_types": [attempt.method],
+        "allowed_payment_method_types": [attempt.method],
         "client_reference_id": order.public_id,
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata, "description": order.product.name},
@@ -199,7 +233,29 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
         "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         **urls,
     }
-    return _client().checkout.sessions.create(params, {"idempotency_key": attempt.idempotency_key})
+    return _client().checkout.sessions.create(_spoken(params),
+                                              {"idempotency_key": attempt.idempotency_key})
+
+
+def create_webhook_endpoint(url, connect=False):
+    """A webhook endpoint at `url` whose events come in the shop's API version; its answer holds
+    the `whsec_…` secret, shown only this once. `connect`: the makers' accounts' events; else
+    every event the webhooks act on (payments/webhooks.py)."""
+    # The library lists the versions it knows; the shop's is whatever STRIPE_API_VERSION says,
+    # and Stripe itself refuses one it does not know.
+    version = cast(Any, api_version())
+    if connect:
+        return _client().webhook_endpoints.create({
+            "url": url, "enabled_events": ["account.updated"], "connect": True,
+            "api_version": version})
+    return _client().webhook_endpoints.create({
+        "url": url, "api_version": version, "enabled_events": [
+            "payment_intent.succeeded", "payment_intent.canceled",
+            "payment_intent.payment_failed", "payment_intent.requires_action",
+            "payment_intent.processing", "charge.refunded", "refund.updated", "refund.failed",
+            "charge.refund.updated", "checkout.session.completed",
+            "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed",
+            "checkout.session.expired"]})
 
 
 def checkout_session(session_id):
@@ -248,15 +304,17 @@ def transfer(transfer):
     maker: asking again can only repeat the same transfer."""
     order = transfer.order
     intent = _client().payment_intents.retrieve(order.payment_intent_id)
-    return _client().transfers.create({
+    params: TransferCreateParams = {
         "amount": transfer.amount,
         "currency": transfer.currency.lower(),
         "destination": transfer.maker.stripe_account_id,
         "transfer_group": f"order-{order.public_id}",
-        "source_transaction": intent.latest_charge,
         "metadata": {"order_id": str(order.id), "order_public_id": order.public_id,
                      "maker": transfer.maker.slug},
-    }, {"idempotency_key": transfer.idempotency_key})
+    }
+    if isinstance(intent.latest_charge, str):  # its id (not expanded); a paid intent has one
+        params["source_transaction"] = intent.latest_charge
+    return _client().transfers.create(params, {"idempotency_key": transfer.idempotency_key})
 
 
 def reverse_transfer(transfer, amount, key):

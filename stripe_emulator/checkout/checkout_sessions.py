@@ -41,6 +41,7 @@ CREATE_PARAMS = {
     "return_url": None, "ui_mode": None, "redirect_on_completion": None,
     "client_reference_id": None, "metadata": FREE, "customer_email": None, "customer": None,
     "customer_creation": None, "expires_at": None, "payment_method_types": None,
+    "allowed_payment_method_types": None,
     "payment_intent_data": _INTENT_DATA, "locale": None, "submit_type": None,
     "billing_address_collection": None, "currency": None, "origin_context": None,
 }
@@ -76,7 +77,7 @@ def create(call, params):
     check_charge_amount(subtotal, code, param="line_items")
     now = call.store.now()
     expires_at = _expires_at(params, now)
-    types = _payment_method_types(params, code)
+    types = _payment_method_types(call, params, code)
     intent_data = _intent_data(params.hash("payment_intent_data"))
     customer_email = params.string("customer_email")
     customer_id = params.string("customer")
@@ -242,9 +243,12 @@ def confirm(call, cs_id, params):
 
 
 def _make_intent(call, session):
+    # The session's types, in the words of the version the page's call speaks.
+    types_param = "allowed_payment_method_types" if versions.has(
+        call.api_version, "allowed_payment_method_types") else "payment_method_types"
     intent = payment_intents.create(call, Params({
         "amount": str(session["amount_total"]), "currency": session["currency"],
-        "payment_method_types": session["payment_method_types"],
+        types_param: session["payment_method_types"],
         **call.store.private[session["id"]]["intent_data"]}))
     session["payment_intent"] = intent["id"]
     call.store.private[intent["id"]]["checkout_session"] = session["id"]
@@ -384,9 +388,15 @@ def _intent_data(data):
     return {"metadata": data.metadata() or {}, **fields}
 
 
-def _payment_method_types(params, code):
-    """The types asked for, or cards (what the emulated account's Dashboard turns on)."""
+def _payment_method_types(call, params, code):
+    """The types asked for, or cards (what the emulated account's Dashboard turns on).
+    `allowed_payment_method_types` (from 2026-07-29) filters what the account has turned on;
+    `payment_method_types` is refused from 2026-09-30 (payment_intents.requested_types)."""
     activated = payment_intents.ACTIVATED_TYPES
+    if "allowed_payment_method_types" in params or "payment_method_types" in params:
+        types, named_by = payment_intents.requested_types(call, params, code)
+        if named_by == "allowed_payment_method_types":
+            return types
     types = params.strings("payment_method_types") or list(activated[:1])
     for kind in types:
         if kind not in activated:

@@ -29,12 +29,13 @@ class Emulator:
         self.requests = RequestLog()
         self.dispatcher = Dispatcher(webhook_retry_delays)
 
-    def add_webhook(self, url, secret, connect=False):
+    def add_webhook(self, url, secret, connect=False, api_version=None):
         """An endpoint for every event that, being configuration, survives `reset`; a `connect`
-        one gets the events of connected accounts instead of the platform's."""
+        one gets the events of connected accounts instead of the platform's. `api_version`: the
+        endpoint's own (None: the account's default)."""
         with self.lock:
             return create_endpoint(self.store, url, ["*"], secret=secret, configured=True,
-                                   connect=connect)
+                                   connect=connect, api_version=api_version)
 
     def reset(self, clock_start=None):
         """Forget every object, key, fault, log line and pending delivery; the clock starts again

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from .errors import invalid_param
 
-# What the emulated account answers with when a request names no version.
-DEFAULT_API_VERSION = "2025-09-30.clover"
+# What the emulated account answers with when a request names no version: the version the
+# official library in requirements.txt speaks (stripe 16.1.0), so that a client sending none
+# meets what the library would (tests/emulator/test_api_versions.py holds them together).
+DEFAULT_API_VERSION = "2026-10-28.endive"
 
 _FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 
@@ -27,6 +29,9 @@ class Change:
     removed_fields: dict = None
     # Fields the change brought: {object type: {field, …}}.
     added_fields: dict = None
+    # The changelog's entry for the change (Stripe's pages before 2024: /upgrades#<date>; from
+    # then, one page per release, docs.stripe.com/changelog/<release>, with an entry per change).
+    changelog: str = None
 
 
 CHANGES = (
@@ -34,18 +39,35 @@ CHANGES = (
            "A PaymentIntent names its `latest_charge`; before, it carried a `charges` list of "
            "every charge it made.",
            removed_fields={"payment_intent": {"charges"}},
-           added_fields={"payment_intent": {"latest_charge"}}),
+           added_fields={"payment_intent": {"latest_charge"}},
+           changelog="https://docs.stripe.com/upgrades#2022-11-15"),
     Change("2022-11-15", "charge_refunds_not_included",
            "A charge's `refunds` list is no longer included; it comes only with "
-           "`expand[]=refunds`. Before, every charge carried it."),
+           "`expand[]=refunds`. Before, every charge carried it.",
+           changelog="https://docs.stripe.com/upgrades#2022-11-15"),
     Change("2023-08-16", "automatic_payment_methods_default",
            "A PaymentIntent created without `payment_method_types` has "
            "`automatic_payment_methods` enabled, so confirming it needs a `return_url` unless "
            "`automatic_payment_methods[allow_redirects]` is `never`. Before, it took cards "
-           "only."),
+           "only.",
+           changelog="https://docs.stripe.com/upgrades#2023-08-16"),
     Change("2026-03-25", "checkout_ui_mode_names",
            "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
-           "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py)."),
+           "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py).",
+           changelog="https://docs.stripe.com/changelog/dahlia"),
+    Change("2026-07-29", "allowed_payment_method_types",
+           "PaymentIntents (create, update, confirm) and Checkout Sessions take "
+           "`allowed_payment_method_types`: a filter on the methods the account has turned on "
+           "(and the currency allows), shown in the object's `payment_method_types`; with "
+           "`automatic_payment_methods` it is refused (`parameters_exclusive`). Before, it is an "
+           "unknown parameter.",
+           changelog="https://docs.stripe.com/changelog/dahlia"),
+    Change("2026-09-30", "payment_method_types_removed",
+           "The `payment_method_types` parameter is removed from PaymentIntents (create, "
+           "update, confirm) and Checkout Sessions (create): sending it is a 400 "
+           "`payment_method_types_no_longer_supported`. The objects still show "
+           "`payment_method_types`, read-only.",
+           changelog="https://docs.stripe.com/changelog/endive"),
 )
 _BY_NAME = {change.name: change for change in CHANGES}
 
@@ -55,6 +77,11 @@ def check(version):
     if not isinstance(version, str) or not _FORMAT.match(version):
         raise invalid_param(f"Invalid Stripe API version: {version}")
     return version
+
+
+def since(name):
+    """The first version with the change called `name`."""
+    return _BY_NAME[name].since
 
 
 def has(version, name):

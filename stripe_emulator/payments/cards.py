@@ -106,6 +106,31 @@ TEST_CARDS = {
 }
 APPROVED = Behaviour()
 
+# Stripe's test PaymentMethods and tokens ("Testing" docs): each stands for a test card above,
+# with any secret test key. Using a test PaymentMethod makes a new PaymentMethod of that card.
+TEST_PAYMENT_METHODS = {
+    "pm_card_visa": "4242424242424242",
+    "pm_card_mastercard": "5555555555554444",
+    "pm_card_amex": "378282246310005",
+    "pm_card_chargeDeclined": "4000000000000002",
+    "pm_card_chargeDeclinedInsufficientFunds": "4000000000009995",
+    "pm_card_threeDSecure2Required": "4000000000003220",
+    "pm_card_authenticationRequired": "4000002760003184",
+}
+TEST_TOKENS = {
+    "tok_visa": "4242424242424242",
+    "tok_mastercard": "5555555555554444",
+    "tok_chargeDeclined": "4000000000000002",
+    "tok_chargeDeclinedInsufficientFunds": "4000000000009995",
+}
+
+
+def test_card(number, today):
+    """`card[...]` for a test card number, as a test PaymentMethod or token carries it: expiring
+    next year, with a CVC of the brand's length."""
+    return {"number": number, "exp_month": "12", "exp_year": str(today.year + 1),
+            "cvc": "1234" if brand(number) == "amex" else "123"}
+
 
 def behaviour(number):
     return TEST_CARDS.get(number, APPROVED)
@@ -144,7 +169,15 @@ def _card_error(code, message, param):
 
 def validate(params, today):
     """Check `card[...]` as Stripe does on PaymentMethod creation, expiry against `today` (the
-    emulator's clock); returns (number, card hash)."""
+    emulator's clock); returns (number, card hash). `card[token]` (tok_visa…) stands for its
+    test card."""
+    token = params.string("token")
+    if token is not None:
+        if token not in TEST_TOKENS:
+            raise StripeError(404, "invalid_request_error", f"No such token: '{token}'",
+                              param=f"{params.prefix}[token]" if params.prefix else "token",
+                              code="resource_missing", saved=False)
+        params = type(params)(test_card(TEST_TOKENS[token], today), params.prefix)
     number = params.string("number", required=True).replace(" ", "")
     if not number.isdigit() or not 12 <= len(number) <= 19:
         raise _card_error("invalid_number", "Your card number is not a valid credit card "

@@ -19,7 +19,7 @@ def create(call, params):
     metadata = params.metadata() or {}
     payment_method_id = params.string("payment_method")
     if payment_method_id:
-        payment_methods.check_attachable(call, payment_method_id)
+        payment_method_id = payment_methods.check_attachable(call, payment_method_id)["id"]
     customer = call.store.add({
         "id": new_id("cus"),
         "object": "customer",

@@ -57,7 +57,7 @@ _CONFIRMATION = {
     "receipt_email": None, "off_session": None, "setup_future_usage": None, "shipping": None,
     "error_on_requires_action": None, "mandate": None, "mandate_data": mandates.DATA,
     "payment_method_options": None, "payment_method_types": None, "radar_options": None,
-    "use_stripe_sdk": None, "confirmation_token": None, "capture_method": None,
+    "allowed_payment_method_types": None, "use_stripe_sdk": None, "confirmation_token": None, "capture_method": None,
 }
 CONFIRM_PARAMS = {**_CONFIRMATION, "client_secret": None, "expected_payment_method_type": None,
                   "payment_user_agent": None, "time_on_page": None, "guid": None, "muid": None,
@@ -74,7 +74,7 @@ UPDATE_PARAMS = {
     "amount": None, "currency": None, "customer": None, "description": None, "metadata": FREE,
     "payment_method": None, "payment_method_data": payment_methods.DATA,
     "payment_method_types": None, "receipt_email": None, "capture_method": None,
-    "setup_future_usage": None, "shipping": None, "statement_descriptor": None,
+    "allowed_payment_method_types": None, "setup_future_usage": None, "shipping": None, "statement_descriptor": None,
     "statement_descriptor_suffix": None, "payment_method_options": None,
     "application_fee_amount": None, "transfer_data": None, "transfer_group": None,
     "payment_method_configuration": None, "amount_details": None,
@@ -82,7 +82,7 @@ UPDATE_PARAMS = {
 }
 # Updating these needs an intent that is not finished yet.
 _PAYMENT_FIELDS = ("amount", "currency", "customer", "payment_method", "payment_method_data",
-                   "payment_method_types", "capture_method")
+                   "payment_method_types", "allowed_payment_method_types", "capture_method")
 CAPTURE_PARAMS = {"amount_to_capture": None, "metadata": FREE, "statement_descriptor": None,
                   "statement_descriptor_suffix": None, "application_fee_amount": None,
                   "final_capture": None, "transfer_data": None, "hooks": None,
@@ -102,9 +102,9 @@ def create(call, params):
     confirmation_method = params.choice("confirmation_method", ["automatic", "manual"],
                                         "automatic")
     capture_method = params.choice("capture_method", CAPTURE_METHODS, "automatic")
-    explicit_types = _payment_method_types(params)
+    explicit_types, types_param = requested_types(call, params, code)
     _check_currency_for_types(explicit_types or ACTIVATED_TYPES[:1], code)
-    automatic = _automatic_payment_methods(call, params, explicit_types, confirmation_method)
+    automatic = _automatic_payment_methods(call, params, types_param, confirmation_method)
     customer_id = params.string("customer")
     if customer_id:
         call.store.get("customer", customer_id)
@@ -199,7 +199,7 @@ def update(call, pi_id, params):
         code = currency(params.string("currency")) if "currency" in params else intent["currency"]
         amount = params.integer("amount", minimum=1) or intent["amount"]
         check_charge_amount(amount, code)
-        types = _payment_method_types(params)
+        types, _ = requested_types(call, params, code)
         capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
         customer_id = params.string("customer", default=intent["customer"])
         if customer_id:
@@ -245,6 +245,9 @@ def confirm(call, pi_id, params):
         capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
         future_usage = params.choice("setup_future_usage", ["off_session", "on_session"],
                                      intent["setup_future_usage"])
+        types, _ = requested_types(call, params, intent["currency"])
+        if types:
+            intent["payment_method_types"] = types
         payment_method = _check_confirmation(call, intent, params, _payment_method(call, params))
         intent.update(capture_method=capture_method, setup_future_usage=future_usage)
         if params.string("return_url"):
@@ -370,6 +373,44 @@ def intent_for(call, pi_id, params, *, secret_required):
     return intent
 
 
+PAYMENT_METHOD_TYPES_REMOVED = (
+    "The `payment_method_types` parameter is no longer supported in API version {version}: "
+    "pass `allowed_payment_method_types` to limit the payment methods, or leave both out to "
+    "use the payment methods turned on in your Dashboard.")
+
+
+def requested_types(call, params, code):
+    """The payment method types a request names, in its API version's words, and the parameter
+    it named them with: `payment_method_types` (the list itself) until 2026-09-30.endive, which
+    refuses it; `allowed_payment_method_types` from 2026-07-29.dahlia, a filter on the types the
+    account has turned on and `code` (the currency) allows. (None, None) when it names none."""
+    version = call.api_version
+    if "payment_method_types" in params and \
+            versions.has(version, "payment_method_types_removed"):
+        raise invalid_param(PAYMENT_METHOD_TYPES_REMOVED.format(version=version),
+                            param="payment_method_types",
+                            code="payment_method_types_no_longer_supported")
+    if "allowed_payment_method_types" not in params:
+        return _payment_method_types(params), "payment_method_types"
+    if not versions.has(version, "allowed_payment_method_types"):
+        raise invalid_param("Received unknown parameter: allowed_payment_method_types",
+                            param="allowed_payment_method_types", code="parameter_unknown")
+    if "payment_method_types" in params:
+        raise invalid_param("You may only specify one of these parameters: "
+                            "allowed_payment_method_types, payment_method_types.",
+                            code="parameters_exclusive")
+    allowed = params.strings("allowed_payment_method_types") or []
+    types = [kind for kind in ACTIVATED_TYPES
+             if kind in allowed and code in TYPE_CURRENCIES.get(kind, (code,))]
+    if not types:
+        raise invalid_param(
+            f"None of the allowed_payment_method_types ({', '.join(allowed)}) can be used: "
+            f"the payment methods turned on in your Dashboard that take {code} are "
+            f"{', '.join(k for k in ACTIVATED_TYPES if code in TYPE_CURRENCIES.get(k, (code,)))}.",
+            param="allowed_payment_method_types")
+    return types, "allowed_payment_method_types"
+
+
 def _payment_method_types(params):
     types = params.strings("payment_method_types")
     for kind in types or ():
@@ -391,13 +432,15 @@ def _check_currency_for_types(types, code):
                 f"following currencies: {', '.join(allowed)}.", param="currency")
 
 
-def _automatic_payment_methods(call, params, explicit_types, confirmation_method):
+def _automatic_payment_methods(call, params, types_param, confirmation_method):
+    """`types_param`: the parameter that named the types, if any."""
+    explicit_types = types_param is not None and types_param in params
     settings = params.hash("automatic_payment_methods")
     if settings.data:
         enabled = settings.boolean("enabled")
-        if enabled and explicit_types:
+        if explicit_types and (enabled or types_param == "allowed_payment_method_types"):
             raise invalid_param("You may only specify one of these parameters: "
-                                "automatic_payment_methods, payment_method_types.",
+                                f"automatic_payment_methods, {types_param}.",
                                 code="parameters_exclusive")
         if enabled and confirmation_method == "manual":
             raise invalid_param("You may only specify one of these parameters: "
@@ -414,7 +457,7 @@ def _automatic_payment_methods(call, params, explicit_types, confirmation_method
 
 def _payment_method(call, params):
     payment_method_id = params.string("payment_method")
-    return call.store.get("payment_method", payment_method_id) if payment_method_id else None
+    return payment_methods.find(call, payment_method_id) if payment_method_id else None
 
 
 def _challenge_possible(params):

@@ -6,7 +6,7 @@ reusing it for a second intent is refused, so is attaching it once it has been c
 """
 from ..machinery.errors import invalid_param
 from ..machinery.events import emit
-from ..machinery.params import FREE
+from ..machinery.params import FREE, Params
 from ..machinery.store import new_id
 from . import bank_accounts, cards
 
@@ -79,20 +79,30 @@ def create(call, params, *, linked_account=None):
                           used_by=None)
 
 
+def find(call, payment_method_id):
+    """The PaymentMethod; a test one (pm_card_visa…) makes a new PaymentMethod of its card."""
+    number = cards.TEST_PAYMENT_METHODS.get(payment_method_id)
+    if number is None:
+        return call.store.get("payment_method", payment_method_id)
+    return create(call, Params({"type": "card",
+                                "card": cards.test_card(number, call.store.clock.today())}))
+
+
 def retrieve(call, payment_method_id):
-    return call.store.get("payment_method", payment_method_id)
+    return find(call, payment_method_id)
 
 
 def attach(call, payment_method_id, params):
     customer_id = params.string("customer", required=True)
     call.store.get("customer", customer_id)
-    check_attachable(call, payment_method_id)
-    return attach_to(call, payment_method_id, customer_id)
+    payment_method = check_attachable(call, payment_method_id)
+    return attach_to(call, payment_method["id"], customer_id)
 
 
 def check_attachable(call, payment_method_id):
     """Stripe verifies a card when it is attached: cards that decline refuse (except 0341)."""
-    payment_method = call.store.get("payment_method", payment_method_id)
+    payment_method = find(call, payment_method_id)
+    payment_method_id = payment_method["id"]
     private = call.store.private[payment_method_id]
     if payment_method["customer"]:
         raise invalid_param("The payment method you provided has already been attached to a "

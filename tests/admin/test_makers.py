@@ -17,7 +17,8 @@ def connect_endpoint(app, shop, stripe_client):
     """The shop's webhook URL registered a second time, for Connect events, with its own secret
     (STRIPE_CONNECT_WEBHOOK_SECRET), as a shop does on real Stripe."""
     endpoint = stripe_client.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True})
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True,
+         "api_version": app.config["STRIPE_API_VERSION"]})
     app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     yield endpoint
     stripe_client.webhook_endpoints.delete(endpoint.id)

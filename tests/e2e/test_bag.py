@@ -24,7 +24,8 @@ EMAIL, PASSWORD = "owner@example.com", "correct horse battery staple"
 def connect_endpoint(app, shop, stripe_client):
     """The shop's webhook URL registered for Connect events too (STRIPE_CONNECT_WEBHOOK_SECRET)."""
     endpoint = stripe_client.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True})
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True,
+         "api_version": app.config["STRIPE_API_VERSION"]})
     app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     yield endpoint
     stripe_client.webhook_endpoints.delete(endpoint.id)
@@ -52,6 +53,7 @@ def add_to_bag(page, shop, slug, quantity=None):
     expect(page).to_have_url(f"{shop.url}/bag")
 
 
+@pytest.mark.both_api_versions
 @pytest.mark.timeout(180)
 def test_a_bag_of_four_paid_once_pays_two_makers_and_a_refunded_line_takes_back_its_share(
         page, shop, app, admin, stripe_client, local_stripe, console_errors):

@@ -58,6 +58,7 @@ def transitions(app, order):
         return db.session.scalars(query.order_by(OrderTransition.id)).all()
 
 
+@pytest.mark.both_api_versions
 def test_instant_verification_processes_then_pays_when_the_money_arrives(
         page, shop, app, orders, local_stripe, outbox, stripe_client, stripe_requests,
         console_errors):

@@ -65,6 +65,7 @@ def test_price_follows_every_choice(page, shop, app, stripe_requests, console_er
     assert console_errors == []
 
 
+@pytest.mark.both_api_versions
 def test_pay_with_4242_lands_on_the_receipt(page, shop, orders, stripe_client, request):
     # Runs against Stripe too (make test-stripe); only the local Stripe keeps a request log.
     stripe_requests = None if AGAINST_STRIPE else request.getfixturevalue("stripe_requests")
@@ -86,6 +87,7 @@ def test_pay_with_4242_lands_on_the_receipt(page, shop, orders, stripe_client, r
     assert intent.metadata["order_id"] == str(order.id)
 
 
+@pytest.mark.both_api_versions
 def test_3ds_challenge_completed(page, shop, app, orders, stripe_requests):
     open_product(page, shop, "organic-tee")
     pay(page, "4000002760003184")
@@ -160,6 +162,7 @@ def test_3ds_failed_then_paid_with_another_card_on_the_same_order(page, shop, ap
     assert intent.status == "succeeded" and intent.amount == order.total
 
 
+@pytest.mark.both_api_versions
 def test_insufficient_funds_is_explained(page, shop, orders):
     open_product(page, shop, "city-lights-poster")
     pay(page, "4000000000009995")

@@ -68,6 +68,7 @@ def wait_until(condition, what, timeout=15):
         time.sleep(0.1)
 
 
+@pytest.mark.both_api_versions
 @HOSTED
 def test_hosted_checkout_shows_the_shops_lines_and_total_and_pays(page, shop, app, outbox,
                                                                   console_errors):
@@ -125,6 +126,7 @@ def test_hosted_checkout_cancelled_comes_back_with_the_selection_kept(page, shop
         assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == 1
 
 
+@pytest.mark.both_api_versions
 @EMBEDDED
 def test_embedded_checkout_returns_to_the_receipt(page, shop, app, outbox, console_errors):
     shown = choose_and_continue(page, shop)

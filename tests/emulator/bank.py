@@ -12,7 +12,7 @@ SETTLEMENT_DAYS = 6
 def bank_intent(client, account=SUCCEEDS, amount=10_000, confirm=True, **params):
     """A USD PaymentIntent paid by a bank account typed in by hand, confirmed with a mandate."""
     body = {
-        "amount": amount, "currency": "usd", "payment_method_types": ["us_bank_account"],
+        "amount": amount, "currency": "usd", "allowed_payment_method_types": ["us_bank_account"],
         "payment_method_data": typed_in(account), "metadata": {"order_id": "42"}, **params}
     if confirm:
         body.update(confirm=True, mandate_data=MANDATE_DATA)

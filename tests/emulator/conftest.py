@@ -163,7 +163,7 @@ def pay(stripe_client):
     def create(payment_method, **params):
         return stripe_client.v1.payment_intents.create({
             "amount": 2000, "currency": "usd", "payment_method": payment_method,
-            "payment_method_types": ["card"], "confirmation_method": "manual",
+            "allowed_payment_method_types": ["card"], "confirmation_method": "manual",
             "confirm": True, **params})
     return create
 

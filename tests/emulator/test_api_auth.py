@@ -11,7 +11,7 @@ PUBLISHABLE_REFUSED = "This API call cannot be made with a publishable API key."
 @pytest.fixture
 def intent(stripe_client):
     return stripe_client.v1.payment_intents.create({
-        "amount": 1200, "currency": "usd", "payment_method_types": ["card"],
+        "amount": 1200, "currency": "usd", "allowed_payment_method_types": ["card"],
         "metadata": {"order_id": "3"}, "confirmation_method": "manual"})
 
 

@@ -189,7 +189,7 @@ def test_a_failed_debit_can_be_paid_again_on_the_same_intent(stripe_client, emul
     intent = verified(stripe_client, "000222222227")
     settle(emulator)
     again = stripe_client.v1.payment_intents.update(
-        intent.id, {"payment_method_types": ["card"]})
+        intent.id, {"allowed_payment_method_types": ["card"]})
     paid = stripe_client.v1.payment_intents.confirm(
         again.id, {"payment_method": card("4242424242424242").id})
     assert paid.status == "succeeded"
@@ -240,7 +240,7 @@ def test_confirming_needs_a_mandate(stripe_client):
 def test_an_account_linked_in_the_bank_dialog_processes_at_once(
         stripe_client, browser_client, emulator):
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 5000, "currency": "usd", "payment_method_types": ["us_bank_account"]})
+        "amount": 5000, "currency": "usd", "allowed_payment_method_types": ["us_bank_account"]})
     response = browser_client.raw_request(
         "post", f"/v1/payment_intents/{intent.id}/collect_bank_account",
         client_secret=intent.client_secret, linked_account="success",
@@ -260,13 +260,13 @@ def test_an_account_linked_in_the_bank_dialog_processes_at_once(
 def test_bank_debits_take_us_dollars_only(stripe_client):
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.payment_intents.create({
-            "amount": 5000, "currency": "eur", "payment_method_types": ["us_bank_account"]})
-    assert refused.value.param == "currency"
+            "amount": 5000, "currency": "eur", "allowed_payment_method_types": ["us_bank_account"]})
+    assert refused.value.param == "allowed_payment_method_types"
 
 
 def test_a_card_cannot_pay_a_bank_only_intent(stripe_client, card):
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 5000, "currency": "usd", "payment_method_types": ["us_bank_account"]})
+        "amount": 5000, "currency": "usd", "allowed_payment_method_types": ["us_bank_account"]})
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.payment_intents.confirm(
             intent.id, {"payment_method": card("4242424242424242").id})

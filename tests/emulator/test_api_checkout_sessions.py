@@ -119,6 +119,7 @@ def test_ui_mode_names_follow_the_api_version(session_for):
     ({"payment_method_types": ["card", "us_bank_account"]}, "payment_method_types",
      "The currency provided (eur) is invalid"),
 ])
+@pytest.mark.invalid_stripe_params
 def test_stripes_validation_errors(session_for, params, param, words):
     with pytest.raises(stripe.InvalidRequestError) as error:
         session_for(**params)

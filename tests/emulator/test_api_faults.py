@@ -7,7 +7,7 @@ import stripe
 
 from tests.emulator.conftest import QuickRetryClient
 
-INTENT = {"amount": 2000, "currency": "usd", "payment_method_types": ["card"]}
+INTENT = {"amount": 2000, "currency": "usd", "allowed_payment_method_types": ["card"]}
 
 
 def created_intents(stripe_client):

@@ -9,7 +9,7 @@ from tests.emulator.conftest import SECRET_KEY, QuickRetryClient
 
 def create_intent(client, key, amount=2000):
     return client.v1.payment_intents.create(
-        {"amount": amount, "currency": "usd", "payment_method_types": ["card"]},
+        {"amount": amount, "currency": "usd", "allowed_payment_method_types": ["card"]},
         {"idempotency_key": key})
 
 
@@ -51,7 +51,7 @@ def test_a_decline_is_saved_and_replayed_without_charging_again(card, stripe_cli
                                                                 event_types):
     payment_method = card("4000000000009995").id
     params = {"amount": 2000, "currency": "usd", "payment_method": payment_method,
-              "payment_method_types": ["card"], "confirm": True}
+              "allowed_payment_method_types": ["card"], "confirm": True}
     with pytest.raises(stripe.CardError) as first:
         stripe_client.v1.payment_intents.create(params, {"idempotency_key": "declined"})
     with pytest.raises(stripe.CardError) as replayed:
@@ -81,7 +81,7 @@ def test_every_library_post_carries_a_key_and_gets_it_back(stripe_client, emulat
 def test_concurrent_double_submits_create_one_payment(card, emulator, event_types):
     payment_method = card("4242424242424242").id
     params = {"amount": 2000, "currency": "usd", "payment_method": payment_method,
-              "payment_method_types": ["card"], "confirm": True}
+              "allowed_payment_method_types": ["card"], "confirm": True}
 
     def submit(_):
         client = emulator.client(max_network_retries=10,

@@ -15,7 +15,7 @@ def test_booleans_are_read_in_either_case(emulator, card, true, false):
     # Older stripe-python sent str(True) and the .NET library sends True.
     answer = requests.post(f"{emulator.url}/v1/payment_intents", headers=AUTH, data={
         "amount": 2000, "currency": "usd", "payment_method": card(VISA).id,
-        "payment_method_types[]": "card", "confirm": true, "off_session": false})
+        "allowed_payment_method_types[]": "card", "confirm": true, "off_session": false})
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "succeeded"
 
@@ -23,14 +23,14 @@ def test_booleans_are_read_in_either_case(emulator, card, true, false):
 def test_capitalised_booleans_through_the_library(stripe_client, card):
     answer = stripe_client.raw_request("post", "/v1/payment_intents", amount=2000,
                                        currency="usd", payment_method=card(VISA).id,
-                                       payment_method_types=["card"], confirm="True")
+                                       allowed_payment_method_types=["card"], confirm="True")
     assert stripe_client.deserialize(answer, api_mode="V1").status == "succeeded"
 
 
 @pytest.mark.parametrize("value", ["1", "0", "yes", "TRUE"])
 def test_other_spellings_are_not_booleans(emulator, value):
     answer = requests.post(f"{emulator.url}/v1/payment_intents", headers=AUTH, data={
-        "amount": 2000, "currency": "usd", "payment_method_types[]": "card", "confirm": value})
+        "amount": 2000, "currency": "usd", "allowed_payment_method_types[]": "card", "confirm": value})
     assert answer.status_code == 400
     assert answer.json()["error"]["message"] == f"Invalid boolean: {value}"
 

@@ -12,7 +12,7 @@ def automatic(stripe_client):
     def create(payment_method, **params):
         return stripe_client.v1.payment_intents.create({
             "amount": 3000, "currency": "eur", "payment_method": payment_method,
-            "payment_method_types": ["card"], "confirm": True, **params})
+            "allowed_payment_method_types": ["card"], "confirm": True, **params})
     return create
 
 
@@ -132,7 +132,7 @@ def test_off_session_payment_needing_authentication_declines(card, automatic):
 def test_browser_confirms_an_automatic_intent_with_its_client_secret(card, stripe_client,
                                                                      browser_client, challenge):
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 1500, "currency": "usd", "payment_method_types": ["card"],
+        "amount": 1500, "currency": "usd", "allowed_payment_method_types": ["card"],
         "metadata": {"order_id": "9"}})
 
     confirmed = browser_client.v1.payment_intents.confirm(intent.id, {

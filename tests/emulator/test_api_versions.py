@@ -16,9 +16,14 @@ BEFORE_LATEST_CHARGE = "2022-08-01"
 AUTH = {"Authorization": f"Bearer {SECRET_KEY}"}
 
 
-def intent_params(payment_method):
+CLOVER = "2025-09-30.clover"
+
+
+def intent_params(payment_method, types_param="allowed_payment_method_types"):
+    """A card payment, its methods named as the version speaks (payment_method_types until
+    2026-09-30.endive, allowed_payment_method_types from 2026-07-29.dahlia)."""
     return {"amount": 2000, "currency": "usd", "payment_method": payment_method,
-            "payment_method_types": ["card"], "confirm": "true"}
+            types_param: ["card"], "confirm": "true"}
 
 
 def test_every_response_names_the_version_it_speaks(emulator, card):
@@ -35,7 +40,7 @@ def test_every_response_names_the_version_it_speaks(emulator, card):
 
 def test_before_2022_11_15_an_intent_lists_its_charges(emulator, card):
     old = emulator.client(stripe_version=BEFORE_LATEST_CHARGE)
-    intent = old.v1.payment_intents.create(intent_params(card(VISA).id))
+    intent = old.v1.payment_intents.create(intent_params(card(VISA).id, "payment_method_types"))
     assert "latest_charge" not in intent
     assert [charge.amount for charge in intent.charges.data] == [2000]
     # The charges list carries its refunds too, as every charge then did.
@@ -78,8 +83,9 @@ def test_events_use_the_endpoints_version_not_the_calls(emulator, stripe_client,
         "url": f"{webhook_receiver.url}/old", "enabled_events": ["payment_intent.succeeded"],
         "api_version": BEFORE_LATEST_CHARGE})
     assert old.api_version == BEFORE_LATEST_CHARGE
-    # The call speaks the library's own version, newer than the account's default.
-    intent = stripe_client.v1.payment_intents.create(intent_params(card(VISA).id))
+    # The call speaks an older version than the account's default (the library's own).
+    intent = emulator.client(stripe_version=CLOVER).v1.payment_intents.create(
+        intent_params(card(VISA).id, "payment_method_types"))
 
     def succeeded(path):
         return lambda delivery: delivery["path"] == path and \
@@ -91,7 +97,7 @@ def test_events_use_the_endpoints_version_not_the_calls(emulator, stripe_client,
     assert old_event.api_version == BEFORE_LATEST_CHARGE
     assert [c.id for c in old_event.data.object.charges.data] == [intent.latest_charge]
     default_event = json.loads(to_default["body"])
-    assert default_event["api_version"] == DEFAULT_API_VERSION != stripe.api_version
+    assert default_event["api_version"] == DEFAULT_API_VERSION != CLOVER
     assert default_event["data"]["object"]["latest_charge"] == intent.latest_charge
 
 

@@ -53,7 +53,7 @@ def test_open_expired_and_paid_pages_pass_axe(page, stripe_client, width):  # no
 def test_the_bank_account_choice_passes_axe(page, stripe_client):  # noqa: F811
     session = stripe_client.v1.checkout.sessions.create({
         "mode": "payment", "success_url": "http://127.0.0.1:9/paid",
-        "payment_method_types": ["card", "us_bank_account"],
+        "allowed_payment_method_types": ["card", "us_bank_account"],
         "line_items": [{"price_data": {"currency": "usd", "unit_amount": 4000,
                                        "product_data": {"name": "Desk lamp"}}, "quantity": 1}]})
     page.goto(session.url)

@@ -26,7 +26,7 @@ def pay(client):
         "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
     return client.v1.payment_intents.create({
         "amount": 2000, "currency": "usd", "payment_method": payment_method.id,
-        "payment_method_types": ["card"], "confirm": True})
+        "allowed_payment_method_types": ["card"], "confirm": True})
 
 
 def test_the_local_stripes_answers_conform(recorded):

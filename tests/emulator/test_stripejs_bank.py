@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 def bank_intent(stripe_client, amount=12_500):
     return stripe_client.v1.payment_intents.create({
-        "amount": amount, "currency": "usd", "payment_method_types": ["us_bank_account"],
+        "amount": amount, "currency": "usd", "allowed_payment_method_types": ["us_bank_account"],
         "metadata": {"order_id": "7"}})
 
 

@@ -196,7 +196,7 @@ def test_embedded_checkout_mount_unmount_destroy_and_one_at_a_time(embedded, pag
 
 def bank_session(stripe_client, shop, **params):  # noqa: F811
     return stripe_client.v1.checkout.sessions.create({
-        "mode": "payment", "payment_method_types": ["card", "us_bank_account"],
+        "mode": "payment", "allowed_payment_method_types": ["card", "us_bank_account"],
         "success_url": f"{shop.url}/paid?session_id={{CHECKOUT_SESSION_ID}}",
         "cancel_url": f"{shop.url}/product",
         "line_items": [{"price_data": {"currency": "usd", "unit_amount": 4000,

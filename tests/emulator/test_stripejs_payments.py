@@ -42,7 +42,7 @@ def payment_method(page, which="cardNumber"):
 def manual_intent(stripe_client, payment_method_id):
     intent = stripe_client.v1.payment_intents.create({
         "amount": 2500, "currency": "eur", "payment_method": payment_method_id,
-        "payment_method_types": ["card"], "confirmation_method": "manual", "confirm": True,
+        "allowed_payment_method_types": ["card"], "confirmation_method": "manual", "confirm": True,
     })
     assert intent.status == "requires_action"
     assert intent.next_action.type == "use_stripe_sdk"
@@ -143,7 +143,7 @@ def test_handle_card_action_completes_and_fails_3ds(host_page, stripe_client):
 def test_confirm_card_payment_with_3ds_and_a_decline(host_page, stripe_client, problems):
     page = host_page
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 1999, "currency": "usd", "payment_method_types": ["card"],
+        "amount": 1999, "currency": "usd", "allowed_payment_method_types": ["card"],
     })
     sf.fill_card(page, THREE_DS_CARD, "12/34", "123", container="#card-element")
     key = run(page, "confirmCardPayment", intent.client_secret, "card")
@@ -153,7 +153,7 @@ def test_confirm_card_payment_with_3ds_and_a_decline(host_page, stripe_client, p
     assert stripe_client.v1.payment_intents.retrieve(intent.id).status == "succeeded"
 
     declined = stripe_client.v1.payment_intents.create({
-        "amount": 1999, "currency": "usd", "payment_method_types": ["card"],
+        "amount": 1999, "currency": "usd", "allowed_payment_method_types": ["card"],
     })
     page.evaluate("() => harness.elements.card.clear()")
     sf.fill_card(page, "4000000000000002", "12/34", "123", "10001", container="#card-element")
@@ -170,7 +170,7 @@ def test_confirm_card_payment_with_3ds_and_a_decline(host_page, stripe_client, p
 def test_confirm_without_actions_then_handle_next_action(host_page, stripe_client):
     page = host_page
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 500, "currency": "gbp", "payment_method_types": ["card"],
+        "amount": 500, "currency": "gbp", "allowed_payment_method_types": ["card"],
     })
     sf.fill_card(page, THREE_DS_CARD, "12/34", "123", container="#split-form")
     outcome = call(page, "confirmWithoutActions", intent.client_secret, "cardNumber")
@@ -190,7 +190,7 @@ def test_stripejs_sends_its_key_in_the_body_so_no_preflight(host_page, emulator,
     page.on("request", lambda r: sent.append(r) if "/v1/" in r.url and r.frame == page.main_frame
             else None)
     intent = stripe_client.v1.payment_intents.create({
-        "amount": 1999, "currency": "usd", "payment_method_types": ["card"],
+        "amount": 1999, "currency": "usd", "allowed_payment_method_types": ["card"],
     })
     sf.fill_card(page, "4242424242424242", "12/34", "123", container="#card-element")
     payment_method_id = payment_method(page, "card")["id"]

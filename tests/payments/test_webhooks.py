@@ -142,7 +142,7 @@ def test_a_second_payment_for_a_paid_order_is_refunded(app, client, stripe_clien
         order, first = paid_order(client, stripe_client)
         second = stripe_client.payment_intents.create({
             "amount": order.total, "currency": "usd", "payment_method": card(stripe_client),
-            "payment_method_types": ["card"], "confirm": True,
+            "allowed_payment_method_types": ["card"], "confirm": True,
             "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
         })
         payload = event("payment_intent.succeeded", second.to_dict(), "evt_second")
@@ -159,7 +159,7 @@ def a_stranger_intent(stripe_client, order, amount=None, currency="usd"):
     attempts made (another integration on the account, or someone with a leaked key)."""
     return stripe_client.payment_intents.create({
         "amount": amount or order.total, "currency": currency, "payment_method": card(stripe_client),
-        "payment_method_types": ["card"], "confirm": True,
+        "allowed_payment_method_types": ["card"], "confirm": True,
         "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
     })
 
