@@ -1,7 +1,7 @@
 """stripe events: the API version of an event not acted on
 
 Revision ID: d7e4a2c19b85
-Revises: c5a8e1f07d32
+Revises: d7e2a4f81b39
 Create Date: 2026-12-06 07:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd7e4a2c19b85'
-down_revision = 'c5a8e1f07d32'
+down_revision = 'd7e2a4f81b39'
 branch_labels = None
 depends_on = None
 
