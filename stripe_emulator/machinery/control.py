@@ -14,7 +14,8 @@ GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, me
                            idempotency_key, key_kind: "secret"|"publishable"|"none", status
                            (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
 GET    /clock             → {"now": Unix time as the emulator sees it, "offset": seconds, "pending": n}
-POST   /clock/advance     {"seconds": n} or {"days": n} → the clock moved forward, and every
+POST   /clock/advance     {"seconds": n}, {"days": n} or {"to": Unix time} → the clock moved forward
+                           (to that instant, for "to"), and every
                            action that came due (a debit settling, a refund landing) run
 POST   /reset             {"clock_start": Unix time or ISO 8601, optional} forget all objects,
                            keys, faults, logs and pending deliveries; the clock starts again at
@@ -118,12 +119,18 @@ def advance_clock():
     spec = body()
     try:
         seconds = float(spec.get("seconds", 0)) + float(spec.get("days", 0)) * DAY
+        to = None if spec.get("to") is None else int(spec["to"])
     except (TypeError, ValueError):
-        return jsonify(error="seconds and days must be numbers"), 400
-    if seconds < 0:
-        return jsonify(error="the clock only moves forward"), 400
+        return jsonify(error="seconds, days and to must be numbers"), 400
     with emulator().lock:
-        ran = emulator().clock.advance(seconds)
+        clock = emulator().clock
+        # `to`, an instant, is read against the clock under the lock: a test that reads the
+        # clock and then moves it by a difference could lose a second to the wall clock between.
+        if to is not None:
+            seconds = to - clock.now()
+        if seconds < 0:
+            return jsonify(error="the clock only moves forward"), 400
+        ran = clock.advance(seconds)
         return jsonify(ran=ran, **clock_state(emulator().clock))
 
 

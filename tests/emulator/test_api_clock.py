@@ -67,3 +67,12 @@ def test_the_clock_start_is_an_iso_instant_or_a_unix_time(text, expected):
 def test_the_clock_never_goes_back(emulator):
     answer = requests.post(f"{emulator.url}/_emulator/clock/advance", json={"seconds": -1})
     assert answer.status_code == 400
+
+
+def test_the_clock_moves_to_an_instant_read_under_its_lock(emulator):
+    # 2026-11-17 09:00 UTC, a day after the test's start: exactly there, whatever the wall clock
+    # did between the request being sent and being served.
+    moved = emulator.control("POST", "/clock/advance", to=1_794_906_000)
+    assert 0 <= moved["now"] - 1_794_906_000 <= 1   # read again as it answers
+    answer = requests.post(f"{emulator.url}/_emulator/clock/advance", json={"to": 1_794_819_600})
+    assert answer.status_code == 400   # back to the start: the clock only moves forward
