@@ -40,6 +40,17 @@ def control(command, *args, timeout=120):
     return done.stdout
 
 
+def running(server):
+    """Whether the server `server` (a name in with-production.sh's pids/: gunicorn-1, redis,
+    smtp …) is up, as far as its pid file says."""
+    pid_file = Path(os.environ["PRODUCTION_CONTROL"]).parent / "pids" / f"{server}.pid"
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def clear_stripe_faults(production):
     requests.delete(f"{production.stripe_url}/_emulator/faults", timeout=10).raise_for_status()
 
