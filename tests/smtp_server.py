@@ -1,7 +1,7 @@
-"""`python -m tests.smtp_server --spool DIR [--login USER:PASSWORD] [--port PORT]`: the SMTP server of
-tests/smtp.py (STARTTLS required before MAIL, AUTH only over TLS, a certificate from a CA made for
-this run) as a process of its own, for scripts/with-production.sh, whose shop instances run
-outside pytest.
+"""`python -m tests.smtp_server --spool DIR [--login USER:PASSWORD] [--port PORT]`: the SMTP
+server of tests/smtp.py (STARTTLS required before MAIL, AUTH only over TLS, a certificate from a
+CA made for this run) as a process of its own, for scripts/with-production.sh, whose shop
+instances run outside pytest.
 
 Once it listens it writes DIR/server.json ({"port": …, "ca_file": …}, the CA copied into DIR);
 then each message it accepts goes to DIR/NNNN.eml, whole (written aside, then renamed in).

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import requests
-import stripe
 import sqlalchemy
+import stripe
 
 from tests.topology.clients import Customer
 
@@ -118,7 +118,8 @@ def pay_until_paid(customer, form, visit, slug, seconds=100, pause=0.5):
             assert body["next"] == "receipt", body
             visit.order, visit.paid = body["order"], True
             return visit
-        assert time.monotonic() < deadline, f"{visit.name}: not paid after {seconds} s: {visit.seen}"
+        assert time.monotonic() < deadline, \
+            f"{visit.name}: not paid after {seconds} s: {visit.seen}"
         time.sleep(pause)
 
 
@@ -175,7 +176,8 @@ def charges(production):
     charged = Counter()
     for intent in client.v1.payment_intents.list({"limit": 100}).auto_paging_iter():
         if intent.status == "succeeded":
-            charged[intent.metadata.to_dict().get("order_public_id") if intent.metadata else None] += 1
+            metadata = intent.metadata.to_dict() if intent.metadata else {}
+            charged[metadata.get("order_public_id")] += 1
     return charged
 
 

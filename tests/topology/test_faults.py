@@ -73,7 +73,8 @@ def as_if_the_backoff_had_passed(production, public_ids):
         with engine.begin() as connection:
             connection.execute(sqlalchemy.text(
                 "UPDATE orders SET receipt_due_at = receipt_due_at - interval '2 minutes' "
-                "WHERE public_id = ANY(:ids) AND receipt_sent_at IS NULL"), {"ids": list(public_ids)})
+                "WHERE public_id = ANY(:ids) AND receipt_sent_at IS NULL"),
+                {"ids": list(public_ids)})
     finally:
         engine.dispose()
 
