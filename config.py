@@ -143,6 +143,11 @@ class Config:
     # Flask-Limiter. Per client address; memory storage is per process, so production uses Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Redis down: each process counts in its own memory (limits per worker, not per shop, so
+    # looser but never off) and logs "Rate limit storage unreachable - falling back to in-memory
+    # storage"; customers still pay. It tries Redis again after 1, 2, 4 … 32 s and logs "Rate
+    # limit storage recovered" once back (docs/production.md#when-redis-is-down).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Paying (and confirming after 3-D Secure): a customer needs a few tries; a card tester many.
     RATELIMIT_PAY = os.environ.get("RATELIMIT_PAY", "10 per minute;30 per hour")
     # Re-pricing the selection: htmx posts on every change, so generous, but bounded.

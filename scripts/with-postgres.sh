@@ -3,6 +3,10 @@
 # on a throwaway PostgreSQL server (Debian's, installed if missing), then stop the server and delete
 # it, whether COMMAND passed, failed or was interrupted. With TEST_DATABASE_URL already set, the
 # server it names is used instead and nothing is started.
+#
+# COMMAND also gets TEST_POSTGRES_RESTART: a command that restarts that server as an operator
+# would (`pg_ctl stop -m fast`, which ends open sessions, then `pg_ctl start`), for tests of a
+# database outage; `"$TEST_POSTGRES_RESTART" SECONDS` stays down SECONDS in between.
 set -euo pipefail
 
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
@@ -57,6 +61,20 @@ EOF
 as_owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w start >/dev/null \
   || { cat "$cluster/server.log" >&2; exit 1; }
 as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres shop_test
+
+# The restart command, written out with this cluster's paths. cleanup's `pg_ctl stop` stops the
+# server whichever start made it: pg_ctl reads its pid from the data directory.
+if [[ $(id -u) == 0 ]]; then owner="runuser -u postgres --"; else owner=""; fi
+cat >"$cluster/restart" <<SCRIPT
+#!/usr/bin/env bash
+set -euo pipefail
+cd "$cluster"
+$owner "$bindir/pg_ctl" -D "$cluster/data" -m fast -w stop >/dev/null
+sleep "\${1:-0}"
+$owner "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w start >/dev/null
+SCRIPT
+chmod 755 "$cluster/restart"
+export TEST_POSTGRES_RESTART="$cluster/restart"
 
 export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/shop_test"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') at $TEST_DATABASE_URL"

@@ -19,69 +19,107 @@
 #   PRODUCTION_REDIS_URL      the rate limits' Redis
 #   PRODUCTION_CA_FILE        the CA that signed nginx's certificate (PRODUCTION_CERT_FILE)
 #   PRODUCTION_LOG_DIR        every server's log (gunicorn's access logs say which instance served what)
+#   PRODUCTION_CONTROL        a folder of commands that break and mend the topology, for tests of
+#                             faults; each returns once done (a server started again answers):
+#       instance-kill N       SIGKILL gunicorn instance N (1 or 2): its master and workers at once
+#       instance-start N      start instance N again, on its address
+#       redis-stop, redis-start, smtp-stop, smtp-start   the same server on the same port
+#       postgres-restart [SECONDS]   fast shutdown, SECONDS (0) down, start (with-postgres.sh's
+#                             server only: missing when TEST_DATABASE_URL named another)
+#       flask ARGS…           a `flask --app wsgi` command in the shop's environment, as an
+#                             operator's timer runs `flask orders reconcile`
+# Every server runs in a process group of its own, its pid in a file; cleanup stops each one,
+# whoever (re)started it.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-$root/.venv/bin/python}
 
-# First a throwaway PostgreSQL: this script runs again inside scripts/with-postgres.sh.
-if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
-  exec "$root/scripts/with-postgres.sh" "$0" "$@"
-fi
-
-missing=()
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
-command -v redis-server >/dev/null || missing+=(redis-server)
-command -v envsubst >/dev/null || missing+=(gettext-base)
-if (( ${#missing[@]} )); then
-  if [[ $(id -u) != 0 ]]; then
-    echo "with-production: missing ${missing[*]}; run as root or: apt-get install ${missing[*]}" >&2
-    exit 1
-  fi
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-  # Debian starts the packaged services; this script runs its own, on other ports.
-  for service in nginx redis-server; do
-    systemctl disable --now "$service" >/dev/null 2>&1 || true
-  done
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-run=$(mktemp -d -t shop-production.XXXXXX)
-chmod 755 "$run"
-mkdir -p "$run/log" "$run/mail" "$run/nginx"
-pids=()
-cleanup() {
-  status=$?
-  if [[ -s "$run/nginx/nginx.pid" ]]; then
-    nginx_pid=$(cat "$run/nginx/nginx.pid")
-    kill -TERM "$nginx_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ -n "${database_url:-}" ]]; then
-    "$PY" - "$TEST_DATABASE_URL" "$database_url" <<'PYTHON' >/dev/null 2>&1 || true
-import sys
-import sqlalchemy
-engine = sqlalchemy.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
-with engine.connect() as connection:
-    name = sqlalchemy.make_url(sys.argv[2]).database
-    connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-PYTHON
-  fi
-  # On a failure, the servers' last words (5 is pytest's "no test selected": nothing failed).
-  if [[ $status != 0 && $status != 5 ]]; then
-    for log in "$run"/log/*.log; do
-      echo "with-production: last lines of $(basename "$log"):" >&2
-      tail -n 15 "$log" >&2
-    done
-  fi
-  rm -rf "$run"
+# Start a server in a process group of its own (setsid: a kill reaches its workers too), its
+# output to log/NAME.log and its pid to pids/NAME.pid.
+start_server() {
+  local name=$1; shift
+  (cd "$root" && exec setsid "$@" </dev/null >>"$run/log/$name.log" 2>&1) &
+  echo $! >"$run/pids/$name.pid"
+  disown  # its end, however it comes (instance-kill), is for stop_server to see, not reported
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+
+alive() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+# Stop the server NAME (SIGTERM, or `signal`) and wait until it is gone, its group with it.
+stop_server() {
+  local name=$1 signal=${2:-TERM} pid
+  [[ -s "$run/pids/$name.pid" ]] || return 0
+  pid=$(cat "$run/pids/$name.pid")
+  if [[ $signal == KILL ]]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  kill "-$signal" "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true  # what is left of the group: workers, children
+  rm -f "$run/pids/$name.pid"
+}
+
+start_redis() {
+  start_server redis redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+    --dir "$run" --logfile "$run/log/redis.log"
+}
+
+# The SMTP server (tests/smtp_server.py), on a free port the first time and on that one after.
+start_smtp() {
+  rm -f "$run/mail/server.json"
+  start_server smtp "$PY" -m tests.smtp_server --spool "$run/mail" ${smtp_port:+--port "$smtp_port"}
+  "$PY" - "$run/mail/server.json" <<'PYTHON' || { echo "with-production: the SMTP server did not start" >&2; exit 1; }
+import pathlib, sys, time
+deadline = time.monotonic() + 60
+while not pathlib.Path(sys.argv[1]).exists():
+    if time.monotonic() > deadline:
+        sys.exit(1)
+    time.sleep(0.05)
+PYTHON
+}
+
+start_instance() {
+  local number=$1
+  start_server "gunicorn-$number" env "${shop_env[@]}" \
+    GUNICORN_BIND="127.0.0.1:${instance_ports[$((number - 1))]}" "$PY" -m gunicorn \
+    -c gunicorn.conf.py --access-logfile "$run/log/gunicorn-$number-access.log" wsgi:app
+}
+
+# `with-production.sh --control RUN COMMAND ARGS…`: what the scripts in $PRODUCTION_CONTROL run.
+control() {
+  run=$1 command=$2; shift 2
+  # shellcheck source=/dev/null
+  source "$run/control/settings"
+  case $command in
+    instance-kill) stop_server "gunicorn-$1" KILL ;;
+    instance-start)
+      start_instance "$1"
+      wait_for "gunicorn instance $1" "http://127.0.0.1:${instance_ports[$(($1 - 1))]}/" ;;
+    redis-stop) stop_server redis ;;
+    redis-start)
+      start_redis
+      "$PY" - "$redis_port" <<'PYTHON' || { echo "with-production: Redis did not start" >&2; exit 1; }
+import socket, sys, time
+deadline = time.monotonic() + 30
+while True:
+    try:
+        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                break
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        sys.exit(1)
+    time.sleep(0.05)
+PYTHON
+      ;;
+    smtp-stop) stop_server smtp ;;
+    smtp-start) start_smtp ;;
+    postgres-restart) "$TEST_POSTGRES_RESTART" "$@" ;;
+    flask) cd "$root" && exec env "${shop_env[@]}" "$PY" -m flask --app wsgi "$@" ;;
+    *) echo "with-production: no control command $command" >&2; exit 2 ;;
+  esac
+}
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -110,6 +148,72 @@ while True:
 PYTHON
 }
 
+if [[ ${1:-} == --control ]]; then
+  shift
+  control "$@"
+  exit
+fi
+
+# First a throwaway PostgreSQL: this script runs again inside scripts/with-postgres.sh.
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  exec "$root/scripts/with-postgres.sh" "$0" "$@"
+fi
+
+missing=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v envsubst >/dev/null || missing+=(gettext-base)
+if (( ${#missing[@]} )); then
+  if [[ $(id -u) != 0 ]]; then
+    echo "with-production: missing ${missing[*]}; run as root or: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Debian starts the packaged services; this script runs its own, on other ports.
+  for service in nginx redis-server; do
+    systemctl disable --now "$service" >/dev/null 2>&1 || true
+  done
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+run=$(mktemp -d -t shop-production.XXXXXX)
+chmod 755 "$run"
+mkdir -p "$run/log" "$run/mail" "$run/nginx" "$run/pids" "$run/control"
+cleanup() {
+  status=$?
+  if [[ -s "$run/nginx/nginx.pid" ]]; then
+    nginx_pid=$(cat "$run/nginx/nginx.pid")
+    kill -TERM "$nginx_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  # Every server, as it runs now: started here or again by a control command.
+  for file in "$run"/pids/*.pid; do
+    [[ -e $file ]] && stop_server "$(basename "$file" .pid)"
+  done
+  if [[ -n "${database_url:-}" ]]; then
+    "$PY" - "$TEST_DATABASE_URL" "$database_url" <<'PYTHON' >/dev/null 2>&1 || true
+import sys
+import sqlalchemy
+engine = sqlalchemy.create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with engine.connect() as connection:
+    name = sqlalchemy.make_url(sys.argv[2]).database
+    connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+PYTHON
+  fi
+  # On a failure, the servers' last words (5 is pytest's "no test selected": nothing failed).
+  if [[ $status != 0 && $status != 5 ]]; then
+    for log in "$run"/log/*.log; do
+      echo "with-production: last lines of $(basename "$log"):" >&2
+      tail -n 15 "$log" >&2
+    done
+  fi
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # A CA for the run and nginx's certificate from it: the local Stripe's webhooks and the tests
 # verify nginx against it. (The SMTP server makes its own.)
 "$PY" - "$run/tls" <<'PYTHON'
@@ -131,19 +235,15 @@ instance_ports=("$(free_port)" "$(free_port)")
 shop_url="https://127.0.0.1:$https_port"
 
 # Redis: loopback only, nothing written to disk.
-redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
-  --dir "$run" --logfile "$run/log/redis.log" &
-pids+=($!)
+start_redis
 redis_url="redis://127.0.0.1:$redis_port/0"
 
 # The local Stripe, as Stripe: webhooks to the shop's public endpoint, over verified TLS, in the
 # shop's API version (config STRIPE_API_VERSION), as docs/production.md creates its endpoint.
 webhook_secret="whsec_$("$PY" -c 'import secrets; print(secrets.token_hex(24))')"
 webhook_version=$(cd "$root" && "$PY" -c 'import config; print(config.Config.STRIPE_API_VERSION)')
-SSL_CERT_FILE="$run/tls/ca.pem" "$PY" -m stripe_emulator --port "$stripe_port" \
-  --webhook-api-version "$webhook_version" \
-  --webhook "$shop_url/webhooks/stripe=$webhook_secret" >"$run/log/stripe.log" 2>&1 &
-pids+=($!)
+start_server stripe env SSL_CERT_FILE="$run/tls/ca.pem" "$PY" -m stripe_emulator --port "$stripe_port" \
+  --webhook-api-version "$webhook_version" --webhook "$shop_url/webhooks/stripe=$webhook_secret"
 stripe_url="http://127.0.0.1:$stripe_port"
 stripe_secret_key=sk_test_production
 
@@ -162,17 +262,9 @@ PYTHON
 )
 
 # The SMTP server (tests/smtp.py in a process): STARTTLS and a login, from a CA of its own.
-"$PY" -m tests.smtp_server --spool "$run/mail" >"$run/log/smtp.log" 2>&1 &
-pids+=($!)
-"$PY" - "$run/mail/server.json" <<'PYTHON' || { echo "with-production: the SMTP server did not start" >&2; exit 1; }
-import pathlib, sys, time
-deadline = time.monotonic() + 60
-while not pathlib.Path(sys.argv[1]).exists():
-    if time.monotonic() > deadline:
-        sys.exit(1)
-    time.sleep(0.05)
-PYTHON
+start_smtp
 smtp_setting() { "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$run/mail/server.json" "$1"; }
+smtp_port=$(smtp_setting port)
 
 # The environment of the shop's processes (not COMMAND's): every setting production requires,
 # set as an operator would.
@@ -198,12 +290,8 @@ shop_env=(
 
 instance_urls=()
 for index in "${!instance_ports[@]}"; do
-  port=${instance_ports[$index]}
-  name="gunicorn-$((index + 1))"
-  (cd "$root" && exec env "${shop_env[@]}" GUNICORN_BIND="127.0.0.1:$port" "$PY" -m gunicorn -c gunicorn.conf.py \
-    --access-logfile "$run/log/$name-access.log" wsgi:app) >"$run/log/$name.log" 2>&1 &
-  pids+=($!)
-  instance_urls+=("http://127.0.0.1:$port")
+  start_instance $((index + 1))
+  instance_urls+=("http://127.0.0.1:${instance_ports[$index]}")
 done
 
 # nginx: deploy/nginx/shop.conf rendered for loopback, inside a minimal main configuration.
@@ -249,5 +337,17 @@ export PRODUCTION_DATABASE_URL="$database_url"
 export PRODUCTION_REDIS_URL="$redis_url"
 export PRODUCTION_CA_FILE="$run/tls/ca.pem" PRODUCTION_CERT_FILE="$run/tls/cert.pem"
 export PRODUCTION_LOG_DIR="$run/log"
+
+# The control commands: what they need, then one small script each.
+declare -p root PY run redis_port smtp_port instance_ports shop_env >"$run/control/settings"
+[[ -n ${TEST_POSTGRES_RESTART:-} ]] && declare -p TEST_POSTGRES_RESTART >>"$run/control/settings"
+commands=(instance-kill instance-start redis-stop redis-start smtp-stop smtp-start flask)
+[[ -n ${TEST_POSTGRES_RESTART:-} ]] && commands+=(postgres-restart)
+for command in "${commands[@]}"; do
+  printf '#!/usr/bin/env bash\nexec %q --control %q %q "$@"\n' \
+    "$root/scripts/with-production.sh" "$run" "$command" >"$run/control/$command"
+  chmod 755 "$run/control/$command"
+done
+export PRODUCTION_CONTROL="$run/control"
 echo "with-production: nginx at $shop_url, gunicorn at ${instance_urls[*]}, Stripe at $stripe_url"
 "$@"

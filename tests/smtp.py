@@ -95,7 +95,8 @@ def _free_port():
 
 @contextmanager
 def smtp_server(tls="starttls", users=None, refuse=(), defer=(), certificate_for=(NAME, HOST),
-                trusted=True):
+                trusted=True, port=None):
+    """port: a given port (a server started again where the shop expects it), or a free one."""
     ca = trustme.CA()
     issuer = ca if trusted else trustme.CA()
     certificate = issuer.issue_cert(*certificate_for)
@@ -106,7 +107,7 @@ def smtp_server(tls="starttls", users=None, refuse=(), defer=(), certificate_for
         ca_file = Path(folder) / "ca.pem"
         ca.cert_pem.write_to_path(str(ca_file))
         server = SMTPServer(
-            host=HOST, port=_free_port(), ca_file=str(ca_file),
+            host=HOST, port=port or _free_port(), ca_file=str(ca_file),
             scheme="smtps" if tls == "implicit" else "smtp",
             refuse=set(refuse), defer=set(defer),
         )

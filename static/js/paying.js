@@ -64,13 +64,16 @@ async function authenticate(result) {
 }
 
 async function follow(response) {
-  if (response.status === 409) {
+  const contentType = response.headers.get("Content-Type") || "";
+  const json = contentType.includes("application/json");
+  // A 409 in HTML is the fresh price partial; in JSON, the order is being paid by another
+  // request (another window, or one cut off with its server): its message says to wait.
+  if (response.status === 409 && !json) {
     htmx.swap("#price", await response.text(), { swapStyle: "outerHTML" });
     say(MESSAGES.priceChanged, "error");
     return false;
   }
-  const contentType = response.headers.get("Content-Type") || "";
-  if (!contentType.includes("application/json")) {
+  if (!json) {
     say(response.status === 429 ? MESSAGES.tooMany : MESSAGES.serverError, "error");
     return false;
   }

@@ -3,6 +3,11 @@
 A conditional UPDATE takes it (atomic on SQLite and PostgreSQL alike), so no database
 transaction or row lock stays open while Stripe is called. A lease that its holder never gave
 back (a crashed worker) runs out after LEASE_SECONDS.
+
+Giving it back is tried for RELEASE_SECONDS, waiting longer each time: a database that is busy,
+or restarting (PostgreSQL's fast shutdown and start take a second or two), would otherwise leave
+the lease behind, and the customer pressing Pay again would hear "already being paid in another
+window" for a minute.
 """
 import secrets
 import time
@@ -17,7 +22,8 @@ from storefront.web.extensions import db
 
 LEASE_SECONDS = 60
 POLL_SECONDS = 0.1
-RELEASE_TRIES = 5
+RELEASE_SECONDS = 10
+LONGEST_RELEASE_WAIT = 1.0
 
 
 def _take(order_id, token):
@@ -41,16 +47,18 @@ def _give_back(order_id, token):
         .values(lease_token=None, lease_until=None, updated_at=Order.updated_at)
         .execution_options(synchronize_session=False)
     )
-    for tries_left in reversed(range(RELEASE_TRIES)):
-        db.session.rollback()  # whatever the holder left unfinished is not committed with it
+    deadline, wait = time.monotonic() + RELEASE_SECONDS, POLL_SECONDS
+    while True:
         try:
+            db.session.rollback()  # whatever the holder left unfinished is not committed with it
             db.session.execute(release)
             db.session.commit()
             return
-        except OperationalError:  # a busy database; a lease left behind blocks the order
-            if not tries_left:
+        except OperationalError:  # busy or restarting; a lease left behind blocks the order
+            if time.monotonic() + wait > deadline:
                 raise
-            time.sleep(POLL_SECONDS)
+            time.sleep(wait)
+            wait = min(wait * 2, LONGEST_RELEASE_WAIT)
 
 
 @contextmanager

@@ -3,12 +3,23 @@ price-area partial for htmx, a page otherwise.
 
 They say what happened and what to do next, never what broke: no exception text, no request
 data, no configuration. The exception itself goes to the log (Flask logs 500s before this runs).
+
+The database going away (restarted, failed over, a dropped connection) is a 503 "try again", not a
+500: nothing the customer did is wrong, and the order's idempotency key makes pressing Pay again
+safe. SQLAlchemy's pool pre-ping replaces the dead connections on the next request.
 """
+import logging
+
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from storefront.web.extensions import db
 
 from storefront.web.extensions import htmx
+
+log = logging.getLogger(__name__)
 
 # status → (title, what to do). Statuses not listed use their class (4xx or 5xx).
 MESSAGES = {
@@ -26,6 +37,9 @@ MESSAGES = {
           "then try again."),
     500: ("Something went wrong on our side",
           "We could not finish that. Nothing was charged twice; please try again in a moment."),
+    503: ("We are back in a moment",
+          "We could not finish that just now. Nothing was charged twice; please try again in a "
+          "moment."),
 }
 CSRF_MESSAGE = ("This page has expired",
                 "For your safety, pages on this shop expire after a while. Reload the page and "
@@ -63,5 +77,26 @@ def error_response(error):
     return response, error.code, headers
 
 
+def unreachable(error):
+    """True for a database that could not be reached or went away mid-statement: the server
+    stopped or restarting, the connection dropped (psycopg's OperationalError, or a DBAPIError
+    that SQLAlchemy saw invalidate its connection)."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def database_unavailable(error):
+    if not unreachable(error):
+        raise error  # a real bug: Flask's 500, logged
+    log.warning("The database is unavailable (%s): answered 503", type(error.orig).__name__,
+                exc_info=error)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session is discarded with the request
+        pass
+    return error_response(ServiceUnavailable())
+
+
 def init_app(app):
     app.register_error_handler(HTTPException, error_response)
+    app.register_error_handler(DBAPIError, database_unavailable)

@@ -1,4 +1,6 @@
 """The checkout in a real browser against the local Stripe: every path a customer can take."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
@@ -195,6 +197,26 @@ def test_a_tampered_total_is_never_charged(page, shop, orders, stripe_requests):
     page.wait_for_url(receipt_url())
     [order] = orders()
     assert order.total == 1800
+
+
+def test_an_order_being_paid_elsewhere_is_a_message_not_a_new_price(page, shop, orders):
+    # The shop's JSON 409: the order's lease is held by another request (another window, or one
+    # cut off when its instance died, until the lease runs out: tests/topology/test_faults.py).
+    busy = {"order": "x", "next": "retry", "message": "This order is already being paid in "
+            "another window. Wait a moment, then reload the page."}
+    paying = re.compile(r"/p/city-lights-poster/pay$")
+    page.route(paying, lambda route: route.fulfill(status=409, json=busy))
+    open_product(page, shop, "city-lights-poster")
+    price = page.locator("#price").inner_html()
+    pay(page, "4242424242424242")
+    expect(message(page)).to_contain_text("already being paid in another window")
+    assert page.locator("#price").inner_html() == price
+    page.unroute(paying)
+    button = page.locator("[data-pay-button]")
+    expect(button).to_be_enabled()
+    button.click()
+    page.wait_for_url(receipt_url())
+    assert [order.status for order in orders()] == ["paid"]
 
 
 def test_card_fields_explain_themselves_and_gate_the_pay_button(page, shop):

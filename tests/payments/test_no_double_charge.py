@@ -183,3 +183,34 @@ def test_a_lease_is_given_back_when_the_work_inside_it_fails(app, client, stripe
         db.session.rollback()
         with order_lease(db.session.get(Order, first.id)) as held:
             assert held
+
+
+def test_a_lease_is_given_back_after_the_database_comes_back(app, client, stripe_client,
+                                                              monkeypatch):
+    """A restart of PostgreSQL takes a second or two: the lease's release waits it out, so the
+    customer's next press of Pay is not "already being paid" for LEASE_SECONDS."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from storefront.orders import leases
+
+    pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client))
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        execute, refused = db.session.execute, []
+
+        def restarting(statement, *args, **kwargs):
+            if getattr(statement, "is_dml", False) and time.monotonic() < back_at:
+                refused.append(statement)
+                raise OperationalError(str(statement), {}, Exception("the database is starting up"))
+            return execute(statement, *args, **kwargs)
+
+        with leases.order_lease(order) as held:
+            assert held
+            back_at = time.monotonic() + 1.5  # away for a second and a half from here
+            monkeypatch.setattr(db.session, "execute", restarting)
+        monkeypatch.undo()
+        assert len(refused) > 2
+        db.session.expire_all()
+        assert db.session.get(Order, order.id).lease_token is None

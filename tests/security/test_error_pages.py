@@ -2,6 +2,7 @@
 form the request asked for, and they give nothing away."""
 import pytest
 from flask import abort
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.datastructures import MultiDict
 
 INTERNAL = "database password hunter2 at /srv/shop/storefront/checkout/receipts.py"
@@ -19,6 +20,15 @@ def app(make_app):
     @app.get("/_test/crash")
     def crash():
         raise RuntimeError(INTERNAL)
+
+    @app.get("/_test/database-gone")
+    def database_gone():
+        # What psycopg raises when PostgreSQL is restarted under a statement.
+        raise OperationalError("SELECT 1", {}, Exception(f"terminating connection {INTERNAL}"))
+
+    @app.get("/_test/database-bug")
+    def database_bug():
+        raise IntegrityError("INSERT", {}, Exception(INTERNAL))
 
     return app
 
@@ -42,6 +52,8 @@ def trigger(client, token, status, **headers):
     if status == 429:
         client.post("/p/organic-tee", headers=with_token)
         return client.post("/p/organic-tee", headers=with_token)
+    if status == 503:
+        return client.get("/_test/database-gone", headers=headers)
     return client.get("/_test/crash", headers=headers)
 
 
@@ -52,6 +64,7 @@ TITLES = {
     413: "That was too much",
     429: "Too many tries",
     500: "Something went wrong on our side",
+    503: "We are back in a moment",
 }
 
 
@@ -107,3 +120,11 @@ def test_a_form_with_too_many_parts_is_413_not_a_crash(client, token):
     response = client.post("/p/organic-tee", data=parts, content_type="multipart/form-data",
                            headers={"X-CSRFToken": token})
     assert response.status_code == 413
+
+
+def test_the_database_going_away_is_a_503_try_again_logged_and_a_database_bug_still_a_500(
+        client, caplog):
+    response = client.get("/_test/database-gone", headers={"Accept": "application/json"})
+    assert response.status_code == 503 and response.get_json()["next"] == "retry"
+    assert "The database is unavailable (Exception): answered 503" in caplog.text
+    assert client.get("/_test/database-bug").status_code == 500

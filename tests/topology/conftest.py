@@ -51,6 +51,12 @@ def client_address():
 
 
 @pytest.fixture
+def client_addresses():
+    """`client_addresses(n)`: n addresses of this test's own."""
+    return lambda count: [f"127.0.0.{next(_addresses)}" for _ in range(count)]
+
+
+@pytest.fixture
 def stripe_client(production):
     import stripe
 
@@ -85,8 +91,9 @@ def pytest_terminal_summary(terminalreporter):
     """The run's figures: orders, charges and receipts, and what each instance served."""
     if not running():
         return
-    from tests.topology.figures import figures
+    from tests.topology.faults import OUTCOMES
+    from tests.topology.figures import fault_lines, figures
 
     terminalreporter.section("production topology")
-    for line in figures(Production.from_environment()):
+    for line in [*figures(Production.from_environment()), *fault_lines(OUTCOMES)]:
         terminalreporter.write_line(line)

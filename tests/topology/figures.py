@@ -1,6 +1,8 @@
 """What a production-topology run did, for the end of its pytest output: orders by status,
 charges at Stripe, receipts at the SMTP server, and what each gunicorn instance served (from
-its access log; "refused" is a 4xx: the rate-limit tests' requests without a token, say)."""
+its access log; "refused" is a 4xx: the rate-limit tests' requests without a token, say); then,
+per fault (tests/topology/test_faults.py), its customers' orders, charges and receipts and the
+status of every answer each customer got, in order."""
 import re
 from collections import Counter
 
@@ -59,3 +61,15 @@ def figures(production):
         details = "; ".join(f"{kind} {counts[kind, 'answered']} answered, "
                             f"{counts[kind, 'refused']} refused" for kind, _ in KINDS)
         yield f"gunicorn instance {number}: {counts['requests']} requests ({details})"
+
+
+def fault_lines(outcomes):
+    """One block per fault the run broke the topology with."""
+    if not outcomes:
+        return
+    yield "faults (orders / charges / receipts of its customers; each customer's answers):"
+    for outcome in outcomes:
+        yield (f"  {outcome.fault}: {outcome.orders} orders, {outcome.charges} charges, "
+               f"{outcome.receipts} receipts, {outcome.seconds:.0f} s")
+        for visit in outcome.visits:
+            yield f"    {visit.name}: {visit.seen}"
