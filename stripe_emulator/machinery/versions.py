@@ -34,7 +34,8 @@ class Change:
     # Fields the change brought: {object type: {field, …}}.
     added_fields: dict = None
     # The changelog's entry for the change (Stripe's pages before 2024: /upgrades#<date>; from
-    # then, one page per release, docs.stripe.com/changelog/<release>, with an entry per change).
+    # then, one page per release, docs.stripe.com/changelog/<release>, with an entry per change:
+    # the entry's own address where it is known).
     changelog: str = None
     # Stripe.js methods the change takes out of the releases from it on: {method: what to use
     # instead}. Calling one throws an IntegrationError that names it.
