@@ -1,9 +1,9 @@
-"""Stripe.js v3 and the Element / 3-D Secure frames, served from the emulator's own origin.
+"""Stripe.js (v3 and its releases) and the Element / 3-D Secure frames, served from the emulator's own origin.
 
 The host page loads ``/v3/`` (like js.stripe.com/v3/, the legacy train, every method's old name
 included) or a release's ``/<release>/stripe.js`` (like js.stripe.com/dahlia/stripe.js). Both are
 the one file static/stripe.js, with a line saying which release it is and what that release
-removes or renames (``RELEASE``); the create_app hands the table in as
+removes or renames (``RELEASE``); create_app hands the table in as
 ``app.extensions["stripejs_releases"]`` (machinery/versions.py's ``stripejs_releases``).
 Stripe.js then puts emulator-origin iframes into the page:
 
