@@ -1,4 +1,5 @@
-"""Stripe.js (v3 and its releases) and the Element / 3-D Secure frames, served from the emulator's own origin.
+"""Stripe.js (v3 and its releases) and the Element / 3-D Secure frames, served from the
+emulator's own origin.
 
 The host page loads ``/v3/`` (like js.stripe.com/v3/, the legacy train, every method's old name
 included) or a release's ``/<release>/stripe.js`` (like js.stripe.com/dahlia/stripe.js). Both are
