@@ -49,7 +49,8 @@ account_links, transfers and their reversals, balance</li>
 <li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
 <li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
 <li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog,
-initEmbeddedCheckout); <code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit
+initEmbeddedCheckout); <code>/&lt;release&gt;/stripe.js</code> a release's (acacia … endive;
+from dahlia createEmbeddedCheckoutPage, the removed methods throw); <code>/microdeposits/&lt;token&gt;</code> the hosted microdeposit
 verification page</li>
 <li><code>/_emulator/</code> faults, events/hold, events/release, deliveries, requests, clock,
 clock/advance, reset; accounts/&lt;id&gt;/onboarding, accounts/&lt;id&gt;/enable,
@@ -76,6 +77,7 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     for url, secret in connect_webhooks:
         emulator.add_webhook(url, secret, connect=True, api_version=endpoint_version)
     app.extensions["stripe_emulator"] = emulator
+    app.extensions["stripejs_releases"] = versions.stripejs_releases()
     app.register_blueprint(routes.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(connect_control.bp)

@@ -194,14 +194,18 @@ def closing_client_class():
 
 @pytest.fixture
 def stripe_settings(request):
-    """The shop's Stripe settings: the local Stripe's URLs, or Stripe's test mode keys."""
+    """The shop's Stripe settings: the local Stripe's URLs, or Stripe's test mode keys.
+
+    Stripe.js is `v3/`, unless a test parametrizes this fixture (indirect=True) with another
+    path on the same origin, a release's: `dahlia/stripe.js` (both Stripes serve those)."""
+    stripe_js = getattr(request, "param", "v3/")
     if AGAINST_STRIPE:
         return {"STRIPE_SECRET_KEY": os.environ["STRIPE_SECRET_KEY"],
                 "STRIPE_PUBLISHABLE_KEY": os.environ["STRIPE_PUBLISHABLE_KEY"],
-                "STRIPE_API_BASE": None, "STRIPE_JS_URL": "https://js.stripe.com/v3/"}
+                "STRIPE_API_BASE": None, "STRIPE_JS_URL": f"https://js.stripe.com/{stripe_js}"}
     # Looked up here, not named as an argument: only tests that name it are local-only.
     local = request.getfixturevalue("local_stripe")
-    return {"STRIPE_API_BASE": local.url, "STRIPE_JS_URL": f"{local.url}/v3/"}
+    return {"STRIPE_API_BASE": local.url, "STRIPE_JS_URL": f"{local.url}/{stripe_js}"}
 
 
 # The checkout tests marked both_api_versions run at the stripe library's own API version and at

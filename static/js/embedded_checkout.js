@@ -6,7 +6,11 @@ const message = document.getElementById("embedded-checkout-message");
 
 try {
   const stripe = Stripe(config.publishableKey);
-  const checkout = await stripe.initEmbeddedCheckout({
+  // Stripe.js dahlia renamed initEmbeddedCheckout createEmbeddedCheckoutPage, and its old name
+  // throws there; js.stripe.com/v3/ and the releases before dahlia have only the old one.
+  const create = typeof stripe.createEmbeddedCheckoutPage === "function"
+    ? stripe.createEmbeddedCheckoutPage : stripe.initEmbeddedCheckout;
+  const checkout = await create.call(stripe, {
     fetchClientSecret: async () => container.dataset.clientSecret,
   });
   checkout.mount(container);

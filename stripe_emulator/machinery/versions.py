@@ -6,6 +6,10 @@ the shape of an older version on the way out. A request's version is its Stripe-
 (or Stripe.js's `_stripe_version` field), else the account's default (`--api-version`).
 Webhook endpoints keep their own `api_version`, and an event is rendered in it (or in the
 account's default), never in the version of the call that caused it.
+
+Stripe.js changes are rows here too: a release of Stripe.js (`/<release>/stripe.js`, RELEASES)
+has those dated up to the release's first version; `/v3/`, the legacy train, has none of them.
+`stripejs_releases` gives stripejs/ what each release lacks (stripejs imports nothing of this).
 """
 import re
 from dataclasses import dataclass
@@ -30,8 +34,15 @@ class Change:
     # Fields the change brought: {object type: {field, …}}.
     added_fields: dict = None
     # The changelog's entry for the change (Stripe's pages before 2024: /upgrades#<date>; from
-    # then, one page per release, docs.stripe.com/changelog/<release>, with an entry per change).
+    # then, one page per release, docs.stripe.com/changelog/<release>, with an entry per change:
+    # the entry's own address where it is known).
     changelog: str = None
+    # Stripe.js methods the change takes out of the releases from it on: {method: what to use
+    # instead}. Calling one throws an IntegrationError that names it.
+    stripejs_removed: dict = None
+    # Stripe.js methods the change renames: {old name: new name}. From it on the old name
+    # throws, naming the new one; in the releases before it the new name does not exist.
+    stripejs_renamed: dict = None
 
 
 CHANGES = (
@@ -55,6 +66,28 @@ CHANGES = (
            "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
            "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py).",
            changelog="https://docs.stripe.com/changelog/dahlia"),
+    Change("2026-03-25", "stripejs_create_embedded_checkout_page",
+           "Stripe.js renames `stripe.initEmbeddedCheckout()` to "
+           "`stripe.createEmbeddedCheckoutPage()` (same options and result); calling the old "
+           "name throws an IntegrationError.",
+           stripejs_renamed={"initEmbeddedCheckout": "createEmbeddedCheckoutPage"},
+           changelog="https://docs.stripe.com/changelog/dahlia/2026-03-25/"
+                     "rename-init-embedded-checkout-to-create-embedded-checkout-page"),
+    Change("2026-03-25", "stripejs_legacy_methods_removed",
+           "Stripe.js removes the deprecated Payment Intents, Setup Intents and Sources "
+           "methods; calling one throws an error. (The local Stripe.js only ever had "
+           "`handleCardSetup` of them: the others exist in dahlia on only to throw.)",
+           stripejs_removed={
+               "handleCardPayment": "confirmCardPayment",
+               "confirmPaymentIntent": "confirmCardPayment",
+               "handleFpxPayment": "confirmFpxPayment",
+               "handleCardSetup": "confirmCardSetup",
+               "confirmSetupIntent": "confirmCardSetup",
+               "createSource": "createPaymentMethod",
+               "retrieveSource": "the PaymentMethods API (createPaymentMethod)",
+           },
+           changelog="https://docs.stripe.com/changelog/dahlia/2026-03-25/"
+                     "remove-legacy-stripejs-methods"),
     Change("2026-07-29", "allowed_payment_method_types",
            "PaymentIntents (create, update, confirm) and Checkout Sessions take "
            "`allowed_payment_method_types`: a filter on the methods the account has turned on "
@@ -70,6 +103,17 @@ CHANGES = (
            changelog="https://docs.stripe.com/changelog/endive"),
 )
 _BY_NAME = {change.name: change for change in CHANGES}
+
+# Stripe.js's releases (js.stripe.com/<release>/stripe.js, from acacia on) and the first API
+# version of each; js.stripe.com/v3/ is the legacy train and keeps every old name.
+# https://docs.stripe.com/sdks/stripejs-versioning
+RELEASES = {
+    "acacia": "2024-09-30",
+    "basil": "2025-03-31",
+    "clover": "2025-09-30",
+    "dahlia": "2026-03-25",
+    "endive": "2026-09-30",
+}
 
 
 def check(version):
@@ -87,6 +131,23 @@ def since(name):
 def has(version, name):
     """Whether `version` has the behaviour of the change called `name`."""
     return version[:10] >= _BY_NAME[name].since
+
+
+def stripejs_releases():
+    """{release: {"version", "removed": {method: use instead}, "renamed": {old: new},
+    "absent": [methods]}}: what each release of Stripe.js changes from /v3/, from CHANGES."""
+    releases = {}
+    for release, first in RELEASES.items():
+        removed, renamed, absent = {}, {}, []
+        for change in CHANGES:
+            if change.since <= first:
+                removed.update(change.stripejs_removed or {})
+                renamed.update(change.stripejs_renamed or {})
+            else:
+                absent.extend((change.stripejs_renamed or {}).values())
+        releases[release] = {"version": f"{first}.{release}", "removed": removed,
+                             "renamed": renamed, "absent": sorted(absent)}
+    return releases
 
 
 def removed_fields(version):

@@ -1,5 +1,7 @@
 /*
- * Stripe.js v3 look-alike served by the local Stripe emulator at /v3/.
+ * Stripe.js look-alike served by the local Stripe emulator at /v3/ (the legacy train: every
+ * method, old names included) and at /<release>/stripe.js (acacia, basil, clover, dahlia…): one
+ * file, told which it is by its RELEASE line, which the server writes.
  *
  * Runs in the host page. It never sees card data: every card Element is an iframe from the
  * emulator's origin, and a hidden controller iframe (same origin as the Elements) gathers the
@@ -15,8 +17,13 @@
     return; // loaded twice: keep the first copy, as Stripe.js does
   }
 
+  // Which release this copy is and what that release changes from /v3/: {release, version,
+  // removed: {method: use instead}, renamed: {old: new}, absent: [methods]}. The server writes
+  // this line (stripejs/stripejs.py, from machinery/versions.py's CHANGES); keep it one line.
+  var RELEASE = {"absent": [], "release": "v3", "removed": {}, "renamed": {}};
+
   var script = document.currentScript ||
-    document.querySelector('script[src*="/v3"]');
+    document.querySelector('script[src*="/v3"], script[src$="/stripe.js"]');
   var ORIGIN = new URL(script ? script.src : location.href, location.href).origin;
   var MSG = '__stripeEmulator';
 
@@ -747,7 +754,7 @@
   }
 
   EmbeddedCheckout.prototype.mount = function (target) {
-    if (this._destroyed) throw IntegrationError('This Embedded Checkout has been destroyed. Create a new one with initEmbeddedCheckout.');
+    if (this._destroyed) throw IntegrationError('This Embedded Checkout has been destroyed. Create a new one with ' + (RELEASE.renamed.initEmbeddedCheckout || 'initEmbeddedCheckout') + '.');
     if (this._iframe) throw IntegrationError('This Embedded Checkout is already mounted.');
     var container = typeof target === 'string' ? document.querySelector(target) : target;
     if (!container || !container.appendChild) {
@@ -1116,6 +1123,23 @@
       _options: options,
     };
   };
+
+  /* ---------- the release: what it took out throws, what came later is not there ---------- */
+
+  function thrower(message) {
+    return function () { throw IntegrationError(message); };
+  }
+
+  RELEASE.absent.forEach(function (method) { delete Stripe.prototype[method]; });
+  Object.keys(RELEASE.removed).forEach(function (method) {
+    Stripe.prototype[method] = thrower('stripe.' + method + '() has been removed from Stripe.js ' +
+      RELEASE.release + '. Use ' + RELEASE.removed[method] + ' instead.');
+  });
+  Object.keys(RELEASE.renamed).forEach(function (method) {
+    Stripe.prototype[method] = thrower('stripe.' + method + '() has been renamed in Stripe.js ' +
+      RELEASE.release + ': call stripe.' + RELEASE.renamed[method] + '() instead (same options ' +
+      'and result).');
+  });
 
   window.Stripe = Stripe;
 })();

@@ -1,7 +1,12 @@
-"""Stripe.js v3 and the Element / 3-D Secure frames, served from the emulator's own origin.
+"""Stripe.js (v3 and its releases) and the Element / 3-D Secure frames, served from the
+emulator's own origin.
 
-The host page loads ``/v3/`` (like js.stripe.com/v3/). Stripe.js then puts emulator-origin
-iframes into the page:
+The host page loads ``/v3/`` (like js.stripe.com/v3/, the legacy train, every method's old name
+included) or a release's ``/<release>/stripe.js`` (like js.stripe.com/dahlia/stripe.js). Both are
+the one file static/stripe.js, with a line saying which release it is and what that release
+removes or renames (``RELEASE``); create_app hands the table in as
+``app.extensions["stripejs_releases"]`` (machinery/versions.py's ``stripejs_releases``).
+Stripe.js then puts emulator-origin iframes into the page:
 
 - ``/v3/controller.html`` — one hidden controller per ``Stripe()``; the only code that sends
   card data anywhere, and only to this origin's payment_methods / intent confirm endpoints.
@@ -15,7 +20,11 @@ Every message names its target origin and every receiver checks the sender's ori
 All scripts are files under ``static/`` (at the package top) so the frames run under their
 own strict CSP.
 """
-from flask import Blueprint, make_response, render_template, send_from_directory
+import json
+import os
+import re
+
+from flask import Blueprint, abort, current_app, make_response, render_template
 
 bp = Blueprint(
     "stripejs",
@@ -42,14 +51,37 @@ def _page(template, **context):
     return response
 
 
+# The one line of stripe.js the server writes: which release this copy is, and what it changes.
+_RELEASE_LINE = re.compile(r"^  var RELEASE = .*;$", re.MULTILINE)
+LEGACY = {"release": "v3", "removed": {}, "renamed": {}, "absent": []}
+
+
+def _script(release):
+    with open(os.path.join(bp.static_folder, "stripe.js"), encoding="utf-8") as file:
+        source = file.read()
+    line = "  var RELEASE = " + json.dumps(release, sort_keys=True) + ";"
+    source, count = _RELEASE_LINE.subn(lambda match: line, source, count=1)
+    assert count == 1, "stripe.js lost its RELEASE line"
+    response = make_response(source)
+    response.mimetype = "application/javascript"
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @bp.get("/v3/")
 @bp.get("/v3")
 def stripe_js():
-    response = send_from_directory(
-        bp.static_folder, "stripe.js", mimetype="application/javascript", max_age=0
-    )
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _script(LEGACY)
+
+
+@bp.get("/<release>/stripe.js")
+def release_stripe_js(release):
+    """A release of Stripe.js (acacia, basil, clover, dahlia…): what it removes throws."""
+    changes = current_app.extensions.get("stripejs_releases", {}).get(release)
+    if changes is None:
+        abort(404)
+    return _script({"release": release, **changes})
 
 
 @bp.get("/v3/controller.html")

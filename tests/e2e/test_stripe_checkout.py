@@ -128,6 +128,10 @@ def test_hosted_checkout_cancelled_comes_back_with_the_selection_kept(page, shop
 
 @pytest.mark.both_api_versions
 @EMBEDDED
+# The legacy Stripe.js and a release's, where initEmbeddedCheckout throws: the page calls
+# createEmbeddedCheckoutPage where Stripe.js has it (static/js/embedded_checkout.js).
+@pytest.mark.parametrize("stripe_settings", ["v3/", "dahlia/stripe.js"], ids=["v3", "dahlia"],
+                         indirect=True)
 def test_embedded_checkout_returns_to_the_receipt(page, shop, app, outbox, console_errors):
     shown = choose_and_continue(page, shop)
     expect(page.get_by_role("heading", name="Pay for City Lights poster")).to_be_visible()

@@ -24,9 +24,15 @@ def nonce_of(policy):
     return nonce.removeprefix("'nonce-").removesuffix("'")
 
 
-def test_real_stripe_origins_are_the_default():
+# Stripe.js's legacy train and a release's (https://docs.stripe.com/sdks/stripejs-versioning):
+# one origin, so one policy.
+STRIPE_JS_PATHS = pytest.mark.parametrize("path", ["v3/", "dahlia/stripe.js"])
+
+
+@STRIPE_JS_PATHS
+def test_real_stripe_origins_are_the_default(path):
     sources = shop_config.stripe_csp_sources(
-        {"STRIPE_JS_URL": "https://js.stripe.com/v3/", "STRIPE_API_BASE": None})
+        {"STRIPE_JS_URL": f"https://js.stripe.com/{path}", "STRIPE_API_BASE": None})
     assert sources == {
         "script-src": ("https://js.stripe.com", "https://*.js.stripe.com"),
         "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com",
@@ -37,10 +43,11 @@ def test_real_stripe_origins_are_the_default():
     }
 
 
-def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls():
+@STRIPE_JS_PATHS
+def test_a_local_stripe_is_one_origin_for_scripts_frames_and_calls(path):
     local = "http://127.0.0.1:12111"
     sources = shop_config.stripe_csp_sources(
-        {"STRIPE_JS_URL": f"{local}/v3/", "STRIPE_API_BASE": local})
+        {"STRIPE_JS_URL": f"{local}/{path}", "STRIPE_API_BASE": local})
     assert sources == {"script-src": ("http://127.0.0.1:12111",),
                        "frame-src": ("http://127.0.0.1:12111",),
                        "connect-src": ("http://127.0.0.1:12111",),

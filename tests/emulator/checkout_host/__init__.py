@@ -59,10 +59,14 @@ def create_host_app(emulator_url, publishable_key="pk_test_checkout_host"):
 
     @app.get("/embedded")
     def embedded():
+        """`stripejs`: the Stripe.js to load (`v3/`, or a release's `dahlia/stripe.js`);
+        `method`: the Stripe.js method that creates embedded Checkout."""
         return strict(make_response(render_template(
             "embedded.html", emulator_url=emulator_url, publishable_key=publishable_key,
             option=request.args.get("option", "fetchClientSecret"),
-            redirect=request.args.get("redirect", "always"))))
+            redirect=request.args.get("redirect", "always"),
+            stripejs=request.args.get("stripejs", "v3/"),
+            method=request.args.get("method", "initEmbeddedCheckout"))))
 
     @app.get("/product")
     def product():

@@ -13,12 +13,17 @@ function fetchClientSecret() {
     .then(function (json) { return json.clientSecret; });
 }
 
+// initEmbeddedCheckout, or createEmbeddedCheckoutPage (its name from Stripe.js dahlia on).
+var method = document.body.dataset.method;
+
 window.start = function (option) {
   var init = option === 'clientSecret'
-    ? fetchClientSecret().then(function (secret) { return stripe.initEmbeddedCheckout({clientSecret: secret}); })
-    : stripe.initEmbeddedCheckout({fetchClientSecret: fetchClientSecret, onComplete: function () {
-      window.completed = (window.completed || 0) + 1;
-    }});
+    ? fetchClientSecret().then(function (secret) { return stripe[method]({clientSecret: secret}); })
+    : Promise.resolve().then(function () {  // a method a release removed throws at once
+      return stripe[method]({fetchClientSecret: fetchClientSecret, onComplete: function () {
+        window.completed = (window.completed || 0) + 1;
+      }});
+    });
   return init.then(function (checkout) {
     window.checkout = checkout;
     checkout.mount('#checkout');
