@@ -22,8 +22,9 @@ chromium:
 wrk:
 	@command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 
+# PORT=… picks the shop's port (5000 by default); its links and the local Stripe's webhooks follow.
 run: venv
-	PY=$(PY) scripts/dev.sh
+	PY=$(PY) $(if $(PORT),PORT=$(PORT)) scripts/dev.sh
 
 emulator: venv
 	$(PY) -m stripe_emulator --port 12111

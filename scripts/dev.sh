@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `make run`: the shop on :5000, with the local Stripe on :12111 unless real Stripe keys are set.
+# `make run [PORT=5000]`: the shop on PORT, with the local Stripe on :12111 unless real Stripe
+# keys are set. The shop's own links (emails, Stripe's return URLs) and the local Stripe's
+# webhooks follow PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+PORT=${PORT:-5000}
 export SHOP_CONFIG=${SHOP_CONFIG:-development}
+export SHOP_URL=${SHOP_URL:-http://127.0.0.1:$PORT}
 LOCAL_STRIPE_URL=${LOCAL_STRIPE_URL:-http://127.0.0.1:12111}
 
 "$PY" -m flask --app wsgi db upgrade
@@ -14,8 +18,8 @@ if [[ -z "${STRIPE_SECRET_KEY:-}" || -z "${STRIPE_PUBLISHABLE_KEY:-}" ]]; then
   # The endpoints speak the shop's API version (config STRIPE_API_VERSION), as in production.
   version=$("$PY" -c 'import config; print(config.Config.STRIPE_API_VERSION)')
   "$PY" -m stripe_emulator --port "$port" --webhook-api-version "$version" \
-    --webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
-    --connect-webhook "http://127.0.0.1:5000/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
+    --webhook "$SHOP_URL/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
+    --connect-webhook "$SHOP_URL/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
   emulator=$!
   trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null' EXIT
   for _ in $(seq 50); do
@@ -27,4 +31,4 @@ if [[ -z "${STRIPE_SECRET_KEY:-}" || -z "${STRIPE_PUBLISHABLE_KEY:-}" ]]; then
 else
   echo "Using real Stripe with the keys from the environment"
 fi
-"$PY" -m flask --app wsgi run --host 127.0.0.1 --port 5000
+"$PY" -m flask --app wsgi run --host 127.0.0.1 --port "$PORT"
