@@ -23,13 +23,6 @@ SLUG = "city-lights-poster"
 SETTLEMENT_DAYS = 6
 
 
-@pytest.fixture
-def outbox(app):
-    box = app.extensions.setdefault("mail_outbox", [])
-    box.clear()
-    return box
-
-
 def advance(local_stripe, days=SETTLEMENT_DAYS):
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
 

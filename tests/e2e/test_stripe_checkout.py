@@ -24,11 +24,6 @@ THREE_DS_CARD = "4000002760003184"
 
 
 @pytest.fixture
-def outbox(app):
-    return app.extensions.setdefault("mail_outbox", [])
-
-
-@pytest.fixture
 def emulator(local_stripe):
     """The local Stripe's control API; forgets everything after the test (the clock too)."""
     def control(method, path, **body):

@@ -3,7 +3,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 
 from storefront.models import Order, PaymentAttempt
 from storefront.payments import gateway
@@ -24,17 +23,6 @@ def charges(stripe_client, order):
     intents = stripe_client.payment_intents.search(
         {"query": f"metadata['order_public_id']:'{order.public_id}'"}).data
     return [i.id for i in intents if i.status == "succeeded"]
-
-
-@pytest.fixture
-def faults(local_stripe):
-    url = f"{local_stripe.url}/_emulator/faults"
-
-    def inject(kind, **spec):
-        requests.post(url, json={"kind": kind, "method": "POST", "path": "/v1/payment_intents", **spec})
-
-    yield inject
-    requests.delete(url)
 
 
 def test_concurrent_double_submits_make_one_order_and_one_charge(app, shop, stripe_client, stripe_requests):

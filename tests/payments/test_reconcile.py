@@ -3,8 +3,6 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
-import requests
 
 from storefront.models import Order, utcnow
 from storefront.payments import gateway
@@ -13,19 +11,6 @@ from storefront.web.extensions import db
 from tests.helpers import card, open_checkout, pay
 
 SLUG = "city-lights-poster"
-
-
-@pytest.fixture
-def fault(local_stripe):
-    url = f"{local_stripe.url}/_emulator/faults"
-    yield lambda kind, **spec: requests.post(
-        url, json={"kind": kind, "method": "POST", "path": "/v1/payment_intents", **spec})
-    requests.delete(url)
-
-
-@pytest.fixture
-def outbox(app):
-    return app.extensions.setdefault("mail_outbox", [])
 
 
 def age(order_id, minutes):
@@ -39,10 +24,10 @@ def run(app, older_than=10, cancel_after=24 * 60):
         return reconcile(timedelta(minutes=older_than), timedelta(minutes=cancel_after))
 
 
-def test_a_payment_whose_answer_was_lost_is_found_and_fulfilled(app, client, stripe_client, fault, outbox):
+def test_a_payment_whose_answer_was_lost_is_found_and_fulfilled(app, client, stripe_client, faults, outbox):
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.3
     gateway.init_app(app)
-    fault("delay", delay_ms=800)
+    faults("delay", delay_ms=800)
     assert pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client)).status_code == 503
     time.sleep(1)  # Stripe finishes the payment after the shop stopped waiting; the tab is closed
     with app.app_context():
@@ -58,8 +43,8 @@ def test_a_payment_whose_answer_was_lost_is_found_and_fulfilled(app, client, str
     assert len(outbox) == 1
 
 
-def test_a_payment_that_never_reached_stripe_is_canceled(app, client, stripe_client, fault):
-    fault("drop")
+def test_a_payment_that_never_reached_stripe_is_canceled(app, client, stripe_client, faults):
+    faults("drop")
     assert pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client)).status_code == 503
     with app.app_context():
         age(db.session.scalar(db.select(Order.id)), 30)
