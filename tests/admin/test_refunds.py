@@ -11,6 +11,7 @@ from storefront.models import Order, Refund
 from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
 from tests.helpers import Browser, card
+from tests.clock import advance
 
 SLUG = "city-lights-poster"  # $18.00
 
@@ -197,10 +198,6 @@ class session_client:
         return response
 
 
-def advance(local_stripe, days):
-    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
-
-
 @pytest.fixture
 def bank_paid_order(app, shop, stripe_client, local_stripe):
     """An order paid from a bank account (typed in, verified by microdeposits, settled days
@@ -272,7 +269,7 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
     wait_for(app, order_id, "refunded")
 
     # Some time later the card's bank sends the money back: Stripe says refund.failed.
-    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"seconds": 3600})
+    advance(local_stripe, seconds=3600)
     order = wait_for(app, order_id, "paid")
     assert order.amount_refunded == 0
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
