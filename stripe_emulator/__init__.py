@@ -60,14 +60,17 @@ balance/add, balance/payout</li>
 
 
 def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=(),
-               api_version=DEFAULT_API_VERSION, clock_start=None):
+               api_version=DEFAULT_API_VERSION, clock_start=None, search_lag=0):
     """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
     `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
     failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up.
     `api_version`: the account's default, for requests that name none and for events.
-    `clock_start`: the Unix time the emulator's clock starts at (None: the wall clock)."""
+    `clock_start`: the Unix time the emulator's clock starts at (None: the wall clock).
+    `search_lag`: seconds (on that clock) before a new object shows in search results, as
+    Stripe's search lags its writes; /_emulator/search_lag changes it."""
     app = Flask(__name__)
-    emulator = Emulator(webhook_retry_delays, versions.check(api_version), clock_start)
+    emulator = Emulator(webhook_retry_delays, versions.check(api_version), clock_start,
+                        search_lag)
     for url, secret in webhooks:
         emulator.add_webhook(url, secret)
     for url, secret in connect_webhooks:

@@ -13,6 +13,9 @@ GET    /deliveries[?event_id=]  → [{event_id, type, url, attempt, status, erro
 GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, method, path,
                            idempotency_key, key_kind: "secret"|"publishable"|"none", status
                            (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
+POST   /search_lag        {"seconds": n} → new objects show in search results n seconds (on
+                           the emulator's clock) after they were made, as Stripe's search lags
+                           its writes; GET /search_lag → {"seconds": n}; /reset restores it
 GET    /clock             → {"now": Unix time as the emulator sees it, "offset": seconds, "pending": n}
 POST   /clock/advance     {"seconds": n} or {"days": n} → the clock moved forward, and every
                            action that came due (a debit settling, a refund landing) run
@@ -55,6 +58,21 @@ def stripe_error(error):
 def add_fault():
     with emulator().lock:
         return jsonify(emulator().faults.add(body())), 201
+
+
+@bp.get("/search_lag")
+def search_lag():
+    return jsonify(seconds=emulator().search_lag)
+
+
+@bp.post("/search_lag")
+def set_search_lag():
+    seconds = body().get("seconds")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+        return jsonify(error="seconds must be a number, 0 or more"), 400
+    with emulator().lock:
+        emulator().search_lag = seconds
+    return jsonify(seconds=seconds)
 
 
 @bp.get("/faults")
