@@ -36,7 +36,7 @@ def onboard(local, shop):
     ids = {}
     with shop.app.app_context():
         for maker in db.session.scalars(db.select(Maker)):
-            maker.stripe_account_id = gateway.create_account(maker, secrets.token_hex(8)).id
+            maker.stripe_account_id = gateway.create_account(maker.slug, secrets.token_hex(8)).id
             ids[maker.slug] = maker.stripe_account_id
         db.session.commit()
         accounts.create_admin(ADMIN, PASSWORD)

@@ -19,7 +19,9 @@ def receipt(public_id):
     verify_url = None
     if order.status == "requires_action" and order.method.action == "verify":
         # The customer left before entering the microdeposits: Stripe's page for them.
-        answer = gateway.refresh(order.payment_intent_id)
+        intent_id = order.payment_intent_id
+        db.session.commit()  # no transaction open while Stripe answers
+        answer = gateway.refresh(intent_id)
         verify_url = None if isinstance(answer, Failure) else decisions.decide(order, answer).verify_url
     bag.forget_if_paid(order)
     return render_template("orders/receipt.html", order=order, verify_url=verify_url)

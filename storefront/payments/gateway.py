@@ -25,22 +25,25 @@ def _client() -> stripe.StripeClient:
     return current_app.extensions[EXTENSION].v1
 
 
-# Faults after which Stripe may or may not have acted. An idempotency error means the first
-# request with that key is still running (409) or the key was sent with other parameters.
+# Faults after which Stripe may or may not have acted, as stripe-python 16 raises them: no
+# answer (APIConnectionError), 429 (RateLimitError), any 409 — the key's first request still
+# running — and 5xx (APIError), and a 400 `idempotency_error` (IdempotencyError): the key was
+# first sent with other parameters, and that first request may well have charged.
 UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
              stripe.IdempotencyError)
 
 
 def classify(error):
     """The one replay rule, for payments and refunds alike: "uncertain" when Stripe may or may
-    not have acted (ask again with the same key), "failed" when its answer is a saved failure
-    (a 500 it replays for the key, or a key refused for other parameters: only a 409 means the
-    first request is still running), "refused" when Stripe refused the request."""
+    not have acted (ask again with the same key), "failed" only when its answer is a failure
+    Stripe saved for the key and replays (a 500: nothing was done), "refused" when Stripe
+    refused the request itself. A key refused for other parameters is never "failed": what the
+    key first did is unknown, so it is uncertain until the very first request is sent again."""
     if not isinstance(error, UNCERTAIN):
         return "refused"
-    if isinstance(error, stripe.IdempotencyError):
-        return "uncertain" if error.http_status == 409 else "failed"
-    return "failed" if (error.headers or {}).get("Idempotent-Replayed") == "true" else "uncertain"
+    replayed = isinstance(error, stripe.APIError) and \
+        (error.headers or {}).get("Idempotent-Replayed") == "true"
+    return "failed" if replayed else "uncertain"
 
 
 def attempt_key(order, number):
@@ -62,12 +65,10 @@ def _answer(call):
         return Failure(classify(error), type(error).__name__)
 
 
-def pay(order, attempt):
-    """Send the attempt to Stripe. A card is created-and-confirmed in one call (or the order's
-    intent confirmed with the new card); a method the browser confirms gets its intent created.
-    Asking again for the same attempt sends the very same request, which Stripe answers from
-    its idempotency record instead of charging again."""
-    options = {"idempotency_key": attempt.idempotency_key}
+def payment_request(order, attempt):
+    """What to send Stripe for a new attempt, as plain values to record with it
+    (PaymentAttempt.request): a card is created-and-confirmed in one call (or the order's intent
+    confirmed with the new card); a method the browser confirms gets its intent created."""
     method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
         params = {
@@ -80,12 +81,23 @@ def pay(order, attempt):
         if method.confirmed_by == "server":
             params |= {"payment_method": attempt.payment_method, "confirmation_method": "manual",
                        "confirm": True}
-        return _answer(lambda: _client().payment_intents.create(params, options))
+        return {"call": "create", "params": params}
+    return {"call": "confirm", "intent": attempt.payment_intent_id,
+            "params": {"payment_method": attempt.payment_method}}
+
+
+def pay(request, idempotency_key):
+    """Send an attempt's recorded `request` (payment_request) with its key. Asking again for
+    the same attempt sends the very same request, whatever the catalog or the order says now,
+    which Stripe answers from its idempotency record instead of charging again."""
+    options = {"idempotency_key": idempotency_key}
+    if request["call"] == "create":
+        return _answer(lambda: _client().payment_intents.create(request["params"], options))
     return _answer(lambda: _client().payment_intents.confirm(
-        attempt.payment_intent_id, {"payment_method": attempt.payment_method}, options))
+        request["intent"], request["params"], options))
 
 
-def confirm_after_action(order, attempt):
+def confirm_after_action(intent_id, idempotency_key):
     """Re-confirm on the server once the browser has finished 3-D Secure.
 
     Each confirm has its own key: confirming is safe to repeat (Stripe refuses to confirm an
@@ -93,8 +105,7 @@ def confirm_after_action(order, attempt):
     authenticated would keep saying requires_action. A failed challenge leaves the intent
     needing a new card, and confirming it is refused; the intent itself then says what happened.
     """
-    options = {"idempotency_key": f"{attempt.idempotency_key}-confirm-{secrets.token_hex(6)}"}
-    intent_id = attempt.payment_intent_id or order.payment_intent_id
+    options = {"idempotency_key": f"{idempotency_key}-confirm-{secrets.token_hex(6)}"}
     answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
         return refresh(intent_id)
@@ -110,10 +121,13 @@ def retrieve(payment_intent_id):
     return _client().payment_intents.retrieve(payment_intent_id)
 
 
-def intents_for_order(order):
-    """The order's PaymentIntents found by metadata, for when the answer naming one was lost."""
-    query = f"metadata['order_public_id']:'{order.public_id}'"
-    return list(_client().payment_intents.search({"query": query}).data)
+def intents_for_order(public_id):
+    """The order's PaymentIntents found by metadata, every page of them. Stripe's search is
+    not read-after-write: an intent made in the last minute (in an outage, the last hour) may
+    not be found yet, so finding none proves nothing."""
+    query = f"metadata['order_public_id']:'{public_id}'"
+    return list(_client().payment_intents.search({"query": query, "limit": 100})
+                .auto_paging_iter())
 
 
 def refund_duplicate(intent):
@@ -137,12 +151,8 @@ def refund_key(order, request_id):
     return f"order-{order.public_id}-refund-{request_id}"
 
 
-def refund(order, amount, key, reason=None):
-    """Give back `amount` of the order's payment. The same key with the same amount is one refund
-    however often it is sent: Stripe answers a repeat from its idempotency record.
-
-    The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
-    which counts this refund and every one made before it (in the dashboard too)."""
+def refund_request(order, amount, reason=None):
+    """The parameters of a refund of `amount` of the order's payment, as plain values."""
     params = {
         "payment_intent": order.payment_intent_id,
         "amount": amount,
@@ -151,6 +161,15 @@ def refund(order, amount, key, reason=None):
     }
     if reason:
         params["reason"] = reason
+    return params
+
+
+def refund(params, key):
+    """Make the refund `params` (refund_request) describe. The same key with the same amount is
+    one refund however often it is sent: Stripe answers a repeat from its idempotency record.
+
+    The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
+    which counts this refund and every one made before it (in the dashboard too)."""
     return _client().refunds.create(params, {"idempotency_key": key})
 
 
@@ -177,11 +196,11 @@ def session_key(order, number):
     return f"order-{order.public_id}-session-{number}"
 
 
-def create_checkout_session(order, attempt, lines, urls, expires_at):
-    """A Stripe Checkout page for the order, listing `lines` (pricing.itemised: each zero or
-    more, adding up to the order's total), payable until `expires_at` (naive UTC). `urls`:
-    success_url and cancel_url (hosted), or return_url (embedded), each may carry
-    {CHECKOUT_SESSION_ID}. The attempt's key makes a repeated request the same session."""
+def checkout_session_request(order, attempt, lines, urls, expires_at):
+    """The parameters of a Stripe Checkout page for the order, as plain values to record with
+    the attempt: listing `lines` (pricing.itemised: each zero or more, adding up to the order's
+    total), payable until `expires_at` (naive UTC). `urls`: success_url and cancel_url (hosted),
+    or return_url (embedded), each may carry {CHECKOUT_SESSION_ID}."""
     metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
     params = {
         "mode": "payment",
@@ -199,7 +218,14 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
         "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         **urls,
     }
-    return _client().checkout.sessions.create(params, {"idempotency_key": attempt.idempotency_key})
+    return {"call": "checkout_session", "params": params}
+
+
+def create_checkout_session(request, idempotency_key):
+    """Open the Checkout page an attempt recorded (checkout_session_request); its key makes a
+    repeated request the same session."""
+    return _client().checkout.sessions.create(request["params"],
+                                              {"idempotency_key": idempotency_key})
 
 
 def checkout_session(session_id):
@@ -243,29 +269,37 @@ def charge(charge_id):
     return _client().charges.retrieve(charge_id)
 
 
-def transfer(transfer):
-    """Pay a maker their share of an order, funded by the order's charge. One key per order and
-    maker: asking again can only repeat the same transfer."""
+def transfer_request(transfer):
+    """A maker's share of an order, as plain values: the transfer's parameters, less the charge
+    that funds it (transfer asks Stripe for it), and the order's PaymentIntent."""
     order = transfer.order
-    intent = _client().payment_intents.retrieve(order.payment_intent_id)
-    return _client().transfers.create({
+    return {"payment_intent": order.payment_intent_id, "params": {
         "amount": transfer.amount,
         "currency": transfer.currency.lower(),
         "destination": transfer.maker.stripe_account_id,
         "transfer_group": f"order-{order.public_id}",
-        "source_transaction": intent.latest_charge,
         "metadata": {"order_id": str(order.id), "order_public_id": order.public_id,
                      "maker": transfer.maker.slug},
-    }, {"idempotency_key": transfer.idempotency_key})
+    }}
 
 
-def reverse_transfer(transfer, amount, key):
+def transfer(request, key):
+    """Pay a maker their share of an order (transfer_request), funded by the order's charge.
+    One key per order and maker (a new one after a refusal): asking again can only repeat the
+    same transfer."""
+    intent = _client().payment_intents.retrieve(request["payment_intent"])
+    return _client().transfers.create(
+        request["params"] | {"source_transaction": intent.latest_charge},
+        {"idempotency_key": key})
+
+
+def reverse_transfer(stripe_transfer_id, amount, key):
     """Take back `amount` of a maker's transfer (a refunded line's share); once per key."""
     return _client().transfers.reversals.create(
-        transfer.stripe_transfer_id, {"amount": amount}, {"idempotency_key": key})
+        stripe_transfer_id, {"amount": amount}, {"idempotency_key": key})
 
 
-def create_account(maker, key):
+def create_account(maker_slug, key):
     """A connected account for a maker, with Express's controller properties (Stripe collects
     their details, they see the Express dashboard, the shop pays the fees and bears the losses).
     `key`: one onboarding form, one account, however often it is sent."""
@@ -273,7 +307,7 @@ def create_account(maker, key):
         "controller": {"stripe_dashboard": {"type": "express"}, "fees": {"payer": "application"},
                        "losses": {"payments": "application"}, "requirement_collection": "stripe"},
         "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"maker": maker.slug},
+        "metadata": {"maker": maker_slug},
     }, {"idempotency_key": key})
 
 
@@ -285,3 +319,4 @@ def onboarding_link(account_id, refresh_url, return_url):
 
 def account(account_id):
     return _client().accounts.retrieve(account_id)
+
