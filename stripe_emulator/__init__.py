@@ -60,10 +60,13 @@ balance/add, balance/payout</li>
 
 
 def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=(),
-               api_version=DEFAULT_API_VERSION, clock_start=None, search_lag=0):
+               api_version=DEFAULT_API_VERSION, clock_start=None, search_lag=0,
+               webhook_events=("*",), connect_webhook_events=("*",)):
     """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
     `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
     failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up.
+    `webhook_events`, `connect_webhook_events`: the events those endpoints are subscribed to
+    (default every event, "*").
     `api_version`: the account's default, for requests that name none and for events.
     `clock_start`: the Unix time the emulator's clock starts at (None: the wall clock).
     `search_lag`: seconds (on that clock) before a new object shows in search results, as
@@ -72,9 +75,9 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     emulator = Emulator(webhook_retry_delays, versions.check(api_version), clock_start,
                         search_lag)
     for url, secret in webhooks:
-        emulator.add_webhook(url, secret)
+        emulator.add_webhook(url, secret, events=webhook_events)
     for url, secret in connect_webhooks:
-        emulator.add_webhook(url, secret, connect=True)
+        emulator.add_webhook(url, secret, connect=True, events=connect_webhook_events)
     app.extensions["stripe_emulator"] = emulator
     app.register_blueprint(routes.bp)
     app.register_blueprint(control.bp)

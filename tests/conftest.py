@@ -243,9 +243,12 @@ def shop(app, request):
                 app.config["STRIPE_WEBHOOK_SECRET"] = secret
                 yield server
             return
+        from storefront.payments.webhooks import EVENTS
+
         client = request.getfixturevalue("stripe_client")
+        # The events the shop handles, as `flask stripe webhooks` subscribes a real endpoint.
         endpoint = client.webhook_endpoints.create(
-            {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"]}
+            {"url": f"{server.url}/webhooks/stripe", "enabled_events": list(EVENTS)}
         )
         app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
         yield server

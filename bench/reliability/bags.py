@@ -19,6 +19,7 @@ from sqlalchemy import func
 from storefront.admin import accounts
 from storefront.models import Maker, Order, Transfer
 from storefront.payments import gateway
+from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests.helpers import bag_form
 
@@ -120,7 +121,7 @@ def ledger(local, shop):
 def run(local, shop, orders, clicks, seed):
     rng = random.Random(seed)
     endpoint = local.api.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True})
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": list(CONNECT_EVENTS), "connect": True})
     shop.app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     studio = onboard(local, shop)
     started = time.perf_counter()

@@ -14,6 +14,7 @@ from storefront.models import Order
 from storefront.orders.mail import OUTBOX
 from storefront.payments import gateway
 from storefront.payments.reconcile import reconcile
+from storefront.payments.webhooks import EVENTS
 from storefront.web.extensions import db
 from stripe_emulator import create_app as create_emulator
 from tests.servers import LiveServer
@@ -179,7 +180,7 @@ def running_shop(local, database_url):
     try:
         with LiveServer(app) as server:
             endpoint = local.api.webhook_endpoints.create(
-                {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"]})
+                {"url": f"{server.url}/webhooks/stripe", "enabled_events": list(EVENTS)})
             app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret
             yield Shop(app, server.url, endpoint.secret)
     finally:

@@ -320,3 +320,26 @@ def onboarding_link(account_id, refresh_url, return_url):
 def account(account_id):
     return _client().accounts.retrieve(account_id)
 
+
+def webhook_endpoints():
+    """Every webhook endpoint of the account (all pages)."""
+    return list(_client().webhook_endpoints.list({"limit": 100}).auto_paging_iter())
+
+
+def create_webhook_endpoint(url, events, api_version, connect=False):
+    """An endpoint sent `events`, rendered in `api_version`; its answer carries the signing
+    secret, which Stripe shows only this once. `connect`: the events of connected accounts."""
+    params = {"url": url, "enabled_events": list(events), "api_version": api_version}
+    if connect:
+        params["connect"] = True
+    return _client().webhook_endpoints.create(params)
+
+
+def update_webhook_endpoint(endpoint_id, events):
+    return _client().webhook_endpoints.update(endpoint_id, {"enabled_events": list(events)})
+
+
+def api_version():
+    """The API version the shop speaks: STRIPE_API_VERSION when the config sets one, else the
+    stripe library's own."""
+    return current_app.config.get("STRIPE_API_VERSION") or stripe.api_version

@@ -117,6 +117,13 @@ HANDLERS = {
 }
 
 
+# The one list of the events the shop handles: `flask stripe webhooks` subscribes the
+# platform's endpoint to exactly these, and the tests' endpoints too. A Connect endpoint of the
+# shop's own gets its makers' accounts' events: CONNECT_EVENTS.
+EVENTS = tuple(sorted(HANDLERS))
+CONNECT_EVENTS = ("account.updated",)
+
+
 # How far a signature's timestamp may be from now, either way. The stripe library refuses only
 # old ones; a timestamp from the future would let a captured delivery be replayed until then.
 SIGNATURE_TOLERANCE_SECONDS = 300

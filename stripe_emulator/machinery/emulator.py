@@ -33,11 +33,12 @@ class Emulator:
         # search is not read-after-write (under a minute normally, up to an hour in an outage).
         self.search_lag_start = self.search_lag = search_lag
 
-    def add_webhook(self, url, secret, connect=False):
-        """An endpoint for every event that, being configuration, survives `reset`; a `connect`
-        one gets the events of connected accounts instead of the platform's."""
+    def add_webhook(self, url, secret, connect=False, events=("*",)):
+        """An endpoint for `events` (every event: "*") that, being configuration, survives
+        `reset`; a `connect` one gets the events of connected accounts instead of the
+        platform's."""
         with self.lock:
-            return create_endpoint(self.store, url, ["*"], secret=secret, configured=True,
+            return create_endpoint(self.store, url, list(events), secret=secret, configured=True,
                                    connect=connect)
 
     def reset(self, clock_start=None):
