@@ -121,13 +121,11 @@ def answer_again(order):
     return answer(order, decisions.standing(order))
 
 
-def send(order, attempt):
-    """Send the attempt's recorded request with its key, no transaction open while Stripe
-    answers, and settle the order by the answer. An attempt recorded before requests were kept
-    has its request built from the order, as it always was."""
-    request = attempt.request or gateway.payment_request(order, attempt)
-    key = attempt.idempotency_key
-    db.session.commit()  # ends the read: nothing held open during the call
+def send(order, attempt, request, key):
+    """Send the attempt's recorded `request` with its `key` (read before the commit that ends
+    the transaction: nothing is held open while Stripe answers) and settle the order by the
+    answer."""
+    db.session.commit()
     return settle(order, gateway.pay(request, key), "browser", attempt)
 
 
@@ -137,7 +135,9 @@ def charge(order, method, payment_method):
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
         # The last call's answer never came back: ask again with its key before anything new.
-        decision = send(order, last)
+        # An attempt recorded before requests were kept: built from the order, as it was.
+        decision = send(order, last, last.request or gateway.payment_request(order, last),
+                        last.idempotency_key)
         if same or decision.next != "retry":
             return answer(order, decision)
     elif same and last.outcome != "error" and not (
@@ -162,11 +162,10 @@ def charge(order, method, payment_method):
                              idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     # The request is recorded with its key, before Stripe hears of either: asking again sends it.
-    attempt.request = gateway.payment_request(order, attempt)
+    attempt.request = request = gateway.payment_request(order, attempt)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
-    db.session.commit()
-    return answer(order, send(order, attempt))
+    return answer(order, send(order, attempt, request, attempt.idempotency_key))
 
 
 def remember(order):
