@@ -13,6 +13,7 @@ included) is wrapped to look at that moment. On PostgreSQL, pg_stat_activity is 
 while the local Stripe holds a call (its `delay` fault).
 """
 import os
+import re
 import threading
 import time
 from datetime import timedelta
@@ -22,15 +23,15 @@ import pytest
 import requests
 import sqlalchemy
 import stripe
-from sqlalchemy import event
+from sqlalchemy import event as engine_events
 from sqlalchemy.pool import NullPool
 
 from storefront.models import Order, OrderLine, Transfer
 from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
 from storefront.admin import accounts
-from tests.admin.helpers import EMAIL, PASSWORD, log_in, refund_form, refund_line
-from tests.helpers import bag_form, card, open_checkout, pay
+from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, log_in, refund_form, refund_line
+from tests.helpers import bag_form, card, event, open_checkout, pay, signed
 from tests.payments.test_makers import add, onboard
 from tests.waiting import wait_for
 
@@ -46,9 +47,9 @@ class TransactionWatch:
         self.sent = []        # (method, path) of every request the shop sent
         self.held = []        # (method, path, how many transactions were open)
         self.watching = False
-        event.listen(engine, "begin", self._begin)
-        event.listen(engine, "commit", self._end)
-        event.listen(engine, "rollback", self._end)
+        engine_events.listen(engine, "begin", self._begin)
+        engine_events.listen(engine, "commit", self._end)
+        engine_events.listen(engine, "rollback", self._end)
         self._engine = engine
 
     def _begin(self, connection):
@@ -65,9 +66,9 @@ class TransactionWatch:
                 self.held.append((*call, len(self.open)))
 
     def remove(self):
-        event.remove(self._engine, "begin", self._begin)
-        event.remove(self._engine, "commit", self._end)
-        event.remove(self._engine, "rollback", self._end)
+        engine_events.remove(self._engine, "begin", self._begin)
+        engine_events.remove(self._engine, "commit", self._end)
+        engine_events.remove(self._engine, "rollback", self._end)
 
     def __enter__(self):
         self.watching = True
@@ -90,6 +91,11 @@ def watch(app, monkeypatch):
     monkeypatch.setattr(stripe.RequestsClient, "request", request)
     yield watcher
     watcher.remove()
+
+
+def post_event(client, payload):
+    return client.post("/webhooks/stripe", data=payload, content_type="application/json",
+                       headers={"Stripe-Signature": signed(payload, "whsec_testing")})
 
 
 def assert_none_held(watch, *calls):
@@ -181,9 +187,66 @@ def test_reconcile_retrieve_and_cancel(app, client, stripe_client, watch):
     assert_none_held(watch, ("GET", "/v1/payment_intents/"), ("POST", "/v1/payment_intents/"))
 
 
+def test_reconcile_sends_a_lost_create_again(app, client, stripe_client, watch, faults):
+    faults("drop")
+    assert pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client)).status_code == 503
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        order.updated_at -= timedelta(minutes=30)
+        db.session.commit()
+    with watch, app.app_context():
+        assert reconcile(timedelta(minutes=10), timedelta(days=1)) == {"now paid": 1}
+    assert_none_held(watch, ("POST", "/v1/payment_intents"))
+
+
+def test_webhooks_that_ask_stripe_and_a_duplicate_refund(app, client, stripe_client, watch):
+    """A stale requires_action event makes the shop ask Stripe (retrieve); a second payment for
+    a paid order is refunded."""
+    page = open_checkout(client, SLUG)
+    assert pay(client, SLUG, page, card(stripe_client, "4000002760003184")).json["next"] == "authenticate"
+    with app.app_context():
+        order = db.session.scalar(db.select(Order))
+        intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+        order_id, public_id, total = order.id, order.public_id, order.total
+    stale = intent.to_dict() | {"status": "requires_payment_method",
+                                "last_payment_error": {"code": "card_declined", "type": "card_error"}}
+    second = stripe_client.payment_intents.create({
+        "amount": total, "currency": "usd", "payment_method": card(stripe_client),
+        "payment_method_types": ["card"], "confirm": True,
+        "metadata": {"order_id": str(order_id), "order_public_id": public_id}})
+    with watch:
+        assert post_event(client, event("payment_intent.payment_failed", stale, "evt_stale")) \
+            .status_code == 200
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        order.status = "paid"  # as if the first payment had gone through meanwhile
+        db.session.commit()
+    with watch:
+        assert post_event(client, event("payment_intent.succeeded", second.to_dict(),
+                                        "evt_second")).status_code == 200
+    assert_none_held(watch, ("GET", f"/v1/payment_intents/{intent.id}"), ("POST", "/v1/refunds"))
+
+
+def test_the_admins_stripe_calls(app, client, stripe_client, watch):
+    assert pay(client, SLUG, open_checkout(client, SLUG), card(stripe_client)).json["next"] == "receipt"
+    with app.app_context():
+        accounts.create_admin(EMAIL, PASSWORD)
+        order_id = db.session.scalar(db.select(Order.id))
+    assert log_in(client).status_code == 302
+    page = client.get("/admin/makers/harbour-press").get_data(as_text=True)
+    request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
+    with watch:
+        assert client.get(f"/admin/orders/{order_id}/payment").status_code == 200
+        assert client.post("/admin/makers/harbour-press/onboard", data={
+            "csrf_token": csrf_token(page), "request_id": request_id}).status_code == 303
+    assert_none_held(watch, ("GET", "/v1/payment_intents/"), ("POST", "/v1/accounts"),
+                     ("POST", "/v1/account_links"))
+
+
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="pg_stat_activity: PostgreSQL")
 def test_no_session_idles_in_a_transaction_during_a_held_stripe_call(app, client, stripe_client,
                                                                       local_stripe, faults,
+                                                                      stripe_requests,
                                                                       database_url):
     """What an operator sees: the local Stripe holds the create for 3 s; meanwhile no session
     of the shop's database is `idle in transaction`."""
@@ -196,10 +259,8 @@ def test_no_session_idles_in_a_transaction_during_a_held_stripe_call(app, client
     states = []
     try:
         paying.start()
-        wait_for(lambda: requests.get(f"{local_stripe.url}/_emulator/requests",
-                                      params={"path_prefix": "/v1/payment_intents",
-                                              "method": "POST"}).json(),
-                 "the create reached the local Stripe")
+        wait_for(lambda: stripe_requests(method="POST", path="/v1/payment_intents"),
+                 "the create reaching the local Stripe")
         deadline = time.monotonic() + 2
         with watcher.connect() as connection:
             while time.monotonic() < deadline:
