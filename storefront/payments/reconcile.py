@@ -60,7 +60,9 @@ def _reconcile_order(order, abandoned):
     if order.checkout_session_id or _last_session_attempt(order):
         return _reconcile_session(order, abandoned)
     now = utcnow()
-    lost = [attempt for attempt in order.attempts if attempt.outcome is None]
+    # (A Checkout Session's attempt is the session's to settle: _reconcile_session.)
+    lost = [attempt for attempt in order.attempts
+            if attempt.outcome is None and attempt.kind != "session"]
     # What the order's lost calls did, asked by sending each recorded request again with its
     # key: Stripe answers the first request's result, or, if it never arrived, makes it now.
     # Never after Stripe may have forgotten the key (24 h): that could pay a second time.
@@ -96,7 +98,8 @@ def _reconcile_order(order, abandoned):
         return "canceled (never reached Stripe)"
     # Money first: a succeeded intent decides the order whatever the others say.
     intents = sorted(held.values(), key=lambda intent: intent.status != "succeeded")
-    by_intent = {answer.id: attempt for attempt, answer in answers if answer.id in held}
+    by_intent = {answer.id: attempt for attempt, answer in answers
+                 if not isinstance(answer, Failure)}
     unknown = [attempt for attempt in order.attempts if attempt.outcome is None]
     decisions = [settle(order, intent, "reconcile",
                         by_intent.get(intent.id) or (unknown[-1] if unknown else None))
