@@ -2,6 +2,7 @@
 handles (storefront/payments/webhooks.py, the one list), at the shop's API version."""
 import secrets
 
+import pytest
 import stripe
 
 from storefront.payments import webhooks
@@ -17,8 +18,20 @@ def endpoint_for(stripe_client, url):
     return endpoint
 
 
+@pytest.fixture(autouse=True)
+def endpoints_removed(stripe_client):
+    """The endpoints a test made are deleted after it: the local Stripe is the session's, and
+    would go on sending them every event."""
+    before = {e.id for e in stripe_client.webhook_endpoints.list({"limit": 100}).auto_paging_iter()}
+    yield
+    for endpoint in stripe_client.webhook_endpoints.list({"limit": 100}).auto_paging_iter():
+        if endpoint.id not in before:
+            stripe_client.webhook_endpoints.delete(endpoint.id)
+
+
 def new_url():
-    return f"https://shop-{secrets.token_hex(4)}.example/webhooks/stripe"
+    # Nothing listens on port 9: a delivery there fails at once, were one sent.
+    return f"http://127.0.0.1:9/webhooks/stripe-{secrets.token_hex(4)}"
 
 
 def test_the_events_are_the_ones_the_shop_handles():
