@@ -10,6 +10,8 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from storefront.payments.webhooks import EVENTS
+
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "whsec_bench"
 # Environment that could point the shop at real Stripe: never inherited by a bench server.
@@ -80,7 +82,7 @@ def wait_until_up(url, proc, timeout=30):
 def local_stripe(workdir, webhook_url):
     port = free_port()
     args = [sys.executable, "-m", "stripe_emulator", "--port", str(port),
-            "--webhook", f"{webhook_url}={WEBHOOK_SECRET}"]
+            "--webhook", f"{webhook_url}={WEBHOOK_SECRET}", "--webhook-events", ",".join(EVENTS)]
     with process(args, dict(os.environ), workdir / "stripe.log") as proc:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(f"{url}/_emulator/requests", proc)

@@ -15,11 +15,18 @@ LOCAL_STRIPE_URL=${LOCAL_STRIPE_URL:-http://127.0.0.1:12111}
 
 if [[ -z "${STRIPE_SECRET_KEY:-}" || -z "${STRIPE_PUBLISHABLE_KEY:-}" ]]; then
   port=${LOCAL_STRIPE_URL##*:}
-  # The endpoints speak the shop's API version (config STRIPE_API_VERSION), as in production.
+  # The endpoints speak the shop's API version (config STRIPE_API_VERSION) and are subscribed to
+  # the events the shop handles (storefront/payments/webhooks.py), as `flask stripe webhooks`
+  # makes a real endpoint.
   version=$("$PY" -c 'import config; print(config.Config.STRIPE_API_VERSION)')
+  events=$("$PY" -c "from storefront.payments.webhooks import EVENTS; print(','.join(EVENTS))")
+  connect_events=$("$PY" -c \
+    "from storefront.payments.webhooks import CONNECT_EVENTS; print(','.join(CONNECT_EVENTS))")
   "$PY" -m stripe_emulator --port "$port" --webhook-api-version "$version" \
     --webhook "$SHOP_URL/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
-    --connect-webhook "$SHOP_URL/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" &
+    --webhook-events "$events" \
+    --connect-webhook "$SHOP_URL/webhooks/stripe=${STRIPE_WEBHOOK_SECRET:-whsec_local}" \
+    --connect-webhook-events "$connect_events" &
   emulator=$!
   trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null' EXIT
   for _ in $(seq 50); do

@@ -1,5 +1,7 @@
 """CLI commands: `flask catalog load` (the catalog file is the source of truth for products),
-`flask orders reconcile` and `flask mail send` (for cron, on any number of hosts)."""
+`flask orders reconcile` and `flask mail send` (for cron, on any number of hosts), and
+`flask stripe webhooks` (the webhook endpoint, subscribed to the events the shop handles)."""
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from flask.cli import AppGroup
 from storefront.catalog import products
 from storefront.models import Maker, Product
 from storefront.orders import outbox
-from storefront.payments import gateway, reconcile
+from storefront.payments import gateway, reconcile, webhooks
 from storefront.web.extensions import db
 
 
@@ -54,20 +56,6 @@ def init_app(app):
 
     app.cli.add_command(group)
 
-    stripe_group = AppGroup("stripe", help="The shop's side of its Stripe account.")
-
-    @stripe_group.command("webhook-endpoint")
-    @click.argument("url")
-    @click.option("--connect", is_flag=True, help="for the makers' accounts' events")
-    def webhook_endpoint(url, connect):
-        """Create Stripe's webhook endpoint for URL at the shop's API version (STRIPE_API_VERSION)
-        and print its secret, for STRIPE_WEBHOOK_SECRET (or STRIPE_CONNECT_WEBHOOK_SECRET)."""
-        endpoint = gateway.create_webhook_endpoint(url, connect)
-        click.echo(f"Webhook endpoint {endpoint.id} at API version {endpoint.api_version}")
-        click.echo(endpoint.secret)
-
-    app.cli.add_command(stripe_group)
-
     orders = AppGroup("orders", help="Look after orders.")
 
     @orders.command("reconcile")
@@ -98,3 +86,58 @@ def init_app(app):
             click.echo("No email is due")
 
     app.cli.add_command(mail_group)
+
+    stripe_group = AppGroup("stripe", help="The shop's Stripe account.")
+
+    @stripe_group.command("webhooks")
+    @click.option("--url", required=True,
+                  help="The shop's webhook URL, e.g. https://shop.example/webhooks/stripe.")
+    @click.option("--connect", is_flag=True,
+                  help="The Connect endpoint (the makers' accounts' events) instead.")
+    @click.option("--update", is_flag=True,
+                  help="Set an existing endpoint's events to the shop's list.")
+    def webhooks_command(url, connect, update):
+        """Create the endpoint for URL, subscribed to exactly the events the shop handles, at
+        its API version; or check the one there is and say what is missing and extra (exit
+        status 1 if anything is, unless --update mended it)."""
+        sys.exit(check_webhook_endpoint(url, connect, update))
+
+    app.cli.add_command(stripe_group)
+
+
+def check_webhook_endpoint(url, connect=False, update=False):
+    """`flask stripe webhooks`: 0 when the endpoint is (now) as the shop needs it, else 1."""
+    wanted = webhooks.CONNECT_EVENTS if connect else webhooks.EVENTS
+    version = gateway.api_version()
+    found = [endpoint for endpoint in gateway.webhook_endpoints() if endpoint.url == url]
+    if not found:
+        endpoint = gateway.create_webhook_endpoint(url, wanted, version, connect)
+        secret = "STRIPE_CONNECT_WEBHOOK_SECRET" if connect else "STRIPE_WEBHOOK_SECRET"
+        click.echo(f"Created {endpoint.id} for {url}: {len(wanted)} events "
+                   f"({', '.join(wanted)}), API version {version}.")
+        click.echo(f"Its signing secret, which Stripe shows only now: {secret}={endpoint.secret}")
+        return 0
+    status = 0
+    for endpoint in found:
+        have = set(endpoint.enabled_events)
+        missing = [] if "*" in have else sorted(set(wanted) - have)
+        extra = sorted(have - set(wanted))
+        if not missing and not extra:
+            click.echo(f"{endpoint.id} for {url}: the {len(wanted)} events the shop handles.")
+        else:
+            click.echo(f"{endpoint.id} for {url}:")
+            for event in missing:
+                click.echo(f"  missing: {event}")
+            for event in extra:
+                click.echo(f"  extra:   {'* (every event)' if event == '*' else event}")
+            if update:
+                gateway.update_webhook_endpoint(endpoint.id, wanted)
+                click.echo(f"  updated to the {len(wanted)} events the shop handles.")
+            else:
+                status = 1
+        if endpoint.api_version not in (None, version):
+            # Stripe sets an endpoint's version when it is made, and never changes it.
+            click.echo(f"  API version {endpoint.api_version}, where the shop speaks {version}: "
+                       "make a new endpoint and move to its secret.")
+            status = 1
+    return status

@@ -293,6 +293,11 @@ class PaymentAttempt(db.Model):
     # applies only to one of these.
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    # What was sent to Stripe with that key (gateway.payment_request, checkout_session_request),
+    # recorded with the key: asking again sends exactly this, never a request rebuilt from the
+    # catalog or the order, which may have changed meanwhile (Stripe would refuse the key).
+    # None for attempts recorded before it was kept.
+    request: Mapped[dict | None] = mapped_column(JSON)
     # None until Stripe's answer is known: "succeeded", "requires_action", "declined", "error".
     outcome: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -61,21 +61,29 @@ balance/add, balance/payout</li>
 
 
 def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webhooks=(),
-               api_version=DEFAULT_API_VERSION, clock_start=None, webhook_api_version=None):
+               api_version=DEFAULT_API_VERSION, clock_start=None, webhook_api_version=None,
+               search_lag=0, webhook_events=("*",), connect_webhook_events=("*",)):
     """`webhooks`: (url, whsec_ secret) pairs sent every event of the platform;
     `connect_webhooks`: the same for events of connected accounts (`account.updated`). Each
     failed delivery is retried once after each of `webhook_retry_delays` seconds, then given up.
+    `webhook_events`, `connect_webhook_events`: the events those endpoints are subscribed to
+    (default every event, "*").
     `api_version`: the account's default, for requests that name none and for events.
     `clock_start`: the Unix time the emulator's clock starts at (None: the wall clock).
     `webhook_api_version`: the API version of the `webhooks` and `connect_webhooks` endpoints
-    (None: the account's default), as a shop creates its endpoint at the version it speaks."""
+    (None: the account's default), as a shop creates its endpoint at the version it speaks.
+    `webhook_events`, `connect_webhook_events`: the events those endpoints are sent ("*": all).
+    `search_lag`: seconds (on that clock) before a new object shows in search results, as
+    Stripe's search lags its writes; /_emulator/search_lag changes it."""
     app = Flask(__name__)
-    emulator = Emulator(webhook_retry_delays, versions.check(api_version), clock_start)
+    emulator = Emulator(webhook_retry_delays, versions.check(api_version), clock_start,
+                        search_lag)
     endpoint_version = versions.check(webhook_api_version) if webhook_api_version else None
     for url, secret in webhooks:
-        emulator.add_webhook(url, secret, api_version=endpoint_version)
+        emulator.add_webhook(url, secret, events=webhook_events, api_version=endpoint_version)
     for url, secret in connect_webhooks:
-        emulator.add_webhook(url, secret, connect=True, api_version=endpoint_version)
+        emulator.add_webhook(url, secret, connect=True, events=connect_webhook_events,
+                             api_version=endpoint_version)
     app.extensions["stripe_emulator"] = emulator
     app.extensions["stripejs_releases"] = versions.stripejs_releases()
     app.register_blueprint(routes.bp)

@@ -190,6 +190,12 @@ def retrieve_webhook_endpoint(endpoint_id):
                    lambda call, params: webhook_endpoints.retrieve(call, endpoint_id))
 
 
+@bp.post("/webhook_endpoints/<endpoint_id>")
+def update_webhook_endpoint(endpoint_id):
+    return respond(webhook_endpoints.UPDATE_PARAMS,
+                   lambda call, params: webhook_endpoints.update(call, endpoint_id, params))
+
+
 @bp.delete("/webhook_endpoints/<endpoint_id>")
 def delete_webhook_endpoint(endpoint_id):
     return respond(NO_PARAMS, lambda call, params: webhook_endpoints.delete(call, endpoint_id))

@@ -145,6 +145,24 @@ def stripe_requests(local_stripe):
 
 
 @pytest.fixture
+def outbox(app):
+    """The emails the shop sent (MAIL_BACKEND "memory"), empty at the start of the test."""
+    box = app.extensions.setdefault("mail_outbox", [])
+    box.clear()
+    return box
+
+
+@pytest.fixture
+def faults(local_stripe):
+    """Inject faults into the local Stripe's next requests: faults(kind, path=…, **spec)
+    (tests/faults.py); whatever is left pending is cleared after the test."""
+    from tests import faults as injected
+
+    yield lambda kind, **spec: injected.inject(local_stripe.url, kind, **spec)
+    injected.clear(local_stripe.url)
+
+
+@pytest.fixture
 def app_config():
     """Extra settings for the `app` fixture; a test module overrides this fixture to change them."""
     return {}
@@ -285,9 +303,12 @@ def shop(app, request):
                 app.config["STRIPE_WEBHOOK_SECRET"] = secret
                 yield server
             return
+        from storefront.payments.webhooks import EVENTS
+
         client = request.getfixturevalue("stripe_client")
+        # The events the shop handles, as `flask stripe webhooks` subscribes a real endpoint.
         endpoint = client.webhook_endpoints.create(
-            {"url": f"{server.url}/webhooks/stripe", "enabled_events": ["*"],
+            {"url": f"{server.url}/webhooks/stripe", "enabled_events": list(EVENTS),
              "api_version": app.config["STRIPE_API_VERSION"]}
         )
         app.config["STRIPE_WEBHOOK_SECRET"] = endpoint.secret

@@ -102,8 +102,9 @@ def deliver_held_events_reversed_and_twice(local_stripe_url, shop_url):
     deliver each once more, and wait until the shop has taken each twice; their ids."""
     control = f"{local_stripe_url}/_emulator"
     released = requests.post(f"{control}/events/release", json={"order": "reverse"}).json()["released"]
-    for event_id in released:
-        requests.post(f"{control}/events/{event_id}/deliver")
+    # The events some endpoint is subscribed to (the shop's: the events it handles).
+    released = [event_id for event_id in released
+                if requests.post(f"{control}/events/{event_id}/deliver").json()["deliveries"]]
 
     def delivered_twice():
         log = requests.get(f"{control}/deliveries").json()

@@ -8,19 +8,23 @@ import time
 
 import pytest
 
+from storefront.payments.webhooks import EVENTS
+
 STARTUP_SECONDS = 30
 
 
 @contextlib.contextmanager
 def forwarding(url):
-    """Forward every event to `url` while inside; yields the whsec_ secret they are signed with."""
+    """Forward the events the shop handles (webhooks.EVENTS) to `url` while inside; yields the
+    whsec_ secret they are signed with."""
     cli = shutil.which("stripe")
     if cli is None:
         pytest.skip("webhooks from Stripe need the Stripe CLI (`stripe`) on PATH")
     key = ["--api-key", os.environ["STRIPE_SECRET_KEY"]]
     secret = subprocess.run([cli, "listen", "--print-secret", *key], capture_output=True,
                             text=True, timeout=STARTUP_SECONDS, check=True).stdout.strip()
-    listener = subprocess.Popen([cli, "listen", "--forward-to", url, *key],
+    listener = subprocess.Popen([cli, "listen", "--forward-to", url, "--events", ",".join(EVENTS),
+                                 *key],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS

@@ -17,9 +17,9 @@ used or expired link sends it to `refresh_url`. Real Stripe's hosted onboarding 
 form and cannot be driven by these helpers.
 """
 import re
-import time
 
 from tests import stripe_frames
+from tests.waiting import wait_for
 
 EMBEDDED_TITLE = "Embedded Checkout"
 EXPIRED_HEADING = "This checkout session has expired"
@@ -70,7 +70,7 @@ def pay(scope, number, exp="12/34", cvc="123", email="jenny@example.com"):
     """Fills the page and presses Pay (a 3-D Secure card then shows its challenge)."""
     fill_checkout(scope, number, exp, cvc, email)
     button = pay_button(scope)
-    _wait_enabled(button)
+    wait_for(button.is_enabled, "the Pay button enabled (the card Elements ready)")
     button.click()
 
 
@@ -99,15 +99,6 @@ def answer_3ds(scope, outcome="Complete", timeout=15_000):
     challenge = modal.first.content_frame.locator("iframe#challengeFrame").content_frame
     challenge.get_by_role("button", name=outcome, exact=True).click(timeout=timeout)
     modal.first.wait_for(state="detached", timeout=timeout)
-
-
-def _wait_enabled(button, timeout=15):
-    """The Pay button is enabled once the card Elements are ready."""
-    deadline = time.monotonic() + timeout
-    while not button.is_enabled():
-        if time.monotonic() > deadline:
-            raise AssertionError("the Pay button stayed disabled")
-        time.sleep(0.05)
 
 
 # Connect onboarding

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from storefront.admin import accounts
 from storefront.models import Maker, Order, Transfer
 from storefront.payments import gateway
+from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests.helpers import bag_form
 
@@ -36,7 +37,7 @@ def onboard(local, shop):
     ids = {}
     with shop.app.app_context():
         for maker in db.session.scalars(db.select(Maker)):
-            maker.stripe_account_id = gateway.create_account(maker, secrets.token_hex(8)).id
+            maker.stripe_account_id = gateway.create_account(maker.slug, secrets.token_hex(8)).id
             ids[maker.slug] = maker.stripe_account_id
         db.session.commit()
         accounts.create_admin(ADMIN, PASSWORD)
@@ -120,7 +121,7 @@ def ledger(local, shop):
 def run(local, shop, orders, clicks, seed):
     rng = random.Random(seed)
     endpoint = local.api.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True})
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": list(CONNECT_EVENTS), "connect": True})
     shop.app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     studio = onboard(local, shop)
     started = time.perf_counter()

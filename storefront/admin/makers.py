@@ -48,8 +48,10 @@ def onboard(slug):
     if not maker.stripe_account_id:
         if not request_id.replace("-", "").replace("_", "").isalnum() or len(request_id) > 64:
             abort(400)
+        maker_slug = maker.slug
+        db.session.commit()  # no transaction open while Stripe answers
         try:
-            account = gateway.create_account(maker, key=f"maker-{maker.slug}-{request_id}")
+            account = gateway.create_account(maker_slug, key=f"maker-{maker_slug}-{request_id}")
         except stripe.StripeError as error:
             return redirect(url_for(".detail", slug=slug, problem=error.user_message
                                     or "Stripe could not be reached; try again."), 303)
@@ -64,9 +66,11 @@ def onboarding(slug):
     maker = maker_or_404(slug)
     if not maker.stripe_account_id:
         return redirect(url_for(".detail", slug=slug), 303)
+    account_id = maker.stripe_account_id
+    db.session.commit()  # no transaction open while Stripe answers
     try:
         link = gateway.onboarding_link(
-            maker.stripe_account_id,
+            account_id,
             refresh_url=url_for(".onboarding", slug=slug, _external=True),
             return_url=url_for(".detail", slug=slug, _external=True))
     except stripe.StripeError as error:

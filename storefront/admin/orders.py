@@ -55,8 +55,10 @@ def payment(order_id):
     order = db.get_or_404(Order, order_id)
     intent, unreachable = None, False
     if order.payment_intent_id:
+        intent_id = order.payment_intent_id
+        db.session.commit()  # no transaction open while Stripe answers
         try:
-            intent = gateway.payment(order.payment_intent_id)
+            intent = gateway.payment(intent_id)
         except stripe.StripeError as error:
             log.warning("Payment of order %s not read from Stripe: %s", order.id, error)
             unreachable = True

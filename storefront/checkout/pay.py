@@ -115,8 +115,18 @@ def answer_again(order):
     when the customer is in the middle of a step Stripe tracks (3-D Secure, a bank account)."""
     if order.payment_intent_id and (order.status == "requires_action" or (
             order.status == "pending" and order.method.confirmed_by == "browser")):
-        return answer(order, settle(order, gateway.refresh(order.payment_intent_id), "browser"))
+        intent_id = order.payment_intent_id
+        db.session.commit()  # no transaction open while Stripe answers
+        return answer(order, settle(order, gateway.refresh(intent_id), "browser"))
     return answer(order, decisions.standing(order))
+
+
+def send(order, attempt, request, key):
+    """Send the attempt's recorded `request` with its `key` (read before the commit that ends
+    the transaction: nothing is held open while Stripe answers) and settle the order by the
+    answer."""
+    db.session.commit()
+    return settle(order, gateway.pay(request, key), "browser", attempt)
 
 
 def charge(order, method, payment_method):
@@ -125,7 +135,9 @@ def charge(order, method, payment_method):
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
         # The last call's answer never came back: ask again with its key before anything new.
-        decision = settle(order, gateway.pay(order, last), "browser", last)
+        # An attempt recorded before requests were kept: built from the order, as it was.
+        decision = send(order, last, last.request or gateway.payment_request(order, last),
+                        last.idempotency_key)
         if same or decision.next != "retry":
             return answer(order, decision)
     elif same and last.outcome != "error" and not (
@@ -149,10 +161,11 @@ def charge(order, method, payment_method):
                              payment_intent_id=order.payment_intent_id if confirm else None,
                              idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
+    # The request is recorded with its key, before Stripe hears of either: asking again sends it.
+    attempt.request = request = gateway.payment_request(order, attempt)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
-    db.session.commit()  # the key is on record before Stripe hears of it
-    return answer(order, settle(order, gateway.pay(order, attempt), "browser", attempt))
+    return answer(order, send(order, attempt, request, attempt.idempotency_key))
 
 
 def remember(order):
@@ -215,10 +228,14 @@ def confirm(public_id):
         if attempt is None or attempt.payment_intent_id is None or order.status not in (
                 "pending", "requires_action"):
             return answer_again(order)  # a webhook may have told the order already
-        if methods.METHODS[attempt.method].confirmed_by == "browser":
-            found = gateway.refresh(attempt.payment_intent_id)
-        elif order.status == "requires_action":
-            found = gateway.confirm_after_action(order, attempt)
-        else:
+        intent_id = attempt.payment_intent_id or order.payment_intent_id
+        key = attempt.idempotency_key
+        by_browser = methods.METHODS[attempt.method].confirmed_by == "browser"
+        if not by_browser and order.status != "requires_action":
             return answer_again(order)
+        db.session.commit()  # no transaction open while Stripe answers
+        if by_browser:
+            found = gateway.refresh(intent_id)
+        else:
+            found = gateway.confirm_after_action(intent_id, key)
         return answer(order, settle(order, found, "browser", attempt))

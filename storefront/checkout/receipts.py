@@ -20,9 +20,10 @@ def receipt(public_id):
     if order.status == "requires_action" and order.method.action == "verify":
         # The customer left before entering the microdeposits: Stripe's page for them, asked
         # of Stripe once per interval whoever loads the page (stripe_reads.py).
-        verify_url = order.stripe_link
+        verify_url, intent_id = order.stripe_link, order.payment_intent_id
+        # may_ask claims the read and commits: no transaction is open while Stripe answers.
         if stripe_reads.may_ask(order):
-            answer = gateway.refresh(order.payment_intent_id)
+            answer = gateway.refresh(intent_id)
             if not isinstance(answer, Failure):
                 verify_url = stripe_reads.remember(order, decisions.decide(order, answer).verify_url)
     bag.forget_if_paid(order)

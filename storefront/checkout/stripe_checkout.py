@@ -33,7 +33,7 @@ from storefront.checkout.pay import (
     remember,
 )
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
-from storefront.models import Order, PaymentAttempt, Product
+from storefront.models import Order, PaymentAttempt, Product, utcnow
 from storefront.orders import stripe_reads
 from storefront.orders.leases import order_lease
 from storefront.payments import gateway
@@ -152,7 +152,9 @@ def payment_page(order, lines):
     about to expire; else a new one (the old one expired first, so it can never be paid too).
     Holds the order's lease."""
     if order.checkout_session_id:
-        session = gateway.checkout_session(order.checkout_session_id)
+        session_id = order.checkout_session_id
+        db.session.commit()  # no transaction open while Stripe answers
+        session = gateway.checkout_session(session_id)
         fresh = session.expires_at - time.time() > MIN_MINUTES_LEFT * 60
         if session.status == "open" and session.customer_email == order.email and fresh:
             return session
@@ -171,12 +173,17 @@ def payment_page(order, lines):
                                  kind="session")
         attempt.idempotency_key = gateway.session_key(order, attempt.number)
         order.attempts.append(attempt)
-    db.session.commit()  # the key is on record before Stripe hears of it
-    # From the attempt, so that asking again sends the very same request.
-    expires_at = attempt.created_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
-    try:
-        session = gateway.create_checkout_session(
+    if attempt.request is None:
+        # Recorded with its key, before Stripe hears of either: asking again sends exactly it.
+        # (An attempt recorded before requests were kept: built as it was then.)
+        made_at = attempt.created_at or utcnow()
+        expires_at = made_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
+        attempt.request = gateway.checkout_session_request(
             order, attempt, lines, return_urls(order), expires_at)
+    request, key = attempt.request, attempt.idempotency_key
+    db.session.commit()  # no transaction open while Stripe answers
+    try:
+        session = gateway.create_checkout_session(request, key)
     except stripe.StripeError as error:
         if gateway.classify(error) != "uncertain":
             attempt.outcome = "error"
@@ -213,7 +220,9 @@ def returned(public_id):
         with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
             try:
                 if held:
-                    session = gateway.checkout_session(order.checkout_session_id)
+                    session_id = order.checkout_session_id
+                    db.session.commit()  # no transaction open while Stripe answers
+                    session = gateway.checkout_session(session_id)
                     settle_session(order, session, "browser")
                     stripe_reads.remember(order, session.url if session.status == "open" else None)
             except stripe.StripeError as error:

@@ -71,16 +71,29 @@ def make(transfer):
     True when it was made now."""
     if transfer.status != "waiting" or not transfer.maker.enabled:
         return False
+    request, key = gateway.transfer_request(transfer), transfer.idempotency_key
+    db.session.commit()  # no transaction open while Stripe answers
     try:
-        made = gateway.transfer(transfer)
+        made = gateway.transfer(request, key)
     except stripe.StripeError as error:
         transfer.error = error.user_message or type(error).__name__
+        if gateway.classify(error) != "uncertain":
+            # Stripe said no, and saves that answer for the key: a later try (the maker's
+            # account fixed, say) needs a new key, or Stripe would only replay the refusal.
+            # After a lost answer the key stays, so the transfer is made at most once.
+            transfer.idempotency_key = next_key(transfer.idempotency_key)
         log.warning("Transfer %s to %s waits: %s", transfer.id, transfer.maker.slug, transfer.error)
     else:
         transfer.status, transfer.stripe_transfer_id = "made", made.id
         transfer.made_at, transfer.error = utcnow(), None
     db.session.commit()
     return transfer.status == "made"
+
+
+def next_key(key):
+    """The key of a new try after Stripe refused the one before: …-try-2, -try-3, …"""
+    base, _, tries = key.rpartition("-try-")
+    return f"{base}-try-{int(tries) + 1}" if base and tries.isdigit() else f"{key}-try-2"
 
 
 def pay_waiting(maker=None):
@@ -198,6 +211,9 @@ def reverse(reversal):
     if reversal.status != "pending":
         return False
     tries = reversal.tries
+    # Read before the claim's commit expires them: nothing is read during the call.
+    stripe_transfer_id, amount, key = (reversal.transfer.stripe_transfer_id, reversal.amount,
+                                       reversal.idempotency_key)
     claimed = db.session.execute(
         update(TransferReversal)
         .where(TransferReversal.id == reversal.id, TransferReversal.tries == tries,
@@ -208,10 +224,10 @@ def reverse(reversal):
     db.session.commit()
     if not claimed:
         return False
-    transfer = reversal.transfer
     try:
-        made = gateway.reverse_transfer(transfer, reversal.amount, reversal.idempotency_key)
+        made = gateway.reverse_transfer(stripe_transfer_id, amount, key)
     except stripe.StripeError as error:
+        transfer = reversal.transfer
         reversal.error = error.user_message or type(error).__name__
         if gateway.classify(error) != "uncertain":
             reversal.idempotency_key = reversal_key(reversal, tries + 1)
@@ -219,6 +235,7 @@ def reverse(reversal):
                     reversal.error)
         db.session.commit()
         return False
+    transfer = reversal.transfer
     reversal.status, reversal.stripe_reversal_id = "reversed", made.id
     reversal.reversed_at, reversal.error = utcnow(), None
     transfer.amount_reversed = Transfer.amount_reversed + reversal.amount  # in SQL: never lost

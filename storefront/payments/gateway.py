@@ -34,7 +34,8 @@ def _client() -> "V1Services":
 
 
 def api_version() -> str:
-    """The Stripe API version the shop speaks (config STRIPE_API_VERSION)."""
+    """The Stripe API version the shop speaks (config STRIPE_API_VERSION, which defaults to the
+    stripe library's own)."""
     return current_app.config["STRIPE_API_VERSION"]
 
 
@@ -57,22 +58,40 @@ def _spoken(params: Params) -> Params:
     return cast(Params, older)
 
 
-# Faults after which Stripe may or may not have acted. An idempotency error means the first
-# request with that key is still running (409) or the key was sent with other parameters.
+def _recorded(call, params, **more) -> dict:
+    """A request as an attempt records it: the call, its parameters as the shop's API version
+    words them, and that version, so that a retry is the same request even after an upgrade."""
+    return {"call": call, "params": dict(params), "api_version": api_version(), **more}
+
+
+def _options(idempotency_key, request) -> RequestOptions:
+    """A recorded request's key, and the API version it was first sent in (older records have
+    none: the shop's own then)."""
+    options: RequestOptions = {"idempotency_key": idempotency_key}
+    if request.get("api_version"):
+        options["stripe_version"] = request["api_version"]
+    return options
+
+
+# Faults after which Stripe may or may not have acted, as stripe-python 16 raises them: no
+# answer (APIConnectionError), 429 (RateLimitError), any 409 — the key's first request still
+# running — and 5xx (APIError), and a 400 `idempotency_error` (IdempotencyError): the key was
+# first sent with other parameters, and that first request may well have charged.
 UNCERTAIN = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError,
              stripe.IdempotencyError)
 
 
 def classify(error):
     """The one replay rule, for payments and refunds alike: "uncertain" when Stripe may or may
-    not have acted (ask again with the same key), "failed" when its answer is a saved failure
-    (a 500 it replays for the key, or a key refused for other parameters: only a 409 means the
-    first request is still running), "refused" when Stripe refused the request."""
+    not have acted (ask again with the same key), "failed" only when its answer is a failure
+    Stripe saved for the key and replays (a 500: nothing was done), "refused" when Stripe
+    refused the request itself. A key refused for other parameters is never "failed": what the
+    key first did is unknown, so it is uncertain until the very first request is sent again."""
     if not isinstance(error, UNCERTAIN):
         return "refused"
-    if isinstance(error, stripe.IdempotencyError):
-        return "uncertain" if error.http_status == 409 else "failed"
-    return "failed" if (error.headers or {}).get("Idempotent-Replayed") == "true" else "uncertain"
+    replayed = isinstance(error, stripe.APIError) and \
+        (error.headers or {}).get("Idempotent-Replayed") == "true"
+    return "failed" if replayed else "uncertain"
 
 
 def attempt_key(order, number):
@@ -95,12 +114,10 @@ def _answer(call):
         return Failure(classify(error), type(error).__name__)
 
 
-def pay(order, attempt):
-    """Send the attempt to Stripe. A card is created-and-confirmed in one call (or the order's
-    intent confirmed with the new card); a method the browser confirms gets its intent created.
-    Asking again for the same attempt sends the very same request, which Stripe answers from
-    its idempotency record instead of charging again."""
-    options: RequestOptions = {"idempotency_key": attempt.idempotency_key}
+def payment_request(order, attempt):
+    """What to send Stripe for a new attempt, as plain values to record with it
+    (PaymentAttempt.request): a card is created-and-confirmed in one call (or the order's intent
+    confirmed with the new card); a method the browser confirms gets its intent created."""
     method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
         params: PaymentIntentCreateParams = {
@@ -114,12 +131,24 @@ def pay(order, attempt):
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
-        return _answer(lambda: _client().payment_intents.create(_spoken(params), options))
+        return _recorded("create", _spoken(params))
+    return _recorded("confirm", {"payment_method": attempt.payment_method},
+                     intent=attempt.payment_intent_id)
+
+
+def pay(request, idempotency_key):
+    """Send an attempt's recorded `request` (payment_request) with its key. Asking again for
+    the same attempt sends the very same request, whatever the catalog or the order says now,
+    which Stripe answers from its idempotency record instead of charging again."""
+    options = _options(idempotency_key, request)
+    if request["call"] == "create":
+        return _answer(lambda: _client().payment_intents.create(
+            cast(PaymentIntentCreateParams, request["params"]), options))
     return _answer(lambda: _client().payment_intents.confirm(
-        attempt.payment_intent_id, {"payment_method": attempt.payment_method}, options))
+        request["intent"], request["params"], options))
 
 
-def confirm_after_action(order, attempt):
+def confirm_after_action(intent_id, idempotency_key):
     """Re-confirm on the server once the browser has finished 3-D Secure.
 
     Each confirm has its own key: confirming is safe to repeat (Stripe refuses to confirm an
@@ -128,8 +157,7 @@ def confirm_after_action(order, attempt):
     needing a new card, and confirming it is refused; the intent itself then says what happened.
     """
     options: RequestOptions = {
-        "idempotency_key": f"{attempt.idempotency_key}-confirm-{secrets.token_hex(6)}"}
-    intent_id = attempt.payment_intent_id or order.payment_intent_id
+        "idempotency_key": f"{idempotency_key}-confirm-{secrets.token_hex(6)}"}
     answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
         return refresh(intent_id)
@@ -145,10 +173,13 @@ def retrieve(payment_intent_id):
     return _client().payment_intents.retrieve(payment_intent_id)
 
 
-def intents_for_order(order):
-    """The order's PaymentIntents found by metadata, for when the answer naming one was lost."""
-    query = f"metadata['order_public_id']:'{order.public_id}'"
-    return list(_client().payment_intents.search({"query": query}).data)
+def intents_for_order(public_id):
+    """The order's PaymentIntents found by metadata, every page of them. Stripe's search is
+    not read-after-write: an intent made in the last minute (in an outage, the last hour) may
+    not be found yet, so finding none proves nothing."""
+    query = f"metadata['order_public_id']:'{public_id}'"
+    return list(_client().payment_intents.search({"query": query, "limit": 100})
+                .auto_paging_iter())
 
 
 def refund_duplicate(intent):
@@ -172,12 +203,8 @@ def refund_key(order, request_id):
     return f"order-{order.public_id}-refund-{request_id}"
 
 
-def refund(order, amount, key, reason=None):
-    """Give back `amount` of the order's payment. The same key with the same amount is one refund
-    however often it is sent: Stripe answers a repeat from its idempotency record.
-
-    The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
-    which counts this refund and every one made before it (in the dashboard too)."""
+def refund_request(order, amount, reason=None):
+    """The parameters of a refund of `amount` of the order's payment, as plain values."""
     params: RefundCreateParams = {
         "payment_intent": order.payment_intent_id,
         "amount": amount,
@@ -186,6 +213,15 @@ def refund(order, amount, key, reason=None):
     }
     if reason:
         params["reason"] = reason
+    return params
+
+
+def refund(params, key):
+    """Make the refund `params` (refund_request) describe. The same key with the same amount is
+    one refund however often it is sent: Stripe answers a repeat from its idempotency record.
+
+    The refund comes back with its charge expanded: the charge's id, and its amount_refunded,
+    which counts this refund and every one made before it (in the dashboard too)."""
     return _client().refunds.create(params, {"idempotency_key": key})
 
 
@@ -211,11 +247,11 @@ def session_key(order, number):
     return f"order-{order.public_id}-session-{number}"
 
 
-def create_checkout_session(order, attempt, lines, urls, expires_at):
-    """A Stripe Checkout page for the order, listing `lines` (pricing.itemised: each zero or
-    more, adding up to the order's total), payable until `expires_at` (naive UTC). `urls`:
-    success_url and cancel_url (hosted), or return_url (embedded), each may carry
-    {CHECKOUT_SESSION_ID}. The attempt's key makes a repeated request the same session."""
+def checkout_session_request(order, attempt, lines, urls, expires_at):
+    """The parameters of a Stripe Checkout page for the order, as plain values to record with
+    the attempt: listing `lines` (pricing.itemised: each zero or more, adding up to the order's
+    total), payable until `expires_at` (naive UTC). `urls`: success_url and cancel_url (hosted),
+    or return_url (embedded), each may carry {CHECKOUT_SESSION_ID}."""
     metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
     params: SessionCreateParams = {
         "mode": "payment",
@@ -233,29 +269,14 @@ def create_checkout_session(order, attempt, lines, urls, expires_at):
         "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         **urls,
     }
-    return _client().checkout.sessions.create(_spoken(params),
-                                              {"idempotency_key": attempt.idempotency_key})
+    return _recorded("checkout_session", _spoken(params))
 
 
-def create_webhook_endpoint(url, connect=False):
-    """A webhook endpoint at `url` whose events come in the shop's API version; its answer holds
-    the `whsec_…` secret, shown only this once. `connect`: the makers' accounts' events; else
-    every event the webhooks act on (payments/webhooks.py)."""
-    # The library lists the versions it knows; the shop's is whatever STRIPE_API_VERSION says,
-    # and Stripe itself refuses one it does not know.
-    version = cast(Any, api_version())
-    if connect:
-        return _client().webhook_endpoints.create({
-            "url": url, "enabled_events": ["account.updated"], "connect": True,
-            "api_version": version})
-    return _client().webhook_endpoints.create({
-        "url": url, "api_version": version, "enabled_events": [
-            "payment_intent.succeeded", "payment_intent.canceled",
-            "payment_intent.payment_failed", "payment_intent.requires_action",
-            "payment_intent.processing", "charge.refunded", "refund.updated", "refund.failed",
-            "charge.refund.updated", "checkout.session.completed",
-            "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed",
-            "checkout.session.expired"]})
+def create_checkout_session(request, idempotency_key):
+    """Open the Checkout page an attempt recorded (checkout_session_request); its key makes a
+    repeated request the same session."""
+    return _client().checkout.sessions.create(cast(SessionCreateParams, request["params"]),
+                                              _options(idempotency_key, request))
 
 
 def checkout_session(session_id):
@@ -299,31 +320,38 @@ def charge(charge_id):
     return _client().charges.retrieve(charge_id)
 
 
-def transfer(transfer):
-    """Pay a maker their share of an order, funded by the order's charge. One key per order and
-    maker: asking again can only repeat the same transfer."""
+def transfer_request(transfer):
+    """A maker's share of an order, as plain values: the transfer's parameters, less the charge
+    that funds it (transfer asks Stripe for it), and the order's PaymentIntent."""
     order = transfer.order
-    intent = _client().payment_intents.retrieve(order.payment_intent_id)
-    params: TransferCreateParams = {
+    return {"payment_intent": order.payment_intent_id, "params": {
         "amount": transfer.amount,
         "currency": transfer.currency.lower(),
         "destination": transfer.maker.stripe_account_id,
         "transfer_group": f"order-{order.public_id}",
         "metadata": {"order_id": str(order.id), "order_public_id": order.public_id,
                      "maker": transfer.maker.slug},
-    }
+    }}
+
+
+def transfer(request, key):
+    """Pay a maker their share of an order (transfer_request), funded by the order's charge.
+    One key per order and maker (a new one after a refusal): asking again can only repeat the
+    same transfer."""
+    intent = _client().payment_intents.retrieve(request["payment_intent"])
+    params = cast(TransferCreateParams, dict(request["params"]))
     if isinstance(intent.latest_charge, str):  # its id (not expanded); a paid intent has one
         params["source_transaction"] = intent.latest_charge
-    return _client().transfers.create(params, {"idempotency_key": transfer.idempotency_key})
+    return _client().transfers.create(params, {"idempotency_key": key})
 
 
-def reverse_transfer(transfer, amount, key):
+def reverse_transfer(stripe_transfer_id, amount, key):
     """Take back `amount` of a maker's transfer (a refunded line's share); once per key."""
     return _client().transfers.reversals.create(
-        transfer.stripe_transfer_id, {"amount": amount}, {"idempotency_key": key})
+        stripe_transfer_id, {"amount": amount}, {"idempotency_key": key})
 
 
-def create_account(maker, key):
+def create_account(maker_slug, key):
     """A connected account for a maker, with Express's controller properties (Stripe collects
     their details, they see the Express dashboard, the shop pays the fees and bears the losses).
     `key`: one onboarding form, one account, however often it is sent."""
@@ -331,7 +359,7 @@ def create_account(maker, key):
         "controller": {"stripe_dashboard": {"type": "express"}, "fees": {"payer": "application"},
                        "losses": {"payments": "application"}, "requirement_collection": "stripe"},
         "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"maker": maker.slug},
+        "metadata": {"maker": maker_slug},
     }, {"idempotency_key": key})
 
 
@@ -343,3 +371,25 @@ def onboarding_link(account_id, refresh_url, return_url):
 
 def account(account_id):
     return _client().accounts.retrieve(account_id)
+
+
+def webhook_endpoints():
+    """Every webhook endpoint of the account (all pages)."""
+    return list(_client().webhook_endpoints.list({"limit": 100}).auto_paging_iter())
+
+
+def create_webhook_endpoint(url, events, api_version, connect=False):
+    """An endpoint sent `events`, rendered in `api_version`; its answer carries the signing
+    secret, which Stripe shows only this once. `connect`: the events of connected accounts."""
+    # The library lists the versions it knows; the shop's is whatever STRIPE_API_VERSION says,
+    # and Stripe itself refuses one it does not know.
+    params: Any = {"url": url, "enabled_events": list(events), "api_version": api_version}
+    if connect:
+        params["connect"] = True
+    return _client().webhook_endpoints.create(params)
+
+
+def update_webhook_endpoint(endpoint_id, events):
+    return _client().webhook_endpoints.update(endpoint_id,
+                                              {"enabled_events": cast(Any, list(events))})
+

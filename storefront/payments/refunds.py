@@ -174,8 +174,11 @@ def _again(order, earlier, amount):
 
 def _send(order, made):
     """Ask Stripe for the refund `made` describes and record the answer."""
+    # Its parameters all come from the Refund row and the paid order, which do not change.
+    params, key = gateway.refund_request(order, made.amount, made.reason), made.idempotency_key
+    db.session.commit()  # no transaction open while Stripe answers
     try:
-        answer = gateway.refund(order, made.amount, made.idempotency_key, made.reason)
+        answer = gateway.refund(params, key)
     except stripe.StripeError as error:
         kind = gateway.classify(error)
         if kind == "uncertain":  # Stripe may or may not have made it: ask again with the key

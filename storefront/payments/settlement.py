@@ -23,6 +23,15 @@ def settle(order, answer, source, attempt=None):
         attempt.payment_intent_id = answer.id
     with db.session.no_autoflush:  # the attempt's changes go in one statement, after deciding
         decision = decisions.decide(order, answer)
+    if decision.refund:
+        # Refunded before the decision is recorded (the attempt's intent id alone is committed
+        # here), with no transaction open during the call: if it fails, nothing says it was
+        # done, and the next report (the webhook delivered again, reconcile) decides and
+        # refunds again under the same key. The flag saying it was refunded is written below,
+        # once it is.
+        db.session.commit()
+        gateway.refund_duplicate(answer)
+        log.warning("Order %s: refunded duplicate payment %s", order.id, answer.id)
     last = order.last_attempt
     if attempt is None and last is not None and last.outcome == "requires_action" \
             and decision.order_status is not None:
@@ -32,9 +41,6 @@ def settle(order, answer, source, attempt=None):
     if decision.flag:
         log.error("Order %s (%s): %s", order.id, source, decision.flag)
         order.flag(decision.flag, source)
-    if decision.refund:
-        gateway.refund_duplicate(answer)
-        log.warning("Order %s: refunded duplicate payment %s", order.id, answer.id)
     if decision.adopt and order.payment_intent_id != answer.id and order.can_move_to(decision.order_status):
         order.payment_intent_id = answer.id
     status, was = decision.order_status, order.status

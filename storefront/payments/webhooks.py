@@ -45,6 +45,7 @@ def _intent_changed(order, intent):
     if decision.flag:
         settle(order, intent, "webhook")  # records why it was not applied
     elif decision.order_status not in (None, order.status) and order.status not in decisions.PAID:
+        db.session.commit()  # no transaction open while Stripe answers
         settle(order, gateway.retrieve(intent.id), "webhook")
 
 
@@ -56,12 +57,14 @@ def _session_changed(order, session):
     """Decided from the session as Stripe has it now (events repeat and come out of order), and
     not at all once the order is paid (only a refund moves it then)."""
     if order.status not in decisions.PAID:
+        db.session.commit()  # no transaction open while Stripe answers
         settle_session(order, gateway.checkout_session(session.id), "webhook")
 
 
 def _charge_refunded(order, charge):
     if any(r.status == "failed" for r in order.refunds):
         # A late notice from before a refund failed would count it again: ask Stripe.
+        db.session.commit()  # no transaction open while Stripe answers
         charge = gateway.charge(charge.id)
     if charge.amount_refunded <= order.amount_refunded:
         return  # an older refund event, arriving late
@@ -83,11 +86,15 @@ def _order_for_refund(refund):
 def _refund_updated(order, refund):
     """Stripe's status of a refund, kept: a bank refund reaches the customer days later; any
     refund may fail (or be canceled) after it was made, its amount then refundable again."""
+    refunded = None
+    if refund.status in ("failed", "canceled"):
+        db.session.commit()  # no transaction open while Stripe answers
+        refunded = gateway.charge(refund.charge).amount_refunded
     found = next((r for r in order.refunds if r.stripe_refund_id == refund.id), None)
     if found is not None:
         found.stripe_status = refund.status
-    if refund.status in ("failed", "canceled"):
-        refunds.failed_later(order, refund, gateway.charge(refund.charge).amount_refunded)
+    if refunded is not None:
+        refunds.failed_later(order, refund, refunded)
 
 
 HANDLERS = {
@@ -108,6 +115,13 @@ HANDLERS = {
     "checkout.session.async_payment_failed": (_order_for_session, _session_changed),
     "checkout.session.expired": (_order_for_session, _session_changed),
 }
+
+
+# The one list of the events the shop handles: `flask stripe webhooks` subscribes the
+# platform's endpoint to exactly these, and the tests' endpoints too. A Connect endpoint of the
+# shop's own gets its makers' accounts' events: CONNECT_EVENTS.
+EVENTS = tuple(sorted(HANDLERS))
+CONNECT_EVENTS = ("account.updated",)
 
 
 # How far a signature's timestamp may be from now, either way. The stripe library refuses only

@@ -10,9 +10,13 @@ POST   /events/release    {"order": "fifo"|"reverse"|"shuffle", "seed": 1}
 POST   /events/<id>/deliver   send the event again now → {"event_id", "deliveries": n}
 GET    /deliveries[?event_id=]  → [{event_id, type, url, attempt, status, error,
                            outcome: "succeeded"|"retrying"|"failed", at}]
-GET    /requests[?path_prefix=&metadata_order_id=&method=]  → [{request_id, method, path,
+GET    /requests[?path_prefix=&metadata[KEY]=VALUE&method=]  → [{request_id, method, path,
                            idempotency_key, key_kind: "secret"|"publishable"|"none", status
-                           (None: dropped), replayed, fault, object_id, metadata_order_id, time}]
+                           (None: dropped), replayed, fault, object_id, metadata, time}]
+                           metadata: the object's (or its PaymentIntent's), any key
+POST   /search_lag        {"seconds": n} → new objects show in search results n seconds (on
+                           the emulator's clock) after they were made, as Stripe's search lags
+                           its writes; GET /search_lag → {"seconds": n}; /reset restores it
 GET    /clock             → {"now": Unix time as the emulator sees it, "offset": seconds, "pending": n}
 POST   /clock/advance     {"seconds": n}, {"days": n} or {"to": Unix time} → the clock moved forward
                            (to that instant, for "to"), and every
@@ -56,6 +60,21 @@ def stripe_error(error):
 def add_fault():
     with emulator().lock:
         return jsonify(emulator().faults.add(body())), 201
+
+
+@bp.get("/search_lag")
+def search_lag():
+    return jsonify(seconds=emulator().search_lag)
+
+
+@bp.post("/search_lag")
+def set_search_lag():
+    seconds = body().get("seconds")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+        return jsonify(error="seconds must be a number, 0 or more"), 400
+    with emulator().lock:
+        emulator().search_lag = seconds
+    return jsonify(seconds=seconds)
 
 
 @bp.get("/faults")
@@ -104,7 +123,8 @@ def requests_log():
     with emulator().lock:
         return jsonify(emulator().requests.query(
             path_prefix=request.args.get("path_prefix"),
-            metadata_order_id=request.args.get("metadata_order_id"),
+            metadata={name[len("metadata["):-1]: value for name, value in request.args.items()
+                      if name.startswith("metadata[") and name.endswith("]")},
             method=request.args.get("method")))
 
 

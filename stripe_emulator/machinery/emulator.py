@@ -18,7 +18,8 @@ class Emulator:
     Published as `app.extensions["stripe_emulator"]`.
     """
 
-    def __init__(self, webhook_retry_delays, api_version=DEFAULT_API_VERSION, clock_start=None):
+    def __init__(self, webhook_retry_delays, api_version=DEFAULT_API_VERSION, clock_start=None,
+                 search_lag=0):
         self.lock = threading.RLock()
         self.api_version = api_version  # the account's default API version
         self.clock_start = clock_start  # a Unix time the clock starts at; None: the wall clock
@@ -28,13 +29,16 @@ class Emulator:
         self.faults = Faults()
         self.requests = RequestLog()
         self.dispatcher = Dispatcher(webhook_retry_delays)
+        # Seconds, on the emulator's clock, before a new object shows in search results: Stripe's
+        # search is not read-after-write (under a minute normally, up to an hour in an outage).
+        self.search_lag_start = self.search_lag = search_lag
 
-    def add_webhook(self, url, secret, connect=False, api_version=None):
-        """An endpoint for every event that, being configuration, survives `reset`; a `connect`
-        one gets the events of connected accounts instead of the platform's. `api_version`: the
-        endpoint's own (None: the account's default)."""
+    def add_webhook(self, url, secret, connect=False, events=("*",), api_version=None):
+        """An endpoint for `events` (every event: "*") that, being configuration, survives
+        `reset`; a `connect` one gets the events of connected accounts instead of the
+        platform's. `api_version`: the endpoint's own (None: the account's default)."""
         with self.lock:
-            return create_endpoint(self.store, url, ["*"], secret=secret, configured=True,
+            return create_endpoint(self.store, url, list(events), secret=secret, configured=True,
                                    connect=connect, api_version=api_version)
 
     def reset(self, clock_start=None):
@@ -45,6 +49,7 @@ class Emulator:
             self.idempotency.clear()
             self.faults.clear()
             self.requests.clear()
+            self.search_lag = self.search_lag_start
             self.dispatcher.reset()
             self.clock.reset(self.clock_start if clock_start is None else clock_start)
 

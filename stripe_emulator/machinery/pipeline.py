@@ -16,7 +16,7 @@ from .emulator import Call
 from .errors import StripeError, api_error, rate_limited, unauthorized
 from .expand import expand
 from .params import Params, decode, reject_unknown
-from .requestlog import order_id_of
+from .requestlog import metadata_of
 from .store import random_token
 
 CORS_HEADERS = {
@@ -151,15 +151,16 @@ def finish(response):
                                        object_id)
             else:
                 state.idempotency.release(*g.claim)
-        metadata = g.get("params", {}).get("metadata")
-        order_id = metadata.get("order_id") if isinstance(metadata, dict) else None
+        sent = g.get("params", {}).get("metadata")
+        sent = {key: value for key, value in sent.items() if isinstance(value, str)} \
+            if isinstance(sent, dict) else {}
         g.entry.update(
             key_kind=g.get("key_kind", "none"),
             status=None if g.get("fault") == "drop" else response.status_code,
             replayed=g.get("replayed", False),
             fault=g.get("fault"),
             object_id=object_id,
-            metadata_order_id=order_id or order_id_of(state.store, object_id),
+            metadata=metadata_of(state.store, object_id) | sent,
         )
     response.headers["Request-Id"] = g.request_id
     if g.get("call") and g.call.idempotency_key:

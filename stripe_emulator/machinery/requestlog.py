@@ -1,4 +1,6 @@
-"""Every /v1 request the emulator saw, so tests can count the Stripe calls made per order."""
+"""Every /v1 request the emulator saw, so tests can count the Stripe calls made per order (or
+per anything an integration keeps in metadata): each entry carries the metadata of the object
+it made or touched, or of the PaymentIntent behind a charge or refund."""
 import collections
 import time
 
@@ -23,25 +25,28 @@ class RequestLog:
             "replayed": False,
             "fault": None,
             "object_id": None,
-            "metadata_order_id": None,
+            "metadata": {},
             "time": time.time(),
         }
         self._entries.append(entry)
         return entry
 
-    def query(self, path_prefix=None, metadata_order_id=None, method=None):
+    def query(self, path_prefix=None, metadata=None, method=None):
+        """Entries under `path_prefix`, of `method`, whose metadata has every key and value of
+        `metadata` ({key: value})."""
+        metadata = metadata or {}
         return [entry for entry in self._entries
                 if (path_prefix is None or entry["path"].startswith(path_prefix))
-                and (metadata_order_id is None or entry["metadata_order_id"] == metadata_order_id)
+                and all(entry["metadata"].get(key) == value for key, value in metadata.items())
                 and (method is None or entry["method"] == method.upper())]
 
 
-def order_id_of(store, object_id):
-    """metadata[order_id] of the object, or of the PaymentIntent behind a charge or refund."""
+def metadata_of(store, object_id):
+    """The object's metadata, or that of the PaymentIntent behind a charge or refund."""
     obj = store.find(object_id or "")
     if obj is None:
-        return None
-    order_id = obj.get("metadata", {}).get("order_id")
-    if order_id is None and obj.get("payment_intent"):
-        return order_id_of(store, obj["payment_intent"])
-    return order_id
+        return {}
+    metadata = obj.get("metadata") or {}
+    if not metadata and obj.get("payment_intent"):
+        return metadata_of(store, obj["payment_intent"])
+    return dict(metadata)

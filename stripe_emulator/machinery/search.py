@@ -28,6 +28,13 @@ def matcher(query):
     return matches
 
 
+def indexed(now, lag):
+    """Whether an object is in the search index yet: Stripe's search lags its writes. Here an
+    object shows once `lag` seconds (the emulator's clock) have passed since it was created;
+    later changes show at once (the lag of updates is not modelled)."""
+    return lambda obj: obj.get("created", 0) <= now - lag
+
+
 def result(objects, params, url):
     """A search_result page: newest first; `next_page` is the cursor for the `page` param."""
     limit = params.integer("limit", minimum=1, maximum=100) or 10

@@ -9,6 +9,8 @@ from .store import new_id, page, random_token
 
 CREATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "metadata": FREE,
                  "api_version": None, "connect": None}
+# As Stripe's: an endpoint's api_version is set when it is made, and never changed.
+UPDATE_PARAMS = {"url": None, "enabled_events": None, "description": None, "disabled": None}
 
 
 def create_endpoint(store, url, enabled_events, *, secret=None, configured=False,
@@ -45,6 +47,27 @@ def create(call, params):
     return create_endpoint(call.store, url, events, description=params.string("description"),
                            metadata=params.metadata() or {}, connect=params.boolean("connect"),
                            api_version=versions.check(version) if version else None)
+
+
+def update(call, endpoint_id, params):
+    endpoint = call.store.get("webhook_endpoint", endpoint_id)
+    url = params.string("url")
+    if url is not None:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise invalid_param(f"Invalid URL: {url}", param="url", code="url_invalid")
+        endpoint["url"] = url
+    events = params.strings("enabled_events")
+    if events is not None:
+        if not events:
+            raise invalid_param("enabled_events may not be empty.", param="enabled_events")
+        endpoint["enabled_events"] = list(events)
+    description = params.string("description")
+    if description is not None:
+        endpoint["description"] = description
+    disabled = params.boolean("disabled", default=None)
+    if disabled is not None:
+        endpoint["status"] = "disabled" if disabled else "enabled"
+    return endpoint
 
 
 def retrieve(call, endpoint_id):

@@ -179,7 +179,9 @@ def list_intents(call, params):
 
 def search_intents(call, params):
     matches = search.matcher(params.string("query", required=True))
-    found = [intent for intent in call.store.newest_first("payment_intent") if matches(intent)]
+    indexed = search.indexed(call.store.now(), call.emulator.search_lag)
+    found = [intent for intent in call.store.newest_first("payment_intent")
+             if indexed(intent) and matches(intent)]
     return search.result(found, params, "/v1/payment_intents/search")
 
 

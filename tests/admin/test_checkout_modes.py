@@ -6,7 +6,7 @@ import requests
 from storefront.models import Order
 from storefront.web.extensions import db
 from tests.admin.helpers import refund_form
-from tests.admin.test_refunds import wait_for
+from tests.admin.test_refunds import wait_for_status
 from tests.helpers import card, hidden_fields
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
@@ -32,7 +32,7 @@ def paid_on_stripes_page(app, shop, local_stripe, stripe_client):
     requests.post(f"{local_stripe.url}/v1/payment_pages/{order.checkout_session_id}/confirm",
                   data={"payment_method": card(stripe_client), "client_secret": secret or ""},
                   headers={"Authorization": "Bearer pk_test_testing"}).raise_for_status()
-    return wait_for(app, order.id, "paid")
+    return wait_for_status(app, order.id, "paid")
 
 
 def test_order_page_refund_and_sales_for_a_checkout_order(app, admin_client, paid_on_stripes_page,
@@ -47,7 +47,7 @@ def test_order_page_refund_and_sales_for_a_checkout_order(app, admin_client, pai
     response = admin_client.post(f"/admin/orders/{order.id}/refunds",
                                  data={**refund_form(admin_client, order.id), "amount": "18.00"})
     assert response.status_code == 200
-    assert wait_for(app, order.id, "refunded").amount_refunded == 1800
+    assert wait_for_status(app, order.id, "refunded").amount_refunded == 1800
 
     sales = admin_client.get("/admin/sales").text
     assert "1 orders, 1 paid: 100%." in sales  # a refunded sale was still a sale

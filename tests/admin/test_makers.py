@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from storefront.models import Maker, Order, OrderLine
+from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests.admin.helpers import csrf_token
 from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
@@ -17,7 +18,7 @@ def connect_endpoint(app, shop, stripe_client):
     """The shop's webhook URL registered a second time, for Connect events, with its own secret
     (STRIPE_CONNECT_WEBHOOK_SECRET), as a shop does on real Stripe."""
     endpoint = stripe_client.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True,
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": list(CONNECT_EVENTS), "connect": True,
          "api_version": app.config["STRIPE_API_VERSION"]})
     app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     yield endpoint

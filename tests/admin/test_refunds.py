@@ -1,7 +1,6 @@
 """storefront/admin/refunds.py: refunding from the order page, with htmx or a plain form, the
 webhook that settles it, and double clicks from many places at once."""
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +10,8 @@ from storefront.models import Order, Refund
 from storefront.web.extensions import db
 from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
 from tests.helpers import Browser, card
+from tests.clock import advance
+from tests.waiting import wait_for
 
 SLUG = "city-lights-poster"  # $18.00
 
@@ -30,12 +31,9 @@ def order_now(app, order_id):
         return order
 
 
-def wait_for(app, order_id, status, timeout=10):
-    deadline = time.monotonic() + timeout
-    while (order := order_now(app, order_id)).status != status:
-        assert time.monotonic() < deadline, f"order still {order.status}"
-        time.sleep(0.05)
-    return order
+def wait_for_status(app, order_id, status, timeout=10):
+    return wait_for(lambda: (order := order_now(app, order_id)).status == status and order,
+                    f"the order becoming {status}", seconds=timeout)
 
 
 def stripe_refunded(stripe_client, app, order_id):
@@ -52,7 +50,7 @@ def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_cl
     assert "Stripe is refunding $5.00" in html
     # Until Stripe's charge.refunded arrives the order is paid, with a refund pending.
     assert "data-refund-pending" in html or order_now(app, paid_order).status == "partially_refunded"
-    order = wait_for(app, paid_order, "partially_refunded")
+    order = wait_for_status(app, paid_order, "partially_refunded")
     assert order.amount_refunded == 500
 
     page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
@@ -60,7 +58,7 @@ def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_cl
     assert re.search(r"data-refundable>\$13.00<", page)
     response = admin_client.post(url, data={**refund_form(admin_client, paid_order), "full": "y"})
     assert "Stripe is refunding $13.00" in response.get_data(as_text=True)
-    order = wait_for(app, paid_order, "refunded")
+    order = wait_for_status(app, paid_order, "refunded")
     assert order.amount_refunded == 1800 == stripe_refunded(stripe_client, app, paid_order)
     page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
     assert "Everything paid is refunded" in page and 'class="refund-form"' not in page
@@ -84,7 +82,7 @@ def test_htmx_gets_the_order_part_and_the_pending_status_polls(app, admin_client
         assert "Made; waiting for Stripe" in status.get_data(as_text=True)
     finally:
         requests.post(f"{local_stripe.url}/_emulator/events/release", json={})
-    wait_for(app, paid_order, "partially_refunded")
+    wait_for_status(app, paid_order, "partially_refunded")
     status = admin_client.get(f"/admin/orders/{paid_order}",
                               headers={"HX-Request": "true", "HX-Target": "order-status"}).get_data(as_text=True)
     assert "data-refund-pending" not in status and "hx-trigger" not in status  # polling stops
@@ -182,7 +180,7 @@ def test_concurrent_double_clicks_never_refund_more_than_was_paid(app, shop, adm
     with app.app_context():
         accepted = db.session.scalars(db.select(Refund).filter_by(status="accepted")).all()
         assert len(accepted) == 3 == len({r.request_id for r in accepted})
-    assert wait_for(app, paid_order, "refunded").amount_refunded == 1800
+    assert wait_for_status(app, paid_order, "refunded").amount_refunded == 1800
 
 
 class session_client:
@@ -195,10 +193,6 @@ class session_client:
         response = self.session.get(f"{self.shop.url}{path}")
         response.get_data = lambda as_text=True: response.text
         return response
-
-
-def advance(local_stripe, days):
-    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
 
 
 @pytest.fixture
@@ -225,7 +219,7 @@ def bank_paid_order(app, shop, stripe_client, local_stripe):
     with app.app_context():
         order_id = db.session.scalar(db.select(Order.id))
     advance(local_stripe, 6)
-    wait_for(app, order_id, "paid")
+    wait_for_status(app, order_id, "paid")
     return order_id
 
 
@@ -240,17 +234,16 @@ def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank
     assert "STRIPE TEST BANK ending 6789" in payment
     url = f"/admin/orders/{bank_paid_order}/refunds"
     admin_client.post(url, data={**refund_form(admin_client, bank_paid_order), "full": "y"})
-    wait_for(app, bank_paid_order, "refunded")
+    wait_for_status(app, bank_paid_order, "refunded")
     [refund] = stripe_client.refunds.list({"payment_intent": order_now(app, bank_paid_order).payment_intent_id}).data
     assert refund.status == "pending"
     page = admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)
     assert "On its way back to the customer's bank" in page
 
     advance(local_stripe, 6)
-    deadline = time.monotonic() + 10
-    while "On its way back" in (page := admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)):
-        assert time.monotonic() < deadline, "the refund's landing never reached the order"
-        time.sleep(0.1)
+    page = wait_for(lambda: "On its way back" not in (
+        page := admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)) and page,
+        "the refund's landing reaching the order", seconds=10)
     assert re.search(r"<td>\s*Refunded\s*</td>", page)
     assert stripe_client.refunds.retrieve(refund.id).status == "succeeded"
 
@@ -269,11 +262,11 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
     url = f"/admin/orders/{order_id}/refunds"
     response = admin_client.post(url, data={**refund_form(admin_client, order_id), "full": "1"})
     assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
-    wait_for(app, order_id, "refunded")
+    wait_for_status(app, order_id, "refunded")
 
     # Some time later the card's bank sends the money back: Stripe says refund.failed.
-    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"seconds": 3600})
-    order = wait_for(app, order_id, "paid")
+    advance(local_stripe, seconds=3600)
+    order = wait_for_status(app, order_id, "paid")
     assert order.amount_refunded == 0
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
     assert "data-refund-failed" in page
@@ -285,7 +278,7 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
     response = admin_client.post(url, data={**refund_form(admin_client, order_id),
                                             "amount": "18.00"})
     assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
-    wait_for(app, order_id, "refunded")
+    wait_for_status(app, order_id, "refunded")
     with app.app_context():
         statuses = sorted(r.status for r in db.session.scalars(db.select(Refund)))
     assert statuses == ["accepted", "failed"]

@@ -5,7 +5,6 @@ once)."""
 import re
 
 import pytest
-import requests
 
 from storefront.models import Order, OrderLine, TransferReversal
 from storefront.payments import gateway
@@ -13,14 +12,6 @@ from storefront.web.extensions import db
 from tests.admin.helpers import refund_form, refund_line
 from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
-
-
-@pytest.fixture
-def fault(local_stripe):
-    url = f"{local_stripe.url}/_emulator/faults"
-    yield lambda kind, path, **spec: requests.post(
-        url, json={"kind": kind, "method": "POST", "path": path, **spec}).raise_for_status()
-    requests.delete(url)
 
 
 @pytest.fixture
@@ -77,9 +68,9 @@ def assert_reversed_once(app, admin_client, stripe_client, order_id, share, tran
 
 
 def test_a_lost_connection_is_retried_by_reconcile_with_the_same_key(
-        app, admin_client, stripe_client, stripe_requests, fault, bag):
+        app, admin_client, stripe_client, stripe_requests, faults, bag):
     order_id, line_id, share, transfer = bag
-    fault("drop", f"/v1/transfers/{transfer.id}/reversals")
+    faults("drop", path=f"/v1/transfers/{transfer.id}/reversals")
 
     page = refund_line(admin_client, order_id, line_id)
     assert "The maker&#39;s transfer was not reversed yet" in page
@@ -98,11 +89,11 @@ def test_a_lost_connection_is_retried_by_reconcile_with_the_same_key(
 
 
 def test_a_failure_stripe_saved_for_the_key_is_retried_with_a_new_key(
-        app, admin_client, stripe_client, stripe_requests, fault, bag):
+        app, admin_client, stripe_client, stripe_requests, faults, bag):
     """A 500 is saved for its idempotency key and replayed to every retry with it (as Stripe
     does): once it is replayed, nothing was reversed, and the next try is a new request."""
     order_id, line_id, share, transfer = bag
-    fault("500", f"/v1/transfers/{transfer.id}/reversals")
+    faults("500", path=f"/v1/transfers/{transfer.id}/reversals")
 
     refund_line(admin_client, order_id, line_id)
     assert len(pending_shown(admin_client, order_id)) == 1
@@ -118,11 +109,11 @@ def test_a_failure_stripe_saved_for_the_key_is_retried_with_a_new_key(
 
 
 def test_a_reversal_made_whose_answer_was_lost_is_not_made_again(
-        app, admin_client, stripe_client, stripe_requests, fault, bag):
+        app, admin_client, stripe_client, stripe_requests, faults, bag):
     """The shop gives up waiting while Stripe makes the reversal: asked again with the same key,
     Stripe answers with the reversal it made."""
     order_id, line_id, share, transfer = bag
-    fault("delay", f"/v1/transfers/{transfer.id}/reversals", delay_ms=1500)
+    faults("delay", path=f"/v1/transfers/{transfer.id}/reversals", delay_ms=1500)
     app.config["STRIPE_TIMEOUT_SECONDS"] = 0.5
     gateway.init_app(app)  # a client with the short timeout
 
@@ -137,11 +128,11 @@ def test_a_reversal_made_whose_answer_was_lost_is_not_made_again(
 
 
 def test_refunding_everything_leaves_a_reversal_stripe_did_not_make_to_reconcile(
-        app, admin_client, stripe_client, stripe_requests, fault, bag):
+        app, admin_client, stripe_client, stripe_requests, faults, bag):
     """"Refund all" on the bag: the maker whose reversal's answer was lost is shown pending and
     made by reconcile with the same key; the other maker's share is reversed at once."""
     order_id, _, share, transfer = bag
-    fault("drop", f"/v1/transfers/{transfer.id}/reversals")
+    faults("drop", path=f"/v1/transfers/{transfer.id}/reversals")
     form = refund_form(admin_client, order_id)
 
     response = admin_client.post(f"/admin/orders/{order_id}/refunds", data={**form, "full": "y"})

@@ -25,11 +25,6 @@ def app_config():
     return {"CHECKOUT_MODE": "hosted"}
 
 
-@pytest.fixture
-def outbox(app):
-    return app.extensions.setdefault("mail_outbox", [])
-
-
 def continue_to_payment(client, page, email=EMAIL, **fields):
     return client.post(f"/p/{SLUG}/continue", data={**page, "email": email, **fields})
 

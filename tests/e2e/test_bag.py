@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from storefront.admin import accounts
 from storefront.models import Maker, Order
+from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests import stripe_frames, stripe_pages
 from tests.e2e.checkout_page import open_product, pay, receipt_url, total, wait_for_price
@@ -24,7 +25,7 @@ EMAIL, PASSWORD = "owner@example.com", "correct horse battery staple"
 def connect_endpoint(app, shop, stripe_client):
     """The shop's webhook URL registered for Connect events too (STRIPE_CONNECT_WEBHOOK_SECRET)."""
     endpoint = stripe_client.webhook_endpoints.create(
-        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": ["account.updated"], "connect": True,
+        {"url": f"{shop.url}/webhooks/stripe", "enabled_events": list(CONNECT_EVENTS), "connect": True,
          "api_version": app.config["STRIPE_API_VERSION"]})
     app.config["STRIPE_CONNECT_WEBHOOK_SECRET"] = endpoint.secret
     yield endpoint

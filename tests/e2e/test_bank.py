@@ -15,6 +15,7 @@ from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, receipt_url
 from tests.helpers import deliver_held_events_reversed_and_twice
 from tests.waiting import wait_for
+from tests.clock import advance
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +24,8 @@ SLUG = "city-lights-poster"
 SETTLEMENT_DAYS = 6
 
 
-@pytest.fixture
-def outbox(app):
-    box = app.extensions.setdefault("mail_outbox", [])
-    box.clear()
-    return box
-
-
-def advance(local_stripe, days=SETTLEMENT_DAYS):
-    requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
+def settle(local_stripe):
+    advance(local_stripe, days=SETTLEMENT_DAYS)
 
 
 def status_of(orders):
@@ -77,7 +71,7 @@ def test_instant_verification_processes_then_pays_when_the_money_arrives(
     [order] = orders()
     assert order.status == "processing" and order.fulfilled_at is None and outbox == []
 
-    advance(local_stripe)
+    settle(local_stripe)
     wait_for(lambda: status_of(orders)() == "paid", "the debit's success never reached the order")
     wait_for(lambda: outbox, "no receipt")
     page.reload()
@@ -125,7 +119,7 @@ def test_manual_entry_with_wrong_microdeposits_then_the_right_ones(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your payment is on its way")
     assert orders()[0].status == "processing"
 
-    advance(local_stripe)
+    settle(local_stripe)
     wait_for(lambda: status_of(orders)() == "paid", "the verified debit never paid the order")
     wait_for(lambda: outbox, "no receipt")
     assert len(outbox) == 1
@@ -141,7 +135,7 @@ def test_a_debit_that_fails_days_later_emails_a_link_to_pay_the_same_order_by_ca
     [order] = orders()
     assert order.status == "processing"
 
-    advance(local_stripe)
+    settle(local_stripe)
     wait_for(lambda: status_of(orders)() == "failed", "the returned debit never reached the order")
     wait_for(lambda: outbox, "no email about the failed payment")
     [mail] = outbox
@@ -173,7 +167,7 @@ def test_a_bank_orders_webhooks_out_of_order_and_twice_make_one_state_and_one_re
         stripe_frames.link_test_bank(page, "Success")
         agree(page)
         page.wait_for_url(receipt_url())
-        advance(local_stripe)
+        settle(local_stripe)
     finally:
         deliver_held_events_reversed_and_twice(local_stripe.url, shop.url)
     [order] = orders()

@@ -1,13 +1,13 @@
 """Theme tokens reach inside Stripe's card fields: read from the page's CSS at run time and handed
 to the Elements' `style` option, again whenever a token changes."""
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from tests import stripe_frames
 from tests.e2e.checkout_page import open_product
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -34,13 +34,6 @@ def placeholder_color(input_locator):
     return input_locator.evaluate("e => getComputedStyle(e, '::placeholder').color")
 
 
-def eventually(check, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the card field never took the new token"
-        time.sleep(0.02)
-
-
 def test_tokens_style_the_card_fields_and_follow_changes(page, shop, console_errors):
     open_product(page, shop, "organic-tee")
     number, cvc = stripe_frames.card_number_input(page), stripe_frames.card_cvc_input(page)
@@ -62,7 +55,7 @@ def test_tokens_style_the_card_fields_and_follow_changes(page, shop, console_err
     expect(number).to_have_css("font-size", "20px")
     expect(page.locator("body")).to_have_css("font-size", "20px")
     set_token(page, "--color-placeholder", "rgb(0, 90, 0)")
-    eventually(lambda: placeholder_color(cvc) == "rgb(0, 90, 0)")
+    wait_for(lambda: placeholder_color(cvc) == "rgb(0, 90, 0)", "the card field taking the new token", seconds=5)
     expect(page.locator("#email")).to_have_css("color", "rgb(128, 0, 64)")
 
     # State colours: an invalid number takes --color-error, a complete one --color-complete.
@@ -86,5 +79,6 @@ def test_a_scoped_token_reaches_only_the_fields_inside_its_scope(page, shop):
         document.querySelector('#card-cvc').closest('.field').style.setProperty('--color-placeholder', 'rgb(1, 2, 3)');
         document.dispatchEvent(new Event('theme:change'));
     }""")
-    eventually(lambda: placeholder_color(stripe_frames.card_cvc_input(page)) == "rgb(1, 2, 3)")
+    wait_for(lambda: placeholder_color(stripe_frames.card_cvc_input(page)) == "rgb(1, 2, 3)",
+             "the card field taking the new token", seconds=5)
     assert placeholder_color(stripe_frames.card_number_input(page)) != "rgb(1, 2, 3)"

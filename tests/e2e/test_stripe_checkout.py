@@ -14,6 +14,7 @@ from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
 from tests import stripe_pages
 from tests.e2e.checkout_page import receipt_url, total, wait_for_price
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_local_stripe")]
 
@@ -21,11 +22,6 @@ SLUG = "city-lights-poster"
 HOSTED = pytest.mark.parametrize("app_config", [{"CHECKOUT_MODE": "hosted"}])
 EMBEDDED = pytest.mark.parametrize("app_config", [{"CHECKOUT_MODE": "embedded"}])
 THREE_DS_CARD = "4000002760003184"
-
-
-@pytest.fixture
-def outbox(app):
-    return app.extensions.setdefault("mail_outbox", [])
 
 
 @pytest.fixture
@@ -60,14 +56,6 @@ def only_order(app):
         return order
 
 
-def wait_until(condition, what, timeout=15):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 @pytest.mark.both_api_versions
 @HOSTED
 def test_hosted_checkout_shows_the_shops_lines_and_total_and_pays(page, shop, app, outbox,
@@ -89,7 +77,7 @@ def test_hosted_checkout_shows_the_shops_lines_and_total_and_pays(page, shop, ap
     assert (order.status, order.checkout_mode, order.total) == ("paid", "hosted", 22350)
     assert order.checkout_session_id.startswith("cs_test_")
     assert order.payment_intent_id.startswith("pi_")
-    wait_until(lambda: len(outbox) == 1, "the receipt email")
+    wait_for(lambda: len(outbox) == 1, "the receipt email")
     assert console_errors == []
 
 
@@ -100,7 +88,7 @@ def test_hosted_checkout_with_3d_secure(page, shop, app, outbox):
     stripe_pages.answer_3ds(page, "Complete")
     expect(page).to_have_url(receipt_url())
     assert only_order(app).status == "paid"
-    wait_until(lambda: len(outbox) == 1, "the receipt email")
+    wait_for(lambda: len(outbox) == 1, "the receipt email")
 
 
 @HOSTED
@@ -141,7 +129,7 @@ def test_embedded_checkout_returns_to_the_receipt(page, shop, app, outbox, conso
     expect(page).to_have_url(receipt_url())
     order = only_order(app)
     assert (order.status, order.checkout_mode) == ("paid", "embedded")
-    wait_until(lambda: len(outbox) == 1, "the receipt email")
+    wait_for(lambda: len(outbox) == 1, "the receipt email")
     assert console_errors == []
 
 
@@ -181,7 +169,7 @@ def test_completed_twice_and_before_the_browser_returns_fulfils_once(emulator, p
         completed.append(event.id)
         emulator("POST", "/events/release")
         emulator("POST", f"/events/{event.id}/deliver")
-        wait_until(lambda: len([d for d in emulator("GET", f"/deliveries?event_id={event.id}")
+        wait_for(lambda: len([d for d in emulator("GET", f"/deliveries?event_id={event.id}")
                                 if d.get("status") == 200]) >= 2, "two deliveries")
         route.continue_()
 
@@ -196,7 +184,7 @@ def test_completed_twice_and_before_the_browser_returns_fulfils_once(emulator, p
         paid = [t for t in order.transitions if t.to_status == "paid"]
         assert [t.source for t in paid] == ["webhook"]
         assert db.session.get(StripeEvent, completed[0]).order_id == order.id
-    wait_until(lambda: len(outbox) >= 1, "the receipt email")
+    wait_for(lambda: len(outbox) >= 1, "the receipt email")
     time.sleep(0.5)  # a second receipt would have been sent by now
     assert len(outbox) == 1
 

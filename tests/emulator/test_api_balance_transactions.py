@@ -7,10 +7,11 @@ from stripe_emulator.machinery.clock import instant
 from stripe_emulator.payments.fees import midnight_after, processing_fee
 from tests.emulator.bank import SETTLEMENT_DAYS, verified
 from tests.emulator.clock import INSTANTS, utc
+from tests.clock import advance
 
 
 def settle(emulator, days=SETTLEMENT_DAYS):
-    emulator.control("POST", "/clock/advance", days=days)
+    advance(emulator, days=days)
 
 
 def test_a_card_charge_pays_two_point_nine_percent_and_thirty_cents(pay, card, stripe_client,

@@ -8,10 +8,11 @@ import stripe
 from tests.emulator.bank import (BILLING, MANDATE_DATA, ROUTING, SETTLEMENT_DAYS, bank_intent,
                                  verified)
 from tests.emulator.clock import INSTANTS, utc
+from tests.clock import advance
 
 
 def settle(emulator, days=SETTLEMENT_DAYS):
-    emulator.control("POST", "/clock/advance", days=days)
+    advance(emulator, days=days)
 
 
 def test_manual_entry_asks_for_microdeposits_then_processes_then_succeeds(

@@ -4,7 +4,6 @@ verification page; bank numbers stay inside the emulator's origin."""
 import re
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from tests import stripe_frames as sf
@@ -14,6 +13,7 @@ from tests.emulator.stripejs_page.fixtures import (  # noqa: F401
     emulator, host, host_page, problems, stripe_client,
 )
 from tests.emulator.test_stripejs_payments import call, result, run
+from tests.clock import advance
 
 pytestmark = pytest.mark.e2e
 
@@ -32,10 +32,6 @@ def typed_in_bank_intent(stripe_client):
 def collect(page, intent):
     return run(page, "collectBankAccount", intent.client_secret, "Jenny Rosen",
                "jenny@example.com")
-
-
-def advance(emulator, days):
-    requests.post(f"{emulator.url}/_emulator/clock/advance", json={"days": days}).raise_for_status()
 
 
 def test_instant_verification_links_the_test_bank_then_processes(host_page, stripe_client,

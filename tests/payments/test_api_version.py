@@ -47,11 +47,11 @@ def test_a_payment_names_its_methods_in_the_words_of_the_shops_version(
 def test_webhook_endpoints_are_created_at_the_shops_version(make_app, stripe_client,
                                                             local_stripe):
     app = make_app(STRIPE_API_VERSION=CLOVER)
-    result = app.test_cli_runner().invoke(args=["stripe", "webhook-endpoint",
-                                          "https://shop.example.com/webhooks/stripe"])
+    url = "https://shop.example.com/webhooks/stripe"
+    result = app.test_cli_runner().invoke(args=["stripe", "webhooks", "--url", url])
     assert result.exit_code == 0, result.output
-    endpoint_id = result.output.split()[2]
-    assert result.output.splitlines()[1].startswith("whsec_")
+    endpoint_id = result.output.split()[1]
+    assert "STRIPE_WEBHOOK_SECRET=whsec_" in result.output
     endpoint = stripe_client.webhook_endpoints.retrieve(endpoint_id)
     assert endpoint.api_version == CLOVER
     assert "payment_intent.succeeded" in endpoint.enabled_events

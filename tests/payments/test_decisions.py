@@ -7,11 +7,14 @@ error objects at the end).
 from types import SimpleNamespace
 
 import pytest
+import requests
 import stripe
 
 from storefront.catalog import methods
 from storefront.payments import decisions
 from storefront.payments.decisions import Decision, Failure
+from tests.helpers import card
+from tests.waiting import wait_for
 
 CARD, BANK = methods.CARD, methods.US_BANK_ACCOUNT
 ORDER_TOTAL = 2500
@@ -38,6 +41,14 @@ MICRODEPOSITS = {"type": "verify_with_microdeposits", "verify_with_microdeposits
     "hosted_verification_url": "https://payments.example/verify", "microdeposit_type": "amounts"}}
 THREE_DS = {"type": "use_stripe_sdk"}
 
+# What the customer reads, written out here rather than taken from the tables the code reads.
+DECLINED = "Your card was declined. Please use another card."
+CANCELED = "This payment was canceled."
+UNAVAILABLE = ("We could not reach our payment provider. You have not been charged twice: "
+               "please press Pay again in a moment.")
+FAILED = ("Our payment provider could not take the payment, and you have not been charged. "
+          "Please press Pay again.")
+
 # (method, Stripe's answer) → (the order's transition, the browser's next step, the attempt's
 # outcome, the customer's message)
 TABLE = [
@@ -53,30 +64,47 @@ TABLE = [
     (BANK, intent(BANK, "requires_action", next_action=MICRODEPOSITS),
      "requires_action", "verify", "requires_action", None),
     (BANK, intent(BANK, "requires_payment_method"), "pending", "collect", "created", None),
-    (CARD, intent(CARD, "canceled"), "canceled", "retry", "canceled", decisions.CANCELED),
-    (BANK, intent(BANK, "canceled"), "canceled", "retry", "canceled", decisions.CANCELED),
+    (CARD, intent(CARD, "canceled"), "canceled", "retry", "canceled", CANCELED),
+    (BANK, intent(BANK, "canceled"), "canceled", "retry", "canceled", CANCELED),
     *[(CARD, intent(CARD, "requires_payment_method", decline(code, decline_code)),
-       "failed", "retry", "declined", CARD.messages[decline_code or code])
-      for code, decline_code in [
-          ("card_declined", "generic_decline"), ("card_declined", "insufficient_funds"),
-          ("card_declined", "lost_card"), ("card_declined", "stolen_card"),
-          ("card_declined", "fraudulent"), ("card_declined", "card_velocity_exceeded"),
-          ("expired_card", None), ("incorrect_cvc", None), ("incorrect_number", None),
-          ("processing_error", None), ("payment_intent_authentication_failure", None)]],
+       "failed", "retry", "declined", message)
+      for code, decline_code, message in [
+          ("card_declined", "generic_decline", DECLINED),
+          ("card_declined", "insufficient_funds",
+           "Your card has insufficient funds. Try another card."),
+          ("card_declined", "lost_card", DECLINED), ("card_declined", "stolen_card", DECLINED),
+          ("card_declined", "fraudulent", DECLINED),
+          ("card_declined", "card_velocity_exceeded", "Your card was declined because of too "
+           "many recent payments. Try again later or use another card."),
+          ("expired_card", None,
+           "Your card has expired. Check the expiry date or use another card."),
+          ("incorrect_cvc", None, "The security code (CVC) is incorrect. Check it and try again."),
+          ("incorrect_number", None, "The card number is incorrect. Check it and try again."),
+          ("processing_error", None, "Your bank could not process the payment. Please try again."),
+          ("payment_intent_authentication_failure", None, "We couldn't verify the payment with "
+           "your bank (3-D Secure). Try again, or use another card.")]],
     (CARD, intent(CARD, "requires_payment_method", decline("do_not_honor")),
-     "failed", "retry", "declined", CARD.fallback_message),
+     "failed", "retry", "declined",
+     "Your payment did not go through. Please try again or use another card."),
     *[(BANK, intent(BANK, "requires_payment_method", decline(code)),
-       "failed", "retry", "declined", BANK.messages[code])
-      for code in ("insufficient_funds", "account_closed", "no_account", "debit_not_authorized",
-                   "payment_method_microdeposit_verification_attempts_exceeded")],
+       "failed", "retry", "declined", message)
+      for code, message in [
+          ("insufficient_funds", "Your bank account did not have enough funds for this payment. "
+           "Pay by card, or try again later."),
+          ("account_closed", "That bank account is closed. Pay by card or use another account."),
+          ("no_account", "Your bank could not find that account. Check the numbers, or pay by card."),
+          ("debit_not_authorized",
+           "Your bank refused the debit. Pay by card or use another account."),
+          ("payment_method_microdeposit_verification_attempts_exceeded",
+           "The bank account could not be verified. Pay by card or use another account.")]],
     (BANK, intent(BANK, "requires_payment_method", decline("bank_account_restricted")),
-     "failed", "retry", "declined", BANK.fallback_message),
-    *[(method, Failure("uncertain"), None, "unavailable", None, decisions.STRIPE_UNAVAILABLE)
+     "failed", "retry", "declined", "The payment from your bank account did not go through. "
+     "Pay by card, or try another account."),
+    *[(method, Failure("uncertain"), None, "unavailable", None, UNAVAILABLE)
       for method in (CARD, BANK)],
-    *[(method, Failure("failed"), None, "retry", "error", decisions.STRIPE_FAILED)
-      for method in (CARD, BANK)],
-    *[(method, Failure("refused"), None, "retry", "error", decisions.CARD_UNUSABLE)
-      for method in (CARD, BANK)],
+    *[(method, Failure("failed"), None, "retry", "error", FAILED) for method in (CARD, BANK)],
+    *[(method, Failure("refused"), None, "retry", "error",
+       "This card could not be used. Please try another card.") for method in (CARD, BANK)],
 ]
 
 
@@ -135,20 +163,76 @@ def test_an_earlier_attempts_decline_does_not_speak_for_the_order():
     assert decision == Decision(None, "receipt")
 
 
-@pytest.mark.parametrize("error, kind", [
-    (stripe.APIConnectionError("down"), "uncertain"),
-    (stripe.RateLimitError("slow down", http_status=429), "uncertain"),
-    (stripe.APIError("boom", http_status=500), "uncertain"),
-    (stripe.APIError("boom", http_status=500, headers={"Idempotent-Replayed": "true"}), "failed"),
-    (stripe.IdempotencyError("in flight", http_status=409), "uncertain"),
-    (stripe.IdempotencyError("other parameters", http_status=400), "failed"),
-    (stripe.CardError("declined", None, "card_declined", http_status=402), "refused"),
-    (stripe.InvalidRequestError("no such", "payment_method", http_status=400), "refused"),
-])
-def test_one_replay_rule_sorts_stripe_errors(error, kind):
+def stripe_error(call):
+    try:
+        call()
+    except stripe.StripeError as error:
+        return error
+    raise AssertionError("Stripe answered")
+
+
+def create(client, key, payment_method, amount=2500):
+    return client.payment_intents.create(
+        {"amount": amount, "currency": "usd", "payment_method": payment_method,
+         "payment_method_types": ["card"], "confirm": True}, {"idempotency_key": key})
+
+
+@pytest.fixture
+def errors(local_stripe, faults):
+    """Stripe's answers as stripe-python 16 raises them, from the local Stripe (no retries)."""
+    import threading
+    import uuid
+
+    client = stripe.StripeClient("sk_test_testing", base_addresses={"api": local_stripe.url},
+                                 max_network_retries=0,
+                                 http_client=stripe.RequestsClient(timeout=5)).v1
+    visa, declined = card(client), card(client, "4000000000000002")
+    made = {}
+    faults("drop")
+    made["no answer"] = stripe_error(lambda: create(client, uuid.uuid4().hex, visa))
+    faults("429")
+    made["429"] = stripe_error(lambda: create(client, uuid.uuid4().hex, visa))
+    key = uuid.uuid4().hex
+    faults("500")
+    made["500"] = stripe_error(lambda: create(client, key, visa))
+    made["500 replayed"] = stripe_error(lambda: create(client, key, visa))
+    key = uuid.uuid4().hex
+    faults("delay", delay_ms=1500)
+    first = threading.Thread(target=lambda: create(client, key, visa))
+    first.start()
+    wait_for(lambda: not requests.get(f"{local_stripe.url}/_emulator/faults").json(),
+             "the first request holding the key")
+    made["409 key in use"] = stripe_error(lambda: create(client, key, visa))
+    first.join()
+    made["key with other parameters"] = stripe_error(lambda: create(client, key, visa, amount=2600))
+    made["card declined"] = stripe_error(lambda: create(client, uuid.uuid4().hex, declined))
+    made["no such payment method"] = stripe_error(
+        lambda: create(client, uuid.uuid4().hex, "pm_nonexistent"))
+    return made
+
+
+# What each answer is (the class stripe-python 16 raises it as), and what it means for a retry.
+REPLAY_RULE = [
+    ("no answer", stripe.APIConnectionError, "uncertain"),
+    ("429", stripe.RateLimitError, "uncertain"),
+    ("500", stripe.APIError, "uncertain"),
+    ("500 replayed", stripe.APIError, "failed"),
+    # Any 409 is an APIError to stripe-python, not an IdempotencyError.
+    ("409 key in use", stripe.APIError, "uncertain"),
+    # The first request with the key may have charged: never "you have not been charged".
+    ("key with other parameters", stripe.IdempotencyError, "uncertain"),
+    ("card declined", stripe.CardError, "refused"),
+    ("no such payment method", stripe.InvalidRequestError, "refused"),
+]
+
+
+def test_one_replay_rule_sorts_stripe_errors_as_the_library_raises_them(errors):
     from storefront.payments.gateway import classify
 
-    assert classify(error) == kind
+    assert [(name, type(errors[name]), classify(errors[name])) for name, _, _ in REPLAY_RULE] \
+        == REPLAY_RULE
+    assert errors["409 key in use"].http_status == 409
+    assert errors["key with other parameters"].http_status == 400
 
 
 def test_fees_follow_stripes_us_schedule():
@@ -167,5 +251,5 @@ def test_a_decline_reported_before_the_lost_answer_is_asked_again_is_the_orders(
     report = intent(CARD, "requires_payment_method", error, payment_method=None, id="pi_lost")
     decision = decisions.decide(pending, report)
     assert decision.flag is None
-    assert (decision.order_status, decision.message) == ("failed",
-                                                          CARD.messages["insufficient_funds"])
+    assert (decision.order_status, decision.message) == (
+        "failed", "Your card has insufficient funds. Try another card.")

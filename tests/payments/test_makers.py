@@ -21,7 +21,7 @@ def onboard(app, stripe_client, local_stripe, slug, enabled=True):
     """Give the maker a connected account, as the admin's onboarding does; enabled or not."""
     with app.app_context():
         maker = db.session.scalars(db.select(Maker).filter_by(slug=slug)).one()
-        account = gateway.create_account(maker, key=secrets.token_hex(8))
+        account = gateway.create_account(maker.slug, key=secrets.token_hex(8))
         if enabled:
             requests.post(f"{local_stripe.url}/_emulator/accounts/{account.id}/enable").raise_for_status()
         maker.stripe_account_id = account.id
@@ -90,3 +90,27 @@ def test_a_maker_not_enabled_is_paid_once_enabled(app, client, stripe_client, lo
         connect.account_updated(stripe_client.accounts.retrieve(waiting))
     assert {t.destination for t in stripe_transfers(stripe_client, public_id)} >= {waiting}
     assert len(stripe_transfers(stripe_client, public_id)) == 2
+
+
+def test_a_transfer_stripe_refused_is_tried_again_with_a_new_key(app, client, stripe_client,
+                                                                 local_stripe, faults, stripe_requests):
+    """Stripe saves a failure for the key and replays it: the next try is a new request with a
+    new key (as reversals do). A lost answer keeps its key, so nothing is paid twice."""
+    onboard(app, stripe_client, local_stripe, "harbour-press")
+    faults("500", path="/v1/transfers")
+    public_id, _ = pay_bag(client, stripe_client)  # Stripe answers the transfer with a 500
+    assert stripe_transfers(stripe_client, public_id) == []
+    with app.app_context():
+        [transfer] = db.session.scalars(db.select(Transfer).join(Maker)
+                                        .filter(Maker.slug == "harbour-press")).all()
+        first_key = transfer.idempotency_key
+        # The 500 may have been Stripe's own failure or not: the same key again, which Stripe
+        # answers with the failure it saved, marked as replayed: now it is known nothing was made.
+        assert connect.pay_waiting() == {"transfers still waiting": 1}
+        transfer = db.session.get(Transfer, transfer.id)
+        assert transfer.idempotency_key == f"{first_key}-try-2"
+        assert connect.pay_waiting() == {"transfers made": 1}
+    assert len(stripe_transfers(stripe_client, public_id)) == 1
+    sent = [(r["idempotency_key"], r["status"], r["replayed"])
+            for r in stripe_requests(method="POST", path="/v1/transfers")]
+    assert sent == [(first_key, 500, False), (first_key, 500, True), (f"{first_key}-try-2", 200, False)]

@@ -1,14 +1,13 @@
 """Double clicks, retries, concurrent requests and Stripe's faults never charge twice."""
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import requests
 
 from storefront.models import Order, PaymentAttempt
 from storefront.payments import gateway
 from storefront.web.extensions import db
 from tests.helpers import Browser, card, open_checkout, pay
+from tests.waiting import wait_for
 
 SLUG = "city-lights-poster"
 
@@ -19,22 +18,20 @@ def creates(stripe_requests):
             if r["path"].startswith("/v1/payment_intents") and r["key_kind"] != "publishable"]
 
 
+def pay_until_answered(client, page, stripe_client):
+    """Press Pay again (Stripe.js makes a new PaymentMethod each time) until the shop answers
+    other than 503: the first request may still be running at Stripe."""
+    def answered():
+        response = pay(client, SLUG, page, card(stripe_client))
+        return response if response.status_code != 503 else None
+    return wait_for(answered, "an answer other than 503", seconds=10)
+
+
 def charges(stripe_client, order):
     """Successful charges for the order, whatever intent they went through."""
     intents = stripe_client.payment_intents.search(
         {"query": f"metadata['order_public_id']:'{order.public_id}'"}).data
     return [i.id for i in intents if i.status == "succeeded"]
-
-
-@pytest.fixture
-def faults(local_stripe):
-    url = f"{local_stripe.url}/_emulator/faults"
-
-    def inject(kind, **spec):
-        requests.post(url, json={"kind": kind, "method": "POST", "path": "/v1/payment_intents", **spec})
-
-    yield inject
-    requests.delete(url)
 
 
 def test_concurrent_double_submits_make_one_order_and_one_charge(app, shop, stripe_client, stripe_requests):
@@ -116,12 +113,7 @@ def test_a_timeout_then_a_retry_takes_stripes_first_answer(app, client, stripe_c
     timed_out = pay(client, SLUG, page, first_card)
     assert timed_out.status_code == 503
     # Stripe finished the first request after the shop gave up; the retry must learn of it.
-    answer = pay(client, SLUG, page, card(stripe_client))
-    deadline = time.monotonic() + 10
-    while answer.status_code == 503:  # the first request may still be running at Stripe
-        assert time.monotonic() < deadline, "the order stayed busy"
-        time.sleep(0.05)
-        answer = pay(client, SLUG, page, card(stripe_client))
+    answer = pay_until_answered(client, page, stripe_client)
     assert answer.json["next"] == "receipt"
     with app.app_context():
         [order] = db.session.scalars(db.select(Order)).all()
@@ -153,11 +145,9 @@ def test_a_lost_answer_settled_meanwhile_by_a_webhook_still_lets_the_customer_fi
     assert pay(client, SLUG, page, card(stripe_client)).status_code == 503
     with app.app_context():
         order = db.session.scalar(db.select(Order))
-        found, deadline = [], time.monotonic() + 10
-        while not found:  # Stripe finishes after the shop stopped waiting
-            assert time.monotonic() < deadline, "Stripe never finished the payment"
-            found = gateway.intents_for_order(order)
-            time.sleep(0.05)
+        # Stripe finishes after the shop stopped waiting.
+        found = wait_for(lambda: gateway.intents_for_order(order.public_id),
+                         "Stripe finishing the payment", seconds=10)
         settle(order, found[0], "webhook")  # what payment_intent.succeeded does
     answer = pay(client, SLUG, page, card(stripe_client))
     assert answer.status_code == 200 and answer.json["next"] == "receipt"
@@ -214,3 +204,31 @@ def test_a_lease_is_given_back_after_the_database_comes_back(app, client, stripe
         assert len(refused) > 2
         db.session.expire_all()
         assert db.session.get(Order, order.id).lease_token is None
+
+
+def test_a_retry_after_the_catalog_changed_sends_the_first_request(
+        app, client, stripe_client, stripe_requests, faults):
+    """`flask catalog load` renames the product between the lost answer and the retry: the retry
+    still sends the very request recorded with the attempt, which Stripe answers from its record
+    (a request rebuilt from the catalog would be refused under the key: 400 idempotency_error)."""
+    from storefront.models import Product
+
+    app.config["STRIPE_TIMEOUT_SECONDS"] = 0.3
+    gateway.init_app(app)
+    page = open_checkout(client, SLUG)
+    faults("delay", delay_ms=800)
+    first_card = card(stripe_client)
+    assert pay(client, SLUG, page, first_card).status_code == 503
+    with app.app_context():
+        db.session.scalar(db.select(Product).filter_by(slug=SLUG)).name = "City Lights poster, 2nd ed."
+        db.session.commit()
+    answer = pay_until_answered(client, page, stripe_client)
+    assert answer.json["next"] == "receipt", answer.json
+    sent = creates(stripe_requests)
+    assert len({r["idempotency_key"] for r in sent}) == 1
+    assert [r["replayed"] for r in sent if r["status"] == 200] == [False, True]
+    with app.app_context():
+        [order] = db.session.scalars(db.select(Order)).all()
+        assert charges(stripe_client, order) == [order.payment_intent_id]
+        assert stripe_client.payment_intents.retrieve(order.payment_intent_id).description \
+            == "City Lights poster"

@@ -21,11 +21,6 @@ from tests.waiting import wait_for
 SLUG = "city-lights-poster"
 
 
-@pytest.fixture
-def outbox(app):
-    return app.extensions.setdefault("mail_outbox", [])
-
-
 def post_event(client, payload, secret="whsec_testing", header=None):
     return client.post("/webhooks/stripe", data=payload, content_type="application/json",
                        headers={"Stripe-Signature": header or signed(payload, secret)})

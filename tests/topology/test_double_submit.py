@@ -31,7 +31,7 @@ def test_one_pay_request_at_both_instances_and_through_nginx_charges_once(
         {"query": f"metadata['order_public_id']:'{public_id}'"}).data
     assert [(intent.status, intent.amount) for intent in intents] == [("succeeded", order["total"])]
     sent = requests.get(f"{production.stripe_url}/_emulator/requests",
-                        params={"metadata_order_id": order["id"], "method": "POST",
+                        params={"metadata[order_id]": str(order["id"]), "method": "POST",
                                 "path_prefix": "/v1/payment_intents"}, timeout=10).json()
     # One call with the secret key, however many requests the shop got: the rest waited for the
     # order's lease and answered from the order.
