@@ -174,7 +174,7 @@ def stripe_error(call):
 def create(client, key, payment_method, amount=2500):
     return client.payment_intents.create(
         {"amount": amount, "currency": "usd", "payment_method": payment_method,
-         "payment_method_types": ["card"], "confirm": True}, {"idempotency_key": key})
+         "allowed_payment_method_types": ["card"], "confirm": True}, {"idempotency_key": key})
 
 
 @pytest.fixture

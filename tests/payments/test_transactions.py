@@ -212,7 +212,7 @@ def test_webhooks_that_ask_stripe_and_a_duplicate_refund(app, client, stripe_cli
                                 "last_payment_error": {"code": "card_declined", "type": "card_error"}}
     second = stripe_client.payment_intents.create({
         "amount": total, "currency": "usd", "payment_method": card(stripe_client),
-        "payment_method_types": ["card"], "confirm": True,
+        "allowed_payment_method_types": ["card"], "confirm": True,
         "metadata": {"order_id": str(order_id), "order_public_id": public_id}})
     with watch:
         assert post_event(client, event("payment_intent.payment_failed", stale, "evt_stale")) \
