@@ -29,7 +29,7 @@ from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import methods
-from storefront.catalog.money import over_stripe_limit
+from storefront.catalog.money import format_money, over_stripe_limit
 from storefront.checkout import snapshot
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
 from storefront.checkout.shop import checkout_context, checkout_mode, price, selection_form
@@ -40,6 +40,7 @@ from storefront.web.extensions import db, htmx
 bp = Blueprint("bag", __name__)
 
 SESSION_BAG = "bag"
+SESSION_ADDED = "bag_added"  # the product just added, for the next page's message
 MAX_LINES = 20
 FULL = f"Your bag holds at most {MAX_LINES} lines. Pay for these first, or remove one."
 PRODUCT_FIELD = "product"
@@ -98,6 +99,33 @@ def bag_mode(bag_quote):
 
 def prefix(number):
     return f"line-{number}-"
+
+
+def summary(product, selection, currency):
+    """The line's choices in one line of text: "Saturday 10:00–13:00 · Take-home materials kit · 10% tip"."""
+    rules, chosen = product.rules, dict(selection.options)
+    parts = [choice.label for group in rules.options
+             if (choice := group.choice(chosen.get(group.key, group.default)))]
+    parts += [addon.label for addon in rules.addons if addon.key in selection.addons]
+    if selection.tip_percent:
+        parts.append(f"{selection.tip_percent}% tip")
+    elif selection.tip_custom:
+        parts.append(f"{format_money(selection.tip_custom, currency, current_app.config['SHOP_LOCALE'])} tip")
+    return " · ".join(parts)
+
+
+def stepped(form):
+    """The form with a quantity stepper's press applied (the − and + buttons without JavaScript
+    send `step=line-0-quantity:-1`); the browser's script changes the field itself."""
+    name, _, delta = request.form.get("step", "").rpartition(":")
+    if not (name.startswith("line-") and name.endswith("-quantity") and delta in ("-1", "1")):
+        return form
+    form = form.copy()
+    try:
+        form[name] = str(max(int(form.get(name, "1")) + int(delta), 1))
+    except ValueError:
+        pass  # a quantity that is not a number: the quote says so
+    return form
 
 
 def line_fields(form, number):
@@ -182,7 +210,7 @@ def forget_if_paid(order):
 
 def context(bag_quote, token, **extra):
     currency = bag_quote.currency or "USD"
-    return {"bag": bag_quote, "quote": bag_quote, "currency": currency, "checkout_token": token,
+    return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
             "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
@@ -209,7 +237,18 @@ def add(slug):
         return page, 409 if refused else 400
     bag["lines"].append({"product": slug, "form": selection.to_form(quote.currency)})
     session[SESSION_BAG] = bag
-    return redirect(url_for("bag.show"), 303)
+    # Back to the product: the page's header says it was added, with the bag's count and link
+    # (layout.html), with or without JavaScript.
+    session[SESSION_ADDED] = product.name
+    return redirect(url_for("shop.product", slug=slug), 303)
+
+
+@bp.app_context_processor
+def header():
+    """The header's bag count and the "added to your bag" message, on every page. Functions,
+    so a page that does not show them never reads the session."""
+    return {"bag_count": lambda: sum(1 for _ in (session.get(SESSION_BAG) or {}).get("lines", ())),
+            "just_added": lambda: session.pop(SESSION_ADDED, None)}
 
 
 @bp.route("/bag", methods=["GET", "POST"])
@@ -225,6 +264,8 @@ def show():
     bag = stored()
     form = request.form if request.method == "POST" else as_form(bag)
     slugs = posted_slugs(form)
+    if request.method == "POST":
+        form = stepped(form)
     if request.method == "POST" and (remove := request.form.get("remove", "")).isdigit():
         keep = [number for number in range(len(slugs)) if number != int(remove)]
         form = MultiDict([(prefix(new) + name[len(prefix(old)):], value)
@@ -233,7 +274,9 @@ def show():
         slugs = posted_slugs(form)
     bag_quote = price_bag(catalog.products, slugs, form)
     if request.method == "POST":
-        store_priced(bag["token"], bag_quote)
+        store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
+    if htmx and request.method == "POST":  # a change on the bag page: its new price and lines
+        return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, bag["token"]))
     return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
 
 
