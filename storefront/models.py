@@ -155,6 +155,15 @@ class Order(db.Model):
     failure_email_error: Mapped[str | None] = mapped_column(Text)
     failure_email_sent_at: Mapped[datetime | None]
     failure_email_refused_at: Mapped[datetime | None]
+    # The "verify your bank account" email, sent once when Stripe reports the microdeposits sent
+    # (payment_intent.requires_action, verify_with_microdeposits): Stripe's verification page
+    # (stripe_link) and the day they are expected (microdeposits_arrive_at).
+    verify_email_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    verify_email_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    verify_email_error: Mapped[str | None] = mapped_column(Text)
+    verify_email_sent_at: Mapped[datetime | None]
+    verify_email_refused_at: Mapped[datetime | None]
+    microdeposits_arrive_at: Mapped[datetime | None]
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))

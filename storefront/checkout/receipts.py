@@ -1,9 +1,9 @@
 """After paying: the receipt, built from the database alone; and the link that lets a customer
 whose bank payment failed pay the same order by card."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from storefront.checkout import bag, shop
-from storefront.checkout.pay import remember
+from storefront.checkout.pay import SESSION_ORDERS, remember
 from storefront.models import Order
 from storefront.orders import links, stripe_reads
 from storefront.payments import decisions, gateway
@@ -28,6 +28,24 @@ def receipt(public_id):
                 verify_url = stripe_reads.remember(order, decisions.decide(order, answer).verify_url)
     bag.forget_if_paid(order)
     return render_template("orders/receipt.html", order=order, verify_url=verify_url)
+
+
+def waiting_for_microdeposits():
+    """This browser's latest order that waits for its bank account to be verified, or None: the
+    shop's pages say so, with a link to the order's page (layout.html), so a customer who
+    reloaded the product page is not left at a fresh checkout. Asked only of a browser that has
+    made orders."""
+    made = session.get(SESSION_ORDERS)
+    if not made:
+        return None
+    waiting = db.session.scalars(db.select(Order).where(
+        Order.public_id.in_(made), Order.status == "requires_action").order_by(Order.id.desc())).all()
+    return next((order for order in waiting if order.method.action == "verify"), None)
+
+
+@bp.app_context_processor
+def orders_waiting():
+    return {"waiting_for_microdeposits": waiting_for_microdeposits}
 
 
 @bp.get("/orders/<public_id>/pay")

@@ -136,5 +136,16 @@ def send_payment_failed(order):
          _message_id(f"payment-failed-{order.public_id}-{failures}"))
 
 
+def send_verify_microdeposits(order):
+    """The bank account typed in must be verified before it is debited: Stripe has sent two
+    small deposits (or one with a code); the email says when they arrive and links Stripe's page
+    for entering them, so the customer who left the shop's page finds the way back."""
+    with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+        body = render_template("email/verify_microdeposits.txt", order=order,
+                               verify_url=order.stripe_link)
+    send(order.email, f"Verify your bank account to pay for order #{order.id}", body,
+         _message_id(f"verify-microdeposits-{order.public_id}"))
+
+
 def _message_id(local_part):
     return f"<{local_part}@{urlsplit(current_app.config['SHOP_URL']).hostname}>"

@@ -1,10 +1,12 @@
-"""The customer's emails about an order through an outbox: the receipt, and the "your payment did
-not go through" email of a bank debit that failed days later. A customer never waits for, or
+"""The customer's emails about an order through an outbox: the receipt, the "your payment did
+not go through" email of a bank debit that failed days later, and the "verify your bank account"
+email once Stripe has sent the microdeposits of a bank account typed in by hand. A customer never waits for, or
 fails because of, the mail server, and no email is lost.
 
 Each email is queued on the order in the commit that decides it must go: the receipt in the one
 that claims the order's fulfilment (settlement.fulfil), the failure email in the one that records
-the failure (settlement.settle), so each goes once per payment, or per failed payment, whoever
+the failure (settlement.settle), the verification email in the one that records the
+microdeposits sent (settlement.microdeposits_sent), so each goes once per payment, or per failed payment, whoever
 reports it. It is sent after the response to that request, and again by `flask mail send` and
 `flask orders reconcile` while it is due. Each try first claims it with a conditional UPDATE that
 also sets when the next try is due, so two senders never send at once and a sender that dies
@@ -67,13 +69,14 @@ class Email:
 
 RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
-KINDS = (RECEIPT, PAYMENT_FAILED)
+VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
+KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS)
 
 
 def withdrawn():
-    """The columns that drop an unsent failure email, set when the order is paid after all: it
-    would only ask the customer to pay what they have paid."""
-    return PAYMENT_FAILED.values(due_at=None)
+    """The columns that drop an unsent failure or verification email, set when the order is
+    paid after all: they would only ask the customer to pay what they have paid."""
+    return PAYMENT_FAILED.values(due_at=None) | VERIFY_MICRODEPOSITS.values(due_at=None)
 
 
 def backoff(tries):

@@ -4,6 +4,7 @@ The browser's answer, a webhook and `flask orders reconcile` all end here, each 
 order's lease; whichever comes first fulfils, the others find nothing left to do.
 """
 import logging
+from datetime import datetime, timezone
 
 from sqlalchemy import update
 
@@ -55,12 +56,45 @@ def settle(order, answer, source, attempt=None):
     failed_later = (was, order.status) == ("processing", "failed")
     if failed_later:
         outbox.PAYMENT_FAILED.queue(order, utcnow())
+    if was == "requires_action" and order.status != was and order.verify_email_sent_at is None:
+        order.verify_email_due_at = None  # verified, failed or paid: nothing left to verify
+    verify = microdeposits_sent(order, answer)
     db.session.commit()
     if order.status == "paid":
         fulfil(order)
     elif failed_later:
         outbox.send_soon(order, outbox.PAYMENT_FAILED)
+    elif verify:
+        outbox.send_soon(order, outbox.VERIFY_MICRODEPOSITS)
     return decision
+
+
+def microdeposits_sent(order, intent):
+    """When `intent` (the order's, waiting for microdeposits) says Stripe sent them: keep its
+    verification page and the deposits' arrival date on the order, and queue the email that
+    carries them, once per order whoever reports it first (the browser's answer, the
+    `payment_intent.requires_action` webhook, reconcile): a conditional UPDATE, in the caller's
+    commit. True when this call queued it; the caller sends it after its commit."""
+    action = getattr(intent, "next_action", None)
+    deposits = getattr(action, "verify_with_microdeposits", None) if action else None
+    if (deposits is None or getattr(intent, "status", None) != "requires_action"
+            or order.payment_intent_id != intent.id or order.status != "requires_action"):
+        return False
+    arrival = getattr(deposits, "arrival_date", None)
+    values = {"stripe_link": getattr(deposits, "hosted_verification_url", None),
+              "microdeposits_arrive_at": datetime.fromtimestamp(arrival, timezone.utc).replace(tzinfo=None)
+              if arrival else None}
+    claimed = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.verify_email_due_at.is_(None),
+               Order.verify_email_sent_at.is_(None), Order.verify_email_refused_at.is_(None))
+        .values(**values, **outbox.VERIFY_MICRODEPOSITS.queued(utcnow()), updated_at=Order.updated_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if claimed:
+        for name, value in values.items():
+            setattr(order, name, value)
+    return claimed
 
 
 def settle_session(order, session, source):

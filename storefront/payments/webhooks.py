@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from storefront.models import Order, Refund, StripeEvent
 from storefront.orders.leases import order_lease
 from storefront.payments import connect, decisions, gateway, refunds
-from storefront.payments.settlement import settle, settle_session
+from storefront.orders import outbox
+from storefront.payments.settlement import microdeposits_sent, settle, settle_session
 from storefront.web.extensions import csrf, db
 
 bp = Blueprint("webhooks", __name__)
@@ -42,6 +43,10 @@ def _intent_changed(order, intent):
     """A non-final status may be stale by now: ask Stripe, unless the order already agrees or is
     paid (which only a refund changes). A fault raises, and Stripe delivers the event again."""
     decision = decisions.decide(order, intent)
+    if decision.order_status == order.status and microdeposits_sent(order, intent):
+        # The browser told of the microdeposits first; this event says they are sent: the
+        # email with Stripe's verification page goes once this event's commit is made.
+        outbox.send_soon(order, outbox.VERIFY_MICRODEPOSITS)
     if decision.flag:
         settle(order, intent, "webhook")  # records why it was not applied
     elif decision.order_status not in (None, order.status) and order.status not in decisions.PAID:
