@@ -3,6 +3,8 @@ in one 3-D Secure payment, each maker's transfer, a refunded line's reversal, th
 refunded at once reversing the other maker's share; and makers
 onboarded from the admin through Stripe's (stand-in) onboarding page."""
 
+import re
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -47,11 +49,24 @@ def log_in(page, shop):
 
 
 def add_to_bag(page, shop, slug, quantity=None):
+    """Add from the product's page, which then says so; on to the bag by the message's link."""
     open_product(page, shop, slug)
     if quantity:
         wait_for_price(page, lambda: page.fill("#quantity", str(quantity)))
     page.get_by_role("button", name="Add to bag").click()
+    expect(page).to_have_url(f"{shop.url}/p/{slug}")
+    toast = page.get_by_role("status").filter(has_text="to your bag")
+    expect(toast).to_be_visible()
+    toast.get_by_role("link", name=re.compile(r"View bag \(\d+\)")).click()
     expect(page).to_have_url(f"{shop.url}/bag")
+
+
+def wait_for_bag(page, action):
+    """Do `action` on the bag page and wait for the change to be kept and priced (htmx's POST)."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.request.headers.get("hx-request")
+                              and r.url.endswith("/bag")):
+        action()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 @pytest.mark.both_api_versions
@@ -68,9 +83,10 @@ def test_a_bag_of_four_paid_once_pays_two_makers_and_a_refunded_line_takes_back_
     expect(lines).to_have_count(4)
 
     # Each line keeps its product's own choices; changing one re-prices the bag.
-    wait_for_price(page, lambda: page.fill("#line-2-quantity", "2"))
+    wait_for_bag(page, lambda: page.fill("#line-2-quantity", "2"))
     expect(page.locator("#price")).to_contain_text("2 × Organic cotton T-shirt")
-    wait_for_price(page, lambda: lines.nth(3).get_by_role("button", name="$15.00").click())
+    lines.nth(3).get_by_text("Edit").click()
+    wait_for_bag(page, lambda: lines.nth(3).get_by_role("button", name="$15.00").click())
     expect(page.locator("#price")).to_contain_text("Field Notes")
     shown = total(page).inner_text()
 
@@ -178,3 +194,42 @@ class TestAccessibility:
         expect(page.locator("#error-line-1-amount")).not_to_be_empty()
         expect(page.locator("[data-pay-button]")).to_be_disabled()
         assert axe_violations(page) == []
+
+
+def test_a_shopper_adds_sees_the_count_edits_in_place_and_finds_the_changes_kept(
+        page, shop, console_errors):
+    open_product(page, shop, "letterpress-workshop")
+    bag_link = page.locator(".site-bag")
+    expect(bag_link).to_have_accessible_name("Your bag, 0 items")
+    page.get_by_role("button", name="Add to bag").click()
+    toast = page.get_by_role("status").filter(has_text="Added Letterpress workshop ticket to your bag")
+    expect(toast).to_be_visible()
+    expect(bag_link).to_have_text("Bag (1)")
+    expect(bag_link).to_have_accessible_name("Your bag, 1 item")
+    add_to_bag(page, shop, "organic-tee")
+    expect(bag_link).to_have_text("Bag (2)")
+
+    workshop = page.locator("[data-bag-line]").nth(0)
+    options = workshop.locator(".bag__options")
+    expect(options).to_be_hidden()  # the line is compact until Edit
+    workshop.get_by_text("Edit").click()
+    expect(options).to_be_visible()
+    # The tip: the amount box only once "Other" is chosen.
+    tip_box = workshop.get_by_label("Tip amount (USD)")
+    wait_for_bag(page, lambda: workshop.get_by_label("10%").check())
+    expect(tip_box).to_be_hidden()
+    expect(workshop.locator(".bag__summary")).to_have_text("Saturday 10:00–13:00 · 10% tip")
+    workshop.get_by_label("Other").check()
+    expect(tip_box).to_be_visible()
+    wait_for_bag(page, lambda: workshop.get_by_label("No tip").check())
+    wait_for_bag(page, lambda: workshop.get_by_label("Thursday 18:00–21:00").check())
+    wait_for_bag(page, lambda: workshop.get_by_role("button", name="One more Letterpress workshop ticket").click())
+    expect(workshop.locator("[data-line-total]")).to_have_text("$80.00")  # 2 × $40.00
+    expect(page.locator("[data-subtotal]")).to_have_text("$106.00")  # $80.00 + $26.00
+
+    page.goto(f"{shop.url}/")  # away, and back: the changes were kept as they were made
+    page.get_by_role("link", name="Your bag, 2 items").click()
+    workshop = page.locator("[data-bag-line]").nth(0)
+    expect(workshop.get_by_role("spinbutton", name="Quantity")).to_have_value("2")
+    expect(workshop.locator(".bag__summary")).to_have_text("Thursday 18:00–21:00")
+    expect(page.locator("[data-total]")).to_have_text("$106.00")
