@@ -75,7 +75,7 @@ def refund(admin_client, order_id, form=None, **fields):
 def taken_back(admin_client, order_id):
     """The order page's "Taken back for refunds" cell of each maker's transfer, as text."""
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    rows = re.findall(r'<tr data-transfer="([^"]+)">.*?<td data-transfer-reduced>(.*?)</td>', page, re.S)
+    rows = re.findall(r'<tr data-transfer="([^"]+)">.*?<td data-transfer-reduced[^>]*>(.*?)</td>', page, re.S)
     return {slug: " ".join(cell.split()) for slug, cell in rows}
 
 

@@ -244,7 +244,7 @@ def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank
     page = wait_for(lambda: "On its way back" not in (
         page := admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)) and page,
         "the refund's landing reaching the order", seconds=10)
-    assert re.search(r"<td>\s*Refunded\s*</td>", page)
+    assert re.search(r"<td data-label=\"State\">\s*Refunded\s*</td>", page)
     assert stripe_client.refunds.retrieve(refund.id).status == "succeeded"
 
 
