@@ -44,9 +44,12 @@ def download():
 @bp.get("/orders/<int:order_id>")
 def detail(order_id):
     order = db.get_or_404(Order, order_id)
+    # The refund just made, whose message the status part keeps up to date.
+    refund_id = int_arg("refund")
+    refunded = next((refund for refund in order.refunds if refund.id == refund_id), None)
     if htmx.target == "order-status":  # a pending refund polls until Stripe's notice lands
-        return render_order(order, block="status")
-    return render_order(order)
+        return render_order(order, block="status", refunded=refunded)
+    return render_order(order, refunded=refunded)
 
 
 @bp.get("/orders/<int:order_id>/payment")

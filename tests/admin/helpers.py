@@ -13,6 +13,17 @@ REQUEST_ID = re.compile(r'name="request_id" type="hidden" value="([^"]+)"|'
                         r'id="request_id" name="request_id" type="hidden" value="([^"]+)"')
 
 
+# The message of the refund just made, which follows it: "Stripe is refunding $5.00" while Stripe's
+# notice is on its way, "Refunded $5.00: Stripe confirmed it" once it has reached the order.
+REFUND_MADE = re.compile(r'data-refund-made="([a-z-]+)">\s*(?:Stripe is refunding|Refunded) (\$[\d,]+\.\d\d)')
+
+
+def refund_made(html):
+    """The amount the page says the refund just made gives back ("$5.00"), or None."""
+    match = REFUND_MADE.search(html)
+    return match and match.group(2)
+
+
 def csrf_token(html):
     return CSRF.search(html).group(1)
 

@@ -10,7 +10,7 @@ import requests
 from storefront.models import Order, OrderLine, Transfer, TransferReversal
 from storefront.payments import connect
 from storefront.web.extensions import db
-from tests.admin.helpers import csrf_token, refund_form, refund_line
+from tests.admin.helpers import csrf_token, refund_form, refund_line, refund_made
 from tests.admin.test_refunds import logged_in_session
 from tests.payments.test_makers import WORKSHOP, fill_and_pay, onboard, stripe_transfers
 from tests.waiting import wait_for
@@ -75,7 +75,7 @@ def refund(admin_client, order_id, form=None, **fields):
 def taken_back(admin_client, order_id):
     """The order page's "Taken back for refunds" cell of each maker's transfer, as text."""
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
-    rows = re.findall(r'<tr data-transfer="([^"]+)">.*?<td data-transfer-reduced>(.*?)</td>', page, re.S)
+    rows = re.findall(r'<tr data-transfer="([^"]+)">.*?<td data-transfer-reduced[^>]*>(.*?)</td>', page, re.S)
     return {slug: " ".join(cell.split()) for slug, cell in rows}
 
 
@@ -85,7 +85,7 @@ def test_refunding_everything_reverses_each_makers_lines_once(app, admin_client,
     form = refund_form(admin_client, order_id)
 
     status, page = refund(admin_client, order_id, form, full="y")
-    assert status == 200 and "Stripe is refunding" in page
+    assert status == 200 and refund_made(page)
     # Sent again (a double click, a retry): the same refund, no other reversal.
     status, page = refund(admin_client, order_id, form, full="y")
     assert status == 200 and "data-refund-refused" not in page
@@ -246,7 +246,7 @@ def test_two_line_refunds_at_once_refund_the_line_once_and_no_maker_is_paid_for_
     finally:
         requests.delete(faults)
 
-    assert "Stripe is refunding $18.00" in first.text
+    assert refund_made(first.text) == "$18.00"
     assert second.status_code == 409 and "This line is refunded already" in second.text
     assert stripe_refunds(app, stripe_client, order_id) == [1800]
 

@@ -8,7 +8,7 @@ import requests
 
 from storefront.models import Order, Refund
 from storefront.web.extensions import db
-from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form
+from tests.admin.helpers import EMAIL, PASSWORD, csrf_token, refund_form, refund_made
 from tests.helpers import Browser, card
 from tests.clock import advance
 from tests.waiting import wait_for
@@ -47,7 +47,7 @@ def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_cl
                                             "reason": "requested_by_customer"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Stripe is refunding $5.00" in html
+    assert refund_made(html) == "$5.00"
     # Until Stripe's charge.refunded arrives the order is paid, with a refund pending.
     assert "data-refund-pending" in html or order_now(app, paid_order).status == "partially_refunded"
     order = wait_for_status(app, paid_order, "partially_refunded")
@@ -57,7 +57,7 @@ def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_cl
     assert "data-refund-pending" not in page
     assert re.search(r"data-refundable>\$13.00<", page)
     response = admin_client.post(url, data={**refund_form(admin_client, paid_order), "full": "y"})
-    assert "Stripe is refunding $13.00" in response.get_data(as_text=True)
+    assert refund_made(response.get_data(as_text=True)) == "$13.00"
     order = wait_for_status(app, paid_order, "refunded")
     assert order.amount_refunded == 1800 == stripe_refunded(stripe_client, app, paid_order)
     page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
@@ -86,6 +86,30 @@ def test_htmx_gets_the_order_part_and_the_pending_status_polls(app, admin_client
     status = admin_client.get(f"/admin/orders/{paid_order}",
                               headers={"HX-Request": "true", "HX-Target": "order-status"}).get_data(as_text=True)
     assert "data-refund-pending" not in status and "hx-trigger" not in status  # polling stops
+
+
+def test_the_refunds_message_follows_the_order_it_sits_above(app, admin_client, paid_order, local_stripe):
+    """"Stripe is refunding" only while the order does not show the refund yet; once Stripe's
+    notice has reached it, the polled status part says it is refunded, beside the order shown so."""
+    requests.post(f"{local_stripe.url}/_emulator/events/hold")  # keep charge.refunded back
+    try:
+        form = refund_form(admin_client, paid_order)
+        html = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "3"},
+                                 headers={"HX-Request": "true", "HX-Target": "order"}).get_data(as_text=True)
+        status = html[html.index('<section id="order-status"'):html.index("</section>")]
+        assert 'data-refund-made="pending">Stripe is refunding $3.00.' in status
+        assert "data-refund-pending" in status and "badge--paid" in status
+        poll = re.search(r'hx-get="([^"]+)"', status).group(1).replace("&amp;", "&")
+        assert re.fullmatch(rf"/admin/orders/{paid_order}\?refund=\d+", poll)
+    finally:
+        requests.post(f"{local_stripe.url}/_emulator/events/release", json={})
+    wait_for_status(app, paid_order, "partially_refunded")
+    status = admin_client.get(poll, headers={"HX-Request": "true", "HX-Target": "order-status"}).get_data(as_text=True)
+    assert "Stripe is refunding" not in status and "hx-trigger" not in status
+    assert re.search(r'data-refund-made="refunded">Refunded \$3.00: Stripe\s+confirmed it.', status)
+    assert "badge--partially_refunded" in status and re.search(r"data-refunded>\$3.00<", status)
+    # Without the refund's id (the order's own page) there is no message to follow.
+    assert "data-refund-made" not in admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("amount, message", [
@@ -132,8 +156,8 @@ def test_a_dashboard_refund_meanwhile_gets_stripes_refusal_explained(
 def test_the_same_form_twice_refunds_once(admin_client, paid_order, stripe_client, app):
     form = {**refund_form(admin_client, paid_order), "amount": "4.00"}
     for _ in range(3):
-        assert "Stripe is refunding $4.00" in admin_client.post(
-            f"/admin/orders/{paid_order}/refunds", data=form).get_data(as_text=True)
+        assert refund_made(admin_client.post(
+            f"/admin/orders/{paid_order}/refunds", data=form).get_data(as_text=True)) == "$4.00"
     assert stripe_refunded(stripe_client, app, paid_order) == 400
 
 
@@ -171,7 +195,7 @@ def test_concurrent_double_clicks_never_refund_more_than_was_paid(app, shop, adm
 
     with ThreadPoolExecutor(8) as pool:
         answers = [r.text for r in pool.map(post, posts)]
-    made = ["Stripe is refunding $6.00" in a for a in answers]
+    made = [refund_made(a) == "$6.00" for a in answers]
     refused = ["Nothing is left to refund" in a or "more than is left" in a for a in answers]
     assert all(m != r for m, r in zip(made, refused))  # each answer says one or the other
     assert len(set(made[:4])) == 1  # the repeated form: the same answer each time
@@ -244,7 +268,7 @@ def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank
     page = wait_for(lambda: "On its way back" not in (
         page := admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)) and page,
         "the refund's landing reaching the order", seconds=10)
-    assert re.search(r"<td>\s*Refunded\s*</td>", page)
+    assert re.search(r"<td data-label=\"State\">\s*Refunded\s*</td>", page)
     assert stripe_client.refunds.retrieve(refund.id).status == "succeeded"
 
 
@@ -261,7 +285,7 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
         order_id = db.session.scalar(db.select(Order.id))
     url = f"/admin/orders/{order_id}/refunds"
     response = admin_client.post(url, data={**refund_form(admin_client, order_id), "full": "1"})
-    assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
+    assert refund_made(response.get_data(as_text=True)) == "$18.00"
     wait_for_status(app, order_id, "refunded")
 
     # Some time later the card's bank sends the money back: Stripe says refund.failed.
@@ -277,7 +301,7 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
     # The amount can be refunded again (another way in real life; here, the same card).
     response = admin_client.post(url, data={**refund_form(admin_client, order_id),
                                             "amount": "18.00"})
-    assert "Stripe is refunding $18.00" in response.get_data(as_text=True)
+    assert refund_made(response.get_data(as_text=True)) == "$18.00"
     wait_for_status(app, order_id, "refunded")
     with app.app_context():
         statuses = sorted(r.status for r in db.session.scalars(db.select(Refund)))
