@@ -5,13 +5,17 @@ import { cardComplete } from "./card-fields.js";
 const form = document.getElementById("checkout");
 const button = form.querySelector("[data-pay-button]");
 const message = document.getElementById("payment-message");
+const reason = form.querySelector("[data-pay-reason]");
 let busy = false;
 export const PROCESSING = "Processing your payment…"; // said at once, even before paying.js arrives
 
-/** Shows `text` under the button; `kind` (info, error, success) is there for the stylesheet. */
+/** Shows `text` under the button, in place of whatever it said before; `kind` (info, error,
+ *  success) is there for the stylesheet. An error takes the focus, so it is read out at once and
+ *  the customer starts again from it, not from the top of the page. */
 export function say(text, kind = "info") {
   message.textContent = text || "";
   message.dataset.kind = kind;
+  if (kind === "error" && text) message.focus();
 }
 
 /** Marks the checkout as paying (the button stays disabled) or not. */
@@ -32,11 +36,30 @@ function ready(name) {
   return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
 }
 
+// Why Pay is disabled, said beside it (the button is described by it); nothing once it is enabled.
+function whyNot(quoteOk, emailOk, methodOk) {
+  if (busy) return "";
+  if (!quoteOk) return "Fix the highlighted choice above to see your total.";
+  const details = chosen() === "card" ? "card details" : "bank account details";
+  if (!emailOk && !methodOk) return `Enter your email and ${details} to pay.`;
+  if (!emailOk) return "Enter a valid email for your receipt to pay.";
+  if (!methodOk) return `Enter your ${details} to pay.`;
+  return "";
+}
+
 function refresh() {
   const quoteOk = document.getElementById("price")?.dataset.quoteOk === "true";
-  button.disabled = busy || !ready(chosen()) || !quoteOk || !form.elements.email.checkValidity();
+  const emailOk = form.elements.email.checkValidity();
+  const methodOk = ready(chosen());
+  button.disabled = busy || !methodOk || !quoteOk || !emailOk;
+  if (reason) reason.textContent = whyNot(quoteOk, emailOk, methodOk);
   form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
+
+// A card message from an earlier try goes once the customer changes the card: one message at a time.
+document.addEventListener("card-fields:change", () => {
+  if (message.dataset.kind === "error" && !busy) say("");
+});
 
 const imported = new Map(); // URL -> promise; a failed import is tried again at the next Pay
 function load(url) {

@@ -294,6 +294,23 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
     return Quote(currency, tuple(lines), subtotal, tip, total, errors)
 
 
+def chosen_delta(rules: PricingRules, options: Mapping[str, str]) -> int:
+    """What the chosen options add to each unit (a group's default when it has no valid choice)."""
+    total = 0
+    for group in rules.options:
+        choice = group.choice(options.get(group.key, group.default)) or group.choice(group.default)
+        total += choice.delta
+    return total
+
+
+def volume_prices_for(rules: PricingRules, selection: Selection) -> tuple[VolumePrice, ...]:
+    """The volume prices as the customer would pay them with the options they chose: "5+ at
+    $24.00" for a size that costs $8.00 more, not the list's $16.00."""
+    delta = chosen_delta(rules, dict(selection.options))
+    return tuple(replace(volume, unit_price=volume.unit_price + delta)
+                 for volume in rules.volume_prices)
+
+
 def itemised(quote: Quote) -> tuple[LineItem, ...]:
     """The quote as lines that each cost zero or more and add up to its total, tip included: for a
     payment page that cannot show a negative line (Stripe Checkout's cannot).

@@ -1,6 +1,7 @@
 """Template helpers: money for people, product images."""
 from flask import current_app, url_for
 
+from storefront.catalog import pricing
 from storefront.catalog.money import format_money, to_major_string
 
 
@@ -27,6 +28,9 @@ def init_app(app):
         if rules.tip:
             names += ["tip", "tip_custom"]
         return names
+
+    # The volume prices with the chosen options, for the hint beside the quantity.
+    app.add_template_global(pricing.volume_prices_for)
 
     @app.template_global()
     def product_image(product):
