@@ -311,6 +311,16 @@ def volume_prices_for(rules: PricingRules, selection: Selection) -> tuple[Volume
                  for volume in rules.volume_prices)
 
 
+def lowest_total(product: PricedProduct) -> int:
+    """The least an order of this product can cost (the fewest units, the cheapest choice of each
+    option, the pay-what-you-want minimum, no extras, no tip): the shop's "from" price."""
+    rules = product.rules
+    cheapest = {group.key: min(group.choices, key=lambda choice: choice.delta).key
+                for group in rules.options}
+    amount = rules.pay_what_you_want.minimum if rules.pay_what_you_want else None
+    return quote(product, Selection(rules.min_quantity, cheapest, (), amount)).total
+
+
 def itemised(quote: Quote) -> tuple[LineItem, ...]:
     """The quote as lines that each cost zero or more and add up to its total, tip included: for a
     payment page that cannot show a negative line (Stripe Checkout's cannot).

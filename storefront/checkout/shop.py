@@ -64,7 +64,10 @@ def checkout_context(product, selection, quote, **extra):
 
 @bp.get("/")
 def index():
-    return render_template("shop/index.html", products=snapshot.current().products.values())
+    products = snapshot.current().products.values()
+    # Each product's "from" price, as pricing gives it: the least an order of it can cost.
+    return render_template("shop/index.html", products=[
+        (product, pricing.lowest_total(product)) for product in products])
 
 
 @bp.route("/p/<slug>", methods=["GET", "POST"])
