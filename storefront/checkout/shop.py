@@ -70,6 +70,23 @@ def index():
         (product, pricing.lowest_total(product)) for product in products])
 
 
+# The shop's ordinary pages, linked from the footer of every page: each is a template a designer
+# edits, templates/pages/<name>.html. Only these names are pages; any other is a 404.
+PAGES = {
+    "contact": "Contact us",
+    "shipping-and-returns": "Shipping and returns",
+    "terms": "Terms of sale",
+    "privacy": "Privacy",
+}
+
+
+@bp.get("/pages/<name>")
+def page(name):
+    if name not in PAGES:
+        abort(404)
+    return render_template(f"pages/{name}.html", title=PAGES[name])
+
+
 @bp.route("/p/<slug>", methods=["GET", "POST"])
 def product(slug):
     """The checkout page priced for the selection sent (the defaults when none was); for htmx's

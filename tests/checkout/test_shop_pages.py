@@ -21,3 +21,25 @@ def test_the_home_page_shows_each_products_lowest_price(client):
         "Letterpress workshop ticket": "from $40.00",  # the Thursday evening session
         "Hand-thrown ceramic mug": "from ¥2,800",
     }
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_footer_page_is_a_page(client, name):
+    response = client.get(f"/pages/{name}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"<h1>{PAGES[name]}</h1>" in html
+
+
+def test_an_unknown_page_is_a_404(client):
+    for name in ("page", "layout", "..%2Flayout", "Contact", "nope"):
+        assert client.get(f"/pages/{name}").status_code == 404
+
+
+def test_every_page_links_to_the_footer_pages(client, stripe_client):
+    page = open_checkout(client, "city-lights-poster")
+    receipt = pay(client, "city-lights-poster", page, card(stripe_client)).json["url"]
+    for url in ("/", "/p/city-lights-poster", "/bag", "/pages/terms", receipt, "/no-such-page"):
+        footer = client.get(url).get_data(as_text=True).split('<footer class="site-footer">')[1]
+        for name in PAGES:
+            assert f'href="/pages/{name}"' in footer, (url, name)
