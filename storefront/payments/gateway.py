@@ -315,6 +315,31 @@ def dashboard_url(stripe_id):
     return f"https://dashboard.stripe.com/{mode}{section}/{stripe_id}"
 
 
+def _plain(obj):
+    """A Stripe object as plain dicts and lists (a webhook's may already be one)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
+def card_paid_with(intent):
+    """{"card_brand": …, "card_last4": …} of the card that paid `intent` (a PaymentIntent), from
+    its latest charge's payment_method_details; {} when it was not paid by card. The charge is
+    asked of Stripe when the intent names it by id; an intent in an API version before 2022-11-15
+    carries it in its `charges` list instead."""
+    intent = _plain(intent)
+    charge = intent.get("latest_charge")
+    if charge is None and intent.get("charges"):
+        charges = intent["charges"].get("data") or []
+        charge = charges[-1] if charges else None
+    if isinstance(charge, str):
+        charge = _plain(_client().charges.retrieve(charge))
+    details = (charge or {}).get("payment_method_details") or {}
+    card = details.get("card")
+    if not card or not card.get("last4"):
+        return {}
+    return {"card_brand": str(card.get("brand") or "")[:20] or None,
+            "card_last4": str(card["last4"])[:4]}
+
+
 def charge(charge_id):
     """A charge as Stripe has it now (its amount_refunded after a refund failed, say)."""
     return _client().charges.retrieve(charge_id)

@@ -43,3 +43,24 @@ def test_every_page_links_to_the_footer_pages(client, stripe_client):
         footer = client.get(url).get_data(as_text=True).split('<footer class="site-footer">')[1]
         for name in PAGES:
             assert f'href="/pages/{name}"' in footer, (url, name)
+
+
+def test_the_receipt_names_the_card_and_each_line_once(app, client, stripe_client, outbox):
+    page = open_checkout(client, "city-lights-poster")
+    response = pay(client, "city-lights-poster", page, card(stripe_client),
+                   quantity="2", **{"expected_total": "3600"})
+    assert response.json["next"] == "receipt", response.json
+    html = client.get(response.json["url"]).get_data(as_text=True)
+    assert re.search(r"<dt>Paid with</dt><dd data-receipt-card>Visa ending 4242</dd>", html)
+    assert html.count("City Lights poster") == 1  # the breakdown's line, not an item list too
+    [message] = [m for m in outbox if m["To"] == "ada@example.com"]
+    assert "Paid: $36.00 with Visa ending 4242" in message.get_content()
+
+
+def test_an_amex_receipt_says_so(client, stripe_client):
+    amex = stripe_client.payment_methods.create({"type": "card", "card": {
+        "number": "378282246310005", "exp_month": 12, "exp_year": 2034, "cvc": "1234"}}).id
+    page = open_checkout(client, "organic-tee")
+    response = pay(client, "organic-tee", page, amex)
+    html = client.get(response.json["url"]).get_data(as_text=True)
+    assert "American Express ending 0005" in html
