@@ -131,8 +131,10 @@ def payment_request(order, attempt):
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
+            params.update(_with_charge())
         return _recorded("create", _spoken(params))
-    return _recorded("confirm", {"payment_method": attempt.payment_method},
+    more = _with_charge() if method.confirmed_by == "server" else {}
+    return _recorded("confirm", {"payment_method": attempt.payment_method, **more},
                      intent=attempt.payment_intent_id)
 
 
@@ -158,7 +160,8 @@ def confirm_after_action(intent_id, idempotency_key):
     """
     options: RequestOptions = {
         "idempotency_key": f"{idempotency_key}-confirm-{secrets.token_hex(6)}"}
-    answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
+    answer = _answer(lambda: _client().payment_intents.confirm(
+        intent_id, cast(Any, _with_charge()) or None, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
         return refresh(intent_id)
     return answer
@@ -313,6 +316,17 @@ def dashboard_url(stripe_id):
         return None
     mode = "" if live_mode() else "test/"
     return f"https://dashboard.stripe.com/{mode}{section}/{stripe_id}"
+
+
+# A PaymentIntent names its `latest_charge` from this API version on; before, it carried its
+# `charges` in full (https://docs.stripe.com/upgrades#2022-11-15).
+LATEST_CHARGE_SINCE = "2022-11-15"
+
+
+def _with_charge() -> dict:
+    """`expand` for a call that may pay: the answer then holds the charge, whose card the receipt
+    names (card_paid_with), so paying stays one call to Stripe. Older versions hold it anyway."""
+    return {"expand": ["latest_charge"]} if api_version()[:10] >= LATEST_CHARGE_SINCE else {}
 
 
 def _plain(obj):
