@@ -1,6 +1,5 @@
-// Keeps each selection field's aria-invalid in step with its error line. The server renders both
-// (a page without JavaScript is already right); the price partial swaps new error lines in out of
-// band, and this marks the fields they describe: a field is invalid while its line has a message.
+// Keeps each field's aria-invalid in step with its error line, which the price partial swaps in:
+// invalid while the line has a message. The server renders both, for pages without JavaScript.
 
 function mark() {
   for (const line of document.querySelectorAll('.field__error[id^="error-"]')) {

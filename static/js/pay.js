@@ -9,9 +9,8 @@ const reason = form.querySelector("[data-pay-reason]");
 let busy = false;
 export const PROCESSING = "Processing your payment…"; // said at once, even before paying.js arrives
 
-/** Shows `text` under the button, in place of whatever it said before; `kind` (info, error,
- *  success) is there for the stylesheet. An error takes the focus, so it is read out at once and
- *  the customer starts again from it, not from the top of the page. */
+/** Shows `text` under the button, in place of what it said; `kind` (info, error, success) is there
+ *  for the stylesheet. An error takes the focus: it is read out, and the customer goes on from it. */
 export function say(text, kind = "info") {
   message.textContent = text || "";
   message.dataset.kind = kind;
@@ -36,15 +35,12 @@ function ready(name) {
   return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
 }
 
-// Why Pay is disabled, said beside it (the button is described by it); nothing once it is enabled.
+// Why Pay is disabled, beside it (the button's description); nothing once it is enabled.
 function whyNot(quoteOk, emailOk, methodOk) {
-  if (busy) return "";
+  if (busy || (quoteOk && emailOk && methodOk)) return "";
   if (!quoteOk) return "Fix the highlighted choice above to see your total.";
-  const details = chosen() === "card" ? "card details" : "bank account details";
-  if (!emailOk && !methodOk) return `Enter your email and ${details} to pay.`;
-  if (!emailOk) return "Enter a valid email for your receipt to pay.";
-  if (!methodOk) return `Enter your ${details} to pay.`;
-  return "";
+  const what = [emailOk ? "" : "email", methodOk ? "" : (chosen() === "card" ? "card" : "bank account") + " details"];
+  return `Enter your ${what.filter(Boolean).join(" and ")} to pay.`;
 }
 
 function refresh() {
@@ -56,7 +52,7 @@ function refresh() {
   form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
 
-// A card message from an earlier try goes once the customer changes the card: one message at a time.
+// One message at a time: an earlier try's goes once the card is changed.
 document.addEventListener("card-fields:change", () => {
   if (message.dataset.kind === "error" && !busy) say("");
 });
@@ -91,6 +87,8 @@ form.addEventListener("change", (event) => {
 });
 form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
+// Marks the fields a new price found fault with; not needed before the first new price.
+document.body.addEventListener("htmx:afterSettle", () => load("./field-errors.js"), { once: true });
 showChosen();
 
 async function pay() {
