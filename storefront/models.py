@@ -134,6 +134,10 @@ class Order(db.Model):
                                                server_default="elements")
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The card it was paid with, from Stripe's charge when the order is paid (settlement.fulfil),
+    # for the receipt: "Visa ending 4242". Never more of the card than this.
+    card_brand: Mapped[str | None] = mapped_column(String(20))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
     # Why a merchant should look at the order (a report from Stripe the shop did not apply);
     # each report is also in its history.
     needs_look: Mapped[str | None] = mapped_column(Text)

@@ -5,13 +5,16 @@ import { cardComplete } from "./card-fields.js";
 const form = document.getElementById("checkout");
 const button = form.querySelector("[data-pay-button]");
 const message = document.getElementById("payment-message");
+const reason = form.querySelector("[data-pay-reason]");
 let busy = false;
 export const PROCESSING = "Processing your payment…"; // said at once, even before paying.js arrives
 
-/** Shows `text` under the button; `kind` (info, error, success) is there for the stylesheet. */
+/** Shows `text` under the button, in place of what it said; `kind` (info, error, success) is there
+ *  for the stylesheet. An error takes the focus: it is read out, and the customer goes on from it. */
 export function say(text, kind = "info") {
   message.textContent = text || "";
   message.dataset.kind = kind;
+  if (kind === "error" && text) message.focus();
 }
 
 /** Marks the checkout as paying (the button stays disabled) or not. */
@@ -32,11 +35,27 @@ function ready(name) {
   return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
 }
 
+// Why Pay is disabled, beside it (the button's description); nothing once it is enabled.
+function whyNot(quoteOk, emailOk, methodOk) {
+  if (busy || (quoteOk && emailOk && methodOk)) return "";
+  if (!quoteOk) return "Fix the highlighted choice above to see your total.";
+  const what = [emailOk ? "" : "email", methodOk ? "" : (chosen() === "card" ? "card" : "bank account") + " details"];
+  return `Enter your ${what.filter(Boolean).join(" and ")} to pay.`;
+}
+
 function refresh() {
   const quoteOk = document.getElementById("price")?.dataset.quoteOk === "true";
-  button.disabled = busy || !ready(chosen()) || !quoteOk || !form.elements.email.checkValidity();
+  const emailOk = form.elements.email.checkValidity();
+  const methodOk = ready(chosen());
+  button.disabled = busy || !methodOk || !quoteOk || !emailOk;
+  if (reason) reason.textContent = whyNot(quoteOk, emailOk, methodOk);
   form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
+
+// One message at a time: an earlier try's goes once the card is changed.
+document.addEventListener("card-fields:change", () => {
+  if (message.dataset.kind === "error" && !busy) say("");
+});
 
 const imported = new Map(); // URL -> promise; a failed import is tried again at the next Pay
 function load(url) {
@@ -68,6 +87,8 @@ form.addEventListener("change", (event) => {
 });
 form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
+// Marks the fields a new price found fault with; not needed before the first new price.
+document.body.addEventListener("htmx:afterSettle", () => load("./field-errors.js"), { once: true });
 showChosen();
 
 async function pay() {

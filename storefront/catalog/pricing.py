@@ -294,6 +294,33 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
     return Quote(currency, tuple(lines), subtotal, tip, total, errors)
 
 
+def chosen_delta(rules: PricingRules, options: Mapping[str, str]) -> int:
+    """What the chosen options add to each unit (a group's default when it has no valid choice)."""
+    total = 0
+    for group in rules.options:
+        choice = group.choice(options.get(group.key, group.default)) or group.choice(group.default)
+        total += choice.delta
+    return total
+
+
+def volume_prices_for(rules: PricingRules, selection: Selection) -> tuple[VolumePrice, ...]:
+    """The volume prices as the customer would pay them with the options they chose: "5+ at
+    $24.00" for a size that costs $8.00 more, not the list's $16.00."""
+    delta = chosen_delta(rules, dict(selection.options))
+    return tuple(replace(volume, unit_price=volume.unit_price + delta)
+                 for volume in rules.volume_prices)
+
+
+def lowest_total(product: PricedProduct) -> int:
+    """The least an order of this product can cost (the fewest units, the cheapest choice of each
+    option, the pay-what-you-want minimum, no extras, no tip): the shop's "from" price."""
+    rules = product.rules
+    cheapest = {group.key: min(group.choices, key=lambda choice: choice.delta).key
+                for group in rules.options}
+    amount = rules.pay_what_you_want.minimum if rules.pay_what_you_want else None
+    return quote(product, Selection(rules.min_quantity, cheapest, (), amount)).total
+
+
 def itemised(quote: Quote) -> tuple[LineItem, ...]:
     """The quote as lines that each cost zero or more and add up to its total, tip included: for a
     payment page that cannot show a negative line (Stripe Checkout's cannot).

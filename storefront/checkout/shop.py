@@ -64,7 +64,27 @@ def checkout_context(product, selection, quote, **extra):
 
 @bp.get("/")
 def index():
-    return render_template("shop/index.html", products=snapshot.current().products.values())
+    products = snapshot.current().products.values()
+    # Each product's "from" price, as pricing gives it: the least an order of it can cost.
+    return render_template("shop/index.html", products=[
+        (product, pricing.lowest_total(product)) for product in products])
+
+
+# The shop's ordinary pages, linked from the footer of every page: each is a template a designer
+# edits, templates/pages/<name>.html. Only these names are pages; any other is a 404.
+PAGES = {
+    "contact": "Contact us",
+    "shipping-and-returns": "Shipping and returns",
+    "terms": "Terms of sale",
+    "privacy": "Privacy",
+}
+
+
+@bp.get("/pages/<name>")
+def page(name):
+    if name not in PAGES:
+        abort(404)
+    return render_template(f"pages/{name}.html", title=PAGES[name])
 
 
 @bp.route("/p/<slug>", methods=["GET", "POST"])

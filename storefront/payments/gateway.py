@@ -131,8 +131,10 @@ def payment_request(order, attempt):
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
+            params.update(_with_charge())
         return _recorded("create", _spoken(params))
-    return _recorded("confirm", {"payment_method": attempt.payment_method},
+    more = _with_charge() if method.confirmed_by == "server" else {}
+    return _recorded("confirm", {"payment_method": attempt.payment_method, **more},
                      intent=attempt.payment_intent_id)
 
 
@@ -158,7 +160,8 @@ def confirm_after_action(intent_id, idempotency_key):
     """
     options: RequestOptions = {
         "idempotency_key": f"{idempotency_key}-confirm-{secrets.token_hex(6)}"}
-    answer = _answer(lambda: _client().payment_intents.confirm(intent_id, None, options))
+    answer = _answer(lambda: _client().payment_intents.confirm(
+        intent_id, cast(Any, _with_charge()) or None, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
         return refresh(intent_id)
     return answer
@@ -313,6 +316,42 @@ def dashboard_url(stripe_id):
         return None
     mode = "" if live_mode() else "test/"
     return f"https://dashboard.stripe.com/{mode}{section}/{stripe_id}"
+
+
+# A PaymentIntent names its `latest_charge` from this API version on; before, it carried its
+# `charges` in full (https://docs.stripe.com/upgrades#2022-11-15).
+LATEST_CHARGE_SINCE = "2022-11-15"
+
+
+def _with_charge() -> dict:
+    """`expand` for a call that may pay: the answer then holds the charge, whose card the receipt
+    names (card_paid_with), so paying stays one call to Stripe. Older versions hold it anyway."""
+    return {"expand": ["latest_charge"]} if api_version()[:10] >= LATEST_CHARGE_SINCE else {}
+
+
+def _plain(obj):
+    """A Stripe object as plain dicts and lists (a webhook's may already be one)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
+def card_paid_with(intent):
+    """{"card_brand": …, "card_last4": …} of the card that paid `intent` (a PaymentIntent), from
+    its latest charge's payment_method_details; {} when it was not paid by card. The charge is
+    asked of Stripe when the intent names it by id; an intent in an API version before 2022-11-15
+    carries it in its `charges` list instead."""
+    intent = _plain(intent)
+    charge = intent.get("latest_charge")
+    if charge is None and intent.get("charges"):
+        charges = intent["charges"].get("data") or []
+        charge = charges[-1] if charges else None
+    if isinstance(charge, str):
+        charge = _plain(_client().charges.retrieve(charge))
+    details = (charge or {}).get("payment_method_details") or {}
+    card = details.get("card")
+    if not card or not card.get("last4"):
+        return {}
+    return {"card_brand": str(card.get("brand") or "")[:20] or None,
+            "card_last4": str(card["last4"])[:4]}
 
 
 def charge(charge_id):

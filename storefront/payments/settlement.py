@@ -61,7 +61,7 @@ def settle(order, answer, source, attempt=None):
     verify = microdeposits_sent(order, answer)
     db.session.commit()
     if order.status == "paid":
-        fulfil(order)
+        fulfil(order, None if isinstance(answer, decisions.Failure) else answer)
     elif failed_later:
         outbox.send_soon(order, outbox.PAYMENT_FAILED)
     elif verify:
@@ -122,17 +122,26 @@ def settle_session(order, session, source):
     return decision
 
 
-def fulfil(order):
+def fulfil(order, intent=None):
     """Mark the order fulfilled and queue its receipt in the same commit, once, whoever calls
     first; the receipt goes out after the response (storefront/orders/outbox.py). A failure email
-    still unsent is withdrawn: the order is paid."""
+    still unsent is withdrawn: the order is paid. The card that paid `intent` (the PaymentIntent
+    that settled it, when the caller has it) is recorded in that commit, for the receipt."""
     now = utcnow()
     # Read before the commit expires them: paying makers needs no second read of the order.
     paying = (order.id, order.public_id, order.currency)
+    card = {}
+    if intent is not None and order.fulfilled_at is None and order.card_last4 is None:
+        db.session.commit()  # no transaction open while Stripe answers
+        try:
+            card = gateway.card_paid_with(intent)
+        except Exception:  # the receipt names no card; the payment and its fulfilment stand
+            log.warning("Order %s: could not read the card it was paid with", paying[0],
+                        exc_info=True)
     claimed = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.fulfilled_at.is_(None))
-        .values(fulfilled_at=now, **outbox.RECEIPT.queued(now), **outbox.withdrawn())
+        .values(fulfilled_at=now, **card, **outbox.RECEIPT.queued(now), **outbox.withdrawn())
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()

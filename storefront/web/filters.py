@@ -1,7 +1,15 @@
 """Template helpers: money for people, product images."""
 from flask import current_app, url_for
 
+from storefront.catalog import pricing
 from storefront.catalog.money import format_money, to_major_string
+
+# Stripe's card brands (payment_method_details.card.brand), as the card says.
+CARD_BRANDS = {
+    "visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "discover": "Discover",
+    "diners": "Diners Club", "jcb": "JCB", "unionpay": "UnionPay", "cartes_bancaires": "Cartes Bancaires",
+    "eftpos_au": "eftpos", "interac": "Interac", "link": "Link", "unknown": "Card",
+}
 
 
 def init_app(app):
@@ -27,6 +35,14 @@ def init_app(app):
         if rules.tip:
             names += ["tip", "tip_custom"]
         return names
+
+    # The volume prices with the chosen options, for the hint beside the quantity.
+    app.add_template_global(pricing.volume_prices_for)
+
+    @app.template_filter("card_brand")
+    def card_brand_filter(brand):
+        """Stripe's card brand ("visa", "amex") as people write it."""
+        return CARD_BRANDS.get(brand or "", (brand or "Card").replace("_", " ").title())
 
     @app.template_global()
     def product_image(product):
