@@ -131,9 +131,11 @@ def payment_request(order, attempt):
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
-            params.update(_with_charge())
+            if expand := _charge_expanded():
+                params["expand"] = expand
         return _recorded("create", _spoken(params))
-    more = _with_charge() if method.confirmed_by == "server" else {}
+    expand = _charge_expanded() if method.confirmed_by == "server" else []
+    more = {"expand": expand} if expand else {}
     return _recorded("confirm", {"payment_method": attempt.payment_method, **more},
                      intent=attempt.payment_intent_id)
 
@@ -160,8 +162,9 @@ def confirm_after_action(intent_id, idempotency_key):
     """
     options: RequestOptions = {
         "idempotency_key": f"{idempotency_key}-confirm-{secrets.token_hex(6)}"}
-    answer = _answer(lambda: _client().payment_intents.confirm(
-        intent_id, cast(Any, _with_charge()) or None, options))
+    expand = _charge_expanded()
+    params: Any = {"expand": expand} if expand else None
+    answer = _answer(lambda: _client().payment_intents.confirm(intent_id, params, options))
     if isinstance(answer, Failure) and answer.kind == "refused":
         return refresh(intent_id)
     return answer
@@ -323,10 +326,10 @@ def dashboard_url(stripe_id):
 LATEST_CHARGE_SINCE = "2022-11-15"
 
 
-def _with_charge() -> dict:
+def _charge_expanded() -> list[str]:
     """`expand` for a call that may pay: the answer then holds the charge, whose card the receipt
     names (card_paid_with), so paying stays one call to Stripe. Older versions hold it anyway."""
-    return {"expand": ["latest_charge"]} if api_version()[:10] >= LATEST_CHARGE_SINCE else {}
+    return ["latest_charge"] if api_version()[:10] >= LATEST_CHARGE_SINCE else []
 
 
 def _plain(obj):
