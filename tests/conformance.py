@@ -112,8 +112,13 @@ class _Names(dict):
 @functools.cache
 def _type_checking_imports(module):
     """{name: (module, attribute)} of the module's `if TYPE_CHECKING:` imports."""
+    return type_checking_imports(ast.parse(inspect.getsource(module)))
+
+
+def type_checking_imports(tree):
+    """{name: (module, attribute)} of a parsed module's `if TYPE_CHECKING:` imports."""
     names = {}
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for statement in node.body:
                 if isinstance(statement, ast.ImportFrom):

@@ -31,6 +31,8 @@ import stripe
 import typing_extensions
 from stripe._request_options import RequestOptions
 
+from tests.conformance import type_checking_imports
+
 SOURCE = f"stripe-python {stripe.VERSION}'s typed request parameters (API {stripe.api_version})"
 
 # Sent by Stripe.js with a publishable key, beside the endpoint's own parameters: the key and the
@@ -65,7 +67,7 @@ def endpoints():
             continue
         module_name = ".".join(("stripe",) + source.relative_to(root).with_suffix("").parts)
         tree = ast.parse(source.read_text())
-        imports = _type_checking_imports(tree)
+        imports = type_checking_imports(tree)
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef):
                 continue
@@ -81,17 +83,6 @@ def endpoints():
                           template.count("{"), module_name))
     found.sort(key=lambda row: row[3])
     return [(method, pattern, cls) for method, pattern, cls, _, _ in found]
-
-
-def _type_checking_imports(tree):
-    names = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for statement in node.body:
-                if isinstance(statement, ast.ImportFrom):
-                    for alias in statement.names:
-                        names[alias.asname or alias.name] = (statement.module, alias.name)
-    return names
 
 
 def _params_class_name(function):

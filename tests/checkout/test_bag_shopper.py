@@ -3,20 +3,10 @@ up to the subtotal, the tip counted once, a quantity stepper that works without 
 bag's count in the header of every page, and a message after adding."""
 import re
 
+from tests.checkout.test_bag import add, bag_page
 from tests.helpers import bag_form, hidden_fields
 
 WORKSHOP, TEE = "letterpress-workshop", "organic-tee"
-
-
-def add(client, slug, **selection):
-    page = hidden_fields(client.get(f"/p/{slug}").get_data(as_text=True))
-    return client.post(f"/p/{slug}/add", data={"csrf_token": page["csrf_token"], **selection})
-
-
-def bag_page(client):
-    response = client.get("/bag")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
 
 
 def dollars(text):
