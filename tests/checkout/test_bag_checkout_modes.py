@@ -2,7 +2,6 @@
 the whole bag is paid there, never with the shop's card fields; a bag of card-field products
 keeps them."""
 import pytest
-import requests
 
 from storefront.models import Order, Product
 from storefront.web.extensions import db

@@ -4,7 +4,7 @@ bag's count in the header of every page, and a message after adding."""
 import re
 
 from tests.checkout.test_bag import add, bag_page
-from tests.helpers import bag_form, hidden_fields
+from tests.helpers import bag_form
 
 WORKSHOP, TEE = "letterpress-workshop", "organic-tee"
 

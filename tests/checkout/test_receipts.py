@@ -5,7 +5,6 @@ A customer who has paid sees the receipt page whatever the mail server does; the
 after the response, retried with backoff when the failure may pass, recorded on the order and
 shown to the admin when the server refuses it for good, and one bad address never holds up
 another customer's receipt."""
-import logging
 import socket
 from datetime import timedelta
 

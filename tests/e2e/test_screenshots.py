@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests import stripe_frames
-from tests.e2e.checkout_page import open_product, pay, receipt_url, wait_for_price
+from tests.e2e.checkout_page import open_product, receipt_url, wait_for_price
 
 pytestmark = [
     pytest.mark.e2e,

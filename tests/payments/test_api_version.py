@@ -61,7 +61,7 @@ def test_webhook_endpoints_are_created_at_the_shops_version(make_app, stripe_cli
 def test_an_event_in_another_version_is_acknowledged_logged_and_recorded_not_acted_on(
         app, client, stripe_client, caplog):
     with app.app_context():
-        response = pay(client, SLUG, open_checkout(client, SLUG),
+        pay(client, SLUG, open_checkout(client, SLUG),
                        card(stripe_client, "4000002760003184"))  # waits for 3-D Secure
         order = db.session.scalar(db.select(Order))
         assert order.status == "requires_action"

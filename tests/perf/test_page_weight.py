@@ -7,7 +7,6 @@ import json
 import re
 from urllib.parse import urljoin
 
-import pytest
 
 # docs/performance.md's budget, the same number: 26.0 KB (25.3 KB before the footer's page links,
 # Pay's amount and the line saying why it waits, which every first visit now carries).

@@ -3,7 +3,6 @@ receipt email at the SMTP server (which takes mail only after STARTTLS, from the
 was given)."""
 import email
 import email.policy
-import re
 from types import SimpleNamespace
 
 import pytest
