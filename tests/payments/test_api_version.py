@@ -62,7 +62,7 @@ def test_an_event_in_another_version_is_acknowledged_logged_and_recorded_not_act
         app, client, stripe_client, caplog):
     with app.app_context():
         pay(client, SLUG, open_checkout(client, SLUG),
-                       card(stripe_client, "4000002760003184"))  # waits for 3-D Secure
+            card(stripe_client, "4000002760003184"))  # waits for 3-D Secure
         order = db.session.scalar(db.select(Order))
         assert order.status == "requires_action"
         intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
