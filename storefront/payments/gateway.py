@@ -337,16 +337,31 @@ def _plain(obj):
     return obj.to_dict() if hasattr(obj, "to_dict") else obj
 
 
+def _latest_charge(intent):
+    """The intent's latest charge: expanded, its id, or from `charges` before 2022-11-15."""
+    charge = intent.get("latest_charge")
+    if charge is None and intent.get("charges"):
+        charges = intent["charges"].get("data") or []
+        charge = charges[-1] if charges else None
+    return charge
+
+
+def card_needs_asking(intent):
+    """Whether card_paid_with(intent) must ask Stripe (a card payment whose charge is an id)."""
+    intent = _plain(intent)
+    return "card" in (intent.get("payment_method_types") or ["card"]) and \
+        isinstance(_latest_charge(intent), str)
+
+
 def card_paid_with(intent):
     """{"card_brand": …, "card_last4": …} of the card that paid `intent` (a PaymentIntent), from
     its latest charge's payment_method_details; {} when it was not paid by card. The charge is
     asked of Stripe when the intent names it by id; an intent in an API version before 2022-11-15
     carries it in its `charges` list instead."""
     intent = _plain(intent)
-    charge = intent.get("latest_charge")
-    if charge is None and intent.get("charges"):
-        charges = intent["charges"].get("data") or []
-        charge = charges[-1] if charges else None
+    if "card" not in (intent.get("payment_method_types") or ["card"]):
+        return {}  # paid from a bank account: no card to name, and nothing to ask Stripe
+    charge = _latest_charge(intent)
     if isinstance(charge, str):
         charge = _plain(_client().charges.retrieve(charge))
     details = (charge or {}).get("payment_method_details") or {}

@@ -132,7 +132,8 @@ def fulfil(order, intent=None):
     paying = (order.id, order.public_id, order.currency)
     card = {}
     if intent is not None and order.fulfilled_at is None and order.card_last4 is None:
-        db.session.commit()  # no transaction open while Stripe answers
+        if gateway.card_needs_asking(intent):
+            db.session.commit()  # no transaction open while Stripe answers
         try:
             card = gateway.card_paid_with(intent)
         except Exception:  # the receipt names no card; the payment and its fulfilment stand
@@ -140,7 +141,7 @@ def fulfil(order, intent=None):
                         exc_info=True)
     claimed = db.session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.fulfilled_at.is_(None))
+        .where(Order.id == paying[0], Order.fulfilled_at.is_(None))
         .values(fulfilled_at=now, **card, **outbox.RECEIPT.queued(now), **outbox.withdrawn())
         .execution_options(synchronize_session=False)
     ).rowcount == 1

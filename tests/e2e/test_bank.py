@@ -121,8 +121,11 @@ def test_manual_entry_with_wrong_microdeposits_then_the_right_ones(
 
     settle(local_stripe)
     wait_for(lambda: status_of(orders)() == "paid", "the verified debit never paid the order")
-    wait_for(lambda: outbox, "no receipt")
-    assert len(outbox) == 1
+    receipt = f"Your receipt for order #{order.id}"
+    wait_for(lambda: any(m["Subject"] == receipt for m in outbox), "no receipt")
+    # The microdeposits' email (its verification link) when they were sent, then one receipt.
+    assert [m["Subject"] for m in outbox] == [
+        f"Verify your bank account to pay for order #{order.id}", receipt]
 
 
 @pytest.mark.timeout(180)
