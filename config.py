@@ -284,11 +284,14 @@ def webhook_secret_refusal(secret):
 
 def guessable(secret):
     """Why `secret` looks made up by a person, one a dictionary word or a repeated pattern
-    gives, or None: a word of COMMON_WORDS in it, a run of RUN_LENGTH characters all alike or
-    counting up or down (xxxxxxxx, 12345678, hgfedcba), or a pattern of up to
+    gives, or None: a word of COMMON_WORDS in it (as a person types it), a run of RUN_LENGTH
+    characters all alike or counting up or down (xxxxxxxx, 12345678, hgfedcba), or a pattern of up to
     MAX_PATTERN_LENGTH characters over and over (abcabcabc…)."""
-    lowered = secret.lower()
-    if word := next((word for word in COMMON_WORDS if word in lowered), None):
+    # As a person types a word: "password", "Password" or "PASSWORD". A random secret mixes its
+    # cases, and a word in it by chance ("dUMMy") is no sign of a person.
+    if word := next((word for word in COMMON_WORDS
+                     if any(form in secret for form in (word, word.capitalize(), word.upper()))),
+                    None):
         return f"it contains the word {word!r}"
     for start in range(len(secret) - RUN_LENGTH + 1):
         run = secret[start:start + RUN_LENGTH]

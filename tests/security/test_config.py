@@ -148,3 +148,13 @@ def test_generated_secrets_pass():
         assert secret_key_refusal(secrets.token_hex(32)) is None
         assert webhook_secret_refusal("whsec_" + secrets.token_hex(24)) is None
         assert webhook_secret_refusal("whsec_" + secrets.token_urlsafe(24)) is None
+
+
+def test_a_word_in_a_random_secret_by_chance_is_no_sign_of_a_person():
+    """A token Stripe or `secrets` made mixes its letters' cases: one held "dUMMy" once and
+    was refused. A word as a person types it is still refused."""
+    from config import webhook_secret_refusal
+
+    assert webhook_secret_refusal("whsec_7pRBgbAZGSvdUMMy0viMqhlIuvzjE0bG") is None
+    for typed in ("dummy", "Dummy", "DUMMY"):
+        assert "the word 'dummy'" in webhook_secret_refusal(f"whsec_7pRBgbAZGSv{typed}0viMqhlIuvzjE0bG")
