@@ -41,5 +41,6 @@
 
   buttons.forEach(function (button) {
     button.addEventListener('click', function () { answer(button.getAttribute('data-outcome')); });
+    button.disabled = false;  // the page renders them disabled until now
   });
 })();
