@@ -36,6 +36,8 @@ def log_in(page, shop):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{shop.url}/admin/orders")
+    # htmx (deferred) binds the search box at DOMContentLoaded: typing before then is not heard.
+    page.wait_for_load_state("load")
 
 
 def rows(page):

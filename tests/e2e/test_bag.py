@@ -14,7 +14,14 @@ from storefront.models import Maker, Order
 from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests import stripe_frames, stripe_pages
-from tests.e2e.checkout_page import open_product, pay, receipt_url, total, wait_for_price
+from tests.e2e.checkout_page import (
+    open_product,
+    pay,
+    receipt_url,
+    total,
+    wait_for_price,
+)
+from tests.e2e.test_admin import log_in
 from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
 
@@ -38,14 +45,6 @@ def connect_endpoint(app, shop, stripe_client):
 def admin(app):
     with app.app_context():
         accounts.create_admin(EMAIL, PASSWORD)
-
-
-def log_in(page, shop):
-    page.goto(f"{shop.url}/admin/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{shop.url}/admin/orders")
 
 
 def add_to_bag(page, shop, slug, quantity=None):
