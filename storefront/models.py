@@ -168,6 +168,19 @@ class Order(db.Model):
     verify_email_sent_at: Mapped[datetime | None]
     verify_email_refused_at: Mapped[datetime | None]
     microdeposits_arrive_at: Mapped[datetime | None]
+    # Where it ships and what shipping and tax cost (issue 23). The address is Stripe's shape
+    # ({line1, line2, city, state, postal_code, country}), sent as the PaymentIntent's `shipping`;
+    # None for an order with nothing to ship. `total` already includes shipping_amount, and
+    # tax_amount when tax_behavior is "exclusive" (prices before tax); an "inclusive" tax is part
+    # of the prices and only reported. tax_calculation_id / tax_transaction_id are Stripe Tax's.
+    shipping_name: Mapped[str | None] = mapped_column(String(200))
+    shipping_address: Mapped[dict | None] = mapped_column(JSON)
+    shipping_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    shipping_rate: Mapped[str | None] = mapped_column(String(120))  # the rate's name, as shown
+    tax_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    tax_behavior: Mapped[str | None] = mapped_column(String(10))  # None: the shop charges no tax
+    tax_calculation_id: Mapped[str | None] = mapped_column(String(255))
+    tax_transaction_id: Mapped[str | None] = mapped_column(String(255))
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))
