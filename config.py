@@ -154,6 +154,10 @@ class Config:
     RATELIMIT_QUOTE = os.environ.get("RATELIMIT_QUOTE", "120 per minute;1000 per hour")
     # Logging in to /admin: a person mistypes a few times; a guesser tries thousands.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    # Asking for a customer's sign-in link (each sends an email), per client; and per address,
+    # whoever asks, links sent in an hour (storefront/accounts/signin.py).
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "5 per minute;20 per hour")
+    SIGN_IN_LINKS_PER_HOUR = int(os.environ.get("SIGN_IN_LINKS_PER_HOUR", "5"))
     # Order pages that may ask Stripe (a receipt waiting for microdeposits, the return from
     # Stripe's page), per client; each order is also asked about at most once per interval.
     RATELIMIT_ORDER_PAGES = os.environ.get("RATELIMIT_ORDER_PAGES", "60 per minute;600 per hour")
@@ -191,6 +195,7 @@ class TestingConfig(Config):
     # Tests drive the shop faster than any customer (retry loops, concurrent submits); the
     # limits stay on, out of their way. tests/security/test_rate_limits.py sets low ones.
     RATELIMIT_PAY = RATELIMIT_QUOTE = RATELIMIT_LOGIN = RATELIMIT_ORDER_PAGES = "1000 per minute"
+    RATELIMIT_SIGN_IN = "1000 per minute"
 
 
 # Every SECRET_KEY this repository has ever written down (defaults, tests, benches, docs): public,

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 import config as shop_config
 from storefront import admin, cli, styleguide
+from storefront.accounts import views as accounts
 from storefront.catalog.products import CHECKOUT_MODES, LAYOUTS
 from storefront.checkout import bag, pay, price_partial, receipts, shop, snapshot, stripe_checkout
 from storefront.payments import gateway, webhooks
@@ -69,6 +70,7 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(bag.bp)
     app.register_blueprint(receipts.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(accounts.bp)
     if app.config["STYLEGUIDE"]:
         app.register_blueprint(styleguide.bp)
     admin.init_app(app)

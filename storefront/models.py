@@ -181,6 +181,9 @@ class Order(db.Model):
     tax_behavior: Mapped[str | None] = mapped_column(String(10))  # None: the shop charges no tax
     tax_calculation_id: Mapped[str | None] = mapped_column(String(255))
     tax_transaction_id: Mapped[str | None] = mapped_column(String(255))
+    # The customer's account it was placed from (storefront/accounts/), None for a guest's order;
+    # emptied when the account is deleted (the order stays, without the person's details).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     # A short lease serialises the requests, webhooks and reconcile runs that work on one order,
     # across processes and hosts, without holding a transaction open during a Stripe call.
     lease_token: Mapped[str | None] = mapped_column(String(32))
@@ -373,6 +376,49 @@ class AdminUser(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+
+class Account(db.Model):
+    """A returning customer, who signs in with a link emailed to their address (no password);
+    made the first time a link for the address is used (storefront/accounts/)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unguessable: Stripe idempotency keys derive from it, so a development database reset while
+    # Stripe still remembers old keys never reuses one.
+    public_id: Mapped[str] = mapped_column(
+        String(32), unique=True, default=lambda: secrets.token_urlsafe(16))
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # normalised, lower case
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+    # Part of every session's cookie value: raising it (signing out) ends every session of the
+    # account on every device, as AdminUser.session_version does for admins.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Its one Stripe Customer, made when first needed (accounts/customers.py).
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+
+class SignInLink(db.Model):
+    """A one-time sign-in link emailed to an address. The link carries `key` signed with the
+    app's SECRET_KEY (orders/links.py), so the database alone cannot make a working link; the
+    outbox builds the link again from `key` for each try. Used once, before `expires_at`."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True,
+                                     default=lambda: secrets.token_urlsafe(32))
+    email: Mapped[str] = mapped_column(String(254), index=True)  # normalised, lower case
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # The outbox's columns (storefront/orders/outbox.py), as an order's emails have them.
+    email_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    email_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_sent_at: Mapped[datetime | None]
+    email_refused_at: Mapped[datetime | None]
 
 
 class Refund(db.Model):

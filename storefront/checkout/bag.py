@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -28,6 +29,8 @@ from flask import (
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
+from storefront.accounts import history
+from storefront.accounts import sessions as account_sessions
 from storefront.catalog import methods
 from storefront.catalog.money import format_money, over_stripe_limit
 from storefront.checkout import snapshot
@@ -300,6 +303,18 @@ def order_for_bag(bag_quote, form, mode="elements"):
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
+
+
+@bp.post("/bag/again/<public_id>")
+def again():
+    """Buy a bag's order again (the account page): its lines in a new bag, priced anew by the
+    bag page. Only the signed-in customer's own orders."""
+    account = account_sessions.current()
+    order = history.order(account, public_id) if account else None
+    if order is None:
+        abort(404)
+    store(secrets.token_urlsafe(24), [(line.product.slug, line.selection) for line in order.items])
+    return redirect(url_for("bag.show"), 303)
 
 
 @bp.post("/bag/pay")

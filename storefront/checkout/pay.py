@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import Form, IntegerField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from storefront.accounts import sessions as account_sessions
 from storefront.catalog import methods
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
 from storefront.models import Order, PaymentAttempt
@@ -83,7 +84,10 @@ def find_or_create_order(checkout_token, key, build):
     find = db.select(Order).filter_by(checkout_token=checkout_token, selection_key=key)
     order = db.session.scalar(find)
     if order is None:
-        db.session.add(build())
+        built = build()
+        # Placed while signed in: the account page lists it (a guest's stays a guest's).
+        built.account_id = account_sessions.current_id()
+        db.session.add(built)
         try:
             db.session.commit()
         except IntegrityError:  # its twin request won the race

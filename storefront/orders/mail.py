@@ -11,6 +11,7 @@ answer to its recipient or its content): trying again would be refused again. An
 4xx, no connection, a timeout, a certificate that is not trusted, a refused login) may pass
 later.
 """
+import hashlib
 import logging
 import smtplib
 import ssl
@@ -19,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
-from storefront.orders.links import pay_again_url
+from storefront.orders import links
+from storefront.orders.links import pay_again_url, sign_in_url
 
 log = logging.getLogger(__name__)
 OUTBOX = "mail_outbox"
@@ -145,6 +147,17 @@ def send_verify_microdeposits(order):
                                verify_url=order.stripe_link)
     send(order.email, f"Verify your bank account to pay for order #{order.id}", body,
          _message_id(f"verify-microdeposits-{order.public_id}"))
+
+
+def send_sign_in_link(link):
+    """A customer's one-time link to sign in (storefront/accounts/). The same message whether or
+    not the address has an account yet: following the link makes one."""
+    with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+        body = render_template("email/sign_in.txt", url=sign_in_url(link),
+                               minutes=links.SIGN_IN_MINUTES)
+    send(link.email, f"Sign in to {current_app.config['SHOP_NAME']}", body,
+         # Not the key itself: a header is no place for even half of a credential.
+         _message_id(f"sign-in-{hashlib.sha256(link.key.encode()).hexdigest()[:24]}"))
 
 
 def _message_id(local_part):

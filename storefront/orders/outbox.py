@@ -14,6 +14,10 @@ leaves it to the next try. A temporary failure (4xx, no connection, a timeout, a
 certificate) waits for a backoff that doubles per try; a permanent refusal (5xx: this address or
 this message will never be accepted) is recorded on the order for the admin's order page and
 never tried again. One bad address never holds up another email.
+
+The same outbox keeps the sign-in links customers ask for (SignInLink rows, storefront/accounts/):
+an email about no order, queued in the commit that records the link, sent and tried again the
+same way.
 """
 import logging
 from collections import Counter
@@ -24,7 +28,7 @@ from typing import Callable
 from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import update
 
-from storefront.models import Order, utcnow
+from storefront.models import Order, SignInLink, utcnow
 from storefront.orders import mail
 from storefront.web.extensions import db
 
@@ -37,18 +41,25 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Email:
-    """One kind of email the outbox keeps for an order, in the order's columns `<prefix>_due_at`
-    (None: nothing queued), `_tries`, `_error` (why the last try failed), `_sent_at` and
-    `_refused_at` (the mail server refused it for good)."""
+    """One kind of email the outbox keeps, on a row of `model` (an order, a sign-in link), in
+    its columns `<prefix>_due_at` (None: nothing queued), `_tries`, `_error` (why the last try
+    failed), `_sent_at` and `_refused_at` (the mail server refused it for good)."""
     prefix: str
     counted: str  # its name in the counts the commands print
-    deliver: Callable  # mail.send_…(order), or mail.Undelivered
+    deliver: Callable  # mail.send_…(row), or mail.Undelivered
+    model: type = Order
+    # Columns a try leaves as they were: a try is not a change to the order (reconcile reads
+    # its updated_at).
+    untouched: tuple = ("updated_at",)
 
     def column(self, name):
-        return getattr(Order, f"{self.prefix}_{name}")
+        return getattr(self.model, f"{self.prefix}_{name}")
 
     def get(self, order, name):
         return getattr(order, f"{self.prefix}_{name}")
+
+    def describe(self, row):
+        return f"{self.prefix} of {self.model.__name__} {row.id}"
 
     def values(self, **values):
         return {f"{self.prefix}_{name}": value for name, value in values.items()}
@@ -70,7 +81,8 @@ class Email:
 RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
 VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
-KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS)
+SIGN_IN = Email("email", "sign-in links", mail.send_sign_in_link, model=SignInLink, untouched=())
+KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SIGN_IN)
 
 
 def withdrawn():
@@ -84,55 +96,57 @@ def backoff(tries):
     return min(FIRST_RETRY * 2 ** min(tries - 1, 20), LONGEST_WAIT)
 
 
-def send_soon(order, kind):
-    """Send the order's email of `kind` after this request's response, or now outside a request."""
+def send_soon(row, kind):
+    """Send the row's email of `kind` after this request's response, or now outside a request."""
     if not has_request_context():
-        send(order, kind)
+        send(row, kind)
         return
-    app, order_id = current_app._get_current_object(), order.id
+    app, row_id = current_app._get_current_object(), row.id
 
     @after_this_request
     def after_the_response(response):
         # call_on_close runs once the server has sent the whole response to the customer.
-        response.call_on_close(lambda: _send_later(app, order_id, kind))
+        response.call_on_close(lambda: _send_later(app, row_id, kind))
         return response
 
 
-def _send_later(app, order_id, kind):
+def _send_later(app, row_id, kind):
     # The worker thread that answered sends it; the SMTP timeout bounds how long it is held.
     with app.app_context():
         try:
-            order = db.session.get(Order, order_id)
+            row = db.session.get(kind.model, row_id)
         except Exception:  # the email stays due for `flask mail send` and reconcile
-            log.exception("Email (%s) of order %s: could not read the order", kind.prefix, order_id)
+            log.exception("Email (%s of %s %s): could not read it", kind.prefix,
+                          kind.model.__name__, row_id)
             return
-        if order is not None:
-            send(order, kind)
+        if row is not None:
+            send(row, kind)
 
 
 def send_due(limit=BATCH):
     """Try every email that is due, each on its own; returns counts of the outcomes."""
     counts = Counter()
     for kind in KINDS:
-        due = (db.select(Order.id)
+        due = (db.select(kind.model.id)
                .where(kind.column("due_at") <= utcnow(), kind.column("sent_at").is_(None),
                       kind.column("refused_at").is_(None))
-               .order_by(kind.column("due_at"), Order.id).limit(limit))
-        for order_id in db.session.scalars(due).all():
-            outcome = send(db.session.get(Order, order_id), kind)
+               .order_by(kind.column("due_at"), kind.model.id).limit(limit))
+        for row_id in db.session.scalars(due).all():
+            outcome = send(db.session.get(kind.model, row_id), kind)
             if outcome:
                 counts[outcome] += 1
     return counts
 
 
 def send(order, kind):
-    """One try at the order's email of `kind` if it is due and no one else is trying it. Returns
+    """One try at the order's (or other row's) email of `kind` if it is due and no one else is
+    trying it. Returns
     "<kind> sent", "<kind> refused" or "<kind> to retry", or None (not due, or taken).
     Never raises: a customer who has paid gets no error because of mail."""
     try:
         return _try(order, kind)
     except Exception:  # a database error while recording; the email stays due
-        log.exception("Email (%s) of order %s: the try failed", kind.prefix, order.id)
+        log.exception("Email (%s): the try failed", kind.describe(order))
         db.session.rollback()
         return f"{kind.counted} to retry"
 
@@ -140,13 +154,14 @@ def send(order, kind):
 def _try(order, kind):
     now = utcnow()
     tries = kind.get(order, "tries")
+    model = kind.model
+    kept = {getattr(model, name): getattr(model, name) for name in kind.untouched}
     claimed = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, kind.column("tries") == tries, kind.column("due_at") <= now,
+        update(model)
+        .where(model.id == order.id, kind.column("tries") == tries, kind.column("due_at") <= now,
                kind.column("sent_at").is_(None), kind.column("refused_at").is_(None))
-        # A try is not a change to the order: updated_at stays (reconcile reads it).
         .values({kind.column("tries"): tries + 1, kind.column("due_at"): now + backoff(tries + 1),
-                 Order.updated_at: Order.updated_at})
+                 **kept})
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
@@ -163,12 +178,12 @@ def _try(order, kind):
 
 def _failed(order, kind, tries, error):
     if error.permanent:
-        log.error("Email (%s) of order %s refused for good: %s", kind.prefix, order.id, error)
+        log.error("Email (%s) refused for good: %s", kind.describe(order), error)
         kind.set(order, refused_at=utcnow(), due_at=None, error=str(error))
         outcome = f"{kind.counted} refused"
     else:
-        log.warning("Email (%s) of order %s not sent (try %s, next after %s): %s",
-                    kind.prefix, order.id, tries, kind.get(order, "due_at"), error)
+        log.warning("Email (%s) not sent (try %s, next after %s): %s",
+                    kind.describe(order), tries, kind.get(order, "due_at"), error)
         kind.set(order, error=str(error))
         outcome = f"{kind.counted} to retry"
     db.session.commit()

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import stripe
 from flask import current_app
 from stripe import RequestOptions
-from stripe.params import PaymentIntentCreateParams, RefundCreateParams, TransferCreateParams
+from stripe.params import (
+    CustomerCreateParams,
+    CustomerPaymentMethodListParams,
+    PaymentIntentCreateParams,
+    RefundCreateParams,
+    TransferCreateParams,
+)
 from stripe.params.checkout import SessionCreateParams
 
 from storefront.catalog import methods
@@ -428,6 +434,53 @@ def onboarding_link(account_id, refresh_url, return_url):
 
 def account(account_id):
     return _client().accounts.retrieve(account_id)
+
+
+def customer_key(account):
+    # One key per account: two requests that both find no Customer yet make the one Customer.
+    return f"account-{account.public_id}-customer"
+
+
+def create_customer(account):
+    """The account's Stripe Customer, made once however often it is asked for (customer_key);
+    the shop's account is named in its metadata, the person only by the email they verified."""
+    params: CustomerCreateParams = {
+        "email": account.email,
+        "metadata": {"account_id": str(account.id), "account_public_id": account.public_id},
+    }
+    return _client().customers.create(params, {"idempotency_key": customer_key(account)})
+
+
+def saved_methods(customer_id):
+    """Every PaymentMethod attached to the Customer (cards and bank accounts), all pages."""
+    params: CustomerPaymentMethodListParams = {"limit": 100}
+    return list(_client().customers.payment_methods.list(customer_id, params).auto_paging_iter())
+
+
+def _gone(error):
+    return isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing"
+
+
+def detach_method(payment_method_id):
+    """Detach a saved method from its Customer for good; one already detached (a retry after a
+    lost answer) counts as done."""
+    try:
+        _client().payment_methods.detach(payment_method_id, None,
+                                         {"idempotency_key": f"detach-{payment_method_id}"})
+    except stripe.InvalidRequestError as error:
+        # Stripe refuses to detach a method attached to no Customer: the first try did it.
+        if not (_gone(error) or "not attached" in str(error.user_message or error)):
+            raise
+
+
+def delete_customer(customer_id):
+    """Delete the Customer at Stripe; one already deleted counts as done. A DELETE takes no
+    idempotency key: asking again is safe by itself."""
+    try:
+        _client().customers.delete(customer_id)
+    except stripe.InvalidRequestError as error:
+        if not _gone(error):
+            raise
 
 
 def webhook_endpoints():

@@ -1,5 +1,5 @@
 """Limits on abuse: how often one client may pay, re-price, load an order's page that may ask
-Stripe about it, and try an admin password (Flask-Limiter).
+Stripe about it, try an admin password, and ask for a customer's sign-in link (Flask-Limiter).
 
 Card testers try stolen cards one after another against the pay endpoint; a script can re-price
 without end. The limits (config.py) count per client address, before anything else looks at
@@ -27,6 +27,10 @@ LIMITED = {
     ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
     ("bag.add", "POST"): "RATELIMIT_QUOTE",
     ("admin.login.form", "POST"): "RATELIMIT_LOGIN",
+    # Asking for a sign-in link sends an email; following one is a sign-in (accounts/signin.py
+    # also counts the links per address).
+    ("accounts.sign_in", "POST"): "RATELIMIT_SIGN_IN",
+    ("accounts.follow_link", "POST"): "RATELIMIT_LOGIN",
     # Pages that may ask Stripe about an order (orders/stripe_reads.py keeps it to one read
     # per order and interval; this keeps one client from walking many orders).
     ("orders.receipt", "GET"): "RATELIMIT_ORDER_PAGES",
