@@ -11,6 +11,7 @@ own retention (docs/accounts.md).
 Stripe first, the database after: a Stripe call that fails leaves the account as it was, to
 try again; each call is safe to repeat (gateway.detach_method, gateway.delete_customer).
 """
+import stripe
 from sqlalchemy import delete, func, or_, update
 
 from storefront.models import Order, OrderTransition, SignInLink
@@ -30,10 +31,19 @@ def delete_account(account):
     customer_id = account.stripe_customer_id
     db.session.commit()  # no transaction open across the Stripe calls
     if customer_id:
-        for method in gateway.saved_methods(customer_id):
+        for method in _saved_methods(customer_id):
             gateway.detach_method(method.id)
         gateway.delete_customer(customer_id)
     _forget(account)
+
+
+def _saved_methods(customer_id):
+    try:
+        return gateway.saved_methods(customer_id)
+    except stripe.InvalidRequestError as error:
+        if gateway.gone(error):  # the Customer went already (a try whose answer was lost)
+            return []
+        raise
 
 
 def _orders_of(account):

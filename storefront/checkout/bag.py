@@ -306,7 +306,7 @@ def order_for_bag(bag_quote, form, mode="elements"):
 
 
 @bp.post("/bag/again/<public_id>")
-def again():
+def again(public_id):
     """Buy a bag's order again (the account page): its lines in a new bag, priced anew by the
     bag page. Only the signed-in customer's own orders."""
     account = account_sessions.current()

@@ -457,7 +457,8 @@ def saved_methods(customer_id):
     return list(_client().customers.payment_methods.list(customer_id, params).auto_paging_iter())
 
 
-def _gone(error):
+def gone(error):
+    """Whether Stripe refused because the object is not there (deleted already, say)."""
     return isinstance(error, stripe.InvalidRequestError) and error.code == "resource_missing"
 
 
@@ -469,7 +470,7 @@ def detach_method(payment_method_id):
                                          {"idempotency_key": f"detach-{payment_method_id}"})
     except stripe.InvalidRequestError as error:
         # Stripe refuses to detach a method attached to no Customer: the first try did it.
-        if not (_gone(error) or "not attached" in str(error.user_message or error)):
+        if not (gone(error) or "not attached" in str(error.user_message or error)):
             raise
 
 
@@ -479,7 +480,7 @@ def delete_customer(customer_id):
     try:
         _client().customers.delete(customer_id)
     except stripe.InvalidRequestError as error:
-        if not _gone(error):
+        if not gone(error):
             raise
 
 

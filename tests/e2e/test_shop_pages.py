@@ -1,7 +1,7 @@
 """The shop's surfaces a customer trusts, in a real browser: what Pay says, the field at fault,
 where the focus goes after a decline, one message at a time; and a sweep of every page the shop
-shows (home, each product, the footer's pages, a receipt) on a phone and a laptop: no sideways
-scroll, no axe violation, nothing in the console."""
+shows (home, each product, the footer's pages, a receipt, the customer's sign-in and account
+pages) on a phone and a laptop: no sideways scroll, no axe violation, nothing in the console."""
 import os
 import re
 from pathlib import Path
@@ -13,6 +13,7 @@ from tests import stripe_frames
 from tests.a11y import axe_violations
 from tests.e2e.checkout_page import message, open_product, pay, wait_for_price
 from tests.helpers import Browser, card
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -99,23 +100,43 @@ def paid_receipt(shop, stripe_client):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_page_fits_passes_axe_and_logs_nothing(page, shop, stripe_client, width,
-                                                      console_errors):
+                                                      console_errors, outbox):
     receipt = paid_receipt(shop, stripe_client)
     page.set_viewport_size({"width": width, "height": 900})
     urls = {"home": "/", **{slug: f"/p/{slug}" for slug in PRODUCTS},
-            **{name: f"/pages/{name}" for name in FOOTER_PAGES}, "receipt": receipt}
+            **{name: f"/pages/{name}" for name in FOOTER_PAGES}, "receipt": receipt,
+            "sign-in": "/account/sign-in"}
     for name, url in urls.items():
         page.goto(shop.url + url if url.startswith("/") else url)
         page.wait_for_load_state("load")
         if url.startswith("/p/"):
             page.locator("[data-stripe-element] iframe").first.wait_for()
-        sideways = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert sideways <= 0, f"{name} at {width}px scrolls sideways by {sideways}px"
-        assert axe_violations(page) == [], f"{name} at {width}px"
-        for footer_page in FOOTER_PAGES:
-            expect(page.locator(f'footer a[href="/pages/{footer_page}"]')).to_be_visible()
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+        looks_right(page, name, width)
+    # The account's pages, signed in by the link the shop emailed (its paid order listed).
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    looks_right(page, "link-sent", width)
+    email = wait_for(lambda: [m for m in outbox if m["Subject"].startswith("Sign in")], "the sign-in email")
+    [link] = re.findall(r"/account/sign-in/\S+", email[0].get_content())
+    page.goto(shop.url + link)
+    looks_right(page, "follow-link", width)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{shop.url}/account")
+    expect(page.locator("[data-order]")).to_have_count(1)
+    looks_right(page, "account", width)
+    page.goto(f"{shop.url}/account/delete")
+    looks_right(page, "delete-account", width)
     assert console_errors == []
+
+
+def looks_right(page, name, width):
+    """No sideways scroll, no axe violation, the footer's links shown; a picture if asked for."""
+    sideways = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"{name} at {width}px scrolls sideways by {sideways}px"
+    assert axe_violations(page) == [], f"{name} at {width}px"
+    for footer_page in FOOTER_PAGES:
+        expect(page.locator(f'footer a[href="/pages/{footer_page}"]')).to_be_visible()
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
