@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Callable
 
 from flask import after_this_request, current_app, has_request_context
-from sqlalchemy import update
+from sqlalchemy import true, update
 
 from storefront.models import Order, SignInLink, utcnow
 from storefront.orders import mail
@@ -51,6 +51,12 @@ class Email:
     # Columns a try leaves as they were: a try is not a change to the order (reconcile reads
     # its updated_at).
     untouched: tuple = ("updated_at",)
+    # The condition under which it is still worth sending (None: always), e.g. while its link
+    # works: a sign-in link that expired in the outbox is dropped, not sent.
+    wanted: Callable | None = None
+
+    def still_wanted(self):
+        return self.wanted() if self.wanted else true()
 
     def column(self, name):
         return getattr(self.model, f"{self.prefix}_{name}")
@@ -81,7 +87,8 @@ class Email:
 RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
 VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
-SIGN_IN = Email("email", "sign-in links", mail.send_sign_in_link, model=SignInLink, untouched=())
+SIGN_IN = Email("email", "sign-in links", mail.send_sign_in_link, model=SignInLink, untouched=(),
+                wanted=lambda: SignInLink.expires_at > utcnow())
 KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SIGN_IN)
 
 
@@ -129,7 +136,7 @@ def send_due(limit=BATCH):
     for kind in KINDS:
         due = (db.select(kind.model.id)
                .where(kind.column("due_at") <= utcnow(), kind.column("sent_at").is_(None),
-                      kind.column("refused_at").is_(None))
+                      kind.column("refused_at").is_(None), kind.still_wanted())
                .order_by(kind.column("due_at"), kind.model.id).limit(limit))
         for row_id in db.session.scalars(due).all():
             outcome = send(db.session.get(kind.model, row_id), kind)
@@ -159,7 +166,8 @@ def _try(order, kind):
     claimed = db.session.execute(
         update(model)
         .where(model.id == order.id, kind.column("tries") == tries, kind.column("due_at") <= now,
-               kind.column("sent_at").is_(None), kind.column("refused_at").is_(None))
+               kind.column("sent_at").is_(None), kind.column("refused_at").is_(None),
+               kind.still_wanted())
         .values({kind.column("tries"): tries + 1, kind.column("due_at"): now + backoff(tries + 1),
                  **kept})
         .execution_options(synchronize_session=False)

@@ -205,3 +205,16 @@ def test_normalised_addresses():
     assert signin.normalised(" Ada@Example.COM ") == "ada@example.com"
     with pytest.raises(ValueError):
         signin.normalised("ada@")
+
+
+def test_a_link_that_expired_waiting_in_the_outbox_is_never_sent(app, client):
+    with smtp_server(users=USERS, defer={"ada@example.com"}) as server:
+        use(app, server)
+        ask_for_link(client)
+        server.defer.clear()
+        with app.app_context():
+            link = db.session.scalar(db.select(SignInLink))
+            link.email_due_at = link.expires_at = utcnow()
+            db.session.commit()
+        output = app.test_cli_runner().invoke(args=["mail", "send"]).output
+        assert output == "No email is due\n" and server.messages == []
