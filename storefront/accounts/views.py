@@ -14,6 +14,13 @@ bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
 
 
+@bp.after_request
+def kept_by_no_cache(response):
+    # A customer's address and orders, a link's page: for this browser alone, and not kept.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 class LinkForm(Form):
     email = StringField(validators=[DataRequired("Enter your email."), Length(max=254)])
 

@@ -23,7 +23,9 @@ def buy(client, stripe_client, slug="organic-tee", email="ada@example.com", numb
 
 
 def listed(client):
-    html = client.get("/account").get_data(as_text=True)
+    page = client.get("/account")
+    assert page.headers["Cache-Control"] == "no-store"  # no cache keeps a customer's orders
+    html = page.get_data(as_text=True)
     return re.findall(r'data-order="([^"]+)"', html), html
 
 
