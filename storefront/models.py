@@ -46,6 +46,8 @@ class Product(db.Model):
     # Who made it and is paid for it (a connected account); None: the shop's own product.
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"))
     maker: Mapped["Maker | None"] = relationship()
+    # Whether it is posted to the customer (products.ProductSpec.ships).
+    ships: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def rules(self):

@@ -60,6 +60,7 @@ class ProductSpec:
     layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
     checkout_mode: str | None = None  # one of CHECKOUT_MODES; None: the shop's CHECKOUT_MODE
     maker: MakerSpec | None = None  # None: the shop's own product
+    ships: bool = False  # a thing to post: checkout asks for an address and charges shipping
 
     @property
     def currency(self) -> str:
@@ -171,6 +172,9 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     if checkout_mode is not None and checkout_mode not in CHECKOUT_MODES:
         table.fail("checkout_mode", f"{checkout_mode!r} is not a checkout mode: use one of "
                    f"{', '.join(CHECKOUT_MODES)}")
+    ships = table.get("ships", False)
+    if not isinstance(ships, bool):
+        table.fail("ships", "must be true (a thing to post) or false (nothing to post)")
     maker = table.get("maker")
     if maker is not None and maker not in makers:
         table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
@@ -183,6 +187,7 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
         rules=_rules(table),
         layout=layout,
         checkout_mode=checkout_mode,
+        ships=ships,
     )
     table.done()
     return spec

@@ -28,7 +28,7 @@ BUMP = (update(CatalogRevision).where(CatalogRevision.id == 1)
         .values(revision=CatalogRevision.revision + 1))
 PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.image,
                    Product.rules_data.label("rules"), Product.layout,
-                   Product.checkout_mode)
+                   Product.checkout_mode, Product.ships)
             .order_by(Product.position, Product.id))
 
 
@@ -69,7 +69,7 @@ def current(app=None):
             snapshot = holder.snapshot = Snapshot(revision, {
                 row.slug: ProductSpec(row.slug, row.name, row.description, row.image,
                                       rules_from_dict(row.rules), row.layout,
-                                      row.checkout_mode)
+                                      row.checkout_mode, ships=row.ships)
                 for row in connection.execute(PRODUCTS)})
     return snapshot
 
