@@ -120,5 +120,10 @@
   });
 
   show('consent');
+  // The page renders every button disabled until now, so a click before this script has bound
+  // them cannot be lost and leave the customer on the consent pane.
+  Array.prototype.forEach.call(document.querySelectorAll('button'), function (button) {
+    button.disabled = false;
+  });
   toHost({type: 'ready'});
 })();
