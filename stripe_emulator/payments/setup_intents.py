@@ -122,7 +122,8 @@ def create(call, params):
     call.store.add(intent, return_url=params.string("return_url"))
     emit(call, "setup_intent.created", intent)
     if confirm:
-        _confirm(call, intent, payment_method, params)
+        with carried_by(intent):
+            _confirm(call, intent, payment_method, params)
     return intent
 
 
@@ -288,8 +289,9 @@ def _check_usable(call, payment_method, customer_id):
                             f"{payment_method['customer']}. Please include the Customer in "
                             "the `customer` parameter on the SetupIntent.",
                             param="payment_method")
-    if not payment_method["customer"]:
-        payment_methods.check_attachable(call, payment_method["id"])
+    private = call.store.private[payment_method["id"]]
+    if not payment_method["customer"] and (private["used_by"] or private.get("detached")):
+        raise invalid_param(payment_methods.REUSED, param="payment_method")
 
 
 def _check_confirmation(call, intent, params, payment_method):
