@@ -31,7 +31,7 @@ from .connect import account_links, connect_control
 from .machinery import control, versions
 from .machinery.emulator import Emulator
 from .machinery.versions import DEFAULT_API_VERSION
-from .payments import receipts
+from .payments import receipts, setup_redirect
 from .stripejs.stripejs import bp as stripejs_bp
 
 INDEX = """<!doctype html><title>Stripe emulator</title>
@@ -92,6 +92,7 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(receipts.bp)
+    app.register_blueprint(setup_redirect.bp)
     app.register_blueprint(bank_pages.bp)
     app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)

@@ -214,22 +214,28 @@ def three_ds_challenge(call, si_id, params):
         outcome = params.choice("outcome", ["complete", "fail"])
         if outcome is None:
             raise missing_param("outcome")
-        action = intent["next_action"] or {}
-        if intent["status"] != "requires_action" or action.get("type") != "use_stripe_sdk":
-            raise _unexpected_state(f"This SetupIntent is not awaiting 3-D Secure "
-                                    f"authentication: it has a status of {intent['status']}.")
-        payment_method = call.store.get("payment_method", intent["payment_method"])
-        if outcome == "fail":
-            fail(call, intent, payment_method, {
-                "code": "setup_intent_authentication_failure",
-                "doc_url": doc_url("setup_intent_authentication_failure"),
-                "message": AUTHENTICATION_FAILED,
-                "type": "invalid_request_error",
-            })
-            return intent
-        payment_methods.mark_set_up(call, payment_method["id"])
-        _verify_card(call, intent, payment_method)
+        answer_challenge(call, intent, outcome)
         return intent
+
+
+def answer_challenge(call, intent, outcome):
+    """`complete` or `fail` the card's challenge (the modal's, or the redirect page's)."""
+    action = intent["next_action"] or {}
+    if intent["status"] != "requires_action" or \
+            action.get("type") not in ("use_stripe_sdk", "redirect_to_url"):
+        raise _unexpected_state(f"This SetupIntent is not awaiting 3-D Secure "
+                                f"authentication: it has a status of {intent['status']}.")
+    payment_method = call.store.get("payment_method", intent["payment_method"])
+    if outcome == "fail":
+        fail(call, intent, payment_method, {
+            "code": "setup_intent_authentication_failure",
+            "doc_url": doc_url("setup_intent_authentication_failure"),
+            "message": AUTHENTICATION_FAILED,
+            "type": "invalid_request_error",
+        })
+        return
+    payment_methods.mark_set_up(call, payment_method["id"])
+    _verify_card(call, intent, payment_method)
 
 
 def for_publishable(intent):
@@ -329,12 +335,7 @@ def _confirm(call, intent, payment_method, params):
     number = payment_methods.card_number(call, payment_method["id"])
     # A challenge asked for when the card is saved; the saved card then carries the result.
     if cards.behaviour(number).three_d_secure:
-        require_action(call, intent, {"type": "use_stripe_sdk", "use_stripe_sdk": {
-            "type": "three_d_secure_redirect",
-            "stripe_js": f"{call.base_url}/three-ds/challenge/{intent['id']}"
-                         f"?client_secret={intent['client_secret']}",
-            "source": new_id("src"),
-        }})
+        require_action(call, intent, _challenge(call, intent, params))
         return
     _verify_card(call, intent, payment_method)
     if intent["last_setup_error"]:
@@ -342,6 +343,27 @@ def _confirm(call, intent, payment_method, params):
         raise StripeError(402, "card_error", error["message"], code=error["code"],
                           decline_code=error.get("decline_code"),
                           payment_method=error["payment_method"], payment_intent=intent)
+
+
+def _challenge(call, intent, params):
+    """Stripe.js handles the challenge in a modal (`use_stripe_sdk`); a server that confirms
+    with a `return_url` and without `use_stripe_sdk` sends the customer to the bank's page."""
+    return_url = call.store.private[intent["id"]].get("return_url")
+    if return_url and not call.publishable and not params.boolean("use_stripe_sdk"):
+        return {"type": "redirect_to_url", "redirect_to_url": {
+            "return_url": return_url, "url": setup_redirect_url(call, intent)}}
+    return {"type": "use_stripe_sdk", "use_stripe_sdk": {
+        "type": "three_d_secure_redirect",
+        "stripe_js": f"{call.base_url}/three-ds/challenge/{intent['id']}"
+                     f"?client_secret={intent['client_secret']}",
+        "source": new_id("src"),
+    }}
+
+
+def setup_redirect_url(call, intent):
+    """The address of the bank's page (setup_redirect.py serves it)."""
+    return f"{call.base_url}/three-ds/redirect/{intent['id']}" \
+        f"?client_secret={intent['client_secret']}"
 
 
 def _verify_card(call, intent, payment_method):

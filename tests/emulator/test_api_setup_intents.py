@@ -281,3 +281,47 @@ def test_billing_name_is_needed_for_a_bank_account(stripe_client, customer):
             "customer": customer.id, "allowed_payment_method_types": ["us_bank_account"],
             "payment_method_data": data, "mandate_data": MANDATE_DATA, "confirm": True})
     assert refused.value.param == "payment_method_data[billing_details][name]"
+
+
+@pytest.mark.parametrize("outcome, status, redirect_status", [
+    ("complete", "succeeded", "succeeded"), ("fail", "requires_payment_method", "failed")])
+def test_a_server_confirm_with_a_return_url_redirects_to_the_bank(
+        stripe_client, card, setup, outcome, status, redirect_status):
+    import requests
+
+    intent = setup(card(THREE_DS_ON_SETUP).id, return_url="https://shop.test/saved?step=2")
+    assert intent.next_action.type == "redirect_to_url"
+    action = intent.next_action.redirect_to_url
+    assert action.return_url == "https://shop.test/saved?step=2"
+    assert "Complete" in requests.get(action.url).text
+    answered = requests.post(action.url, data={"outcome": outcome}, allow_redirects=False)
+    assert answered.status_code == 303
+    assert answered.headers["Location"] == (
+        f"https://shop.test/saved?step=2&setup_intent={intent.id}"
+        f"&setup_intent_client_secret={intent.client_secret}&redirect_status={redirect_status}")
+    assert stripe_client.v1.setup_intents.retrieve(intent.id).status == status
+
+
+def test_a_saved_bank_account_whose_later_debit_fails_costs_the_failure_fee(
+        stripe_client, emulator, customer):
+    intent = bank_setup(stripe_client, customer, account="000222222227")   # insufficient funds
+    saved = stripe_client.v1.setup_intents.verify_microdeposits(intent.id, {"amounts": [32, 45]})
+    assert saved.status == "succeeded"
+    debit = stripe_client.v1.payment_intents.create({
+        "amount": 10_000, "currency": "usd", "customer": customer.id,
+        "payment_method": saved.payment_method, "off_session": True, "confirm": True,
+        "allowed_payment_method_types": ["us_bank_account"]})
+    advance(emulator, days=6)
+    failed = stripe_client.v1.payment_intents.retrieve(debit.id)
+    assert (failed.status, failed.last_payment_error.code) == (
+        "requires_payment_method", "insufficient_funds")
+    charge = stripe_client.v1.charges.retrieve(debit.latest_charge,
+                                               {"expand": ["failure_balance_transaction"]})
+    reversal = charge.failure_balance_transaction
+    assert (reversal.type, reversal.amount, reversal.reporting_category) == (
+        "payment_failure_refund", -10_000, "charge_failure")
+    failure_fee = [detail for detail in reversal.fee_details
+                   if detail.description == "ACH Direct Debit failed payment fee"]
+    assert [(d.amount, d.type, d.currency) for d in failure_fee] == [(400, "stripe_fee", "usd")]
+    # Insufficient funds does not end the mandate: the saved account may be debited again.
+    assert stripe_client.v1.mandates.retrieve(saved.mandate).status == "active"
