@@ -17,19 +17,23 @@ from . import setup_intents
 bp = Blueprint("setup_redirect", __name__)
 
 PAGE = """<!doctype html>
-<html lang="en"><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>3D Secure authentication</title>
-<main>
-<p>Stripe test mode · local emulator</p>
+<link rel="stylesheet" href="{{ url_for('stripejs.static', filename='bank.css') }}"></head>
+<body class="Bank Bank--page"><main class="Bank-card">
+<p class="Bank-brand">Stripe test mode · local emulator</p>
 <h1>Authenticate your card</h1>
-<p>Your bank asks you to confirm that you are saving this card for future payments.</p>
+<p>Your bank asks you to confirm that this card may be saved for future payments.</p>
 <form method="post">
-<button name="outcome" value="complete">Complete</button>
-<button name="outcome" value="fail">Fail</button>
+<button class="Bank-button" name="outcome" value="complete">Complete</button>
+<button class="Bank-option" name="outcome" value="fail">Fail</button>
 </form>
-</main>
+</main></body>
 </html>"""
+# A plain form: no script runs on this page.
+CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; form-action 'self' *; "
+       "base-uri 'none'; frame-ancestors 'none'")
 
 
 @bp.route("/three-ds/redirect/<si_id>", methods=["GET", "POST"])
@@ -43,7 +47,7 @@ def challenge(si_id):
             abort(404)
         action = intent["next_action"] or {}
         if request.method == "GET" or action.get("type") != "redirect_to_url":
-            return render_template_string(PAGE)
+            return render_template_string(PAGE), {"Content-Security-Policy": CSP}
         return_url = action["redirect_to_url"]["return_url"]
         call = Call(emulator, base_url=request.host_url.rstrip("/"))
         outcome = "fail" if request.form.get("outcome") == "fail" else "complete"
