@@ -11,7 +11,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask import Blueprint, abort, current_app, redirect, render_template_string, request
 
 from ..machinery.emulator import Call
-from ..machinery.params import Params
 from . import setup_intents
 
 bp = Blueprint("setup_redirect", __name__)

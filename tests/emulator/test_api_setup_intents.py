@@ -1,6 +1,7 @@
 """SetupIntents through the official library: cards (3-D Secure on setup, declines), bank
 accounts (instant, microdeposits), cancel and list; and what a saved card does later."""
 import pytest
+import requests
 import stripe
 
 from tests.emulator.bank import BILLING, MANDATE_DATA, SUCCEEDS, typed_in
@@ -262,8 +263,6 @@ def test_setup_future_usage_on_a_bank_debit_saves_the_account_and_its_mandate(
 
 
 def test_the_hosted_page_verifies_a_setup(stripe_client, customer):
-    import requests
-
     intent = bank_setup(stripe_client, customer)
     url = intent.next_action.verify_with_microdeposits.hosted_verification_url
     page = requests.get(url)
@@ -287,8 +286,6 @@ def test_billing_name_is_needed_for_a_bank_account(stripe_client, customer):
     ("complete", "succeeded", "succeeded"), ("fail", "requires_payment_method", "failed")])
 def test_a_server_confirm_with_a_return_url_redirects_to_the_bank(
         stripe_client, card, setup, outcome, status, redirect_status):
-    import requests
-
     intent = setup(card(THREE_DS_ON_SETUP).id, return_url="https://shop.test/saved?step=2")
     assert intent.next_action.type == "redirect_to_url"
     action = intent.next_action.redirect_to_url
