@@ -5,7 +5,8 @@ it through `/_emulator/` (faults, webhook ordering, the request log, reset).
 
 routes.py (the /v1 route table) → machinery/pipeline.py (log, faults, keys, idempotency,
 the API version of machinery/versions.py around each call) → the resources, by package:
-- payments/: payment_methods, payment_intents, charges, refunds, customers, mandates, disputes,
+- payments/: payment_methods, payment_intents, setup_intents (and setup_redirect.py, the bank's
+  3-D Secure page of a redirect), charges, refunds, customers, mandates, disputes,
   balance, balance_transactions (cards.py, bank_accounts.py, currencies.py and fees.py hold
   Stripe's rules; debits.py is where the bank registers its debits), receipts.py (the page a
   charge's receipt_url opens);
@@ -31,17 +32,18 @@ from .connect import account_links, connect_control
 from .machinery import control, versions
 from .machinery.emulator import Emulator
 from .machinery.versions import DEFAULT_API_VERSION
-from .payments import receipts
+from .payments import receipts, setup_redirect
 from .stripejs.stripejs import bp as stripejs_bp
 
 INDEX = """<!doctype html><title>Stripe emulator</title>
 <h1>Stripe emulator</h1>
 <p>An offline Stripe API in test mode. Point the stripe library at this URL.</p>
 <ul>
-<li><code>/v1/</code> payment_methods (card, us_bank_account), payment_intents (list, search,
-confirm, capture, cancel, verify_microdeposits, three_ds_challenge, collect_bank_account),
-charges, refunds, balance_transactions, mandates, disputes, customers, events,
-webhook_endpoints</li>
+<li><code>/v1/</code> payment_methods (card, us_bank_account; attach, detach, list),
+payment_intents (list, search, confirm, capture, cancel, verify_microdeposits,
+three_ds_challenge, collect_bank_account), setup_intents (the same, no capture), charges,
+refunds, balance_transactions, mandates, disputes, customers (and their payment_methods),
+events, webhook_endpoints</li>
 <li><code>/v1/</code> Connect: accounts, account (with <code>Stripe-Account</code>),
 account_links, transfers and their reversals, balance</li>
 <li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
@@ -92,6 +94,7 @@ def create_app(webhooks=(), webhook_retry_delays=(0.5, 1, 2, 4, 8), connect_webh
     app.register_blueprint(account_links.bp)
     app.register_blueprint(stripejs_bp)
     app.register_blueprint(receipts.bp)
+    app.register_blueprint(setup_redirect.bp)
     app.register_blueprint(bank_pages.bp)
     app.register_blueprint(checkout_page.bp)
     app.add_url_rule("/", "index", lambda: INDEX)

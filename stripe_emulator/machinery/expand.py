@@ -7,6 +7,7 @@ EXPANDABLE = {
                "failure_balance_transaction", "refunds"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "setup_intent": {"customer", "payment_method", "mandate"},
     "transfer": {"balance_transaction", "destination", "source_transaction"},
     "transfer_reversal": {"balance_transaction", "transfer"},
     "balance_transaction": {"source"},
