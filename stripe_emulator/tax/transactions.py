@@ -231,11 +231,11 @@ def _give_back(call, reversal, private, lines, shipping):
              for line in private["line_items"]}
     for line in lines:
         left = sale["left"][taken[line["reversal"]["original_line_item"]]]
-        left[0] -= line["amount"]
-        left[1] -= line["amount_tax"]
+        left[0] += line["amount"]
+        left[1] += line["amount_tax"]
     if shipping and sale["shipping_left"] is not None:
-        sale["shipping_left"][0] -= shipping["amount"]
-        sale["shipping_left"][1] -= shipping["amount_tax"]
+        sale["shipping_left"][0] += shipping["amount"]
+        sale["shipping_left"][1] += shipping["amount_tax"]
 
 
 def _take(left, amount, tax, code, param):
