@@ -44,7 +44,7 @@ ADDRESS_INVALID = ("We could not work out the tax for this address. Check the po
                    "the state or province.")
 UNAVAILABLE = "The tax could not be worked out just now. Try again in a moment."
 # How the order's history names what Stripe Tax reported.
-SOURCE = "stripe_tax"
+SOURCE = "stripe tax"
 _TAX_TYPES = {"sales_tax": "sales tax", "vat": "VAT", "gst": "GST", "hst": "HST", "pst": "PST",
               "qst": "QST"}
 
