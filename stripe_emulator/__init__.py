@@ -14,13 +14,15 @@ the API version of machinery/versions.py around each call) → the resources, by
   on; the session follows its PaymentIntent as events tell it);
 - connect/: accounts, account_links (and its onboarding page), transfers; connect_control.py
   is its part of /_emulator/;
+- tax/: Stripe Tax: calculations (by the rate table in rates.py), transactions and their
+  reversals;
 - bank/: ACH Direct Debit: bank_debits.py (mandates, microdeposits, settlement on the clock,
   disputes), bank_pages.py (the bank dialog and the hosted microdeposit page);
 - stripejs/: Stripe.js and its frames (files in static/ and templates/ here at the top);
 - machinery/: store.py and clock.py, events.py (and webhook_endpoints.py; delivery.py sends
   webhooks), control.py (/_emulator/), emulator.py (the state of one emulator), and the
   pipeline's parts (auth, params, errors, expand, search, requestlog, idempotency, faults).
-Imports run one way: routes and create_app → checkout | connect | bank → payments →
+Imports run one way: routes and create_app → checkout | connect | bank | tax → payments →
 machinery; stripejs imports none of them (the contracts are in .importlinter).
 """
 from flask import Flask
@@ -48,6 +50,8 @@ events, webhook_endpoints</li>
 account_links, transfers and their reversals, balance</li>
 <li><code>/v1/checkout/sessions</code> create, retrieve, list, line_items, expire
 (payment mode, hosted and embedded)</li>
+<li><code>/v1/tax/</code> calculations (and their line_items), transactions
+create_from_calculation, create_reversal, retrieve (and their line_items)</li>
 <li><code>/c/pay/&lt;session id&gt;</code> the Checkout page a session's customer pays on</li>
 <li><code>/setup/e/&lt;account&gt;/&lt;link&gt;</code> the onboarding page an Account Link opens</li>
 <li><code>/v3/</code> Stripe.js (card Elements, 3-D Secure, the bank dialog,

@@ -9,6 +9,7 @@ from .machinery import events, pipeline, webhook_endpoints
 from .machinery.pipeline import respond
 from .payments import (balance, balance_transactions, charges, customers, disputes, mandates,
                        payment_intents, payment_methods, refunds, setup_intents)
+from .tax import calculations, transactions
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -408,6 +409,46 @@ def confirm_payment_page(cs_id):
     """The Checkout page's Pay button (Stripe.js, publishable key): answers the page's state."""
     return respond(checkout_sessions.CONFIRM_PARAMS, lambda call, params: checkout_sessions
                    .page_state(call, checkout_sessions.confirm(call, cs_id, params)))
+
+
+@bp.post("/tax/calculations")
+def create_tax_calculation():
+    return respond(calculations.CREATE_PARAMS, lambda call, params: calculations
+                   .with_line_items(call, calculations.create(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/calculations/<calculation_id>/line_items")
+def list_tax_calculation_line_items(calculation_id):
+    return respond(calculations.LINE_ITEMS_PARAMS, lambda call, params: calculations
+                   .list_line_items(call, calculation_id, params))
+
+
+@bp.post("/tax/transactions/create_from_calculation")
+def create_tax_transaction():
+    return respond(transactions.CREATE_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.create_from_calculation(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.post("/tax/transactions/create_reversal")
+def create_tax_reversal():
+    return respond(transactions.REVERSAL_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.create_reversal(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/transactions/<transaction_id>")
+def retrieve_tax_transaction(transaction_id):
+    return respond(transactions.RETRIEVE_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.retrieve(call, transaction_id),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/transactions/<transaction_id>/line_items")
+def list_tax_transaction_line_items(transaction_id):
+    return respond(transactions.LINE_ITEMS_PARAMS, lambda call, params: transactions
+                   .list_line_items(call, transaction_id, params))
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "DELETE", "PUT", "PATCH"])

@@ -45,6 +45,8 @@ LEFT_OUT = {
                  "invoice_credit_balance"},
     "event": {"account", "context"},         # Connect and API v2 only
     "checkout.session": {"line_items"},      # only with expand[]=line_items
+    "tax.calculation": {"line_items"},       # only with expand[]=line_items
+    "tax.transaction": {"line_items"},       # only with expand[]=line_items
     "price": {"currency_options", "tiers"},  # only with expand[]
     "item": {"discounts", "taxes"},          # only with expand[]
     # The platform's own account (GET /v1/account without Stripe-Account) shows its profile.

@@ -162,7 +162,7 @@ def check_request(method, path, body, query, publishable, version=None):
 
 def _shape(path):
     """The path with ids as placeholders, so that one problem is reported once."""
-    return re.sub(r"/(pi|pm|ch|re|cs_test|cus|acct|tr|trr|we|evt|txn|seti|li)_[A-Za-z0-9_]+",
+    return re.sub(r"/(pi|pm|ch|re|cs_test|cus|acct|tr|trr|we|evt|txn|seti|li|taxcalc|tax)_[A-Za-z0-9_]+",
                   r"/{\1}", path)
 
 

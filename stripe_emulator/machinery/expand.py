@@ -14,6 +14,9 @@ EXPANDABLE = {
     "mandate": {"payment_method"},
     "dispute": {"charge", "payment_intent"},
     "checkout.session": {"customer", "payment_intent", "line_items"},
+    # Filled in by tax/ itself (the line items are not stored on the object).
+    "tax.calculation": {"line_items"},
+    "tax.transaction": {"line_items"},
 }
 
 
