@@ -112,6 +112,14 @@ class Config:
     # fields on the product page), "hosted" (Stripe's Checkout page) or "embedded" (Stripe's
     # Checkout inside the shop's page). docs/checkout-modes.md.
     CHECKOUT_MODE = os.environ.get("CHECKOUT_MODE", "elements")
+    # Stripe Tax (storefront/payments/tax.py, docs/tax.md): "off" (no tax), "exclusive" (prices
+    # are before tax; the tax is added to the total) or "inclusive" (prices include tax; the
+    # total shows the tax it includes). Off by default, in development too, until the checkout
+    # asks for an address: TAX_MODE=exclusive switches it on (the local Stripe answers).
+    TAX_MODE = os.environ.get("TAX_MODE", "off")
+    # Tax quotes each process remembers, by lines, shipping and address, and for how long.
+    TAX_MEMO_SIZE = int(os.environ.get("TAX_MEMO_SIZE", "1024"))
+    TAX_MEMO_SECONDS = int(os.environ.get("TAX_MEMO_SECONDS", "3600"))
     # How long a Stripe Checkout page stays payable (Stripe allows 30 minutes to 24 hours);
     # `flask orders reconcile` cancels the orders whose page expired unpaid.
     CHECKOUT_SESSION_MINUTES = int(os.environ.get("CHECKOUT_SESSION_MINUTES", "60"))
@@ -262,6 +270,10 @@ class ProductionConfig(Config):
                         mail_refusal(config)):
             if refusal:
                 raise ConfigError(refusal)
+
+
+# Stripe Tax's modes (TAX_MODE above).
+TAX_MODES = ("off", "exclusive", "inclusive")
 
 
 def secret_key_refusal(key):

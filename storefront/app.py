@@ -31,6 +31,8 @@ def create_app(config_name=None, **overrides):
         raise shop_config.ConfigError(f"CHECKOUT_LAYOUT must be one of {', '.join(LAYOUTS)}")
     if app.config["CHECKOUT_MODE"] not in CHECKOUT_MODES:
         raise shop_config.ConfigError(f"CHECKOUT_MODE must be one of {', '.join(CHECKOUT_MODES)}")
+    if app.config["TAX_MODE"] not in shop_config.TAX_MODES:
+        raise shop_config.ConfigError(f"TAX_MODE must be one of {', '.join(shop_config.TAX_MODES)}")
     if not 30 <= app.config["CHECKOUT_SESSION_MINUTES"] <= 24 * 60:
         raise shop_config.ConfigError("CHECKOUT_SESSION_MINUTES must be from 30 to 1440 (Stripe's limits)")
     Path(app.instance_path).mkdir(exist_ok=True)

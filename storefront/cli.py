@@ -31,6 +31,8 @@ def load_products(specs):
         product.image = spec.image
         product.layout = spec.layout
         product.checkout_mode = spec.checkout_mode
+        product.ships = spec.ships
+        product.tax_code = spec.tax_code
         product.currency = spec.currency
         product.rules_data = products.rules_to_dict(spec.rules)
         product.position = position

@@ -43,9 +43,13 @@ class Product(db.Model):
     layout: Mapped[str | None] = mapped_column(String(20))
     # How its customers pay (products.CHECKOUT_MODES); None: the CHECKOUT_MODE setting.
     checkout_mode: Mapped[str | None] = mapped_column(String(20))
+    # What Stripe Tax taxes it as (products.ProductSpec.tax_code); None: a tangible good.
+    tax_code: Mapped[str | None] = mapped_column(String(40))
     # Who made it and is paid for it (a connected account); None: the shop's own product.
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"))
     maker: Mapped["Maker | None"] = relationship()
+    # Whether it is posted to the customer (products.ProductSpec.ships).
+    ships: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def rules(self):
@@ -453,6 +457,9 @@ class Refund(db.Model):
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
     # Its amount is counted in the lines' `refunded` and makers' reversals are on record.
     lines_settled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The Stripe Tax reversal that gives back the refunded part of the order's tax (tax.py);
+    # None while there is none (no tax recorded, or not reversed yet).
+    tax_reversal_id: Mapped[str | None] = mapped_column(String(255))
     reversals: Mapped[list["TransferReversal"]] = relationship(order_by="TransferReversal.id")
     admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
     admin: Mapped[AdminUser] = relationship()

@@ -8,7 +8,8 @@ from .connect import account_links, accounts, transfers
 from .machinery import events, pipeline, webhook_endpoints
 from .machinery.pipeline import respond
 from .payments import (balance, balance_transactions, charges, customers, disputes, mandates,
-                       payment_intents, payment_methods, refunds)
+                       payment_intents, payment_methods, refunds, setup_intents)
+from .tax import calculations, transactions
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -16,13 +17,16 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 PUBLISHABLE_ENDPOINTS = {"create_payment_method", "retrieve_payment_intent",
                          "confirm_payment_intent", "three_ds_challenge",
                          "verify_microdeposits", "collect_bank_account",
-                         "confirm_payment_page"}
+                         "confirm_payment_page", "retrieve_setup_intent",
+                         "confirm_setup_intent", "setup_three_ds_challenge",
+                         "verify_setup_microdeposits", "collect_setup_bank_account"}
 # What a platform may ask on behalf of a connected account (the Stripe-Account header).
 ACCOUNT_ENDPOINTS = {"retrieve_own_account", "retrieve_balance", "list_balance_transactions",
                      "retrieve_balance_transaction"}
 pipeline.install(bp, PUBLISHABLE_ENDPOINTS, ACCOUNT_ENDPOINTS, resources=pipeline.Resources(
     find_account=accounts.find,
-    publishable_views={"payment_intent": payment_intents.for_publishable}))
+    publishable_views={"payment_intent": payment_intents.for_publishable,
+                       "setup_intent": setup_intents.for_publishable}))
 
 NO_PARAMS = {}
 _LIST = {"limit": None, "starting_after": None, "ending_before": None}
@@ -42,6 +46,17 @@ def retrieve_payment_method(pm_id):
 def attach_payment_method(pm_id):
     return respond(payment_methods.ATTACH_PARAMS,
                    lambda call, params: payment_methods.attach(call, pm_id, params))
+
+
+@bp.post("/payment_methods/<pm_id>/detach")
+def detach_payment_method(pm_id):
+    return respond(payment_methods.DETACH_PARAMS,
+                   lambda call, params: payment_methods.detach(call, pm_id))
+
+
+@bp.get("/payment_methods")
+def list_payment_methods():
+    return respond(payment_methods.LIST_PARAMS, payment_methods.list_payment_methods)
 
 
 @bp.post("/payment_intents")
@@ -169,9 +184,89 @@ def create_customer():
     return respond(customers.CREATE_PARAMS, customers.create)
 
 
+@bp.get("/customers")
+def list_customers():
+    return respond(customers.LIST_PARAMS, customers.list_customers)
+
+
 @bp.get("/customers/<customer_id>")
 def retrieve_customer(customer_id):
     return respond(NO_PARAMS, lambda call, params: customers.retrieve(call, customer_id))
+
+
+@bp.post("/customers/<customer_id>")
+def update_customer(customer_id):
+    return respond(customers.UPDATE_PARAMS,
+                   lambda call, params: customers.update(call, customer_id, params))
+
+
+@bp.delete("/customers/<customer_id>")
+def delete_customer(customer_id):
+    return respond(NO_PARAMS, lambda call, params: customers.delete(call, customer_id))
+
+
+@bp.get("/customers/<customer_id>/payment_methods")
+def list_customer_payment_methods(customer_id):
+    return respond(customers.PAYMENT_METHODS_PARAMS, lambda call, params:
+                   customers.list_payment_methods(call, customer_id, params))
+
+
+@bp.get("/customers/<customer_id>/payment_methods/<pm_id>")
+def retrieve_customer_payment_method(customer_id, pm_id):
+    return respond(NO_PARAMS, lambda call, params:
+                   customers.retrieve_payment_method(call, customer_id, pm_id))
+
+
+@bp.post("/setup_intents")
+def create_setup_intent():
+    return respond(setup_intents.CREATE_PARAMS, setup_intents.create)
+
+
+@bp.get("/setup_intents")
+def list_setup_intents():
+    return respond(setup_intents.LIST_PARAMS, setup_intents.list_intents)
+
+
+@bp.get("/setup_intents/<si_id>")
+def retrieve_setup_intent(si_id):
+    return respond(setup_intents.RETRIEVE_PARAMS,
+                   lambda call, params: setup_intents.retrieve(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>")
+def update_setup_intent(si_id):
+    return respond(setup_intents.UPDATE_PARAMS,
+                   lambda call, params: setup_intents.update(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>/confirm")
+def confirm_setup_intent(si_id):
+    return respond(setup_intents.CONFIRM_PARAMS,
+                   lambda call, params: setup_intents.confirm(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>/cancel")
+def cancel_setup_intent(si_id):
+    return respond(setup_intents.CANCEL_PARAMS,
+                   lambda call, params: setup_intents.cancel(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>/three_ds_challenge")
+def setup_three_ds_challenge(si_id):
+    return respond(setup_intents.CHALLENGE_PARAMS,
+                   lambda call, params: setup_intents.three_ds_challenge(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>/verify_microdeposits")
+def verify_setup_microdeposits(si_id):
+    return respond(bank_debits.VERIFY_PARAMS,
+                   lambda call, params: bank_debits.api_verify_microdeposits(call, si_id, params))
+
+
+@bp.post("/setup_intents/<si_id>/collect_bank_account")
+def collect_setup_bank_account(si_id):
+    return respond(bank_debits.COLLECT_PARAMS,
+                   lambda call, params: bank_debits.api_collect_bank_account(call, si_id, params))
 
 
 @bp.post("/webhook_endpoints")
@@ -314,6 +409,46 @@ def confirm_payment_page(cs_id):
     """The Checkout page's Pay button (Stripe.js, publishable key): answers the page's state."""
     return respond(checkout_sessions.CONFIRM_PARAMS, lambda call, params: checkout_sessions
                    .page_state(call, checkout_sessions.confirm(call, cs_id, params)))
+
+
+@bp.post("/tax/calculations")
+def create_tax_calculation():
+    return respond(calculations.CREATE_PARAMS, lambda call, params: calculations
+                   .with_line_items(call, calculations.create(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/calculations/<calculation_id>/line_items")
+def list_tax_calculation_line_items(calculation_id):
+    return respond(calculations.LINE_ITEMS_PARAMS, lambda call, params: calculations
+                   .list_line_items(call, calculation_id, params))
+
+
+@bp.post("/tax/transactions/create_from_calculation")
+def create_tax_transaction():
+    return respond(transactions.CREATE_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.create_from_calculation(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.post("/tax/transactions/create_reversal")
+def create_tax_reversal():
+    return respond(transactions.REVERSAL_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.create_reversal(call, params),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/transactions/<transaction_id>")
+def retrieve_tax_transaction(transaction_id):
+    return respond(transactions.RETRIEVE_PARAMS, lambda call, params: transactions
+                   .with_line_items(call, transactions.retrieve(call, transaction_id),
+                                    params.strings("expand") or ()))
+
+
+@bp.get("/tax/transactions/<transaction_id>/line_items")
+def list_tax_transaction_line_items(transaction_id):
+    return respond(transactions.LINE_ITEMS_PARAMS, lambda call, params: transactions
+                   .list_line_items(call, transaction_id, params))
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "DELETE", "PUT", "PATCH"])

@@ -45,12 +45,15 @@ LEFT_OUT = {
                  "invoice_credit_balance"},
     "event": {"account", "context"},         # Connect and API v2 only
     "checkout.session": {"line_items"},      # only with expand[]=line_items
+    "tax.calculation": {"line_items"},       # only with expand[]=line_items
+    "tax.transaction": {"line_items"},       # only with expand[]=line_items
     "price": {"currency_options", "tiers"},  # only with expand[]
     "item": {"discounts", "taxes"},          # only with expand[]
     # The platform's own account (GET /v1/account without Stripe-Account) shows its profile.
     "account": {"business_type", "capabilities", "controller", "created", "external_accounts",
                 "future_requirements", "requirements", "settings", "tos_acceptance"},
     # Only on a failed, pending, or non-card refund:
+    "setup_intent": {"attach_to_self"},      # only when set
     "refund": {"failure_reason", "failure_balance_transaction", "pending_reason", "next_action",
                "description", "instructions_email"},
 }
@@ -62,6 +65,8 @@ NOT_EMULATED = {
     "charge": {"authorization_code", "level3", "presentment_details", "radar_options",
                "source_transfer", "transfer"},
     "payment_method": {"customer_account", "radar_options"},
+    "setup_intent": {"allowed_payment_method_types", "customer_account",
+                     "excluded_payment_method_types", "managed_payments"},
     "customer": {"business_name", "individual_name", "customer_account"},
     "refund": {"customer", "customer_account", "destination_details", "payment_method",
                "presentment_details"},

@@ -46,9 +46,9 @@ STRIPE_JS_TELEMETRY = {"payment_user_agent", "time_on_page", "guid", "muid", "si
 # 3-D Secure frame talk to them): no library method reaches them, so the library has nothing to
 # check them against. The local Stripe's: the Checkout page's Pay, the test 3-D Secure answer.
 PAGE_ENDPOINTS = (re.compile(r"^/v1/payment_pages/[^/]+(/confirm)?$"),
-                  re.compile(r"^/v1/payment_intents/[^/]+/three_ds_challenge$"),
-                  # Stripe.js's bank dialog (collectBankAccountForPayment)
-                  re.compile(r"^/v1/payment_intents/[^/]+/collect_bank_account$"))
+                  re.compile(r"^/v1/(payment|setup)_intents/[^/]+/three_ds_challenge$"),
+                  # Stripe.js's bank dialog (collectBankAccountForPayment, …ForSetup)
+                  re.compile(r"^/v1/(payment|setup)_intents/[^/]+/collect_bank_account$"))
 # What only Stripe.js sends with a publishable key, which the library (a server's) never does:
 # the intent's client_secret (a publishable key reaches an intent only with it), card numbers
 # from its own card fields, and the customer's acceptance of a mandate inferred from the browser.
@@ -162,7 +162,7 @@ def check_request(method, path, body, query, publishable, version=None):
 
 def _shape(path):
     """The path with ids as placeholders, so that one problem is reported once."""
-    return re.sub(r"/(pi|pm|ch|re|cs_test|cus|acct|tr|trr|we|evt|txn|seti|li)_[A-Za-z0-9_]+",
+    return re.sub(r"/(pi|pm|ch|re|cs_test|cus|acct|tr|trr|we|evt|txn|seti|li|taxcalc|tax)_[A-Za-z0-9_]+",
                   r"/{\1}", path)
 
 

@@ -32,6 +32,10 @@ _STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z
 _URL = re.compile(r"https://[^\s\"'<>]+")
 # Checkout layouts, each a template in templates/checkout/layouts/ (docs/designers.md).
 LAYOUTS = ("split", "single", "compact")
+# Stripe's product tax codes (docs/tax.md): what Stripe Tax taxes a product as. Without one, a
+# product is a tangible good.
+GENERAL_GOODS_TAX_CODE = "txcd_99999999"
+_TAX_CODE = re.compile(r"txcd_\d{8}")
 # Ways the customer pays (CHECKOUT_MODE, docs/checkout-modes.md): card fields on the product
 # page (Elements), Stripe's own page (hosted Checkout), or Stripe's page inside ours (embedded).
 CHECKOUT_MODES = ("elements", "hosted", "embedded")
@@ -60,6 +64,8 @@ class ProductSpec:
     layout: str | None = None  # one of LAYOUTS; None: the shop's CHECKOUT_LAYOUT
     checkout_mode: str | None = None  # one of CHECKOUT_MODES; None: the shop's CHECKOUT_MODE
     maker: MakerSpec | None = None  # None: the shop's own product
+    ships: bool = False  # a thing to post: checkout asks for an address and charges shipping
+    tax_code: str = GENERAL_GOODS_TAX_CODE  # Stripe Tax's product tax code
 
     @property
     def currency(self) -> str:
@@ -171,6 +177,12 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     if checkout_mode is not None and checkout_mode not in CHECKOUT_MODES:
         table.fail("checkout_mode", f"{checkout_mode!r} is not a checkout mode: use one of "
                    f"{', '.join(CHECKOUT_MODES)}")
+    ships = table.get("ships", False)
+    if not isinstance(ships, bool):
+        table.fail("ships", "must be true (a thing to post) or false (nothing to post)")
+    tax_code = table.get("tax_code", GENERAL_GOODS_TAX_CODE)
+    if not isinstance(tax_code, str) or not _TAX_CODE.fullmatch(tax_code):
+        table.fail("tax_code", f"{tax_code!r} is not a Stripe tax code like 'txcd_99999999'")
     maker = table.get("maker")
     if maker is not None and maker not in makers:
         table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
@@ -183,6 +195,8 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
         rules=_rules(table),
         layout=layout,
         checkout_mode=checkout_mode,
+        ships=ships,
+        tax_code=tax_code,
     )
     table.done()
     return spec

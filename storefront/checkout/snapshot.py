@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from flask import abort, current_app
 from sqlalchemy import event, select, update
 
-from storefront.catalog.products import ProductSpec, rules_from_dict
+from storefront.catalog.products import GENERAL_GOODS_TAX_CODE, ProductSpec, rules_from_dict
 from storefront.models import CatalogRevision, Product
 from storefront.web.extensions import db
 
@@ -28,7 +28,7 @@ BUMP = (update(CatalogRevision).where(CatalogRevision.id == 1)
         .values(revision=CatalogRevision.revision + 1))
 PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.image,
                    Product.rules_data.label("rules"), Product.layout,
-                   Product.checkout_mode)
+                   Product.checkout_mode, Product.ships, Product.tax_code)
             .order_by(Product.position, Product.id))
 
 
@@ -69,7 +69,8 @@ def current(app=None):
             snapshot = holder.snapshot = Snapshot(revision, {
                 row.slug: ProductSpec(row.slug, row.name, row.description, row.image,
                                       rules_from_dict(row.rules), row.layout,
-                                      row.checkout_mode)
+                                      row.checkout_mode, ships=row.ships,
+                                      tax_code=row.tax_code or GENERAL_GOODS_TAX_CODE)
                 for row in connection.execute(PRODUCTS)})
     return snapshot
 

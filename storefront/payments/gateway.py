@@ -14,6 +14,9 @@ from stripe.params import (
     TransferCreateParams,
 )
 from stripe.params.checkout import SessionCreateParams
+from stripe.params.tax import (CalculationCreateParams,
+                               CalculationCreateParamsCustomerDetailsAddress,
+                               TransactionCreateReversalParams)
 
 from storefront.catalog import methods
 from storefront.payments.decisions import Failure
@@ -305,6 +308,59 @@ def expire_checkout_session(session_id):
     except stripe.InvalidRequestError:
         pass  # no longer open: it says below how it ended
     return checkout_session(session_id)
+
+
+# Stripe Tax (storefront/payments/tax.py decides when; these are the calls).
+
+
+def tax_calculation_request(currency, lines, shipping_amount, address, behavior):
+    """The parameters of a tax calculation, as plain values: `lines` (tax.TaxLine: reference,
+    amount, quantity, tax_code), the shipping's amount (0: none), the customer's shipping
+    `address` (Stripe's shape), and whether the prices are before tax ("exclusive") or include
+    it ("inclusive")."""
+    where: CalculationCreateParamsCustomerDetailsAddress = {"country": address["country"]}
+    for name in ("line1", "line2", "city", "state", "postal_code"):
+        if address.get(name):
+            where[name] = address[name]
+    params: CalculationCreateParams = {
+        "currency": currency.lower(),
+        "line_items": [{"amount": line.amount, "reference": line.reference,
+                        "quantity": line.quantity, "tax_code": line.tax_code,
+                        "tax_behavior": behavior} for line in lines],
+        "customer_details": {"address": where, "address_source": "shipping"},
+    }
+    if shipping_amount:
+        params["shipping_cost"] = {"amount": shipping_amount, "tax_behavior": behavior}
+    return params
+
+
+def calculate_tax(params):
+    """Stripe Tax's calculation for `params` (tax_calculation_request). Nothing is recorded:
+    the library's own retries are safe, and a calculation not used is simply never recorded."""
+    return _client().tax.calculations.create(cast(CalculationCreateParams, params))
+
+
+def tax_reference(order):
+    # Stripe wants a reference unique across the account's tax transactions, reversals too.
+    return f"order-{order.public_id}"
+
+
+def record_tax(calculation_id, reference, key):
+    """Record a paid order's tax (its calculation) with Stripe Tax, once per key."""
+    return _client().tax.transactions.create_from_calculation(
+        {"calculation": calculation_id, "reference": reference}, {"idempotency_key": key})
+
+
+def reverse_tax(transaction_id, reference, key, flat_amount=None):
+    """Reverse a recorded sale's tax for a refund, once per key: all of it (`flat_amount`
+    None), or a part, `flat_amount` of the sale (minor units, tax included, positive here;
+    Stripe takes it negative), which Stripe spreads over the lines and shipping."""
+    params: TransactionCreateReversalParams = {
+        "mode": "full", "original_transaction": transaction_id, "reference": reference}
+    if flat_amount is not None:
+        params["mode"] = "partial"
+        params["flat_amount"] = -flat_amount
+    return _client().tax.transactions.create_reversal(params, {"idempotency_key": key})
 
 
 # Where the dashboard shows each kind of object, by id prefix.

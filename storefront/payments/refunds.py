@@ -15,6 +15,8 @@ failed with Stripe's reason, and its amount is refundable again (`failed_later`)
 Every refund made is counted in the order's lines, a line's in that line, an amount spread over
 the lines not refunded yet in proportion to what is left of each; the makers of those lines give
 their share of it back (connect.refund_settled), so the shop does not pay for what they keep.
+An order whose tax Stripe Tax recorded has the refunded part of it reversed, once per refund
+(tax.reverse_for_refund).
 """
 import logging
 
@@ -23,7 +25,7 @@ from flask import current_app
 
 from storefront.models import Refund
 from storefront.orders.leases import order_lease
-from storefront.payments import connect, gateway
+from storefront.payments import connect, gateway, tax
 from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
@@ -169,6 +171,7 @@ def _again(order, earlier, amount):
         raise RefundRefused(earlier.error)
     if not earlier.lines_settled:  # made, but the request ended before the lines counted it
         connect.refund_settled(earlier)
+    tax.reverse_for_refund(earlier)  # nothing when reversed already or no tax was recorded
     return earlier
 
 
@@ -198,6 +201,7 @@ def _send(order, made):
     if made.status == "refused":
         raise RefundRefused(made.error)
     connect.refund_settled(made)
+    tax.reverse_for_refund(made)
     return made
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from storefront.models import Order, utcnow
 from storefront.orders import outbox
-from storefront.payments import connect, decisions, gateway
+from storefront.payments import connect, decisions, gateway, tax
 from storefront.web.extensions import db
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,14 @@ def fulfil(order, intent=None):
     """Mark the order fulfilled and queue its receipt in the same commit, once, whoever calls
     first; the receipt goes out after the response (storefront/orders/outbox.py). A failure email
     still unsent is withdrawn: the order is paid. The card that paid `intent` (the PaymentIntent
-    that settled it, when the caller has it) is recorded in that commit, for the receipt."""
+    that settled it, when the caller has it) is recorded in that commit, for the receipt. Its
+    tax (Stripe Tax's calculation) is recorded as a sale after that commit, by every caller
+    until it is (tax.record_sale: one key per order)."""
     now = utcnow()
     # Read before the commit expires them: paying makers needs no second read of the order.
     paying = (order.id, order.public_id, order.currency)
+    # Its tax, still to record with Stripe Tax (by whoever reports the payment, until it is).
+    taxed = order.tax_calculation_id if order.tax_transaction_id is None else None
     card = {}
     if intent is not None and order.fulfilled_at is None and order.card_last4 is None:
         if gateway.card_needs_asking(intent):
@@ -146,6 +150,8 @@ def fulfil(order, intent=None):
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
+    if taxed:
+        tax.record_sale(paying[0], paying[1], taxed)
     if claimed:
         outbox.send_soon(order, outbox.RECEIPT)
         try:

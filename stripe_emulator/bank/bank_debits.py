@@ -1,4 +1,5 @@
-"""ACH Direct Debit on a PaymentIntent: mandate, microdeposits, and settlement days later.
+"""ACH Direct Debit on a PaymentIntent or a SetupIntent: mandate, microdeposits, and
+settlement days later.
 
 confirm → a mandate from `mandate_data`; a verified account (linked in the bank dialog, or
 microdeposits already checked) → `processing` with a pending charge; an account typed in by
@@ -9,6 +10,10 @@ without an answer time it out). Four business days after it starts processing th
 settles: `succeeded`, or back to `requires_payment_method` with the account's failure, or
 succeeded and then disputed (000555555559); 000000000009 never settles. Bank refunds are
 `pending` for three business days, then `succeeded`.
+
+A SetupIntent takes the same mandate and verification, and succeeds once the account is
+verified (at once when linked in the bank dialog); the PaymentMethod is then the customer's,
+its mandate active and reused by later PaymentIntents that name no mandate of their own.
 """
 import copy
 
@@ -17,7 +22,7 @@ from ..machinery.errors import StripeError, doc_url, invalid_param, missing_para
 from ..machinery.events import emit
 from ..machinery.store import random_token
 from ..payments import (balance_transactions, bank_accounts, charges, debits, disputes, mandates,
-                        payment_intents, payment_methods)
+                        payment_intents, payment_methods, setup_intents)
 from ..payments.fees import business_days_after
 
 SETTLEMENT_BUSINESS_DAYS = 4     # "A payment typically takes 4 business days"
@@ -54,19 +59,29 @@ def background(call):
     return Call(call.emulator, base_url=call.base_url, api_version=call.api_version)
 
 
-def api_collect_bank_account(call, pi_id, params):
-    """POST /v1/payment_intents/<id>/collect_bank_account, the emulator's own endpoint behind
-    Stripe.js's bank dialog (client_secret required)."""
-    intent = payment_intents.intent_for(call, pi_id, params, secret_required=True)
-    with payment_intents.carried_by(intent):
+# The intents' modules by the id's prefix: both have intent_for and carried_by.
+_INTENTS = {"pi": payment_intents, "seti": setup_intents}
+
+
+def api_collect_bank_account(call, intent_id, params):
+    """POST /v1/payment_intents/<id>/collect_bank_account (or setup_intents), the emulator's
+    own endpoint behind Stripe.js's bank dialog (client_secret required)."""
+    intents = _INTENTS[intent_id.partition("_")[0]]
+    intent = intents.intent_for(call, intent_id, params, secret_required=True)
+    with intents.carried_by(intent):
         return collect(call, intent, params)
 
 
-def api_verify_microdeposits(call, pi_id, params):
-    """POST /v1/payment_intents/<id>/verify_microdeposits."""
-    intent = payment_intents.intent_for(call, pi_id, params, secret_required=call.publishable)
-    with payment_intents.carried_by(intent):
+def api_verify_microdeposits(call, intent_id, params):
+    """POST /v1/payment_intents/<id>/verify_microdeposits (or setup_intents)."""
+    intents = _INTENTS[intent_id.partition("_")[0]]
+    intent = intents.intent_for(call, intent_id, params, secret_required=call.publishable)
+    with intents.carried_by(intent):
         return verify_microdeposits(call, intent, params)
+
+
+def _is_setup(intent):
+    return intent["object"] == "setup_intent"
 
 
 def collect(call, intent, params):
@@ -82,7 +97,8 @@ def collect(call, intent, params):
     payment_method = payment_methods.create(call, data,
                                             linked_account=params.string("linked_account"))
     intent.update(payment_method=payment_method["id"], status="requires_confirmation",
-                  last_payment_error=None, next_action=None)
+                  next_action=None)
+    intent["last_setup_error" if _is_setup(intent) else "last_payment_error"] = None
     return intent
 
 
@@ -90,12 +106,34 @@ def confirm(call, intent, payment_method, params):
     """Start the debit, or ask for microdeposits first."""
     private = call.store.private[payment_method["id"]]
     debit = bank_accounts.debit_for(private["account_number"])
-    mandate = mandates.create(call, payment_method, params.hash("mandate_data"),
-                              verified=private["verified"])
+    saved = private.get("mandate")
+    if saved and not params.hash("mandate_data").data and \
+            call.store.get("mandate", saved)["status"] == "active":
+        mandate = call.store.get("mandate", saved)   # set up earlier: the customer agreed then
+    else:
+        mandate = mandates.create(call, payment_method, params.hash("mandate_data"),
+                                  verified=private["verified"])
     call.store.private[intent["id"]]["mandate"] = mandate["id"]
     if private["verified"]:
         _start_debit(call, intent, payment_method)
     elif debit.microdeposits_fail:
+        _fail(call, intent, payment_method, debit.code, debit.message)
+    else:
+        _ask_for_microdeposits(call, intent)
+
+
+def setup(call, intent, payment_method, params):
+    """Save the account: its mandate now, verified at once or after microdeposits."""
+    private = call.store.private[payment_method["id"]]
+    mandate = mandates.create(call, payment_method, params.hash("mandate_data"),
+                              verified=private["verified"])
+    call.store.private[intent["id"]]["mandate"] = mandate["id"]
+    private["mandate"] = mandate["id"]
+    intent["mandate"] = mandate["id"]
+    if private["verified"]:
+        setup_intents.succeed(call, intent, payment_method)
+    elif bank_accounts.debit_for(private["account_number"]).microdeposits_fail:
+        debit = bank_accounts.debit_for(private["account_number"])
         _fail(call, intent, payment_method, debit.code, debit.message)
     else:
         _ask_for_microdeposits(call, intent)
@@ -111,7 +149,7 @@ def _ask_for_microdeposits(call, intent):
             "hosted_verification_url": f"{call.base_url}/microdeposits/{token}",
             "microdeposit_type": "descriptor_code",
         }})
-    emit(call, "payment_intent.requires_action", intent)
+    emit(call, f"{intent['object']}.requires_action", intent)
     later = background(call)
     call.store.clock.after(VERIFICATION_DAYS * 86_400,
                            lambda: _time_out(later, intent, token))
@@ -128,7 +166,7 @@ def _time_out(call, intent, token):
 
 def intent_for_token(store, token):
     """The intent whose hosted verification page has this token, or None."""
-    for intent in store.newest_first("payment_intent"):
+    for intent in store.newest_first("payment_intent") + store.newest_first("setup_intent"):
         if token and store.private[intent["id"]].get("verification_token") == token:
             return intent
     return None
@@ -145,8 +183,8 @@ def verify_microdeposits(call, intent, params):
     action = intent["next_action"] or {}
     if intent["status"] != "requires_action" or action.get("type") != "verify_with_microdeposits":
         raise unexpected_state(
-            "This PaymentIntent is not awaiting microdeposit verification: it has a status of "
-            f"{intent['status']}.")
+            f"This {'SetupIntent' if _is_setup(intent) else 'PaymentIntent'} is not awaiting "
+            f"microdeposit verification: it has a status of {intent['status']}.")
     if amounts is not None:
         if len(amounts) != 2:
             raise _verification_error("payment_method_microdeposit_verification_amounts_invalid",
@@ -180,7 +218,10 @@ def verify_microdeposits(call, intent, params):
     call.store.private[payment_method["id"]]["verified"] = True
     call.store.private[intent["id"]]["verification_token"] = None
     mandates.set_status(call, call.store.private[intent["id"]]["mandate"], "active")
-    _start_debit(call, intent, payment_method)
+    if _is_setup(intent):
+        setup_intents.succeed(call, intent, payment_method)
+    else:
+        _start_debit(call, intent, payment_method)
     return intent
 
 
@@ -204,6 +245,9 @@ def _start_debit(call, intent, payment_method):
     settles_at = business_days_after(call.store.now(), SETTLEMENT_BUSINESS_DAYS)
     balance_transactions.for_charge(call, charge, "us_bank_account", available_on=settles_at)
     intent.update(status="processing", next_action=None, latest_charge=charge["id"])
+    payment_intents.save_for_future(call, intent, payment_method)
+    if intent["setup_future_usage"]:
+        call.store.private[payment_method["id"]]["mandate"] = mandate_id
     emit(call, "payment_intent.processing", intent)
     debit = bank_accounts.debit_for(call.store.private[payment_method["id"]]["account_number"])
     if debit.outcome != "processing":
@@ -232,6 +276,11 @@ def _settle(call, intent, charge, debit):
 
 
 def _fail(call, intent, payment_method, code, message, charge=None):
+    if _is_setup(intent):
+        setup_intents.fail(call, intent, payment_method, {
+            "code": code, "doc_url": doc_url(code), "message": message,
+            "type": "invalid_request_error"})
+        return
     error = {"code": code, "doc_url": doc_url(code), "message": message,
              "payment_method": copy.deepcopy(payment_method), "type": "invalid_request_error"}
     if charge is not None:
@@ -258,4 +307,4 @@ def _refund_lands(call, refund):
 
 
 # The intents and refunds find the bank in payments/debits.py, as they may not import this module.
-debits.register("us_bank_account", confirm=confirm, refund=refund_pending)
+debits.register("us_bank_account", confirm=confirm, refund=refund_pending, setup=setup)

@@ -52,7 +52,7 @@ def hosted_verification(token):
             error = _verify(emulator, intent, request.form)
         status = intent["status"]
         action = (intent["next_action"] or {}).get("verify_with_microdeposits") or {}
-        amount, currency = intent["amount"], intent["currency"]
+        amount, currency = intent.get("amount"), intent.get("currency")  # none on a setup
     response = _page("stripejs/microdeposits.html", status=status, error=error,
                      microdeposit_type=action.get("microdeposit_type"), amount=amount,
                      currency=currency, form=request.form)

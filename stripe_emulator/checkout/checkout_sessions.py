@@ -12,7 +12,7 @@ from ..machinery.errors import (StripeError, invalid_param, invalid_request, mis
 from ..machinery.events import emit, listen
 from ..machinery.params import FREE, Params, reject_unknown
 from ..machinery.store import new_id, page, random_token
-from ..payments import payment_intents
+from ..payments import customers, payment_intents
 from ..payments.currencies import check_charge_amount, currency
 
 # `ui_mode` names (hosted, embedded) by API version (machinery/versions.py: checkout_ui_mode_names).
@@ -82,7 +82,7 @@ def create(call, params):
     customer_email = params.string("customer_email")
     customer_id = params.string("customer")
     if customer_id:
-        call.store.get("customer", customer_id)
+        customers.find(call, customer_id)
     cs_id = new_id("cs_test")
     session = {
         "id": cs_id,

@@ -28,7 +28,8 @@ class StripeError(Exception):
         self.charge = charge
 
     def body(self, payment_intent=None):
-        """The `error` hash; `payment_intent` is the intent as this caller may see it."""
+        """The `error` hash; `payment_intent` is the intent (a PaymentIntent or a SetupIntent,
+        named by its own type) as this caller may see it."""
         error = {"type": self.type, "message": self.message}
         if self.code:
             error["code"] = self.code
@@ -39,7 +40,7 @@ class StripeError(Exception):
         if self.payment_method is not None:
             error["payment_method"] = self.payment_method
         if payment_intent is not None:
-            error["payment_intent"] = payment_intent
+            error[payment_intent.get("object", "payment_intent")] = payment_intent
         return {"error": error}
 
 

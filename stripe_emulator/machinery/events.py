@@ -57,6 +57,14 @@ def emit(call, event_type, obj, *, previous_attributes=None, account=None):
     return event
 
 
+def emit_updated(call, obj, before):
+    """`<object>.updated` with Stripe's `previous_attributes` (the top-level fields that
+    changed since `before`, a deep copy), if anything did."""
+    previous = {name: value for name, value in before.items() if obj.get(name) != value}
+    if previous:
+        emit(call, f"{obj['object']}.updated", obj, previous_attributes=previous)
+
+
 def _snapshot(obj):
     return json.loads(json.dumps(obj))  # the object as it was, for other versions' renderings
 

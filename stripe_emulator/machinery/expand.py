@@ -7,12 +7,16 @@ EXPANDABLE = {
                "failure_balance_transaction", "refunds"},
     "refund": {"charge", "payment_intent", "balance_transaction"},
     "payment_method": {"customer"},
+    "setup_intent": {"customer", "payment_method", "mandate"},
     "transfer": {"balance_transaction", "destination", "source_transaction"},
     "transfer_reversal": {"balance_transaction", "transfer"},
     "balance_transaction": {"source"},
     "mandate": {"payment_method"},
     "dispute": {"charge", "payment_intent"},
     "checkout.session": {"customer", "payment_intent", "line_items"},
+    # Filled in by tax/ itself (the line items are not stored on the object).
+    "tax.calculation": {"line_items"},
+    "tax.transaction": {"line_items"},
 }
 
 

@@ -2,8 +2,8 @@
 
 The bank's module (bank/bank_debits.py) builds on the intents, charges and refunds, so they
 do not import it: it registers here when imported (the route table imports it), and a
-PaymentIntent confirmed with such a method hands it to `confirm`, a refund of its charge to
-`refund`. Cards have none: `handler` is None.
+PaymentIntent confirmed with such a method hands it to `confirm`, a SetupIntent to `setup`,
+a refund of its charge to `refund`. Cards have none: `handler` is None.
 """
 from typing import Callable, NamedTuple
 
@@ -11,13 +11,14 @@ from typing import Callable, NamedTuple
 class Handler(NamedTuple):
     confirm: Callable   # (call, intent, payment_method, params): start the debit
     refund: Callable    # (call, refund): the refund waits for the bank
+    setup: Callable     # (call, setup_intent, payment_method, params): mandate, verification
 
 
 _HANDLERS = {}
 
 
-def register(method_type, *, confirm, refund):
-    _HANDLERS[method_type] = Handler(confirm, refund)
+def register(method_type, *, confirm, refund, setup):
+    _HANDLERS[method_type] = Handler(confirm, refund, setup)
 
 
 def handler(method_type):

@@ -13,12 +13,13 @@ from ..machinery.errors import StripeError, doc_url, invalid_param, missing_para
 from ..machinery.events import emit
 from ..machinery.params import FREE, merge_metadata
 from ..machinery.store import new_id, page, random_token
-from . import cards, charges, debits, mandates, payment_methods, refunds
+from . import cards, charges, customers, debits, mandates, payment_methods, refunds
 from .currencies import check_charge_amount, currency, format_amount
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
               "requires_action", "processing")
+FUTURE_USAGES = ["off_session", "on_session"]
 CANCELLATION_REASONS = ["duplicate", "fraudulent", "requested_by_customer", "abandoned"]
 CAPTURE_METHODS = ["automatic", "automatic_async", "manual"]
 # The emulated account has cards and ACH Direct Debit activated.
@@ -104,10 +105,10 @@ def create(call, params):
     capture_method = params.choice("capture_method", CAPTURE_METHODS, "automatic")
     explicit_types, types_param = requested_types(call, params, code)
     _check_currency_for_types(explicit_types or ACTIVATED_TYPES[:1], code)
-    automatic = _automatic_payment_methods(call, params, types_param, confirmation_method)
+    automatic = automatic_payment_methods(call, params, types_param, confirmation_method)
     customer_id = params.string("customer")
     if customer_id:
-        call.store.get("customer", customer_id)
+        customers.find(call, customer_id)
     payment_method = _payment_method(call, params)
     pi_id = new_id("pi")
     intent = {
@@ -143,7 +144,7 @@ def create(call, params):
         "processing": None,
         "receipt_email": params.string("receipt_email"),
         "review": None,
-        "setup_future_usage": params.choice("setup_future_usage", ["off_session", "on_session"]),
+        "setup_future_usage": params.choice("setup_future_usage", FUTURE_USAGES),
         "shipping": None,
         "source": None,
         "statement_descriptor": params.string("statement_descriptor"),
@@ -205,7 +206,7 @@ def update(call, pi_id, params):
         capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
         customer_id = params.string("customer", default=intent["customer"])
         if customer_id:
-            call.store.get("customer", customer_id)
+            customers.find(call, customer_id)
         metadata = merge_metadata(intent["metadata"], params.metadata())
         payment_method = _payment_method(call, params)
         if payment_method is not None:
@@ -221,6 +222,8 @@ def update(call, pi_id, params):
         for name in ("description", "receipt_email"):
             if name in params:
                 intent[name] = params.string(name)
+        if "setup_future_usage" in params:
+            intent["setup_future_usage"] = params.choice("setup_future_usage", FUTURE_USAGES)
         if payment_method is not None:
             intent["payment_method"] = payment_method["id"]
         if payment_changed and intent["payment_method"]:
@@ -245,7 +248,7 @@ def confirm(call, pi_id, params):
                 f"{intent['status']}. Only a PaymentIntent with one of the following statuses may "
                 f"be confirmed: {', '.join(CONFIRMABLE)}.")
         capture_method = params.choice("capture_method", CAPTURE_METHODS, intent["capture_method"])
-        future_usage = params.choice("setup_future_usage", ["off_session", "on_session"],
+        future_usage = params.choice("setup_future_usage", FUTURE_USAGES,
                                      intent["setup_future_usage"])
         types, _ = requested_types(call, params, intent["currency"])
         if types:
@@ -434,7 +437,7 @@ def _check_currency_for_types(types, code):
                 f"following currencies: {', '.join(allowed)}.", param="currency")
 
 
-def _automatic_payment_methods(call, params, types_param, confirmation_method):
+def automatic_payment_methods(call, params, types_param, confirmation_method):
     """`types_param`: the parameter that named the types, if any."""
     explicit_types = types_param is not None and types_param in params
     settings = params.hash("automatic_payment_methods")
@@ -505,16 +508,18 @@ def _confirm(call, intent, payment_method, *, challenge_possible, params):
         call.store.private[intent["id"]]["authenticated"] = None
     intent.update(payment_method=payment_method["id"], last_payment_error=None,
                   next_action=None)
-    payment_methods.mark_used(call, payment_method["id"], intent["id"])
+    payment_methods.mark_used(call, payment_method["id"], intent["id"],
+                              for_future=intent["setup_future_usage"] is not None)
     debit = debits.handler(payment_method["type"])  # us_bank_account: bank/bank_debits.py
     if debit is not None:
         debit.confirm(call, intent, payment_method, params)
         return
-    card = cards.behaviour(payment_methods.card_number(call, payment_method["id"]))
+    challenge = cards.needs_challenge(payment_methods.card_number(call, payment_method["id"]),
+                                      payment_methods.is_set_up(call, payment_method["id"]))
     authenticated = call.store.private[intent["id"]]["authenticated"] == payment_method["id"]
-    if card.three_d_secure and not authenticated and not challenge_possible:
+    if challenge and not authenticated and not challenge_possible:
         _decline(call, intent, payment_method, cards.AUTHENTICATION_REQUIRED)
-    elif card.three_d_secure and not authenticated:
+    elif challenge and not authenticated:
         _require_action(call, intent)
     else:
         _authorise(call, intent, payment_method)
@@ -541,12 +546,24 @@ def _authorise(call, intent, payment_method):
     authenticated = call.store.private[intent["id"]]["authenticated"] == payment_method["id"]
     charge = charges.attempt(call, intent, payment_method, three_d_secure=authenticated)
     intent["latest_charge"] = charge["id"]
+    if authenticated and intent["setup_future_usage"]:
+        payment_methods.mark_set_up(call, payment_method["id"])
+    save_for_future(call, intent, payment_method)
     if intent["capture_method"] == "manual":
         intent.update(status="requires_capture", amount_capturable=intent["amount"])
         emit(call, "payment_intent.amount_capturable_updated", intent)
     else:
         intent.update(status="succeeded", amount_received=intent["amount"])
         emit(call, "payment_intent.succeeded", intent)
+
+
+def save_for_future(call, intent, payment_method):
+    """With `setup_future_usage`, a successful payment (authorised card, bank debit started)
+    attaches its PaymentMethod to the intent's customer. Without a customer nothing is
+    attached, but the method stays attachable later, as Stripe's docs allow."""
+    if intent["setup_future_usage"] and intent["customer"] and \
+            payment_method["customer"] != intent["customer"]:
+        payment_methods.attach_to(call, payment_method["id"], intent["customer"])
 
 
 def _decline(call, intent, payment_method, decline):

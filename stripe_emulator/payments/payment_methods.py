@@ -2,12 +2,17 @@
 behind an id (bank_accounts.py holds the bank side).
 
 A PaymentMethod never attached to a Customer can back one PaymentIntent only, as on Stripe:
-reusing it for a second intent is refused, so is attaching it once it has been charged.
+reusing it for a second intent is refused, so is attaching it once it has been charged (unless
+that intent had `setup_future_usage`), and so is using it again once detached. Attach and detach
+emit `payment_method.attached` / `payment_method.detached`; detaching a customer's default
+clears it (`customer.updated`).
 """
-from ..machinery.errors import invalid_param
-from ..machinery.events import emit
+import copy
+
+from ..machinery.errors import invalid_param, not_found
+from ..machinery.events import emit, emit_updated
 from ..machinery.params import FREE, Params
-from ..machinery.store import new_id
+from ..machinery.store import new_id, page
 from . import bank_accounts, cards
 
 _ADDRESS = {"city": None, "country": None, "line1": None, "line2": None, "postal_code": None,
@@ -25,6 +30,9 @@ CREATE_PARAMS = {**DATA, "customer": None, "payment_method": None, "payment_user
                  "time_on_page": None, "guid": None, "muid": None, "sid": None,
                  "referrer": None, "client_attribution_metadata": None}
 ATTACH_PARAMS = {"customer": None}
+DETACH_PARAMS = {}
+LIST_PARAMS = {"customer": None, "type": None, "allow_redisplay": None, "limit": None,
+               "starting_after": None, "ending_before": None}
 
 REUSED = ("The provided PaymentMethod was previously used with a PaymentIntent without Customer "
           "attachment, shared with a connected account without Customer attachment, or was "
@@ -64,7 +72,7 @@ def create(call, params, *, linked_account=None):
         bank, private = bank_accounts.linked(linked_account) if linked_account \
             else bank_accounts.from_params(params)
         payment_method["us_bank_account"] = bank
-        return call.store.add(payment_method, used_by=None, **private)
+        return call.store.add(payment_method, used_by=None, detached=False, **private)
     card_params = params.hash("card")
     if not card_params.data:
         raise invalid_param("Missing required param: card.", param="card",
@@ -76,7 +84,7 @@ def create(call, params, *, linked_account=None):
         card["checks"]["address_line1_check"] = "unchecked"
     payment_method["card"] = card
     return call.store.add(payment_method, number=number, cvc=card_params.string("cvc"),
-                          used_by=None)
+                          used_by=None, detached=False, set_up=False)
 
 
 def find(call, payment_method_id):
@@ -94,20 +102,24 @@ def retrieve(call, payment_method_id):
 
 def attach(call, payment_method_id, params):
     customer_id = params.string("customer", required=True)
-    call.store.get("customer", customer_id)
-    payment_method = check_attachable(call, payment_method_id)
+    customer = call.store.get("customer", customer_id)
+    if call.store.private[customer_id].get("deleted"):
+        raise not_found("customer", customer_id)
+    payment_method = check_attachable(call, payment_method_id, attaching_to=customer["id"])
     return attach_to(call, payment_method["id"], customer_id)
 
 
-def check_attachable(call, payment_method_id):
+def check_attachable(call, payment_method_id, attaching_to=None):
     """Stripe verifies a card when it is attached: cards that decline refuse (except 0341)."""
     payment_method = find(call, payment_method_id)
     payment_method_id = payment_method["id"]
     private = call.store.private[payment_method_id]
+    if payment_method["customer"] and payment_method["customer"] == attaching_to:
+        return payment_method  # attaching again to the same customer changes nothing
     if payment_method["customer"]:
         raise invalid_param("The payment method you provided has already been attached to a "
                             "customer.", param="payment_method")
-    if private["used_by"]:
+    if private["used_by"] or private.get("detached"):
         raise invalid_param(REUSED, param="payment_method")
     if payment_method["type"] != "card":
         return payment_method
@@ -119,9 +131,55 @@ def check_attachable(call, payment_method_id):
 
 def attach_to(call, payment_method_id, customer_id):
     payment_method = call.store.get("payment_method", payment_method_id)
+    if payment_method["customer"] == customer_id:
+        return payment_method
     payment_method["customer"] = customer_id
     emit(call, "payment_method.attached", payment_method)
     return payment_method
+
+
+def detach(call, payment_method_id):
+    payment_method = call.store.get("payment_method", payment_method_id)
+    customer_id = payment_method["customer"]
+    if customer_id is None:
+        raise invalid_param("The payment method you provided is not attached to a customer so "
+                            "detachment is impossible.", param="payment_method")
+    payment_method["customer"] = None
+    call.store.private[payment_method_id]["detached"] = True
+    customer = call.store.find(customer_id)
+    if customer and customer["invoice_settings"]["default_payment_method"] == payment_method_id:
+        before = copy.deepcopy(customer)
+        customer["invoice_settings"]["default_payment_method"] = None
+        emit_updated(call, customer, before)
+    # Stripe's detached event carries the customer it left in previous_attributes.
+    emit(call, "payment_method.detached", payment_method,
+         previous_attributes={"customer": customer_id})
+    return payment_method
+
+
+def attached_to(call, customer_id, params):
+    """The PaymentMethods attached to a customer, newest first, filtered by `type` and
+    `allow_redisplay` if given."""
+    kind = params.string("type")
+    if kind is not None and kind not in TYPES:
+        raise invalid_param(f"Invalid type: {kind}. The emulator models card and "
+                            "us_bank_account PaymentMethods only.", param="type")
+    redisplay = params.choice("allow_redisplay", ["always", "limited", "unspecified"])
+    return [payment_method for payment_method in call.store.newest_first("payment_method")
+            if payment_method["customer"] == customer_id
+            and kind in (None, payment_method["type"])
+            and redisplay in (None, payment_method["allow_redisplay"])]
+
+
+def list_payment_methods(call, params):
+    """GET /v1/payment_methods?customer=…&type=…"""
+    customer_id = params.string("customer")
+    if customer_id is None:
+        return page([], params, "/v1/payment_methods")
+    customer = call.store.get("customer", customer_id)
+    if call.store.private[customer["id"]].get("deleted"):
+        raise not_found("customer", customer_id)
+    return page(attached_to(call, customer_id, params), params, "/v1/payment_methods")
 
 
 def check_usable(call, payment_method, payment_intent_id, customer_id):
@@ -131,14 +189,28 @@ def check_usable(call, payment_method, payment_intent_id, customer_id):
                             f"{payment_method['customer']}. Please include the Customer in "
                             "the `customer` parameter on the PaymentIntent.",
                             param="payment_method")
-    used_by = call.store.private[payment_method["id"]]["used_by"]
-    if not payment_method["customer"] and used_by not in (None, payment_intent_id):
+    private = call.store.private[payment_method["id"]]
+    if not payment_method["customer"] and (private["used_by"] not in (None, payment_intent_id)
+                                           or private.get("detached")):
         raise invalid_param(REUSED, param="payment_method")
 
 
-def mark_used(call, payment_method_id, payment_intent_id):
+def mark_used(call, payment_method_id, payment_intent_id, *, for_future=False):
+    """`for_future`: the intent sets the method up for later (`setup_future_usage`), so it may
+    still be attached to a customer afterwards."""
     private = call.store.private[payment_method_id]
-    private["used_by"] = private["used_by"] or payment_intent_id
+    if not for_future:
+        private["used_by"] = private["used_by"] or payment_intent_id
+
+
+def mark_set_up(call, payment_method_id):
+    """The card was authenticated while being set up for future payments: a card that asks for
+    3-D Secure only when it is set up (4000002500003155) pays without it from now on."""
+    call.store.private[payment_method_id]["set_up"] = True
+
+
+def is_set_up(call, payment_method_id):
+    return call.store.private[payment_method_id].get("set_up", False)
 
 
 def card_number(call, payment_method_id):

@@ -1,5 +1,6 @@
 /*
- * The bank dialog (emulator origin), opened by the host's Stripe.js collectBankAccountForPayment.
+ * The bank dialog (emulator origin), opened by the host's Stripe.js collectBankAccountForPayment
+ * (or collectBankAccountForSetup: the intent is then a SetupIntent).
  * The customer links the test bank's account or types routing and account numbers; this frame
  * sends them to this origin's API itself and tells the host only "collected" or "canceled".
  */
@@ -42,7 +43,8 @@
   /* Attach the account to the intent; resolves to an error message or null. */
   function collect(params) {
     var body = encode(Object.assign({client_secret: clientSecret}, params), '', new URLSearchParams());
-    return fetch('/v1/payment_intents/' + encodeURIComponent(intent) + '/collect_bank_account', {
+    var intents = intent.indexOf('seti_') === 0 ? '/v1/setup_intents/' : '/v1/payment_intents/';
+    return fetch(intents + encodeURIComponent(intent) + '/collect_bank_account', {
       method: 'POST',
       headers: {Authorization: 'Bearer ' + key, 'Content-Type': 'application/x-www-form-urlencoded'},
       body: body.toString(),
@@ -120,5 +122,10 @@
   });
 
   show('consent');
+  // The page renders every button disabled until now, so a click before this script has bound
+  // them cannot be lost and leave the customer on the consent pane.
+  Array.prototype.forEach.call(document.querySelectorAll('button'), function (button) {
+    button.disabled = false;
+  });
   toHost({type: 'ready'});
 })();

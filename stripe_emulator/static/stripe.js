@@ -1052,11 +1052,11 @@
     return runModal(name, src, 'Link your bank account', 'bank-complete', true);
   }
 
-  Stripe.prototype.collectBankAccountForPayment = function (options) {
+  /* collectBankAccountForPayment / …ForSetup: `kind` is the intent's ('pi' or 'seti'). */
+  Stripe.prototype._collectBankAccount = function (method, kind, options) {
     var self = this;
-    var method = 'collectBankAccountForPayment';
     if (!isPlainObject(options)) throw IntegrationError('Invalid value for ' + method + ': options should be an object.');
-    var secret = parseClientSecret(options.clientSecret, method, ['pi']);
+    var secret = parseClientSecret(options.clientSecret, method, [kind]);
     var params = options.params;
     if (!isPlainObject(params) || params.payment_method_type !== 'us_bank_account') {
       throw IntegrationError('Invalid value for ' + method + ': params.payment_method_type should be us_bank_account.');
@@ -1069,16 +1069,27 @@
     return runBankDialog(this, secret.id, options.clientSecret, billing).then(function () {
       var query = {client_secret: options.clientSecret};
       if (options.expand) query.expand = options.expand;
-      return api(self, 'GET', INTENTS.pi.path + encodeURIComponent(secret.id), query);
+      return api(self, 'GET', INTENTS[kind].path + encodeURIComponent(secret.id), query);
     }).then(function (result) {
-      return result.error ? {error: result.error} : {paymentIntent: result.object};
+      if (result.error) return {error: result.error};
+      var ok = {};
+      ok[INTENTS[kind].key] = result.object;
+      return ok;
     });
   };
 
-  Stripe.prototype.confirmUsBankAccountPayment = function (clientSecret, data) {
-    var secret = parseClientSecret(clientSecret, 'confirmUsBankAccountPayment', ['pi']);
+  Stripe.prototype.collectBankAccountForPayment = function (options) {
+    return this._collectBankAccount('collectBankAccountForPayment', 'pi', options);
+  };
+
+  Stripe.prototype.collectBankAccountForSetup = function (options) {
+    return this._collectBankAccount('collectBankAccountForSetup', 'seti', options);
+  };
+
+  Stripe.prototype._confirmUsBankAccount = function (method, kind, clientSecret, data) {
+    var secret = parseClientSecret(clientSecret, method, [kind]);
     data = data || {};
-    if (!isPlainObject(data)) throw IntegrationError('Invalid value for confirmUsBankAccountPayment: data should be an object.');
+    if (!isPlainObject(data)) throw IntegrationError('Invalid value for ' + method + ': data should be an object.');
     var params = Object.assign({}, data, {client_secret: clientSecret});
     if (isPlainObject(params.payment_method)) {
       params.payment_method_data = Object.assign({type: 'us_bank_account'}, params.payment_method);
@@ -1088,25 +1099,43 @@
     if (!params.mandate_data && !params.mandate) {
       params.mandate_data = {customer_acceptance: {type: 'online', online: {infer_from_client: true}}};
     }
-    return api(this, 'POST', INTENTS.pi.path + encodeURIComponent(secret.id) + '/confirm', params)
+    return api(this, 'POST', INTENTS[kind].path + encodeURIComponent(secret.id) + '/confirm', params)
       .then(function (result) {
-        return result.error ? {error: result.error} : intentResult('pi', result.object);
+        return result.error ? {error: result.error} : intentResult(kind, result.object);
       });
   };
 
-  Stripe.prototype.verifyMicrodepositsForPayment = function (clientSecret, data) {
-    var method = 'verifyMicrodepositsForPayment';
-    var secret = parseClientSecret(clientSecret, method, ['pi']);
+  Stripe.prototype.confirmUsBankAccountPayment = function (clientSecret, data) {
+    return this._confirmUsBankAccount('confirmUsBankAccountPayment', 'pi', clientSecret, data);
+  };
+
+  Stripe.prototype.confirmUsBankAccountSetup = function (clientSecret, data) {
+    return this._confirmUsBankAccount('confirmUsBankAccountSetup', 'seti', clientSecret, data);
+  };
+
+  Stripe.prototype._verifyMicrodeposits = function (method, kind, clientSecret, data) {
+    var secret = parseClientSecret(clientSecret, method, [kind]);
     if (!isPlainObject(data) || (data.amounts === undefined) === (data.descriptor_code === undefined)) {
       throw IntegrationError('Invalid value for ' + method + ': data should have either amounts or descriptor_code.');
     }
     var params = {client_secret: clientSecret};
     if (data.amounts !== undefined) params.amounts = data.amounts;
     else params.descriptor_code = data.descriptor_code;
-    return api(this, 'POST', INTENTS.pi.path + encodeURIComponent(secret.id) + '/verify_microdeposits', params)
+    return api(this, 'POST', INTENTS[kind].path + encodeURIComponent(secret.id) + '/verify_microdeposits', params)
       .then(function (result) {
-        return result.error ? {error: result.error} : {paymentIntent: result.object};
+        if (result.error) return {error: result.error};
+        var ok = {};
+        ok[INTENTS[kind].key] = result.object;
+        return ok;
       });
+  };
+
+  Stripe.prototype.verifyMicrodepositsForPayment = function (clientSecret, data) {
+    return this._verifyMicrodeposits('verifyMicrodepositsForPayment', 'pi', clientSecret, data);
+  };
+
+  Stripe.prototype.verifyMicrodepositsForSetup = function (clientSecret, data) {
+    return this._verifyMicrodeposits('verifyMicrodepositsForSetup', 'seti', clientSecret, data);
   };
 
   /* No wallet exists here; Stripe.js answers canMakePayment() with null in such browsers. */

@@ -22,7 +22,8 @@
   function answer(outcome) {
     buttons.forEach(function (button) { button.disabled = true; });
     status.textContent = 'Sending…';
-    fetch('/v1/payment_intents/' + encodeURIComponent(intent) + '/three_ds_challenge', {
+    var intents = intent.indexOf('seti_') === 0 ? '/v1/setup_intents/' : '/v1/payment_intents/';
+    fetch(intents + encodeURIComponent(intent) + '/three_ds_challenge', {
       method: 'POST',
       headers: {
         Authorization: 'Bearer ' + key,

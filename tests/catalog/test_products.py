@@ -279,6 +279,17 @@ def test_checkout_mode_is_optional_and_checked():
             one_product(f"checkout_mode = {wrong}")
 
 
+def test_a_product_ships_only_when_it_says_so():
+    assert one_product().ships is False  # nothing to post unless the catalog says
+    assert one_product("ships = true").ships is True
+    for wrong in ('"yes"', "1"):
+        with pytest.raises(CatalogError, match="Product 'poster': ships: must be true"):
+            one_product(f"ships = {wrong}")
+    # The demo posts the poster, the T-shirt and the mug; the e-book and the workshop are not posted.
+    assert {p.slug for p in load_catalog(DEMO) if p.ships} == {
+        "city-lights-poster", "organic-tee", "ceramic-mug"}
+
+
 def test_missing_file_is_a_catalog_error(tmp_path):
     with pytest.raises(CatalogError, match="Cannot read the catalog"):
         load_catalog(tmp_path / "missing.toml")

@@ -98,6 +98,26 @@
     verifyMicrodeposits: function (clientSecret, data) {
       return stripe.verifyMicrodepositsForPayment(clientSecret, data);
     },
+    confirmCardSetup: function (clientSecret, which) {
+      return stripe.confirmCardSetup(clientSecret, {
+        payment_method: {card: elements[which], billing_details: billing},
+      });
+    },
+    collectBankAccountForSetup: function (clientSecret, name, email) {
+      return stripe.collectBankAccountForSetup({
+        clientSecret: clientSecret,
+        params: {
+          payment_method_type: 'us_bank_account',
+          payment_method_data: {billing_details: {name: name, email: email}},
+        },
+      });
+    },
+    confirmUsBankAccountSetup: function (clientSecret) {
+      return stripe.confirmUsBankAccountSetup(clientSecret);
+    },
+    verifyMicrodepositsForSetup: function (clientSecret, data) {
+      return stripe.verifyMicrodepositsForSetup(clientSecret, data);
+    },
   };
 
   window.harness = {
