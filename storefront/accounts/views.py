@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length
 
-from storefront.accounts import deletion, history, sessions, signin
+from storefront.accounts import customers, deletion, history, sessions, signin
 from storefront.orders import links
 
 bp = Blueprint("accounts", __name__)
@@ -69,7 +69,8 @@ def account():
     if account is None:
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/account.html", account=account,
-                           orders=history.orders(account), again_url=history.again_url)
+                           orders=history.orders(account), again_url=history.again_url,
+                           saved=customers.saved_methods(account))
 
 
 @bp.post("/account/sign-out")

@@ -10,12 +10,14 @@ import hashlib
 import json
 import logging
 
+import stripe
 from flask import Blueprint, current_app, jsonify, request, session, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
-from wtforms import Form, IntegerField, StringField
+from wtforms import BooleanField, Form, IntegerField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
 from storefront.catalog import methods
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 SESSION_ORDERS = "orders"
 SESSION_ORDERS_KEPT = 20
 NOT_YOURS = "This payment belongs to another browser. Reload the page to start again."
+CANNOT_SAVE = ("We could not reach our payment provider to save your card, and nothing was "
+               "charged. Try again in a moment, or pay without saving it.")
 
 
 class PayForm(Form):
@@ -48,6 +52,8 @@ class PayForm(Form):
         validators=[Optional(), Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Card details are missing.")]
     )
     expected_total = IntegerField(validators=[DataRequired("The total is missing.")])
+    # "Save for next time", offered to a signed-in customer beside the card fields.
+    save_card = BooleanField()
     checkout_token = StringField(
         validators=[DataRequired("Please reload the page."),
                     Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Please reload the page.")]
@@ -133,8 +139,9 @@ def send(order, attempt, request, key):
     return settle(order, gateway.pay(request, key), "browser", attempt)
 
 
-def charge(order, method, payment_method):
-    """Pay `order` by `method` (with the card's `payment_method`), holding its lease."""
+def charge(order, method, payment_method, save_for=None):
+    """Pay `order` by `method` (with the card's `payment_method`), holding its lease; a new
+    intent made for a card saves it to the Stripe Customer `save_for`, if given."""
     last = order.last_attempt
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
@@ -166,7 +173,7 @@ def charge(order, method, payment_method):
                              idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     # The request is recorded with its key, before Stripe hears of either: asking again sends it.
-    attempt.request = request = gateway.payment_request(order, attempt)
+    attempt.request = request = gateway.payment_request(order, attempt, save_for=save_for)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
     return answer(order, send(order, attempt, request, attempt.idempotency_key))
@@ -212,10 +219,24 @@ def pay_order(order, form, method):
     the order's lease: a twin request answers "busy" rather than pay alongside."""
     order.email = form.email.data
     remember(order)
+    try:
+        save_for = saving_for(form, method)
+    except stripe.StripeError:
+        log.warning("Order %s: no Stripe Customer to save the card to", order.id)
+        return jsonify(order=order.public_id, next="retry", message=CANNOT_SAVE), 503
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
-        return charge(order, method, form.payment_method.data or "")
+        return charge(order, method, form.payment_method.data or "", save_for)
+
+
+def saving_for(form, method):
+    """The Stripe Customer to save the card to: a signed-in customer who ticked "Save for next
+    time" and pays by card (made at Stripe the first time); None for anyone else, a guest too."""
+    if not form.save_card.data or method.confirmed_by != "server":
+        return None
+    account = account_sessions.current()
+    return customers.stripe_customer_id(account) if account is not None else None
 
 
 @bp.post("/orders/<public_id>/confirm")

@@ -123,10 +123,14 @@ def _answer(call):
         return Failure(classify(error), type(error).__name__)
 
 
-def payment_request(order, attempt):
+def payment_request(order, attempt, save_for=None):
     """What to send Stripe for a new attempt, as plain values to record with it
     (PaymentAttempt.request): a card is created-and-confirmed in one call (or the order's intent
-    confirmed with the new card); a method the browser confirms gets its intent created."""
+    confirmed with the new card); a method the browser confirms gets its intent created.
+
+    `save_for`: a signed-in customer's Stripe Customer, when they ticked "Save for next time":
+    the card is attached to it once the payment succeeds (setup_future_usage), still in one
+    call. on_session: the shop charges a saved card only while its customer is paying."""
     method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
         params: PaymentIntentCreateParams = {
@@ -140,6 +144,9 @@ def payment_request(order, attempt):
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
+            if save_for:
+                params["customer"] = save_for
+                params["setup_future_usage"] = "on_session"
             if expand := _charge_expanded():
                 params["expand"] = expand
         return _recorded("create", _spoken(params))

@@ -1,6 +1,7 @@
 """A returning customer in a real browser: "Sign in" in the header, the link read from the
-shop's email (a real SMTP server), the account page with the order bought as a guest, and "buy
-again" opening the product with the same choices, priced by the server."""
+shop's email (a real SMTP server), the account page with the order bought as a guest, "buy
+again" opening the product with the same choices, priced by the server, and paying it with the
+card saved for next time."""
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.helpers import LINK
 from tests.checkout.test_receipts import USERS, use
-from tests.e2e.checkout_page import total
+from tests.e2e.checkout_page import pay, receipt_url, total
 from tests.helpers import card, hidden_fields
 from tests.smtp import smtp_server
 from tests.waiting import wait_for
@@ -29,7 +30,7 @@ def bought_as_guest(shop, stripe_client, email):
     return answer.json()["url"]
 
 
-def test_sign_in_by_the_emailed_link_see_the_order_and_buy_it_again(page, app, shop, stripe_client):
+def test_sign_in_by_the_emailed_link_see_the_order_buy_it_again_and_save_the_card(page, app, shop, stripe_client):
     app.config["SHOP_URL"] = shop.url  # where emailed links lead
     with smtp_server(users=USERS) as server:
         use(app, server)
@@ -60,3 +61,11 @@ def test_sign_in_by_the_emailed_link_see_the_order_and_buy_it_again(page, app, s
     expect(page.get_by_label("Forest green")).to_be_checked()
     expect(page.locator("#quantity")).to_have_value("2")
     expect(total(page)).to_have_text("$59.00")  # 2 × ($26.00 + $2.00 + $1.50), priced now
+
+    # Paid again, signed in, the card saved for next time: the account lists both, and the card.
+    page.get_by_label("Save this card for next time").check()
+    pay(page, "4242424242424242")
+    page.wait_for_url(receipt_url())
+    page.goto(f"{shop.url}/account")
+    expect(page.locator("[data-order]")).to_have_count(2)
+    expect(page.locator("[data-saved-method]")).to_have_text(["Visa ending 4242, expires 12/2034"])

@@ -124,6 +124,10 @@ def test_every_page_fits_passes_axe_and_logs_nothing(page, shop, stripe_client, 
     page.wait_for_url(f"{shop.url}/account")
     expect(page.locator("[data-order]")).to_have_count(1)
     looks_right(page, "account", width)
+    page.goto(f"{shop.url}/p/organic-tee")  # signed in: "Save this card for next time" too
+    page.locator("[data-stripe-element] iframe").first.wait_for()
+    expect(page.get_by_label("Save this card for next time")).not_to_be_checked()
+    looks_right(page, "product-signed-in", width)
     page.goto(f"{shop.url}/account/delete")
     looks_right(page, "delete-account", width)
     assert console_errors == []
