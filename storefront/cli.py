@@ -32,6 +32,8 @@ def load_products(specs):
         product.layout = spec.layout
         product.checkout_mode = spec.checkout_mode
         product.ships = spec.ships
+        product.download = spec.download and spec.download.as_dict()
+        product.event = spec.event and spec.event.as_dict()
         product.currency = spec.currency
         product.rules_data = products.rules_to_dict(spec.rules)
         product.position = position
