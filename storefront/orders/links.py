@@ -35,13 +35,13 @@ def _download_signer():
     return URLSafeSerializer(current_app.secret_key, salt="download")
 
 
-def download_url(order, line, file_name, now=None):
+def download_url(order, line, file_name, now=None, external=True):
     """A link to one of the line's files, good for DOWNLOAD_DAYS from `now` (the shop's clock:
     the expiry is in the signed token, so a test can sign at a fixed time)."""
     expires = _epoch((now or utcnow()) + timedelta(days=DOWNLOAD_DAYS))
     token = _download_signer().dumps([order.public_id, line.id, file_name, expires])
     return url_for("downloads.file", public_id=order.public_id, line_id=line.id, name=file_name,
-                   token=token, _external=True)
+                   token=token, _external=external)
 
 
 def _epoch(moment):
