@@ -106,6 +106,9 @@ class Config:
     SHOP_NAME = os.environ.get("SHOP_NAME", "Maple & Ink")
     SHOP_LOCALE = os.environ.get("SHOP_LOCALE", "en_US")
     CATALOG_PATH = os.environ.get("CATALOG_PATH", str(HERE / "catalog" / "demo.toml"))
+    # The folder holding the files the catalog's [product.download] names (docs/fulfilment.md);
+    # served only through signed links, never as static files.
+    DOWNLOADS_PATH = os.environ.get("DOWNLOADS_PATH", str(HERE / "downloads"))
     # The checkout layout of products whose catalog entry names none: split | single | compact.
     CHECKOUT_LAYOUT = os.environ.get("CHECKOUT_LAYOUT", "split")
     # How customers pay for products whose catalog entry names no checkout_mode: "elements" (card

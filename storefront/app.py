@@ -10,7 +10,16 @@ import config as shop_config
 from storefront import admin, cli, styleguide
 from storefront.accounts import views as accounts
 from storefront.catalog.products import CHECKOUT_MODES, LAYOUTS
-from storefront.checkout import bag, pay, price_partial, receipts, shop, snapshot, stripe_checkout
+from storefront.checkout import (
+    bag,
+    downloads,
+    pay,
+    price_partial,
+    receipts,
+    shop,
+    snapshot,
+    stripe_checkout,
+)
 from storefront.payments import gateway, webhooks
 from storefront.web import ROOT, assets, errors, filters, headers, limits, routing, sessions
 from storefront.web.extensions import compress, csrf, db, htmx, login_manager, migrate
@@ -71,6 +80,7 @@ def create_app(config_name=None, **overrides):
     app.register_blueprint(stripe_checkout.bp)
     app.register_blueprint(bag.bp)
     app.register_blueprint(receipts.bp)
+    app.register_blueprint(downloads.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(accounts.bp)
     if app.config["STYLEGUIDE"]:

@@ -33,6 +33,8 @@ def load_products(specs):
         product.checkout_mode = spec.checkout_mode
         product.ships = spec.ships
         product.tax_code = spec.tax_code
+        product.download = spec.download and spec.download.as_dict()
+        product.event = spec.event and spec.event.as_dict()
         product.currency = spec.currency
         product.rules_data = products.rules_to_dict(spec.rules)
         product.position = position

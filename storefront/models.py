@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storefront.catalog import methods, products
+from storefront.catalog import carriers, methods, products
 from storefront.web.extensions import db
 
 
@@ -50,6 +50,10 @@ class Product(db.Model):
     maker: Mapped["Maker | None"] = relationship()
     # Whether it is posted to the customer (products.ProductSpec.ships).
     ships: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What a customer downloads once paid, and when and where an event takes place: the catalog's
+    # [product.download] and [product.event] (products.DownloadSpec, products.EventSpec) as JSON.
+    download: Mapped[dict | None] = mapped_column(JSON)
+    event: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def rules(self):
@@ -208,6 +212,7 @@ class Order(db.Model):
     items: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", order_by="OrderLine.position")
     transfers: Mapped[list["Transfer"]] = relationship(back_populates="order", order_by="Transfer.id")
+    shipments: Mapped[list["Shipment"]] = relationship(back_populates="order", order_by="Shipment.id")
 
     @classmethod
     def for_quote(cls, product, selection, quote, email, checkout_token, selection_key,
@@ -489,6 +494,13 @@ class OrderLine(db.Model):
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"), index=True)
     maker: Mapped["Maker | None"] = relationship()
     refunded: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How often its files were downloaded (orders/fulfilment.py), for the admin.
+    downloads: Mapped[int] = mapped_column(default=0, server_default="0")
+    shipped_in: Mapped[list["ShipmentLine"]] = relationship(back_populates="order_line")
+
+    @property
+    def quantity(self):
+        return int(self.selection.get("quantity") or 1)
 
     @classmethod
     def for_quote(cls, position, product, selection, quote):
@@ -582,3 +594,53 @@ class TransferReversal(db.Model):
     stripe_reversal_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reversed_at: Mapped[datetime | None]
+
+
+class Shipment(db.Model):
+    """A parcel the admin sent: some or all of an order's lines to post, with the carrier and
+    tracking number the customer's email and receipt page link to (orders/fulfilment.py). Its
+    email lives in the outbox on this row (`email_…` columns, orders/outbox.py)."""
+
+    __tablename__ = "shipments"
+    # The form carries a request id: sent twice, it still records one shipment.
+    __table_args__ = (UniqueConstraint("order_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    request_id: Mapped[str] = mapped_column(String(64))
+    carrier: Mapped[str] = mapped_column(String(20))  # a key of orders/carriers.CARRIERS
+    tracking_number: Mapped[str] = mapped_column(String(100))
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
+    admin: Mapped[AdminUser] = relationship()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lines: Mapped[list["ShipmentLine"]] = relationship(
+        back_populates="shipment", order_by="ShipmentLine.id")
+    # The "your order has shipped" email, in the outbox like the order's own emails.
+    email_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    email_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_sent_at: Mapped[datetime | None]
+    email_refused_at: Mapped[datetime | None]
+
+    @property
+    def carrier_name(self):
+        return carriers.name(self.carrier)
+
+    @property
+    def tracking_url(self):
+        return carriers.tracking_url(self.carrier, self.tracking_number)
+
+
+class ShipmentLine(db.Model):
+    """How many of one order line a shipment holds."""
+
+    __tablename__ = "shipment_lines"
+    __table_args__ = (UniqueConstraint("shipment_id", "order_line_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"))
+    shipment: Mapped[Shipment] = relationship(back_populates="lines")
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    order_line: Mapped[OrderLine] = relationship(back_populates="shipped_in")
+    quantity: Mapped[int]

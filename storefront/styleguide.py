@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from storefront.catalog.products import LAYOUTS
 from storefront.checkout.shop import checkout_context, price
 from storefront.models import Order, Product, utcnow
+from storefront.orders import delivery, links
 from storefront.payments import decisions
 from storefront.web import ROOT
 from storefront.web.extensions import db
@@ -101,7 +102,8 @@ def state(key):
     selection, quote = price(product)
     guide = guide_context(guide_state, product, layout)
     if key == "success":
-        return render_template("styleguide/receipt.html", order=sample_order(product, selection, quote), **guide)
+        return render_template("styleguide/receipt.html", order=sample_order(product, selection, quote),
+                               delivery=delivery, download_url=links.download_url, **guide)
     context = checkout_context(product, selection, quote, layout=layout,
                                price_changed=key == "price-changed", **guide)
     context["guide_message"] = decisions.DECLINE_MESSAGES[DECLINED_EXAMPLE] if key == "declined" else ""
@@ -114,4 +116,5 @@ def sample_order(product, selection, quote):
                             checkout_token="styleguide", selection_key="styleguide")
     order.id, order.public_id, order.status = 1042, "styleguide-example", "paid"
     order.created_at = order.paid_at = utcnow()
+    order.items[0].id = 1  # its download and calendar links need one
     return order

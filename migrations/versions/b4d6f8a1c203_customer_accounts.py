@@ -1,7 +1,7 @@
 """customers' accounts and their sign-in links; an order's account
 
 Revision ID: b4d6f8a1c203
-Revises: b7d2e9c4a613
+Revises: c8e1f4a2d736
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4d6f8a1c203'
-down_revision = 'b7d2e9c4a613'
+down_revision = 'c8e1f4a2d736'
 branch_labels = None
 depends_on = None
 

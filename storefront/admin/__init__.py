@@ -1,4 +1,4 @@
-"""The merchant's side, under /admin: log in, find orders, refund them, see how sales go.
+"""The merchant's side, under /admin: log in, find orders, refund and ship them, see how sales go.
 
 Every page but the login page needs a signed-in admin. The check sits on the parent blueprint,
 so no page added later can forget it.
@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from storefront.admin import cli, login, makers, orders, refunds, sales
+from storefront.admin import cli, login, makers, orders, refunds, sales, shipments
 from storefront.models import AdminUser
 from storefront.payments import gateway
 from storefront.web import errors
@@ -15,7 +15,7 @@ from storefront.web.extensions import db, htmx, login_manager
 from storefront.web.routing import db_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for area in (login.bp, orders.bp, refunds.bp, sales.bp, makers.bp):
+for area in (login.bp, orders.bp, refunds.bp, shipments.bp, sales.bp, makers.bp):
     bp.register_blueprint(area)
 
 OPEN = {"admin.login.form"}

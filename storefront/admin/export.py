@@ -4,9 +4,11 @@ import io
 
 from storefront.admin import search
 from storefront.catalog.money import to_major_string
+from storefront.orders import delivery
 
 COLUMNS = ["order", "receipt_id", "created_at", "paid_at", "status", "products", "email", "currency",
-           "total", "refunded", "payment_intent"]
+           "total", "refunded", "payment_intent", "ship_to_name", "ship_to_address", "shipping",
+           "shipping_rate", "tax", "tax_behavior", "to_ship", "tracking"]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,7 +44,24 @@ def _row(order):
         to_major_string(order.total, order.currency),
         to_major_string(order.amount_refunded, order.currency),
         order.payment_intent_id or "",
+        _cell(order.shipping_name or ""),
+        _cell(_address(order.shipping_address)),
+        to_major_string(order.shipping_amount, order.currency),
+        _cell(order.shipping_rate or ""),
+        to_major_string(order.tax_amount, order.currency),
+        order.tax_behavior or "",
+        _cell("; ".join(f"{line.product.name} × {count}" for line, count in delivery.to_ship(order))),
+        _cell("; ".join(f"{s.carrier_name} {s.tracking_number}" for s in order.shipments)),
     ]
+
+
+def _address(parts):
+    """A Stripe-shaped address on one line: "1 Main St, Apt 2, Springfield, IL 62701, US"."""
+    if not parts:
+        return ""
+    place = " ".join(part for part in (parts.get("state"), parts.get("postal_code")) if part)
+    return ", ".join(part for part in (parts.get("line1"), parts.get("line2"), parts.get("city"),
+                                       place, parts.get("country")) if part)
 
 
 def _cell(text):

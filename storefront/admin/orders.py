@@ -9,6 +9,7 @@ from jinja2_fragments.flask import render_block
 from storefront.admin import export, search
 from storefront.admin.order_page import render_order
 from storefront.models import Order, utcnow
+from storefront.orders import delivery
 from storefront.payments import gateway, webhooks
 from storefront.web.extensions import db, htmx
 from storefront.web.routing import int_arg
@@ -24,7 +25,7 @@ def index():
     page = None
     if filters.validate():
         page = search.page(filters, after=int_arg("after"), before=int_arg("before"))
-    context = {"filters": filters, "page": page}
+    context = {"filters": filters, "page": page, "delivery": delivery}
     if htmx and not htmx.history_restore_request:
         return render_block("admin/orders.html", "results", **context)
     return render_template("admin/orders.html", ignored_events=webhooks.ignored_events(),

@@ -15,6 +15,7 @@ from wtforms import DateField, Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from storefront.models import TRANSITIONS, Order, OrderLine, Product
+from storefront.orders import delivery
 from storefront.web.extensions import db
 from storefront.web.routing import db_int
 
@@ -39,6 +40,9 @@ class OrderFilters(Form):
     status = SelectField("Status", default="", choices=[SelectChoice("", "Any status")] + [
         SelectChoice(status, status.replace("_", " ").capitalize()) for status in STATUSES])
     product = SelectField("Product", coerce=_product_id)
+    # Paid orders with a line to post that is not all posted yet (delivery.to_ship_condition).
+    fulfilment = SelectField("Shipping", default="", choices=[
+        SelectChoice("", "Any"), SelectChoice("to_ship", "To ship")])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 
@@ -56,6 +60,7 @@ class OrderFilters(Form):
     def args(self):
         """The filters in use, as query-string arguments (for the pager and the CSV link)."""
         values = {"q": self.q.data, "status": self.status.data, "product": self.product.data,
+                  "fulfilment": self.fulfilment.data,
                   "since": self.since.data and self.since.data.isoformat(),
                   "until": self.until.data and self.until.data.isoformat()}
         return {name: value for name, value in values.items() if value}
@@ -68,6 +73,8 @@ class OrderFilters(Form):
         if self.product.data:
             # Any line of the order: a bag's order is found by each of its products.
             conditions.append(Order.items.any(OrderLine.product_id == self.product.data))
+        if self.fulfilment.data == "to_ship":
+            conditions.append(delivery.to_ship_condition())
         if self.since.data:
             conditions.append(Order.created_at >= datetime.combine(self.since.data, time()))
         if self.until.data:  # the whole day: up to the next day's start
@@ -76,6 +83,10 @@ class OrderFilters(Form):
         if self.q.data:
             conditions.append(search_condition(self.q.data))
         return conditions
+
+
+# What the list and the CSV show of each order: its lines, and what of them was posted.
+_LINES = selectinload(Order.items).selectinload(OrderLine.shipped_in)
 
 
 def search_condition(text):
@@ -103,7 +114,7 @@ class Page:
 def page(filters, after=None, before=None, size=PAGE_SIZE):
     """One page of the orders that match, newest first: those just older than the order `after`,
     just newer than the order `before`, or the newest."""
-    query = db.select(Order).where(*filters.where()).options(selectinload(Order.items))
+    query = db.select(Order).where(*filters.where()).options(_LINES)
     key = tuple_(Order.created_at, Order.id)
     cursor = _cursor(after or before)
     if before and cursor is not None:
@@ -125,7 +136,7 @@ def page(filters, after=None, before=None, size=PAGE_SIZE):
 
 def batches(filters, size=1000):
     """Every order that matches, newest first, a batch at a time (for the CSV export)."""
-    query = db.select(Order).where(*filters.where()).options(selectinload(Order.items))
+    query = db.select(Order).where(*filters.where()).options(_LINES, selectinload(Order.shipments))
     query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(size)
     cursor = None
     while True:

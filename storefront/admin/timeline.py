@@ -1,5 +1,5 @@
 """An order's history in one list: its state changes (and what caused each), the cards tried,
-the webhooks handled and the refunds asked for, oldest first."""
+the webhooks handled, the refunds asked for and the parcels sent, oldest first."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from storefront.web.extensions import db
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # "created" | "transition" | "attempt" | "event" | "refund"
+    kind: str  # "created" | "transition" | "attempt" | "event" | "refund" | "shipment"
     item: object  # the row the entry is about; the template words each kind
 
 
@@ -22,5 +22,6 @@ def timeline(order):
         *(Entry(a.created_at, "attempt", a) for a in order.attempts),
         *(Entry(e.received_at, "event", e) for e in events),
         *(Entry(r.created_at, "refund", r) for r in order.refunds),
+        *(Entry(s.created_at, "shipment", s) for s in order.shipments),
     ]
     return sorted(entries, key=lambda entry: entry.at)  # stable: ties keep the order above

@@ -12,8 +12,10 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storefront.catalog.money import AmountError, check_currency, parse_amount
 from storefront.catalog.pricing import (
@@ -30,6 +32,8 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A file under static/: plain names only, no "..", no hidden files, no absolute paths.
 _STATIC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
 _URL = re.compile(r"https://[^\s\"'<>]+")
+# A file in the downloads folder (DOWNLOADS_PATH): a plain name, no folders, nothing hidden.
+_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 # Checkout layouts, each a template in templates/checkout/layouts/ (docs/designers.md).
 LAYOUTS = ("split", "single", "compact")
 # Stripe's product tax codes (docs/tax.md): what Stripe Tax taxes a product as. Without one, a
@@ -55,6 +59,60 @@ class MakerSpec:
 
 
 @dataclass(frozen=True)
+class DownloadSpec:
+    """The files a buyer downloads once paid: the same for everyone, or chosen by one option's
+    choice (the e-book's format). `files` pairs a choice key ("" without an option) with its
+    file names in the downloads folder."""
+
+    option: str | None
+    files: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def files_for(self, choice: str | None) -> tuple[str, ...]:
+        return dict(self.files).get("" if self.option is None else choice or "", ())
+
+    def as_dict(self) -> dict:
+        return {"option": self.option, "files": {key: list(names) for key, names in self.files}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "DownloadSpec":
+        return cls(data["option"], tuple((key, tuple(names)) for key, names in data["files"].items()))
+
+
+@dataclass(frozen=True)
+class Session:
+    """When one choice of an event's option takes place, in the event's local time."""
+
+    choice: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """Where an event takes place and when each session (a choice of `option`) starts and ends,
+    as wall-clock times in `timezone` (an IANA name): fixed dates, for the ticket's calendar file."""
+
+    timezone: str
+    location: str
+    option: str
+    sessions: tuple[Session, ...]
+
+    def session(self, choice: str | None) -> Session | None:
+        return next((s for s in self.sessions if s.choice == choice), None)
+
+    def as_dict(self) -> dict:
+        return {"timezone": self.timezone, "location": self.location, "option": self.option,
+                "sessions": {s.choice: {"start": s.start.isoformat(), "end": s.end.isoformat()}
+                             for s in self.sessions}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "EventSpec":
+        return cls(data["timezone"], data["location"], data["option"], tuple(
+            Session(key, datetime.fromisoformat(times["start"]), datetime.fromisoformat(times["end"]))
+            for key, times in data["sessions"].items()))
+
+
+@dataclass(frozen=True)
 class ProductSpec:
     slug: str  # in the product's URL
     name: str
@@ -66,6 +124,8 @@ class ProductSpec:
     maker: MakerSpec | None = None  # None: the shop's own product
     ships: bool = False  # a thing to post: checkout asks for an address and charges shipping
     tax_code: str = GENERAL_GOODS_TAX_CODE  # Stripe Tax's product tax code
+    download: DownloadSpec | None = None  # files the buyer downloads once paid
+    event: EventSpec | None = None  # an event's sessions: the ticket's calendar file
 
     @property
     def currency(self) -> str:
@@ -186,18 +246,89 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     maker = table.get("maker")
     if maker is not None and maker not in makers:
         table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
+    rules = _rules(table)
     spec = ProductSpec(
         maker=makers.get(maker),
         slug=slug,
         name=table.text("name", max_length=200),
         description=table.text("description", required=False),
         image=image,
-        rules=_rules(table),
+        rules=rules,
         layout=layout,
         checkout_mode=checkout_mode,
         ships=ships,
         tax_code=tax_code,
+        download=_download(table, rules),
+        event=_event(table, rules),
     )
+    table.done()
+    return spec
+
+
+def _option_choices(table: "_Table", key: str, rules: PricingRules) -> list[str] | None:
+    """The choice keys of the product's option `key` (None: no option named), or a CatalogError."""
+    option = table.get(key)
+    if option is None:
+        return None
+    group = next((group for group in rules.options if group.key == option), None)
+    if group is None:
+        table.fail(key, f"{option!r} is not one of the product's [[product.options]] keys")
+    return [choice.key for choice in group.choices]
+
+
+def _file_names(table: "_Table", key: str, names) -> tuple[str, ...]:
+    if not isinstance(names, list) or not names or not all(
+            isinstance(name, str) and _FILE_NAME.fullmatch(name) for name in names):
+        table.fail(key, 'must be a list of file names in the downloads folder, like ["book.pdf"]')
+    return tuple(names)
+
+
+def _download(product: "_Table", rules: PricingRules) -> DownloadSpec | None:
+    table = product.table("download")
+    if table is None:
+        return None
+    choices = _option_choices(table, "option", rules)
+    files = table.get("files")
+    if choices is None:
+        spec = DownloadSpec(None, (("", _file_names(table, "files", files)),))
+    else:
+        if not isinstance(files, dict) or sorted(files) != sorted(choices):
+            table.fail("files", f"must name the files of each choice: {', '.join(choices)}")
+        spec = DownloadSpec(table.data["option"], tuple(
+            (choice, _file_names(table, f"files.{choice}", files[choice])) for choice in choices))
+    table.done()
+    return spec
+
+
+def _event(product: "_Table", rules: PricingRules) -> EventSpec | None:
+    table = product.table("event")
+    if table is None:
+        return None
+    timezone = table.text("timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        table.fail("timezone", f"{timezone!r} is not a time zone name like 'America/New_York'")
+    choices = _option_choices(table, "option", rules)
+    if choices is None:
+        table.fail("option", "must name the option whose choices are the sessions")
+    sessions_table = table.table("sessions")
+    if sessions_table is None or sorted(sessions_table.data) != sorted(choices):
+        table.fail("sessions", f"must give the start and end of each choice: {', '.join(choices)}")
+    sessions = []
+    for choice in choices:
+        times = sessions_table.table(choice)
+        start, end = times.get("start"), times.get("end")
+        # TOML's local date-times (2027-03-13T10:00:00): wall-clock times in `timezone`.
+        for key, value in (("start", start), ("end", end)):
+            if type(value) is not datetime or value.tzinfo is not None:
+                times.fail(key, "must be a local date and time, like 2027-03-13T10:00:00")
+        if end <= start:
+            times.fail("end", "must be after the start")
+        times.done()
+        sessions.append(Session(choice, start, end))
+    spec = EventSpec(timezone, table.text("location", max_length=300), table.data["option"],
+                     tuple(sessions))
     table.done()
     return spec
 

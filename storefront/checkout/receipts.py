@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from storefront.checkout import bag, shop
 from storefront.checkout.pay import SESSION_ORDERS, remember
 from storefront.models import Order
-from storefront.orders import links, stripe_reads
+from storefront.orders import delivery, links, stripe_reads
 from storefront.payments import decisions, gateway
 from storefront.payments.decisions import Failure
 from storefront.web.extensions import db
@@ -27,7 +27,9 @@ def receipt(public_id):
             if not isinstance(answer, Failure):
                 verify_url = stripe_reads.remember(order, decisions.decide(order, answer).verify_url)
     bag.forget_if_paid(order)
-    return render_template("orders/receipt.html", order=order, verify_url=verify_url)
+    # Download links are made afresh at every visit: the way to one after an old link expired.
+    return render_template("orders/receipt.html", order=order, verify_url=verify_url,
+                           delivery=delivery, download_url=links.download_url)
 
 
 def waiting_for_microdeposits():

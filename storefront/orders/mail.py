@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
-from storefront.orders import links
-from storefront.orders.links import pay_again_url, sign_in_url
+from storefront.orders import delivery, links
+from storefront.orders.links import DOWNLOAD_DAYS, download_url, pay_again_url, sign_in_url
 
 log = logging.getLogger(__name__)
 OUTBOX = "mail_outbox"
@@ -105,8 +105,8 @@ def _text(reply):
 BACKENDS = {"log": _send_log, "memory": _send_memory, "smtp": _send_smtp}
 
 
-def send(to, subject, body, message_id=None):
-    """Send one message now, or Undelivered."""
+def send(to, subject, body, message_id=None, attachments=()):
+    """Send one message now, or Undelivered. `attachments`: (file name, MIME type, bytes)."""
     message = EmailMessage()
     if message_id:
         message["Message-ID"] = message_id
@@ -114,6 +114,9 @@ def send(to, subject, body, message_id=None):
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for name, mime_type, data in attachments:
+        # As bytes (base64): a calendar file's CRLF line endings arrive as they were written.
+        message.add_attachment(data, *mime_type.split("/"), filename=name)
     BACKENDS[current_app.config["MAIL_BACKEND"]](message)
 
 
@@ -121,10 +124,26 @@ def send_receipt(order):
     # Receipts go out after the response, from `flask mail send` or reconcile, outside any
     # customer's request: links are built against the shop's public address.
     with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
-        body = render_template("email/receipt.txt", order=order)
+        body = render_template("email/receipt.txt", order=order, delivery=delivery,
+                               download_url=download_url, download_days=DOWNLOAD_DAYS)
+        # A ticket's session, for the customer's calendar.
+        tickets = [(delivery.ticket_file_name(line), "text/calendar",
+                    delivery.ticket_calendar(order, line))
+                   for line in order.items if delivery.session(line)]
     # Sending is at least once (a crash after sending but before recording it sends again); one
     # Message-ID per order lets mail clients fold a repeat into the first.
-    send(order.email, f"Your receipt for order #{order.id}", body, _message_id(f"receipt-{order.public_id}"))
+    send(order.email, f"Your receipt for order #{order.id}", body,
+         _message_id(f"receipt-{order.public_id}"), attachments=tickets)
+
+
+def send_shipped(shipment):
+    """A parcel is on its way: the carrier, the tracking link and what it holds."""
+    order = shipment.order
+    with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+        body = render_template("email/shipped.txt", order=order, shipment=shipment,
+                               left=delivery.to_ship(order))
+    send(order.email, f"Your order #{order.id} has shipped", body,
+         _message_id(f"shipped-{order.public_id}-{shipment.id}"))
 
 
 def send_payment_failed(order):

@@ -52,7 +52,10 @@ def test_the_receipt_names_the_card_and_each_line_once(app, client, stripe_clien
     assert response.json["next"] == "receipt", response.json
     html = client.get(response.json["url"]).get_data(as_text=True)
     assert re.search(r"<dt>Paid with</dt><dd data-receipt-card>Visa ending 4242</dd>", html)
-    assert html.count("City Lights poster") == 1  # the breakdown's line, not an item list too
+    # The breakdown's line, not an item list too; the progress below it says what is to ship.
+    summary, progress = html.split("data-progress")
+    assert summary.count("City Lights poster") == 1
+    assert re.search(r"Still to ship:\s+City Lights poster × 2\.", progress)
     [message] = [m for m in outbox if m["To"] == "ada@example.com"]
     assert "Paid: $36.00 with Visa ending 4242" in message.get_content()
 

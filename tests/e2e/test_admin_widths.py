@@ -8,7 +8,18 @@ import pytest
 from playwright.sync_api import expect
 
 from storefront.admin import accounts
-from storefront.models import Maker, Order, OrderLine, Product, Refund, Transfer, TransferReversal, utcnow
+from storefront.models import (
+    Maker,
+    Order,
+    OrderLine,
+    Product,
+    Refund,
+    Shipment,
+    ShipmentLine,
+    Transfer,
+    TransferReversal,
+    utcnow,
+)
 from storefront.web.extensions import db
 from tests.a11y import AXE, axe_violations
 from tests.admin.helpers import add_order
@@ -47,7 +58,15 @@ def shop_with_orders(app, shop, stripe_client):
         bag = add_order(email="charles.babbage@difference-engines.example", status="partially_refunded",
                         total=10500, subtotal=10500, amount_refunded=5500, items=items,
                         lines=[{"label": item.product.name, "amount": item.amount} for item in items],
-                        created_at=now - timedelta(days=1), paid_at=now - timedelta(days=1))
+                        created_at=now - timedelta(days=1), paid_at=now - timedelta(days=1),
+                        shipping_name="Charles Babbage", shipping_amount=800, shipping_rate="Standard",
+                        shipping_address={"line1": "1 Dorset Street", "line2": None, "city": "London",
+                                          "state": None, "postal_code": "W1U 4EG", "country": "GB"})
+        # One of the two posters posted: the shipping panel with a parcel and a form for the rest.
+        db.session.add(Shipment(order=bag, request_id="t" * 20, carrier="royal-mail",
+                                tracking_number="AB123456789GB", admin_id=admin.id,
+                                created_at=now - timedelta(hours=18), email_sent_at=now - timedelta(hours=18),
+                                lines=[ShipmentLine(order_line=items[0], quantity=1)]))
         refund = Refund(order=bag, request_id="r" * 20, idempotency_key="key-bag-1", amount=4500,
                         reason="requested_by_customer", status="accepted", stripe_status="succeeded",
                         charge_refunded_after=4500, charge_id="ch_3QxExampleCharge00001",
