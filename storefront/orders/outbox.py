@@ -1,13 +1,15 @@
 """The customer's emails about an order through an outbox: the receipt, the "your payment did
-not go through" email of a bank debit that failed days later, and the "verify your bank account"
-email once Stripe has sent the microdeposits of a bank account typed in by hand. A customer never waits for, or
-fails because of, the mail server, and no email is lost.
+not go through" email of a bank debit that failed days later, the "verify your bank account"
+email once Stripe has sent the microdeposits of a bank account typed in by hand, and one email
+per refund once Stripe reports it succeeded. A customer never waits for, or fails because of,
+the mail server, and no email is lost.
 
 Each email is queued on the order in the commit that decides it must go: the receipt in the one
 that claims the order's fulfilment (settlement.fulfil), the failure email in the one that records
 the failure (settlement.settle), the verification email in the one that records the
-microdeposits sent (settlement.microdeposits_sent), so each goes once per payment, or per failed payment, whoever
-reports it. It is sent after the response to that request, and again by `flask mail send` and
+microdeposits sent (settlement.microdeposits_sent), the refund email in the one that records
+the refund succeeded (refunds.email_customer), so each goes once per payment, failed payment or
+refund, whoever reports it. It is sent after the response to that request, and again by `flask mail send` and
 `flask orders reconcile` while it is due. Each try first claims it with a conditional UPDATE that
 also sets when the next try is due, so two senders never send at once and a sender that dies
 leaves it to the next try. A temporary failure (4xx, no connection, a timeout, an untrusted
@@ -24,7 +26,7 @@ from typing import Callable
 from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import update
 
-from storefront.models import Order, utcnow
+from storefront.models import Order, Refund, utcnow
 from storefront.orders import mail
 from storefront.web.extensions import db
 
@@ -37,15 +39,16 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Email:
-    """One kind of email the outbox keeps for an order, in the order's columns `<prefix>_due_at`
-    (None: nothing queued), `_tries`, `_error` (why the last try failed), `_sent_at` and
-    `_refused_at` (the mail server refused it for good)."""
+    """One kind of email the outbox keeps, in the columns `<prefix>_due_at` (None: nothing
+    queued), `_tries`, `_error` (why the last try failed), `_sent_at` and `_refused_at` (the mail
+    server refused it for good) of its row: the order's, or a Refund's (one email per refund)."""
     prefix: str
     counted: str  # its name in the counts the commands print
-    deliver: Callable  # mail.send_…(order), or mail.Undelivered
+    deliver: Callable  # mail.send_…(row), or mail.Undelivered
+    model: type = Order
 
     def column(self, name):
-        return getattr(Order, f"{self.prefix}_{name}")
+        return getattr(self.model, f"{self.prefix}_{name}")
 
     def get(self, order, name):
         return getattr(order, f"{self.prefix}_{name}")
@@ -70,7 +73,8 @@ class Email:
 RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
 VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
-KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS)
+REFUND = Email("email", "refund emails", mail.send_refund, model=Refund)
+KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, REFUND)
 
 
 def withdrawn():
@@ -84,92 +88,94 @@ def backoff(tries):
     return min(FIRST_RETRY * 2 ** min(tries - 1, 20), LONGEST_WAIT)
 
 
-def send_soon(order, kind):
-    """Send the order's email of `kind` after this request's response, or now outside a request."""
+def send_soon(row, kind):
+    """Send the email of `kind` of `row` (an order, or a refund) after this request's response,
+    or now outside a request."""
     if not has_request_context():
-        send(order, kind)
+        send(row, kind)
         return
-    app, order_id = current_app._get_current_object(), order.id
+    app, row_id = current_app._get_current_object(), row.id
 
     @after_this_request
     def after_the_response(response):
         # call_on_close runs once the server has sent the whole response to the customer.
-        response.call_on_close(lambda: _send_later(app, order_id, kind))
+        response.call_on_close(lambda: _send_later(app, row_id, kind))
         return response
 
 
-def _send_later(app, order_id, kind):
+def _send_later(app, row_id, kind):
     # The worker thread that answered sends it; the SMTP timeout bounds how long it is held.
     with app.app_context():
         try:
-            order = db.session.get(Order, order_id)
+            row = db.session.get(kind.model, row_id)
         except Exception:  # the email stays due for `flask mail send` and reconcile
-            log.exception("Email (%s) of order %s: could not read the order", kind.prefix, order_id)
+            log.exception("Email (%s) of %s %s: could not read it", kind.prefix, kind.model.__name__, row_id)
             return
-        if order is not None:
-            send(order, kind)
+        if row is not None:
+            send(row, kind)
 
 
 def send_due(limit=BATCH):
     """Try every email that is due, each on its own; returns counts of the outcomes."""
     counts = Counter()
     for kind in KINDS:
-        due = (db.select(Order.id)
+        due = (db.select(kind.model.id)
                .where(kind.column("due_at") <= utcnow(), kind.column("sent_at").is_(None),
                       kind.column("refused_at").is_(None))
-               .order_by(kind.column("due_at"), Order.id).limit(limit))
-        for order_id in db.session.scalars(due).all():
-            outcome = send(db.session.get(Order, order_id), kind)
+               .order_by(kind.column("due_at"), kind.model.id).limit(limit))
+        for row_id in db.session.scalars(due).all():
+            outcome = send(db.session.get(kind.model, row_id), kind)
             if outcome:
                 counts[outcome] += 1
     return counts
 
 
-def send(order, kind):
-    """One try at the order's email of `kind` if it is due and no one else is trying it. Returns
+def send(row, kind):
+    """One try at the email of `kind` of `row` if it is due and no one else is trying it. Returns
     "<kind> sent", "<kind> refused" or "<kind> to retry", or None (not due, or taken).
     Never raises: a customer who has paid gets no error because of mail."""
     try:
-        return _try(order, kind)
+        return _try(row, kind)
     except Exception:  # a database error while recording; the email stays due
-        log.exception("Email (%s) of order %s: the try failed", kind.prefix, order.id)
+        log.exception("Email (%s) of %s %s: the try failed", kind.prefix, kind.model.__name__, row.id)
         db.session.rollback()
         return f"{kind.counted} to retry"
 
 
-def _try(order, kind):
+def _try(row, kind):
     now = utcnow()
-    tries = kind.get(order, "tries")
+    tries = kind.get(row, "tries")
+    # A try is not a change to the order: its updated_at stays (reconcile reads it).
+    unchanged = {Order.updated_at: Order.updated_at} if kind.model is Order else {}
     claimed = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, kind.column("tries") == tries, kind.column("due_at") <= now,
+        update(kind.model)
+        .where(kind.model.id == row.id, kind.column("tries") == tries, kind.column("due_at") <= now,
                kind.column("sent_at").is_(None), kind.column("refused_at").is_(None))
-        # A try is not a change to the order: updated_at stays (reconcile reads it).
         .values({kind.column("tries"): tries + 1, kind.column("due_at"): now + backoff(tries + 1),
-                 Order.updated_at: Order.updated_at})
+                 **unchanged})
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.commit()
     if not claimed:
         return None
     try:
-        kind.deliver(order)
+        kind.deliver(row)
     except mail.Undelivered as error:
-        return _failed(order, kind, tries + 1, error)
-    kind.set(order, sent_at=utcnow(), due_at=None, error=None)
+        return _failed(row, kind, tries + 1, error)
+    kind.set(row, sent_at=utcnow(), due_at=None, error=None)
     db.session.commit()
     return f"{kind.counted} sent"
 
 
-def _failed(order, kind, tries, error):
+def _failed(row, kind, tries, error):
     if error.permanent:
-        log.error("Email (%s) of order %s refused for good: %s", kind.prefix, order.id, error)
-        kind.set(order, refused_at=utcnow(), due_at=None, error=str(error))
+        log.error("Email (%s) of %s %s refused for good: %s", kind.prefix, kind.model.__name__, row.id, error)
+        kind.set(row, refused_at=utcnow(), due_at=None, error=str(error))
         outcome = f"{kind.counted} refused"
     else:
-        log.warning("Email (%s) of order %s not sent (try %s, next after %s): %s",
-                    kind.prefix, order.id, tries, kind.get(order, "due_at"), error)
-        kind.set(order, error=str(error))
+        log.warning("Email (%s) of %s %s not sent (try %s, next after %s): %s",
+                    kind.prefix, kind.model.__name__, row.id, tries, kind.get(row, "due_at"), error)
+        kind.set(row, error=str(error))
         outcome = f"{kind.counted} to retry"
     db.session.commit()
     return outcome
