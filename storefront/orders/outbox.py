@@ -1,15 +1,17 @@
 """The customer's emails about an order through an outbox: the receipt, the "your payment did
-not go through" email of a bank debit that failed days later, and the "verify your bank account"
-email once Stripe has sent the microdeposits of a bank account typed in by hand, and the "your
-order has shipped" email of each shipment. A customer never waits for, or fails because of, the
-mail server, and no email is lost.
+not go through" email of a bank debit that failed days later, the "verify your bank account"
+email once Stripe has sent the microdeposits of a bank account typed in by hand, the "your order
+has shipped" email of each shipment, and one email per refund once Stripe reports it succeeded.
+A customer never waits for, or fails because of, the mail server, and no email is lost.
 
 Each email is queued on the order in the commit that decides it must go: the receipt in the one
 that claims the order's fulfilment (settlement.fulfil), the failure email in the one that records
 the failure (settlement.settle), the verification email in the one that records the
-microdeposits sent (settlement.microdeposits_sent), so each goes once per payment, or per failed payment, whoever
-reports it; a shipment's in the one that records the shipment (shipments.ship), on the shipment's
-own row: a kind of email lives on the table it is about (Email.table). It is sent after the response to that request, and again by `flask mail send` and
+microdeposits sent (settlement.microdeposits_sent), the refund email in the one that records
+the refund succeeded (refunds.email_customer), so each goes once per payment, failed payment or
+refund, whoever reports it; a shipment's in the one that records the shipment (shipments.ship).
+A kind of email lives on the table it is about (Email.table): the order's, a shipment's, a
+refund's. It is sent after the response to that request, and again by `flask mail send` and
 `flask orders reconcile` while it is due. Each try first claims it with a conditional UPDATE that
 also sets when the next try is due, so two senders never send at once and a sender that dies
 leaves it to the next try. A temporary failure (4xx, no connection, a timeout, an untrusted
@@ -26,7 +28,7 @@ from typing import Callable
 from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import update
 
-from storefront.models import Order, Shipment, utcnow
+from storefront.models import Order, Refund, Shipment, utcnow
 from storefront.orders import mail
 from storefront.web.extensions import db
 
@@ -39,7 +41,7 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Email:
-    """One kind of email the outbox keeps for a row of `table` (an order, or a shipment), in its
+    """One kind of email the outbox keeps for a row of `table` (an order, a shipment or a refund), in its
     columns `<prefix>_due_at` (None: nothing queued), `_tries`, `_error` (why the last try
     failed), `_sent_at` and `_refused_at` (the mail server refused it for good)."""
     prefix: str
@@ -74,7 +76,8 @@ RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
 VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
 SHIPPED = Email("email", "shipment emails", mail.send_shipped, table=Shipment)
-KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SHIPPED)
+REFUND = Email("email", "refund emails", mail.send_refund, table=Refund)
+KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SHIPPED, REFUND)
 
 
 def withdrawn():
