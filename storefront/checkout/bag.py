@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+import jinja2_fragments
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -339,3 +340,12 @@ def pay():
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form))
     return pay_order(order, form, method)
+
+
+def price_block(app, catalog, form):
+    """The bag's price block for the lines in `form`, priced from the catalog snapshot: the
+    bag's price partial (price_partial.Partials.render_bag)."""
+    bag_quote = price_bag(catalog.products, posted_slugs(form), form)
+    # Outside a request (the layer in front of the app): rendered with the app's environment.
+    return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
+                                         **context(bag_quote, None))

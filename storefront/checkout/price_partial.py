@@ -56,6 +56,9 @@ class Partials:
         self.release = release(app)
         self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
         self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
+        # The bag's price block for a form of lines: bag.price_block, given by the app factory
+        # (the bag's views import this module, so it cannot import them).
+        self.render_bag = None
 
     def answer(self, catalog, product, args, accept_encoding, if_none_match):
         """(status code, [(header, value)] of OWN, body) for the partial of `args` (a MultiDict
@@ -85,7 +88,7 @@ class Partials:
         form = MultiDict([(name, value) for name, values in selection for value in values])
         with self.app.app_context():  # for the template's filters; the layer has none
             if slug == BAG:
-                html = bag_partial(self.app, catalog, form)
+                html = self.render_bag(self.app, catalog, form)
             else:
                 product = catalog.products[slug]
                 quoted, quote = pricing.quote_form(product, form)
@@ -104,15 +107,6 @@ class Partials:
         if status.startswith("200 ") and "set-cookie" not in names and scheme in SCHEMES:
             self.headers.setdefault(scheme, [(name, value) for name, value in headers
                                              if name.lower() not in OWN])
-
-
-def bag_partial(app, catalog, form):
-    """The bag's price block for the lines in `form`, priced from the catalog snapshot."""
-    from storefront.checkout import bag  # imported here: bag imports this module
-
-    bag_quote = bag.price_bag(catalog.products, bag.posted_slugs(form), form)
-    return render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
-                        **bag.context(bag_quote, None))
 
 
 def selection_form(fields):
