@@ -73,8 +73,11 @@ bench: venv chromium wrk
 	$(PY) -m bench
 	$(PY) bench/payment_fees.py
 
+# README's and docs' pictures: test_screenshots.py, and the phone pages from the width sweeps.
 screenshots: venv chromium
-	SCREENSHOTS=1 $(PY) -m pytest -q tests/e2e/test_screenshots.py
+	SCREENSHOTS=1 $(PY) -m pytest -q -p no:xdist tests/e2e/test_screenshots.py \
+		tests/e2e/test_shop_pages.py::test_every_page_fits_passes_axe_and_logs_nothing \
+		tests/e2e/test_admin_widths.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

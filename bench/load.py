@@ -9,7 +9,9 @@ percentiles as JSON.
 The price partial is measured warm (load.py's 24 selections, again and again, as customers
 trying the same few choices) and cold (a custom tip new on every request, so no answer is ever
 asked for twice); both against the bare-Flask route, in alternating rounds, so that whatever
-else the machine is doing falls on all alike; the ratios are taken round by round.
+else the machine is doing falls on all alike; the ratios are taken round by round. The bag's
+price partial (GET /bag with two lines: the workshop as above, and a poster) is measured the
+same way, warm and cold, against the same budgets.
 """
 import http.cookiejar
 import itertools
@@ -101,6 +103,26 @@ def cold_requests(shop_url, round_number):
             "cold_base": COLD_BASE * round_number}
 
 
+def bag_query(selection):
+    """The bag's partial for two lines: the workshop with `selection`, and two A2 posters."""
+    lines = [(f"line-0-{name}", value) for name, value in selection]
+    lines += [("line-0-product", PRODUCT), ("line-1-product", "city-lights-poster"),
+              ("line-1-quantity", "2"), ("line-1-option-size", "a2")]
+    return f"/bag?{urllib.parse.urlencode(lines)}"
+
+
+def bag_warm_requests(shop_url):
+    return {"paths": [bag_query(selection) for selection in selections()],
+            "headers": browser_headers(shop_url), "cold_base": 0}
+
+
+def bag_cold_requests(shop_url, round_number):
+    """Like cold_requests: the workshop line's custom tip, new on every request, ends the URL."""
+    selection = [("quantity", "2"), ("option-session", "thursday-evening"), ("tip", "custom")]
+    return {"paths": [bag_query(selection) + "&line-0-tip_custom="], "headers": browser_headers(shop_url),
+            "cold_base": COLD_BASE * round_number}
+
+
 def hello_requests():
     return {"paths": ["/hello"], "headers": {"Accept-Encoding": ACCEPT_ENCODING}, "cold_base": 0}
 
@@ -138,6 +160,9 @@ def wrk(base_url, requests, seconds, script_path, server_pid):
     }
 
 
+PARTIALS = ("warm", "cold", "bag_warm", "bag_cold")
+
+
 def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
     """Warm and cold price partial vs bare Flask: each figure the median of `rounds` runs.
 
@@ -146,11 +171,14 @@ def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
     """
     shop, hello = running["shop"], running["hello"]
     pids = {"warm": running["pids"]["quote"], "cold": running["pids"]["quote"],
+            "bag_warm": running["pids"]["quote"], "bag_cold": running["pids"]["quote"],
             "hello": running["pids"]["hello"]}
 
     def targets(round_number):
         return {"warm": (shop, warm_requests(shop)),
                 "cold": (shop, cold_requests(shop, round_number)),
+                "bag_warm": (shop, bag_warm_requests(shop)),
+                "bag_cold": (shop, bag_cold_requests(shop, round_number)),
                 "hello": (hello, hello_requests())}
 
     for name, (url, requests) in targets(1).items():
@@ -163,7 +191,7 @@ def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
     summary = {name: {key: statistics.median(run[key] for run in results) for key in figures}
                | {"failed": sum(run["failed"] for run in results), "runs": results}
                for name, results in runs.items()}
-    for name in ("warm", "cold"):
+    for name in PARTIALS:
         pairs = list(zip(runs[name], runs["hello"]))
         summary[f"{name}_ratio"] = statistics.median(
             quote["requests_per_second"] / hello["requests_per_second"] for quote, hello in pairs)

@@ -59,6 +59,7 @@ def create_app(config_name=None, **overrides):
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     # Inside ProxyFix (headers.py), which must correct the scheme before the layer looks.
     price_partial.init_app(app)
+    price_partial.partials(app).render_bag = bag.price_block
     # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
     limits.init_app(app)

@@ -469,6 +469,14 @@ class Refund(db.Model):
     admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
     admin: Mapped[AdminUser] = relationship()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The customer's email about this refund, through the outbox (storefront/orders/outbox.py):
+    # one per refund, so a second partial refund gets its own; queued in the commit that records
+    # Stripe's "succeeded", withdrawn while unsent if the refund fails after all.
+    email_due_at: Mapped[datetime | None] = mapped_column(index=True)  # None: nothing queued
+    email_tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_sent_at: Mapped[datetime | None]
+    email_refused_at: Mapped[datetime | None]
 
 
 class OrderLine(db.Model):

@@ -1,7 +1,7 @@
 """customers' accounts and their sign-in links; an order's account
 
 Revision ID: b4d6f8a1c203
-Revises: c8e1f4a2d736
+Revises: c5e8a1d3f720
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4d6f8a1c203'
-down_revision = 'c8e1f4a2d736'
+down_revision = 'c5e8a1d3f720'
 branch_labels = None
 depends_on = None
 

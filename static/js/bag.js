@@ -19,3 +19,18 @@ for (const button of document.querySelectorAll("[data-step]")) {
     input.dispatchEvent(new Event("change", { bubbles: true }));
   });
 }
+
+// Each change is kept in the bag as it is made, beside htmx's GET of the price: a customer who
+// leaves loses nothing. keepalive: the request outlives a page left at once.
+const choose = document.querySelector("[data-keep-url]");
+if (choose) {
+  const form = choose.closest("form");
+  let timer;
+  const keep = () => {
+    clearTimeout(timer);
+    fetch(choose.dataset.keepUrl, { method: "POST", body: new FormData(form), keepalive: true });
+  };
+  choose.addEventListener("change", keep);
+  choose.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(keep, 300); });
+}
+

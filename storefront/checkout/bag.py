@@ -26,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+import jinja2_fragments
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -35,9 +36,14 @@ from storefront.catalog import methods
 from storefront.catalog.money import format_money, over_stripe_limit
 from storefront.checkout import snapshot
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
-from storefront.checkout.shop import checkout_context, checkout_mode, price, selection_form
+from storefront.checkout.shop import (
+    checkout_context,
+    checkout_mode,
+    partial_response,
+    price,
+    selection_form,
+)
 from storefront.models import Order, OrderLine, Product
-from storefront.web import sessions
 from storefront.web.extensions import db, htmx
 
 bp = Blueprint("bag", __name__)
@@ -260,10 +266,8 @@ def show():
     pure function of the catalog and the fields; a browser without JavaScript posts the form to
     re-price (and keep the choices), or to remove a line."""
     catalog = snapshot.current()
-    if htmx and request.method == "GET":
-        sessions.leave_unread()
-        bag_quote = price_bag(catalog.products, posted_slugs(request.args), request.args)
-        return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, None))
+    if htmx and request.method == "GET":  # the product partial's ETag, memo and layer
+        return partial_response(catalog, None)
     bag = stored()
     form = request.form if request.method == "POST" else as_form(bag)
     slugs = posted_slugs(form)
@@ -278,9 +282,19 @@ def show():
     bag_quote = price_bag(catalog.products, slugs, form)
     if request.method == "POST":
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
-    if htmx and request.method == "POST":  # a change on the bag page: its new price and lines
+    if htmx and request.method == "POST":  # a page from before the partial was a GET
         return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, bag["token"]))
     return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
+
+
+@bp.post("/bag/keep")
+def keep():
+    """A change made on the bag's page, kept as it is made (bag.js sends the form beside
+    htmx's GET of the price partial, which stays the same for everyone and cacheable)."""
+    catalog = snapshot.current()
+    bag_quote = price_bag(catalog.products, posted_slugs(request.form), request.form)
+    store_priced(stored()["token"], bag_quote)
+    return "", 204
 
 
 def selection_key(bag_quote):
@@ -341,3 +355,12 @@ def pay():
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form))
     return pay_order(order, form, method)
+
+
+def price_block(app, catalog, form):
+    """The bag's price block for the lines in `form`, priced from the catalog snapshot: the
+    bag's price partial (price_partial.Partials.render_bag)."""
+    bag_quote = price_bag(catalog.products, posted_slugs(form), form)
+    # Outside a request (the layer in front of the app): rendered with the app's environment.
+    return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
+                                         **context(bag_quote, None))

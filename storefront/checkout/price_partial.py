@@ -1,5 +1,6 @@
-"""The price partial: what htmx asks for on every change of the selection, a GET of the product
-page's URL with the selection's fields and `HX-Request: true`.
+"""The price partials: what htmx asks for on every change of the selection, a GET of the product
+page's URL with the selection's fields and `HX-Request: true`; and the bag's, a GET of `/bag`
+with its lines' fields (line-0-product, line-0-quantity, …), priced line by line.
 
 It is a pure function of the catalog and the selection, the same for every customer: no session,
 no CSRF token, no rate limit, no script (so a Content-Security-Policy without a nonce). Each
@@ -8,7 +9,7 @@ compression; the ETag (catalog revision + selection + this release) lets a brows
 cache keep one and ask again for a 304.
 
 Two ways in, one answer (`answer()`):
-- the shop's view (shop.product), through the whole Flask app: the first partial each process
+- the shop's views (shop.product, bag.show), through the whole Flask app: the first partial each process
   serves for a URL scheme goes this way, and so does anything the layer below does not know;
 - `Layer`, a WSGI layer just inside the app's ProxyFix, for every later one. It answers with the
   headers the app put on that first partial (the security policy, Vary, Cache-Control: the app
@@ -36,6 +37,8 @@ from storefront.web.extensions import compress
 
 EXTENSION = "price_partial"
 PATH = re.compile(r"/p/([^/]+)\Z")
+# The bag's partial, by this key where a product's has its slug (a slug holds no "/").
+BAG = "/bag"
 # Set by the view on the WSGI environ of a partial it answered: the layer learns its headers.
 MARK = "storefront.checkout.price_partial"
 # What the layer sets on each answer itself; every other header is the app's, as learned.
@@ -53,12 +56,18 @@ class Partials:
         self.release = release(app)
         self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
         self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
+        # The bag's price block for a form of lines: bag.price_block, given by the app factory
+        # (the bag's views import this module, so it cannot import them).
+        self.render_bag = None
 
     def answer(self, catalog, product, args, accept_encoding, if_none_match):
         """(status code, [(header, value)] of OWN, body) for the partial of `args` (a MultiDict
-        of the query's fields); a 304 when `if_none_match` (a werkzeug ETags) holds its ETag."""
+        of the query's fields); a 304 when `if_none_match` (a werkzeug ETags) holds its ETag.
+        `product` None: the bag's partial, its lines in `args`."""
+        key = BAG if product is None else product.slug
+        # The bag's fields keep their order: the lines' numbers are in their names.
         selection = canonical(args)
-        digest = hashlib.blake2b(repr((self.release, product.slug, selection)).encode(),
+        digest = hashlib.blake2b(repr((self.release, key, selection)).encode(),
                                  digest_size=12).hexdigest()
         # Weak: the same partial is sent compressed one way or another.
         etag = f"{catalog.revision}-{digest}"
@@ -67,7 +76,7 @@ class Partials:
             return 304, headers, b""
         # The Accept-Encoding header's q-values against COMPRESS_ALGORITHM, as for every answer.
         algorithm = encodings.choose(compress.enabled_algorithms, accept_encoding)
-        body, encoding = self.rendered(catalog, product.slug, selection, algorithm)
+        body, encoding = self.rendered(catalog, key, selection, algorithm)
         if encoding:
             headers.append(("Content-Encoding", encoding))
         headers.append(("Content-Length", str(len(body))))
@@ -76,12 +85,15 @@ class Partials:
     def _render(self, catalog, slug, selection, algorithm):
         """The partial's body and Content-Encoding, memoised by (catalog snapshot, slug,
         selection, algorithm): compressed once, as Flask-Compress would, and kept that way."""
-        product = catalog.products[slug]
         form = MultiDict([(name, value) for name, values in selection for value in values])
-        quoted, quote = pricing.quote_form(product, form)
         with self.app.app_context():  # for the template's filters; the layer has none
-            html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
-                                **price_context(product, quoted, quote))
+            if slug == BAG:
+                html = self.render_bag(self.app, catalog, form)
+            else:
+                product = catalog.products[slug]
+                quoted, quote = pricing.quote_form(product, form)
+                html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
+                                    **price_context(product, quoted, quote))
         body = html.encode()
         if algorithm is None or len(body) < self.app.config["COMPRESS_MIN_SIZE"]:
             return body, None
@@ -148,11 +160,11 @@ class Layer:
             return self.wsgi_app(environ, start_response)
         learned = partials(self.app).headers.get(environ["wsgi.url_scheme"])
         request = self.app.request_class(environ)
-        match = PATH.match(request.path)
-        if learned is None or match is None:
+        match = PATH.match(request.path) or request.path == BAG
+        if learned is None or not match:
             return self.wsgi_app(environ, self._learning(environ, start_response))
         try:
-            answered = self._answer(request, match[1])
+            answered = self._answer(request, None if match is True else match[1])
         except Exception:  # the app answers instead, with its error page if it fails too
             self.app.logger.exception("The price partial's layer failed")
             answered = None
@@ -167,10 +179,11 @@ class Layer:
         return [body]
 
     def _answer(self, request, slug):
-        """answer()'s, or None for a product the catalog does not have (the app's 404)."""
+        """answer()'s, or None for a product the catalog does not have (the app's 404);
+        `slug` None: the bag's."""
         catalog = snapshot.current(self.app)
-        product = catalog.products.get(slug)
-        if product is None:
+        product = None if slug is None else catalog.products.get(slug)
+        if slug is not None and product is None:
             return None
         return partials(self.app).answer(catalog, product, request.args,
                                          request.headers.get("Accept-Encoding", ""),

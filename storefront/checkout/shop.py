@@ -108,8 +108,9 @@ def product(slug):
 
 
 def partial_response(catalog, product):
-    """The price partial for this request's selection, through the whole app; the layer in
-    front of it (price_partial.Layer) learns its headers here and answers later ones itself."""
+    """The price partial for this request's selection (`product` None: the bag's, for its
+    lines), through the whole app; the layer in front of it (price_partial.Layer) learns its
+    headers here and answers later ones itself."""
     sessions.leave_unread()
     request.environ[price_partial.MARK] = True
     status, own, body = price_partial.partials(current_app).answer(

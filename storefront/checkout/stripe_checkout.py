@@ -53,12 +53,18 @@ CANCELLED = "You left the payment page, and nothing was charged. Your choices ar
 MIN_MINUTES_LEFT = 10
 
 
+# A product or bag paid with the shop's card fields is sent to Stripe's hosted page by the pay
+# panel's <noscript> button: without JavaScript there are no card fields, and Stripe's page needs
+# nothing of the shop's page.
+NO_SCRIPT_MODE = "hosted"
+
+
 @bp.post("/p/<slug>/continue")
 def continue_to_payment(slug):
     product = product_or_404(slug)
     mode = checkout_mode(product)
     if mode == "elements":
-        abort(404)
+        mode = NO_SCRIPT_MODE
     selection, quote = price(product, request.form)
     form = PayForm(request.form)
     if not (form.validate() and quote.ok):
@@ -98,7 +104,7 @@ def continue_bag():
     bag_quote = bag.price_bag(products, slugs, request.form)
     mode = bag.bag_mode(bag_quote)
     if mode == "elements":
-        abort(404)  # the bag's own card fields pay it
+        mode = NO_SCRIPT_MODE
     form = PayForm(request.form)
     if not (form.validate() and bag_quote.ok):
         errors = {**bag_quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}

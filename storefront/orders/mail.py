@@ -168,6 +168,15 @@ def send_verify_microdeposits(order):
          _message_id(f"verify-microdeposits-{order.public_id}"))
 
 
+def send_refund(refund):
+    """A refund Stripe reports succeeded: how much went back and what remains paid. One per
+    refund, so a second partial refund gets its own email (and its own Message-ID)."""
+    order = refund.order
+    with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+        body = render_template("email/refund.txt", refund=refund)
+    send(order.email, f"Your refund for order #{order.id}", body, _message_id(f"refund-{order.public_id}-{refund.id}"))
+
+
 def send_sign_in_link(link):
     """A customer's one-time link to sign in (storefront/accounts/). The same message whether or
     not the address has an account yet: following the link makes one."""

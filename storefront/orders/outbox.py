@@ -1,16 +1,19 @@
 """The customer's emails about an order through an outbox: the receipt, the "your payment did
-not go through" email of a bank debit that failed days later, and the "verify your bank account"
-email once Stripe has sent the microdeposits of a bank account typed in by hand, the "your
-order has shipped" email of each shipment, and a customer's sign-in link. A customer never
-waits for, or fails because of, the mail server, and no email is lost.
+not go through" email of a bank debit that failed days later, the "verify your bank account"
+email once Stripe has sent the microdeposits of a bank account typed in by hand, the "your order
+has shipped" email of each shipment, one email per refund once Stripe reports it succeeded,
+and a customer's sign-in link. A customer never waits for, or fails because of, the mail
+server, and no email is lost.
 
 Each email is queued on the order in the commit that decides it must go: the receipt in the one
 that claims the order's fulfilment (settlement.fulfil), the failure email in the one that records
 the failure (settlement.settle), the verification email in the one that records the
-microdeposits sent (settlement.microdeposits_sent), so each goes once per payment, or per failed payment, whoever
-reports it; a shipment's in the one that records the shipment (shipments.ship), on the shipment's
-own row, and a sign-in link's in the one that records the link (accounts/signin.py), on its
-own row: a kind of email lives on the table it is about (Email.table). It is sent after the response to that request, and again by `flask mail send` and
+microdeposits sent (settlement.microdeposits_sent), the refund email in the one that records
+the refund succeeded (refunds.email_customer), so each goes once per payment, failed payment or
+refund, whoever reports it; a shipment's in the one that records the shipment (shipments.ship),
+a sign-in link's in the one that records the link (accounts/signin.py). A kind of email lives
+on the table it is about (Email.table): the order's, a shipment's, a refund's, a sign-in
+link's. It is sent after the response to that request, and again by `flask mail send` and
 `flask orders reconcile` while it is due. Each try first claims it with a conditional UPDATE that
 also sets when the next try is due, so two senders never send at once and a sender that dies
 leaves it to the next try. A temporary failure (4xx, no connection, a timeout, an untrusted
@@ -27,7 +30,7 @@ from typing import Callable
 from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import true, update
 
-from storefront.models import Order, Shipment, SignInLink, utcnow
+from storefront.models import Order, Refund, Shipment, SignInLink, utcnow
 from storefront.orders import mail
 from storefront.web.extensions import db
 
@@ -40,9 +43,10 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class Email:
-    """One kind of email the outbox keeps for a row of `table` (an order, a shipment, a sign-in
-    link), in its columns `<prefix>_due_at` (None: nothing queued), `_tries`, `_error` (why the
-    last try failed), `_sent_at` and `_refused_at` (the mail server refused it for good)."""
+    """One kind of email the outbox keeps for a row of `table` (an order, a shipment, a refund or
+    a sign-in link), in its columns `<prefix>_due_at` (None: nothing queued), `_tries`, `_error`
+    (why the last try failed), `_sent_at` and `_refused_at` (the mail server refused it for
+    good)."""
     prefix: str
     counted: str  # its name in the counts the commands print
     deliver: Callable  # mail.send_…(row), or mail.Undelivered
@@ -81,9 +85,10 @@ RECEIPT = Email("receipt", "receipts", mail.send_receipt)
 PAYMENT_FAILED = Email("failure_email", "payment-failed emails", mail.send_payment_failed)
 VERIFY_MICRODEPOSITS = Email("verify_email", "verification emails", mail.send_verify_microdeposits)
 SHIPPED = Email("email", "shipment emails", mail.send_shipped, table=Shipment)
+REFUND = Email("email", "refund emails", mail.send_refund, table=Refund)
 SIGN_IN = Email("email", "sign-in links", mail.send_sign_in_link, table=SignInLink,
                 wanted=lambda: SignInLink.expires_at > utcnow())
-KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SHIPPED, SIGN_IN)
+KINDS = (RECEIPT, PAYMENT_FAILED, VERIFY_MICRODEPOSITS, SHIPPED, REFUND, SIGN_IN)
 
 
 def withdrawn():

@@ -23,7 +23,8 @@ import logging
 import stripe
 from flask import current_app
 
-from storefront.models import Refund
+from storefront.models import Refund, utcnow
+from storefront.orders import outbox
 from storefront.orders.leases import order_lease
 from storefront.payments import connect, gateway, tax
 from storefront.web.extensions import db
@@ -87,6 +88,8 @@ def failed_later(order, stripe_refund, charge_amount_refunded):
     if made is not None and made.status != "failed":
         reason = getattr(stripe_refund, "failure_reason", None) or stripe_refund.status
         made.status = "failed"
+        if made.email_sent_at is None:
+            made.email_due_at = None  # the customer hears of no money that never came back
         made.error = (f"Stripe could not return the money: "
                       f"{FAILURE_REASONS.get(reason, reason.replace('_', ' '))} ({reason}). "
                       "The amount can be refunded again.")
@@ -197,12 +200,27 @@ def _send(order, made):
         made.charge_id = answer.charge.id
         made.charge_refunded_after = answer.charge.amount_refunded
     made.stripe_refund_id, made.stripe_status = answer.id, answer.status
+    emailed = email_customer(made)
     db.session.commit()
     if made.status == "refused":
         raise RefundRefused(made.error)
+    if emailed:
+        outbox.send_soon(made, outbox.REFUND)
     connect.refund_settled(made)
     tax.reverse_for_refund(made)
     return made
+
+
+def email_customer(made):
+    """Queue the customer's email about the refund `made`, to go in the commit that records
+    Stripe's "succeeded" (the refund's answer, or refund.updated days later for a bank): once
+    per refund, whichever reports it first, and never for a refund that failed or is pending.
+    True if it was queued now."""
+    if made.status != "accepted" or made.stripe_status != "succeeded" or made.email_tries or \
+            made.email_due_at or made.email_sent_at or made.email_refused_at:
+        return False
+    outbox.REFUND.queue(made, utcnow())
+    return True
 
 
 def _refusal(error, kind):

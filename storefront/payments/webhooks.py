@@ -98,6 +98,8 @@ def _refund_updated(order, refund):
     found = next((r for r in order.refunds if r.stripe_refund_id == refund.id), None)
     if found is not None:
         found.stripe_status = refund.status
+        if refunds.email_customer(found):  # sent once this event's commit is made
+            outbox.send_soon(found, outbox.REFUND)
     if refunded is not None:
         refunds.failed_later(order, refund, refunded)
 

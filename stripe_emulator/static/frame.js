@@ -112,6 +112,32 @@
     input.addEventListener('animationstart', onAutofill);
   });
 
+  // Stripe's card Element on a narrow screen: a complete number the customer has moved on from
+  // shows only its last four digits (its fakeNumber-last4), so the expiry and CVC stay in view.
+  var last4 = null;
+  if (component === 'card') {
+    last4 = document.createElement('span');
+    last4.className = 'CardField-number-fakeNumber-last4 InputElement';
+    last4.setAttribute('aria-hidden', 'true');
+    fields.number.wrap.appendChild(last4);
+    last4.addEventListener('mousedown', function (event) {
+      event.preventDefault();
+      fields.number.input.focus();
+    });
+    fields.number.input.addEventListener('focus', fitNumber);
+  }
+
+  function fitNumber() {
+    if (!last4) return;
+    var number = fields.number;
+    var input = number.input;
+    // The input keeps its width while hidden, so it measures the same collapsed or not.
+    var collapse = document.activeElement !== input && Boolean(number.state && number.state.complete) &&
+      input.scrollWidth > input.clientWidth;
+    last4.textContent = collapse ? input.value.replace(/\D/g, '').slice(-4) : '';
+    number.wrap.classList.toggle('CardField-number--collapsed', collapse);
+  }
+
   var userStyle = document.createElement('style');
   document.head.appendChild(userStyle);
 
@@ -203,6 +229,7 @@
     revalidate();
     var state = publicState();
     paint(state);
+    fitNumber();
     var serial = JSON.stringify(state);
     if (!started) {
       lastSent = serial;
@@ -506,6 +533,7 @@
   started = true;
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
+      fitNumber();
       toHost({type: 'resize', height: root.getBoundingClientRect().height});
     }).observe(root);
   }

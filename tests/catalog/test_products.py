@@ -44,6 +44,8 @@ def test_demo_catalog_loads():
         ("field-notes-ebook", "USD", "img/ebook.svg"),
         ("letterpress-workshop", "USD", "img/workshop.svg"),
         ("ceramic-mug", "JPY", "img/mug.svg"),
+        ("harbour-postcards", "USD", "img/postcards.svg"),
+        ("canvas-tote", "USD", "img/tote.svg"),
     ]
     assert all(p.name and p.description for p in products)
     # A path string from configuration works as well as a Path.
@@ -59,6 +61,12 @@ def test_demo_catalog_exercises_every_rule():
     assert {addon.per for r in rules for addon in r.addons} == {PER_UNIT, PER_ORDER}
     assert sum(1 for r in rules if r.tip) >= 2
     assert any(r.currency == "JPY" and r.volume_prices and r.tip for r in rules)
+
+
+def test_demo_catalog_has_a_product_in_each_checkout_mode():
+    modes = [product.checkout_mode for product in load_catalog(DEMO)]
+    # None follows the shop's CHECKOUT_MODE: "elements" unless configured otherwise.
+    assert set(modes) == {None, "hosted", "embedded"}
 
 
 def every_selection(product):

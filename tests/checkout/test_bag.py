@@ -1,4 +1,5 @@
 """The bag: several products paid for in one payment, priced again by the server at pay time."""
+import re
 
 from storefront.models import Order, Product
 from storefront.web.extensions import db
@@ -161,3 +162,26 @@ def test_a_bag_over_stripes_largest_amount_is_refused_before_stripe_hears_of_it(
     assert response.json["next"] == "fix" and response.json["errors"]["total"] == TOO_LARGE
     assert orders() == []
     assert stripe_requests(method="POST", path="/v1/payment_intents") == []
+
+
+def pay_button(html):
+    return " ".join(re.sub(r"<[^>]+>", "", re.search(r"<button[^>]*data-pay-button.*?</button>", html, re.S).group(0)).split())
+
+
+def test_pay_names_the_bags_total_and_says_why_it_waits(client):
+    add(client, "city-lights-poster", quantity="2")
+    add(client, "organic-tee")
+    html = bag_page(client)
+    assert pay_button(html) == "Pay $62.00"
+    assert 'aria-describedby="pay-reason"' in html
+    assert "Enter your email and card details to pay." in html
+    # A change re-prices: the partial carries the button's new amount, or none with the reason.
+    form = bag_form(html)
+    partial = client.get("/bag", query_string=form | {"line-0-quantity": "3"}, headers={"HX-Request": "true"})
+    assert '<span id="pay-amount" hx-swap-oob="true"> $80.00</span>' in partial.get_data(as_text=True)
+    partial = client.get("/bag", query_string=form | {"line-0-quantity": "60"}, headers={"HX-Request": "true"})
+    assert '<span id="pay-amount" hx-swap-oob="true"></span>' in partial.get_data(as_text=True)
+    client.post("/bag", data=form | {"line-0-quantity": "60"})  # kept as made, without JavaScript
+    html = bag_page(client)
+    assert pay_button(html) == "Pay"
+    assert "Fix the highlighted choice above to see your total." in html

@@ -18,15 +18,16 @@ def test_a_change_on_the_bag_page_is_kept_after_leaving_and_coming_back(client):
     add(client, TEE)
     html = bag_page(client)
     form = bag_form(html)
-    # A change on the page is posted to the bag (not only priced by a GET), with the CSRF token.
+    # A change on the page is priced by htmx's GET (cacheable) and kept by bag.js's POST.
     choose = re.search(r'<div class="checkout__choose"[^>]*>', html, re.S).group(0)
-    assert 'hx-post="/bag"' in choose and "X-CSRFToken" in choose
-    # What htmx sends on a change: the lines' fields, the CSRF token in a header.
-    changed = client.post("/bag", data={name: value for name, value in form.items() if name.startswith("line-")}
-                          | {"line-0-quantity": "3", "line-1-option-size": "l"},
-                          headers={"HX-Request": "true", "X-CSRFToken": form["csrf_token"]})
-    partial = changed.get_data(as_text=True)
-    assert changed.status_code == 200 and 'id="price"' in partial and "<html" not in partial
+    assert 'hx-get="/bag"' in choose and 'data-keep-url="/bag/keep"' in choose
+    lines = {name: value for name, value in form.items() if name.startswith("line-")} | {
+        "line-0-quantity": "3", "line-1-option-size": "l"}
+    # What bag.js sends on a change: the form, its CSRF token with it.
+    assert client.post("/bag/keep", data=lines | {"csrf_token": form["csrf_token"]}).status_code == 204
+    priced = client.get("/bag", query_string=lines, headers={"HX-Request": "true"})
+    partial = priced.get_data(as_text=True)
+    assert priced.status_code == 200 and 'id="price"' in partial and "<html" not in partial
     assert re.search(r'id="line-0-total"[^>]*hx-swap-oob="true"[^>]*>\$135\.00<', partial)  # the line's new total
     client.get("/")  # away, and back
     again = bag_form(bag_page(client))

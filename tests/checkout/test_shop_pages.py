@@ -20,7 +20,18 @@ def test_the_home_page_shows_each_products_lowest_price(client):
         "Field Notes from the Coast e-book": "from $5.00",  # the pay-what-you-want minimum
         "Letterpress workshop ticket": "from $40.00",  # the Thursday evening session
         "Hand-thrown ceramic mug": "from ¥2,800",
+        "Harbour postcards, set of six": "from $12.00",  # paid on Stripe's hosted page
+        "Canvas tote bag": "from $22.00",  # on Stripe's page embedded in the shop's
     }
+
+
+@pytest.mark.parametrize("slug, mode", [("city-lights-poster", "elements"), ("harbour-postcards", "hosted"),
+                                        ("canvas-tote", "embedded")])
+def test_the_demo_sells_a_product_in_each_checkout_mode(client, slug, mode):
+    html = client.get(f"/p/{slug}").get_data(as_text=True)
+    assert ('data-stripe-element="cardNumber"' in html) == (mode == "elements")
+    assert ("Continue to payment" in html) == (mode != "elements")
+    assert ("secure payment form opens on the next page" in html) == (mode == "embedded")
 
 
 @pytest.mark.parametrize("name", PAGES)

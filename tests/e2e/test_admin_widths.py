@@ -1,8 +1,11 @@
 """Every admin page as a merchant sees it on a phone (390 px) and on a laptop (1280 px): no page
 wider than the screen, no Content-Security-Policy violation, no axe violation, refunds included.
 A screenshot of each page is left in the test's tmp dir to look at."""
+import os
 import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -29,6 +32,9 @@ from tests.helpers import Browser, card
 pytestmark = pytest.mark.e2e
 
 WIDTHS = {"phone": 390, "laptop": 1280}
+# SCREENSHOTS=1 (make screenshots): the phone's order and sales pages are docs/admin.md's pictures.
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get("SCREENSHOTS") else None
+DOCS_SHOTS = {"order-bag": "phone-admin-order.png", "sales": "phone-admin-sales.png"}
 
 
 def _line(product, amount, refunded=0, position=0, quantity="1"):
@@ -173,6 +179,9 @@ def test_every_admin_page_fits_the_screen_without_violations(page, shop, shop_wi
     expect(page.locator(".maker-detail")).to_be_visible()
     results.append(check(page, "maker", errors, shots))
 
+    if DOCS and screen == "phone":
+        for name, file in DOCS_SHOTS.items():
+            shutil.copyfile(shots / f"{name}.png", DOCS / file)
     print(*(f"{r['page']} at {r['width'][1]} px: {r['width'][0]} px wide" for r in results), sep="\n")
     problems = [r for r in results if r["width"][0] > r["width"][1] or r["errors"] or r["axe"]]
     assert problems == [], f"screenshots in {shots}"

@@ -61,9 +61,11 @@ def add_to_bag(page, shop, slug, quantity=None):
 
 
 def wait_for_bag(page, action):
-    """Do `action` on the bag page and wait for the change to be kept and priced (htmx's POST)."""
-    with page.expect_response(lambda r: r.request.method == "POST" and r.request.headers.get("hx-request")
-                              and r.url.endswith("/bag")):
+    """Do `action` on the bag page and wait for the change to be priced (htmx's GET of the price
+    partial) and kept (bag.js's POST)."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/bag/keep")), \
+            page.expect_response(lambda r: r.request.method == "GET" and r.request.headers.get("hx-request")
+                                 and "/bag?" in r.url):
         action()
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 

@@ -82,3 +82,25 @@ def test_a_scoped_token_reaches_only_the_fields_inside_its_scope(page, shop):
     wait_for(lambda: placeholder_color(stripe_frames.card_cvc_input(page)) == "rgb(1, 2, 3)",
              "the card field taking the new token", seconds=5)
     assert placeholder_color(stripe_frames.card_number_input(page)) != "rgb(1, 2, 3)"
+
+
+def test_checkboxes_take_the_accent_and_focus_never_looks_like_an_error(page, shop):
+    open_product(page, shop, "city-lights-poster")
+    radio, addon = page.locator("input[type=radio]").first, page.locator("input[name=addon]").first
+    accent = token_color(page, "--color-accent")
+    expect(radio).to_have_css("accent-color", accent)
+    expect(addon).to_have_css("accent-color", accent)
+    set_token(page, "--color-accent", "rgb(90, 40, 120)")
+    expect(addon).to_have_css("accent-color", "rgb(90, 40, 120)")
+
+    # The ring of a focused field is the focus token, also on a field marked invalid.
+    error = token_color(page, "--color-error")
+    quantity = page.locator("#quantity")
+    with page.expect_response(lambda r: r.request.headers.get("hx-request")):
+        quantity.fill("60")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    for field in (radio, addon, quantity, page.get_by_role("link").first):
+        field.focus()
+        ring = field.evaluate("e => getComputedStyle(e).outlineColor")
+        assert ring == token_color(page, "--color-focus") != error, field
+        assert field.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"

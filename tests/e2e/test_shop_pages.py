@@ -18,10 +18,12 @@ from tests.waiting import wait_for
 pytestmark = pytest.mark.e2e
 
 PRODUCTS = ["city-lights-poster", "organic-tee", "field-notes-ebook", "letterpress-workshop",
-            "ceramic-mug"]
+            "ceramic-mug", "harbour-postcards", "canvas-tote"]
 FOOTER_PAGES = ["contact", "shipping-and-returns", "terms", "privacy"]
 # SHOP_SCREENSHOTS=<folder>: the sweep also leaves a picture of each page there, to look at.
 SHOTS = os.environ.get("SHOP_SCREENSHOTS")
+# SCREENSHOTS=1 (make screenshots): a few of its pages are the phone pictures in README and docs.
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get("SCREENSHOTS") else None
 
 
 @pytest.fixture
@@ -98,18 +100,47 @@ def paid_receipt(shop, stripe_client):
     return answer["url"]
 
 
+def fill_bag(page, shop):
+    """Two products in the bag, added from their pages as a shopper does."""
+    for slug in ("city-lights-poster", "organic-tee"):
+        page.goto(f"{shop.url}/p/{slug}")
+        page.get_by_role("button", name="Add to bag").click()
+        expect(page.get_by_role("status").filter(has_text="to your bag")).to_be_visible()
+
+
+def embedded_checkout(page, shop):
+    """The shop's page holding Stripe's embedded Checkout, for the demo's embedded product."""
+    page.goto(f"{shop.url}/p/canvas-tote")
+    page.fill("#email", "ada@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.locator("#embedded-checkout iframe").first.wait_for()
+
+
+# Pages kept for the README (make screenshots): (name, width) -> file in docs/screenshots.
+DOCS_SHOTS = {("city-lights-poster", 390): "phone-checkout.png", ("bag", 390): "phone-bag.png"}
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_page_fits_passes_axe_and_logs_nothing(page, shop, stripe_client, width,
                                                       console_errors, outbox):
+    """Every page the shop shows a customer: home, each product's checkout (card fields, hosted
+    and embedded), the empty and the filled bag, Stripe's embedded Checkout in the shop's page,
+    the footer's pages and a receipt; then the account's pages, signed in by the emailed link."""
     receipt = paid_receipt(shop, stripe_client)
     page.set_viewport_size({"width": width, "height": 900})
     urls = {"home": "/", **{slug: f"/p/{slug}" for slug in PRODUCTS},
             **{name: f"/pages/{name}" for name in FOOTER_PAGES}, "receipt": receipt,
+            "bag-empty": "/bag", "bag": fill_bag, "embedded-checkout": embedded_checkout,
             "sign-in": "/account/sign-in"}
     for name, url in urls.items():
-        page.goto(shop.url + url if url.startswith("/") else url)
+        if callable(url):
+            url(page, shop)
+            if name == "bag":
+                page.goto(f"{shop.url}/bag")
+        else:
+            page.goto(shop.url + url if url.startswith("/") else url)
         page.wait_for_load_state("load")
-        if url.startswith("/p/"):
+        if page.locator("[data-stripe-element]").count():
             page.locator("[data-stripe-element] iframe").first.wait_for()
         looks_right(page, name, width)
     # The account's pages, signed in by the link the shop emailed (its paid order listed).
@@ -144,3 +175,5 @@ def looks_right(page, name, width):
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    if DOCS and (name, width) in DOCS_SHOTS:
+        page.screenshot(path=DOCS / DOCS_SHOTS[name, width], full_page=True)

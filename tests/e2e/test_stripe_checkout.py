@@ -202,3 +202,34 @@ def test_hosted_checkout_needs_no_javascript_on_the_shops_side(browser, shop, ap
     expect(page).to_have_url(re.compile(r"/c/pay/cs_test_"))
     assert only_order(app).total == 2600
     context.close()
+
+
+def test_without_javascript_the_card_panel_pays_on_stripes_hosted_page(browser, shop, app, orders):
+    """The default mode (the shop's card fields) with JavaScript off: the pay panel's <noscript>
+    button takes the same selection, priced by the server, to Stripe's hosted page."""
+    shop_side = browser.new_context(java_script_enabled=False)
+    page = shop_side.new_page()
+    page.goto(f"{shop.url}/p/{SLUG}")
+    expect(page.locator("[data-stripe-element] iframe")).to_have_count(0)  # no card fields
+    page.get_by_label("A1").check()
+    page.fill("#quantity", "2")
+    page.get_by_role("button", name="Update price").click()  # the no-JavaScript re-pricing
+    expect(total(page)).to_have_text("$52.00")
+    page.fill("#email", "ada@example.com")
+    page.get_by_role("button", name="Pay on Stripe's page").click()
+    expect(page).to_have_url(re.compile(r"/c/pay/cs_test_"))
+    assert [(o.total, o.checkout_mode, o.status) for o in orders()] == [(5200, "hosted", "pending")]
+
+    # Stripe's page runs Stripe's own script (as in a browser that allows it there only).
+    stripe_side = browser.new_context()
+    stripe_page = stripe_side.new_page()
+    stripe_page.goto(page.url)
+    expect(stripe_pages.total(stripe_page)).to_have_text("$52.00")
+    stripe_pages.pay(stripe_page, "4242424242424242", email=None)
+    stripe_page.wait_for_url(receipt_url())
+    # The receipt, server-rendered, reads as well without JavaScript.
+    page.goto(stripe_page.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
+    assert [o.status for o in orders()] == ["paid"]
+    shop_side.close()
+    stripe_side.close()

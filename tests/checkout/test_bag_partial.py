@@ -1,0 +1,66 @@
+"""The bag's price partial gets what the product's has (storefront/checkout/price_partial.py): a
+GET of /bag with the lines' fields, the same for every customer, an ETag and a 304, the memo,
+and the layer in front of the app; the change itself is kept by its own POST (/bag/keep)."""
+from flask import request_started
+
+from storefront.checkout.price_partial import partials
+from tests.checkout.test_bag import add, bag_page
+from tests.helpers import bag_form
+
+HTMX = {"HX-Request": "true"}
+LINES = "line-0-product=city-lights-poster&line-0-quantity=2&line-1-product=organic-tee&line-1-option-size=l"
+
+
+def test_the_bags_partial_is_the_same_for_everyone_cacheable_and_a_304_once_kept(app, client):
+    add(client, "city-lights-poster")  # a customer with a session and a bag
+    mine = client.get(f"/bag?{LINES}", headers=HTMX)
+    anyone = app.test_client().get(f"/bag?{LINES}", headers=HTMX)
+    assert mine.status_code == 200 and mine.get_data() == anyone.get_data()
+    html = mine.get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="price"') and "<td data-total>$62.00</td>" in html
+    etag = mine.headers["ETag"]
+    assert etag == anyone.headers["ETag"] and etag.startswith('W/"')
+    assert mine.headers["Cache-Control"] == "public, no-cache" and "Set-Cookie" not in mine.headers
+    assert "HX-Request" in mine.headers["Vary"]
+    again = client.get(f"/bag?{LINES}", headers=HTMX | {"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    # The same lines in another order of fields are the same partial; a product's is not.
+    reordered = "&".join(reversed(LINES.split("&")))
+    assert client.get(f"/bag?{reordered}", headers=HTMX | {"If-None-Match": etag}).status_code == 304
+    other = client.get(f"/bag?{LINES.replace('quantity=2', 'quantity=3')}", headers=HTMX)
+    assert other.headers["ETag"] != etag and "<td data-total>$80.00</td>" in other.get_data(as_text=True)
+    poster = client.get("/p/city-lights-poster?quantity=2", headers=HTMX)
+    assert poster.headers["ETag"] != etag
+
+
+def test_the_layer_answers_the_bags_partial_as_the_app_does_from_the_memo(make_app):
+    warm = make_app()
+    warm_client = warm.test_client()
+    warm_client.get("/p/city-lights-poster", headers=HTMX)  # the app answers; the layer learns
+    reached_the_app = []
+    request_started.connect(lambda sender, **extra: reached_the_app.append(1), warm, weak=False)
+    for url in (f"/bag?{LINES}", "/bag?line-0-product=field-notes-ebook&line-0-amount=2"):
+        for encoding in ("gzip, br", "identity"):
+            headers = HTMX | {"Accept-Encoding": encoding}
+            from_the_app = make_app().test_client().get(url, headers=headers)  # a new process
+            from_the_layer = warm_client.get(url, headers=headers)
+            assert from_the_layer.status_code == from_the_app.status_code == 200
+            assert from_the_layer.get_data() == from_the_app.get_data(), url
+            assert from_the_layer.headers["ETag"] == from_the_app.headers["ETag"]
+            assert from_the_layer.headers.get("Content-Encoding") == from_the_app.headers.get("Content-Encoding")
+    assert reached_the_app == []
+    memo = partials(warm).rendered.cache_info()
+    warm_client.get(f"/bag?{LINES}", headers=HTMX | {"Accept-Encoding": "gzip, br"})
+    assert partials(warm).rendered.cache_info().hits == memo.hits + 1  # rendered once, kept
+
+
+def test_a_change_on_the_bag_page_is_kept_by_its_own_post(client):
+    add(client, "city-lights-poster")
+    add(client, "organic-tee")
+    form = bag_form(bag_page(client))
+    assert client.post("/bag/keep", data=form | {"line-0-quantity": "3"}).status_code == 204
+    assert bag_form(bag_page(client))["line-0-quantity"] == "3"  # kept: the page shows it
+    # Without the page's CSRF token nothing is kept.
+    del form["csrf_token"]
+    assert client.post("/bag/keep", data=form | {"line-0-quantity": "5"}).status_code == 400
+    assert bag_form(bag_page(client))["line-0-quantity"] == "3"
