@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from flask import abort, current_app
 from sqlalchemy import event, select, update
 
+from storefront.catalog import shipping
 from storefront.catalog.products import ProductSpec, rules_from_dict
 from storefront.models import CatalogRevision, Product
 from storefront.web.extensions import db
@@ -30,12 +31,14 @@ PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.imag
                    Product.rules_data.label("rules"), Product.layout,
                    Product.checkout_mode, Product.ships)
             .order_by(Product.position, Product.id))
+ZONES = select(CatalogRevision.shipping_zones).where(CatalogRevision.id == 1)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the price-partial memo
 class Snapshot:
     revision: int
     products: dict[str, ProductSpec]  # by slug, in catalog order
+    zones: tuple[shipping.Zone, ...] = ()  # where its products ship (catalog/shipping.py)
 
     def product_or_404(self, slug):
         product = self.products.get(slug)
@@ -70,7 +73,8 @@ def current(app=None):
                 row.slug: ProductSpec(row.slug, row.name, row.description, row.image,
                                       rules_from_dict(row.rules), row.layout,
                                       row.checkout_mode, ships=row.ships)
-                for row in connection.execute(PRODUCTS)})
+                for row in connection.execute(PRODUCTS)},
+                shipping.zones_from_dict(connection.execute(ZONES).scalar()))
     return snapshot
 
 

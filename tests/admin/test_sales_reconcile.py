@@ -47,7 +47,7 @@ def make_the_orders(app, client, stripe_client, local_stripe):
 
     add(client, POSTER, quantity="2")
     add(client, "organic-tee", **{"option-size": "l"})
-    bagged = client.post("/bag/pay", data=bag_form(bag_page(client)) | {
+    bagged = client.post("/bag/pay", data=bag_form(bag_page(client), client) | {
         "email": "bea@example.com", "payment_method": card(stripe_client)}).json
     assert bagged["next"] == "receipt", bagged
 

@@ -117,7 +117,7 @@ def fill_bag(client, lines):
 
 
 def bag_fields(client):
-    return bag_form(client.get("/bag").get_data(as_text=True))
+    return bag_form(client.get("/bag").get_data(as_text=True), client)
 
 
 @pytest.mark.parametrize("size", [2, 4])
