@@ -48,8 +48,10 @@ def record(order, shipping, address=None):
     where it goes (`address`: AddressForm.cleaned)."""
     if shipping is None:
         return
-    order.shipping_amount = shipping.amount
-    order.shipping_rate = shipping.zone.display_name if shipping.zone else None
+    values = {"shipping_amount": shipping.amount,
+              "shipping_rate": shipping.zone.display_name if shipping.zone else None}
     if address is not None:
-        order.shipping_name = address["name"]
-        order.shipping_address = address["address"]
+        values |= {"shipping_name": address["name"], "shipping_address": address["address"]}
+    for name, value in values.items():
+        if getattr(order, name) != value:  # the same again is no UPDATE
+            setattr(order, name, value)

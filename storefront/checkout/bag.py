@@ -318,12 +318,14 @@ def selection_key(bag_quote):
     return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
 
 
-def order_for_bag(bag_quote, form, mode="elements"):
+def order_for_bag(bag_quote, form, mode="elements", address=None):
     first = bag_quote.lines[0]
     parcel = bag_quote.shipping
     return Order(
         shipping_amount=parcel.amount if parcel else 0,
         shipping_rate=parcel.zone.display_name if parcel and parcel.zone else None,
+        shipping_name=address["name"] if address else None,
+        shipping_address=address["address"] if address else None,
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
                for number, line in enumerate(bag_quote.lines)],
@@ -344,7 +346,7 @@ def pay():
     slugs = posted_slugs(request.form)
     products = {product.slug: product for product in db.session.scalars(
         db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
-    zones = database_zones()
+    zones = database_zones() if any(product.ships for product in products.values()) else ()
     bag_quote = price_bag(products, slugs, request.form, zones)
     if bag_mode(bag_quote) != "elements":
         return jsonify(next="fix", message=ON_STRIPES_PAGE), 400
@@ -365,5 +367,5 @@ def pay():
                             **context(bag_quote, form.checkout_token.data)), 409
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
-                                 lambda: order_for_bag(bag_quote, form))
+                                 lambda: order_for_bag(bag_quote, form, address=address.cleaned))
     return pay_order(order, form, method, bag_quote.shipping, address.cleaned)

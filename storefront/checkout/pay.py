@@ -78,11 +78,18 @@ def selection_key(selection, quote):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_for_checkout(product, selection, quote, form, mode="elements"):
-    """The order for this checkout page and selection, created by whichever request comes first."""
+def order_for_checkout(product, selection, quote, form, mode="elements", address=None):
+    """The order for this checkout page and selection, created by whichever request comes first
+    (with where it ships, when the page said)."""
     key = selection_key(selection, quote)
-    return find_or_create_order(form.checkout_token.data, key, lambda: Order.for_quote(
-        product, selection, quote, form.email.data, form.checkout_token.data, key, mode))
+
+    def build():
+        order = Order.for_quote(product, selection, quote, form.email.data,
+                                form.checkout_token.data, key, mode)
+        address_form.record(order, quote.shipping, address)
+        return order
+
+    return find_or_create_order(form.checkout_token.data, key, build)
 
 
 def find_or_create_order(checkout_token, key, build):
@@ -197,7 +204,7 @@ def pay(slug):
     if checkout_mode(product) != "elements":
         return jsonify(next="fix", message="This product is paid on Stripe's payment page: "
                        "reload the page and press Continue to payment."), 400
-    zones = database_zones()
+    zones = database_zones() if product.ships else ()
     selection, quote = price(product, request.form, zones)
     form = PayForm(request.form)
     address = AddressForm(request.form)
@@ -210,7 +217,7 @@ def pay(slug):
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    order = order_for_checkout(product, selection, quote, form)
+    order = order_for_checkout(product, selection, quote, form, address=address.cleaned)
     return pay_order(order, form, method, quote.shipping, address.cleaned)
 
 

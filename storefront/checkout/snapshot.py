@@ -12,7 +12,7 @@ Paying never uses the snapshot: pay prices from the database, and a total that m
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 from sqlalchemy import event, select, update
 
 from storefront.catalog import shipping
@@ -56,8 +56,18 @@ def init_app(app):
 
 def current(app=None):
     """The snapshot at the database's current revision, read again if the revision moved.
-    `app` for a caller outside the app's context (price_partial.Layer); else the current app."""
-    app = app or current_app
+    `app` for a caller outside the app's context (price_partial.Layer); else the current app,
+    and the same snapshot for the rest of the request (one read of the revision per request,
+    however many parts of the page ask)."""
+    if app is None and has_request_context() and (kept := g.get(EXTENSION)) is not None:
+        return kept
+    snapshot = _current(app or current_app)
+    if app is None and has_request_context():
+        setattr(g, EXTENSION, snapshot)
+    return snapshot
+
+
+def _current(app):
     holder = app.extensions[EXTENSION]
     if holder.engine is None:
         with app.app_context():

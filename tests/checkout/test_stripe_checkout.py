@@ -133,7 +133,7 @@ def test_a_changed_total_opens_no_page(app, client, stripe_requests):
     page = open_checkout(client, SLUG) | {"expected_total": "1"}
     response = continue_to_payment(client, page)
     assert response.status_code == 409
-    assert "The price has changed to $18.00" in response.text
+    assert "The price has changed to $24.00" in response.text  # $6.00 to ship it
     assert "press Continue to payment again" in response.text
     assert stripe_requests() == []
     with app.app_context():
