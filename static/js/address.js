@@ -1,5 +1,6 @@
 // The shipping address: a new country brings its own fields (the price partial swaps them in out
-// of band); what the customer already typed stays in the fields the new country has too.
+// of band); what the customer already typed stays in the fields the new country has too. pay.js
+// loads it after the first new price, before a second country can replace typed fields.
 let kept = {};
 
 document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
@@ -15,5 +16,4 @@ document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     // A state of one country is no state of another: a select keeps only a value it offers.
     if (value && (field.tagName !== "SELECT" || [...field.options].some((o) => o.value === value))) field.value = value;
   }
-  document.getElementById("checkout").dispatchEvent(new Event("input", { bubbles: true })); // Pay's checks
 });

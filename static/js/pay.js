@@ -96,8 +96,12 @@ form.addEventListener("change", (event) => {
 });
 form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
-// Marks the fields a new price found fault with; not needed before the first new price.
-document.body.addEventListener("htmx:afterSettle", () => load("./field-errors.js"), { once: true });
+// Marks the fields a new price found fault with; not needed before the first new price. Nor is
+// keeping typed address fields across countries before a first country has brought its fields.
+document.body.addEventListener("htmx:afterSettle", () => {
+  load("./field-errors.js");
+  if (form.elements.ship_country) load("./address.js");
+}, { once: true });
 showChosen();
 
 async function pay() {

@@ -10,7 +10,7 @@ from tests.admin.test_refunds import wait_for_status
 from tests.helpers import STRIPE_PAGE_SHIPPING, US_ADDRESS, card, hidden_fields
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
-SLUG = "city-lights-poster"  # $18.00
+SLUG = "city-lights-poster"  # $18.00, and $6.00 to ship it to the US: $24.00
 
 
 @pytest.fixture(params=["hosted", "embedded"])
@@ -46,9 +46,9 @@ def test_order_page_refund_and_sales_for_a_checkout_order(app, admin_client, pai
     assert order.payment_intent_id in page
 
     response = admin_client.post(f"/admin/orders/{order.id}/refunds",
-                                 data={**refund_form(admin_client, order.id), "amount": "18.00"})
+                                 data={**refund_form(admin_client, order.id), "amount": "24.00"})
     assert response.status_code == 200
-    assert wait_for_status(app, order.id, "refunded").amount_refunded == 1800
+    assert wait_for_status(app, order.id, "refunded").amount_refunded == 2400
 
     sales = admin_client.get("/admin/sales").text
     assert "1 orders, 1 paid: 100%." in sales  # a refunded sale was still a sale
