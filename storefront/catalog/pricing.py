@@ -22,7 +22,7 @@ breakdown next to the error.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from storefront.catalog.money import (
     MAX_AMOUNT,
@@ -35,9 +35,6 @@ from storefront.catalog.money import (
     parse_amount,
     to_major_string,
 )
-
-if TYPE_CHECKING:
-    from storefront.catalog.shipping import Shipping
 
 PER_UNIT = "unit"
 PER_ORDER = "order"
@@ -142,6 +139,15 @@ class PricingRules:
         return reached[-1] if reached else None
 
 
+class ShippingLine(Protocol):
+    """What a quote needs of its shipping line (shipping.Shipping, which prices it)."""
+
+    amount: int
+
+    @property
+    def pending(self) -> bool: ...
+
+
 class PricedProduct(Protocol):
     """Anything with a name and pricing rules: the catalog's ProductSpec, a database row."""
 
@@ -230,7 +236,7 @@ class Quote:
     tip: int
     total: int
     errors: dict[str, str] = field(default_factory=dict)
-    shipping: "Shipping | None" = None
+    shipping: ShippingLine | None = None
 
     @property
     def ok(self) -> bool:
