@@ -37,7 +37,8 @@ class AddressForm(Form):
 def values_of(order):
     """The order's shipping address as the form's fields, to fill the form again."""
     if not order.shipping_address:
-        return {}
+        country = order.selection.get(addresses.COUNTRY)
+        return {addresses.COUNTRY: country} if country else {}
     fields = {name: order.shipping_address.get(stripe_name) or ""
               for name, stripe_name in addresses.STRIPE_FIELD.items()}
     return {addresses.NAME: order.shipping_name or "", **fields}
@@ -50,6 +51,9 @@ def record(order, shipping, address=None):
         return
     values = {"shipping_amount": shipping.amount,
               "shipping_rate": shipping.zone.display_name if shipping.zone else None}
+    if shipping.country and order.selection.get(addresses.COUNTRY) != shipping.country:
+        # The country is part of what was priced: a page shown again prices it the same.
+        values["selection"] = {**order.selection, addresses.COUNTRY: shipping.country}
     if address is not None:
         values |= {"shipping_name": address["name"], "shipping_address": address["address"]}
     for name, value in values.items():

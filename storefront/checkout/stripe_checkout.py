@@ -263,9 +263,10 @@ def cancelled(public_id):
     if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
         bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
         return redirect(url_for("bag.show"), 303)
-    selection, quote = price(order.product, order.selection)
+    selection, quote = price(order.product, order.selection)  # with the country it was priced to
     context = checkout_context(order.product, selection, quote, checkout_token=order.checkout_token,
-                               checkout_notice=CANCELLED, email=order.email)
+                               checkout_notice=CANCELLED, email=order.email,
+                               address_values=address_form.values_of(order))
     return render_template("shop/product.html", **context)
 
 
