@@ -30,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.catalog.money import format_money, over_stripe_limit
-from storefront.checkout import snapshot
+from storefront.checkout import address_form, snapshot
 from storefront.checkout.address_form import AddressForm
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order, refused
 from storefront.checkout.shop import (
@@ -320,12 +320,7 @@ def selection_key(bag_quote):
 
 def order_for_bag(bag_quote, form, mode="elements", address=None):
     first = bag_quote.lines[0]
-    parcel = bag_quote.shipping
-    return Order(
-        shipping_amount=parcel.amount if parcel else 0,
-        shipping_rate=parcel.zone.display_name if parcel and parcel.zone else None,
-        shipping_name=address["name"] if address else None,
-        shipping_address=address["address"] if address else None,
+    order = Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
                for number, line in enumerate(bag_quote.lines)],
@@ -338,6 +333,8 @@ def order_for_bag(bag_quote, form, mode="elements", address=None):
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
+    address_form.record(order, bag_quote.shipping, address)  # the one parcel, and where it goes
+    return order
 
 
 @bp.post("/bag/pay")
