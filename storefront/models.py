@@ -222,7 +222,7 @@ class Order(db.Model):
             checkout_token=checkout_token,
             selection_key=selection_key,
             selection=selection.to_form(quote.currency),
-            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            lines=breakdown(quote),
             subtotal=quote.subtotal,
             tip=quote.tip,
             total=quote.total,
@@ -451,7 +451,7 @@ class OrderLine(db.Model):
     lines: Mapped[list] = mapped_column(JSON)  # the quote's lines: [{"label", "amount"}]
     subtotal: Mapped[int]
     tip: Mapped[int]
-    amount: Mapped[int]  # subtotal + tip: what the customer pays for this line
+    amount: Mapped[int]  # subtotal + tip − its share of a bank discount: what was paid for it
     # The maker paid for this line (the product's when bought); None: the shop's own.
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"), index=True)
     maker: Mapped["Maker | None"] = relationship()
@@ -469,9 +469,16 @@ class OrderLine(db.Model):
         return cls(
             position=position, product=product, maker_id=product.maker_id,
             selection=selection.to_form(quote.currency),
-            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            lines=breakdown(quote),
             subtotal=quote.subtotal, tip=quote.tip, amount=quote.total, refunded=0,
         )
+
+
+def breakdown(quote):
+    """A quote's lines as an order keeps them: the products' and extras' lines, then the bank
+    discount's (negative) line when there is one. The tip has its own column."""
+    lines = [*quote.lines, *([quote.discount] if quote.discount else [])]
+    return [{"label": line.label, "amount": line.amount} for line in lines]
 
 
 class Maker(db.Model):

@@ -13,7 +13,7 @@ A bag is in one currency: one payment is in one currency.
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
@@ -29,7 +29,7 @@ import jinja2_fragments
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
-from storefront.catalog import methods
+from storefront.catalog import methods, pricing
 from storefront.catalog.money import format_money, over_stripe_limit
 from storefront.checkout import snapshot
 from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
@@ -69,10 +69,12 @@ class Line:
 
 @dataclass(frozen=True)
 class BagQuote:
-    """The bag priced line by line; errors are named by each line's field names (line-0-quantity)."""
+    """The bag priced line by line; errors are named by each line's field names (line-0-quantity).
+    A bank discount is the bag's, once (an amount off is off the payment, not off every line)."""
 
     lines: tuple[Line, ...]
     errors: dict
+    discount: object = None  # pricing.LineItem, negative
 
     @property
     def currency(self):
@@ -88,7 +90,21 @@ class BagQuote:
 
     @property
     def total(self):
-        return sum(line.quote.total for line in self.lines)
+        return sum(line.quote.total for line in self.lines) + (
+            self.discount.amount if self.discount else 0)
+
+    def paid_lines(self):
+        """Each line's quote with its share of the bank discount taken off (pricing.spread, by
+        the lines' goods): what each line was paid, adding up to the bag's total."""
+        if not self.discount:
+            return self.lines
+        goods = [line.quote.subtotal if pricing.bank_discount_rule(line.product.rules) else 0
+                 for line in self.lines]
+        shares = pricing.spread(-self.discount.amount, goods)
+        return tuple(replace(line, quote=replace(
+            line.quote, total=line.quote.total - share,
+            discount=replace(self.discount, amount=-share) if share else None))
+            for line, share in zip(self.lines, shares))
 
     @property
     def ok(self):
@@ -150,8 +166,8 @@ def posted_slugs(form):
 
 
 def price_bag(products, slugs, form):
-    """Price each line of `form` by its product in `products` (by slug); a line whose product is
-    gone is an error on that line."""
+    """Price each line of `form` by its product in `products` (by slug), paid the way the form
+    says; a line whose product is gone is an error on that line."""
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
@@ -162,14 +178,24 @@ def price_bag(products, slugs, form):
         lines.append(Line(number, product, selection, quote))
         errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
     currencies = {line.quote.currency for line in lines}
+    discount = None
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
     elif currencies:
-        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
+        currency = currencies.pop()
         total = sum(line.quote.total for line in lines)
-        if too_large := over_stripe_limit(total, currencies.pop()):
+        if pricing.priced_method(form) == pricing.BANK:
+            discounted = [(line, rule) for line in lines
+                          if (rule := pricing.bank_discount_rule(line.product.rules))]
+            if discounted:
+                discount = pricing.bank_discount(
+                    discounted[0][1], currency, sum(line.quote.subtotal for line, _ in discounted),
+                    total)
+                total += discount.amount if discount else 0
+        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
+        if too_large := over_stripe_limit(total, currency):
             errors.setdefault("total", too_large)
-    return BagQuote(tuple(lines), errors)
+    return BagQuote(tuple(lines), errors, discount)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +245,10 @@ def context(bag_quote, token, **extra):
     return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
             "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
+            "bank_discount_rule": next((rule for line in bag_quote.lines
+                                        if (rule := pricing.bank_discount_rule(line.product.rules))),
+                                       None),
+            "chosen_method": methods.CARD.name,  # the view passes the posted one
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
                               "locale": "en"},
             **extra}
@@ -281,7 +311,8 @@ def show():
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
     if htmx and request.method == "POST":  # a page from before the partial was a GET
         return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
+    return render_template("shop/bag.html", **context(
+        bag_quote, bag["token"], chosen_method=form.get("method", methods.CARD.name)))
 
 
 @bp.post("/bag/keep")
@@ -301,16 +332,18 @@ def selection_key(bag_quote):
 
 def order_for_bag(bag_quote, form, mode="elements"):
     first = bag_quote.lines[0]
+    discount = [{"label": bag_quote.discount.label, "amount": bag_quote.discount.amount}] \
+        if bag_quote.discount else []
     return Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
-               for number, line in enumerate(bag_quote.lines)],
+               for number, line in enumerate(bag_quote.paid_lines())],
         product=first.product,  # the order list's product column shows the first line
         checkout_token=form.checkout_token.data,
         selection_key=selection_key(bag_quote),
         selection=first.selection.to_form(bag_quote.currency),
         lines=[{"label": item.label, "amount": item.amount}
-               for line in bag_quote.lines for item in line.quote.lines],
+               for line in bag_quote.lines for item in line.quote.lines] + discount,
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )

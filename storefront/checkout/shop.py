@@ -33,8 +33,10 @@ def product_or_404(slug):
 
 
 def price(product, form=None):
-    """The server's price for what the customer chose (the defaults when nothing was posted)."""
-    return pricing.quote_form(product, form or {})
+    """The server's price for what the customer chose (the defaults when nothing was posted),
+    paid the way the form says (a bank account may be discounted)."""
+    form = form or {}
+    return pricing.quote_form(product, form, pricing.priced_method(form))
 
 
 def checkout_token():
@@ -54,6 +56,9 @@ def checkout_context(product, selection, quote, **extra):
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
         "checkout_mode": checkout_mode(product),
         "payment_methods": methods.offered(quote.currency),
+        "bank_discount_rule": pricing.bank_discount_rule(product.rules),
+        # Kept checked when a browser without JavaScript posts the form to re-price.
+        "chosen_method": request.form.get("method", methods.CARD.name),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",
