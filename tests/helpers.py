@@ -20,9 +20,10 @@ def hidden_fields(html):
     return dict(HIDDEN.findall(html))
 
 
-def open_checkout(client, slug):
-    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total)."""
-    response = client.get(f"/p/{slug}")
+def open_checkout(client, slug, method=None):
+    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total), priced
+    for paying by `method` (a bank account may be discounted)."""
+    response = client.get(f"/p/{slug}", query_string={"method": method} if method else None)
     assert response.status_code == 200
     return hidden_fields(response.get_data(as_text=True))
 
@@ -70,11 +71,12 @@ def pay(client, slug, page, payment_method, email="ada@example.com", **overrides
 class Browser:
     """A customer's browser against the live shop: a cookie jar and the page's fields."""
 
-    def __init__(self, shop_url, slug):
+    def __init__(self, shop_url, slug, method=None):
         self.session = requests.Session()
         self.url = shop_url
         self.slug = slug
-        self.page = hidden_fields(self.session.get(f"{shop_url}/p/{slug}").text)
+        self.page = hidden_fields(self.session.get(f"{shop_url}/p/{slug}",
+                                                   params={"method": method} if method else None).text)
 
     def pay(self, payment_method, email="ada@example.com"):
         data = {**self.page, "payment_method": payment_method, "email": email}

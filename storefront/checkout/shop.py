@@ -58,7 +58,7 @@ def checkout_context(product, selection, quote, **extra):
         "payment_methods": methods.offered(quote.currency),
         "bank_discount_rule": pricing.bank_discount_rule(product.rules),
         # Kept checked when a browser without JavaScript posts the form to re-price.
-        "chosen_method": request.form.get("method", methods.CARD.name),
+        "chosen_method": request.values.get("method", methods.CARD.name),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",

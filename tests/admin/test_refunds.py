@@ -225,7 +225,7 @@ def bank_paid_order(app, shop, stripe_client, local_stripe):
     later), doing over the API what Stripe.js does in the customer's browser: its id."""
     from tests.emulator.bank import BILLING, MANDATE_DATA, ROUTING, SUCCEEDS
 
-    browser = Browser(shop.url, SLUG)
+    browser = Browser(shop.url, SLUG, method="us_bank_account")
     answer = browser.session.post(f"{shop.url}/p/{SLUG}/pay", headers={"Accept": "application/json"},
                                   data={**browser.page, "method": "us_bank_account",
                                         "email": "ada@example.com"}).json()

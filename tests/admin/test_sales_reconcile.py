@@ -51,7 +51,7 @@ def make_the_orders(app, client, stripe_client, local_stripe):
         "email": "bea@example.com", "payment_method": card(stripe_client)}).json
     assert bagged["next"] == "receipt", bagged
 
-    page = open_checkout(client, POSTER)
+    page = open_checkout(client, POSTER, method="us_bank_account")
     banked = pay(client, POSTER, page, "", method="us_bank_account").json
     debit_confirmed(stripe_client, banked["client_secret"].split("_secret_")[0], SUCCEEDS)
     assert client.post(banked["confirm_url"], data={"csrf_token": page["csrf_token"]}).json["next"] \
