@@ -236,6 +236,14 @@ class Order(db.Model):
     def payable(self):
         return self.status in ("pending", "requires_action", "failed")
 
+    def reprice(self, lines, total, item_quotes):
+        """The order's price for the way it is being paid now, when that differs from the way
+        first tried (a card after a bank debit failed: the bank discount no longer applies).
+        `item_quotes`: each of its lines' quotes, in order."""
+        self.lines, self.total = lines, total
+        for item, quote in zip(self.items, item_quotes):
+            item.lines, item.amount = breakdown(quote), quote.total
+
     @property
     def last_attempt(self):
         return self.attempts[-1] if self.attempts else None

@@ -326,14 +326,21 @@ def keep():
 
 
 def selection_key(bag_quote):
+    """As a product's (pay.selection_key): the choices and their price before a bank discount."""
     lines = [[line.product.slug, line.selection.to_form(line.quote.currency)] for line in bag_quote.lines]
-    return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
+    undiscounted = sum(line.quote.total for line in bag_quote.lines)
+    return hashlib.sha256(json.dumps([lines, undiscounted], sort_keys=True).encode()).hexdigest()
+
+
+def order_lines(bag_quote):
+    """The bag's lines as its order keeps them: every product's, then the bank discount's."""
+    discount = [bag_quote.discount] if bag_quote.discount else []
+    return [{"label": item.label, "amount": item.amount}
+            for item in [*(item for line in bag_quote.lines for item in line.quote.lines), *discount]]
 
 
 def order_for_bag(bag_quote, form, mode="elements"):
     first = bag_quote.lines[0]
-    discount = [{"label": bag_quote.discount.label, "amount": bag_quote.discount.amount}] \
-        if bag_quote.discount else []
     return Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
@@ -342,8 +349,7 @@ def order_for_bag(bag_quote, form, mode="elements"):
         checkout_token=form.checkout_token.data,
         selection_key=selection_key(bag_quote),
         selection=first.selection.to_form(bag_quote.currency),
-        lines=[{"label": item.label, "amount": item.amount}
-               for line in bag_quote.lines for item in line.quote.lines] + discount,
+        lines=order_lines(bag_quote),
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
@@ -372,7 +378,8 @@ def pay():
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form))
-    return pay_order(order, form, method)
+    return pay_order(order, form, method, (order_lines(bag_quote), bag_quote.total,
+                                           [line.quote for line in bag_quote.paid_lines()]))
 
 
 def price_block(app, catalog, form):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.catalog import methods
 from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
-from storefront.models import Order, PaymentAttempt
+from storefront.models import Order, PaymentAttempt, breakdown
 from storefront.orders.leases import order_lease
 from storefront.payments import decisions, gateway
 from storefront.payments.settlement import settle
@@ -66,7 +66,10 @@ class PayForm(Form):
 
 
 def selection_key(selection, quote):
-    canonical = json.dumps([selection.to_form(quote.currency), quote.total], sort_keys=True)
+    """The order's key within its checkout page: the choices and their price before a bank
+    discount, so paying the same choices another way is the same order, re-priced (pay_order)."""
+    undiscounted = quote.total - (quote.discount.amount if quote.discount else 0)
+    canonical = json.dumps([selection.to_form(quote.currency), undiscounted], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -200,17 +203,24 @@ def pay(slug):
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    return pay_order(order_for_checkout(product, selection, quote, form), form, method)
+    return pay_order(order_for_checkout(product, selection, quote, form), form, method,
+                     (breakdown(quote), quote.total, [quote]))
 
 
-def pay_order(order, form, method):
+def pay_order(order, form, method, price):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
-    the order's lease: a twin request answers "busy" rather than pay alongside."""
+    the order's lease: a twin request answers "busy" rather than pay alongside. `price` is the
+    order's price for this method ((lines, total, each line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
+        last = order.last_attempt
+        # Priced for another way of paying (a bank discount), and no answer from Stripe still
+        # owed (that request is sent again as it was): the price the customer saw for this way.
+        if order.total != price[1] and order.payable and (last is None or last.outcome is not None):
+            order.reprice(*price)
         return charge(order, method, form.payment_method.data or "")
 
 

@@ -7,7 +7,7 @@ from storefront.models import Order, Product
 from storefront.web.extensions import db
 from tests.checkout.test_bag import add, bag_page
 from tests.checkout.test_price_partial import total_in
-from tests.helpers import bag_form, open_checkout, pay
+from tests.helpers import bag_form, card, open_checkout, pay
 
 HTMX = {"HX-Request": "true"}
 POSTER = "city-lights-poster"
@@ -119,3 +119,20 @@ def test_the_bag_takes_the_discount_once_and_shares_it_over_its_lines(app, clien
         assert [line.amount for line in order.items] == [3600 - 72, 2600 - 52, 1000]
         assert sum(line.amount for line in order.items) == order.total
         assert order.items[0].lines[-1] == {"label": "Bank discount (2%)", "amount": -72}
+
+
+def test_turning_from_the_bank_to_a_card_pays_the_same_order_at_the_card_price(
+        app, client, stripe_client):
+    """The customer starts with the bank, then pays by card on the same page: one order, whose
+    price loses the bank discount, and the card is charged what the page showed for it."""
+    by_bank = open_checkout(client, POSTER, method=BANK)
+    assert pay(client, POSTER, by_bank, "", method=BANK).json["next"] == "collect"
+    by_card = {**by_bank, "expected_total": "1800"}  # the price partial's total for a card
+    answer = pay(client, POSTER, by_card, card(stripe_client), method="card").json
+    assert answer["next"] == "receipt", answer
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        assert (order.status, order.total, order.items[0].amount) == ("paid", 1800, 1800)
+        assert all(line["label"] != "Bank discount (2%)" for line in order.lines)
+        intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
+    assert (intent.amount, intent.status) == (1800, "succeeded")
