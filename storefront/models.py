@@ -236,13 +236,18 @@ class Order(db.Model):
     def payable(self):
         return self.status in ("pending", "requires_action", "failed")
 
-    def reprice(self, lines, total, item_quotes):
+    def reprice(self, lines, item_quotes):
         """The order's price for the way it is being paid now, when that differs from the way
-        first tried (a card after a bank debit failed: the bank discount no longer applies).
-        `item_quotes`: each of its lines' quotes, in order."""
-        self.lines, self.total = lines, total
+        first tried (a card after a bank debit failed: the bank discount no longer applies):
+        `lines` (breakdown) for the order, `item_quotes` each of its lines' quotes, in order.
+        Only the lines' difference moves the totals: what was added to the order after it was
+        priced (tax, shipping) stays."""
+        self.total += _sum(lines) - _sum(self.lines)
+        self.lines = lines
         for item, quote in zip(self.items, item_quotes):
-            item.lines, item.amount = breakdown(quote), quote.total
+            new = breakdown(quote)
+            item.amount += _sum(new) - _sum(item.lines)
+            item.lines = new
 
     @property
     def last_attempt(self):
@@ -480,6 +485,10 @@ class OrderLine(db.Model):
             lines=breakdown(quote),
             subtotal=quote.subtotal, tip=quote.tip, amount=quote.total, refunded=0,
         )
+
+
+def _sum(lines):
+    return sum(line["amount"] for line in lines)
 
 
 def breakdown(quote):

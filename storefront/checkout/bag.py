@@ -378,7 +378,7 @@ def pay():
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form))
-    return pay_order(order, form, method, (order_lines(bag_quote), bag_quote.total,
+    return pay_order(order, form, method, (order_lines(bag_quote),
                                            [line.quote for line in bag_quote.paid_lines()]))
 
 

@@ -204,13 +204,13 @@ def pay(slug):
         return render_block("shop/product.html", "price", **context), 409
 
     return pay_order(order_for_checkout(product, selection, quote, form), form, method,
-                     (breakdown(quote), quote.total, [quote]))
+                     (breakdown(quote), [quote]))
 
 
 def pay_order(order, form, method, price):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
     the order's lease: a twin request answers "busy" rather than pay alongside. `price` is the
-    order's price for this method ((lines, total, each line's quote): Order.reprice)."""
+    order's price for this method ((its lines, each order line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
@@ -219,7 +219,7 @@ def pay_order(order, form, method, price):
         last = order.last_attempt
         # Priced for another way of paying (a bank discount), and no answer from Stripe still
         # owed (that request is sent again as it was): the price the customer saw for this way.
-        if order.total != price[1] and order.payable and (last is None or last.outcome is not None):
+        if order.lines != price[0] and order.payable and (last is None or last.outcome is not None):
             order.reprice(*price)
         return charge(order, method, form.payment_method.data or "")
 
