@@ -13,12 +13,13 @@ A bag is in one currency: one payment is in one currency.
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -77,11 +78,13 @@ class Line:
 class BagQuote:
     """The bag priced line by line; errors are named by each line's field names (line-0-quantity).
     `shipping`: the one parcel of the lines that ship (None when none does), in the total once a
-    country is chosen."""
+    country is chosen. A bank discount is the bag's, once (an amount off is off the payment, not
+    off every line)."""
 
     lines: tuple[Line, ...]
     errors: dict
     shipping: "shipping.Shipping | None" = None
+    discount: object = None  # pricing.LineItem, negative
 
     @property
     def currency(self):
@@ -98,11 +101,25 @@ class BagQuote:
     @property
     def total(self):
         return sum(line.quote.total for line in self.lines) + (
-            self.shipping.amount if self.shipping else 0)
+            (self.shipping.amount if self.shipping else 0) + (
+            self.discount.amount if self.discount else 0))
 
     @property
     def ships(self):
         return any(line.product.ships for line in self.lines)
+
+    def paid_lines(self):
+        """Each line's quote with its share of the bank discount taken off (pricing.spread, by
+        the lines' goods): what each line was paid, adding up to the bag's total."""
+        if not self.discount:
+            return self.lines
+        goods = [line.quote.subtotal if pricing.bank_discount_rule(line.product.rules) else 0
+                 for line in self.lines]
+        shares = pricing.spread(-self.discount.amount, goods)
+        return tuple(replace(line, quote=replace(
+            line.quote, total=line.quote.total - share,
+            discount=replace(self.discount, amount=-share) if share else None))
+            for line, share in zip(self.lines, shares))
 
     @property
     def ok(self):
@@ -164,9 +181,10 @@ def posted_slugs(form):
 
 
 def price_bag(products, slugs, form, zones=None):
-    """Price each line of `form` by its product in `products` (by slug); a line whose product is
-    gone is an error on that line. The lines that ship go in one parcel, to the form's country
-    (`zones`: the snapshot's unless given; paying gives the database's)."""
+    """Price each line of `form` by its product in `products` (by slug), paid the way the form
+    says; a line whose product is gone is an error on that line. The lines that ship go in one
+    parcel, to the form's country (`zones`: the snapshot's unless given; paying gives the
+    database's)."""
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
@@ -179,6 +197,7 @@ def price_bag(products, slugs, form, zones=None):
         errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
     parcel = None
     currencies = {line.quote.currency for line in lines}
+    discount = None
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
     elif currencies:
@@ -191,11 +210,19 @@ def price_bag(products, slugs, form, zones=None):
                 sum(line.quote.subtotal for line in shipped), addresses.chosen_country(form))
             if problem:
                 errors[addresses.COUNTRY] = problem
-        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
         total = sum(line.quote.total for line in lines) + (parcel.amount if parcel else 0)
+        if pricing.priced_method(form) == pricing.BANK:
+            discounted = [(line, rule) for line in lines
+                          if (rule := pricing.bank_discount_rule(line.product.rules))]
+            if discounted:
+                discount = pricing.bank_discount(
+                    discounted[0][1], currency, sum(line.quote.subtotal for line, _ in discounted),
+                    total)
+                total += discount.amount if discount else 0
+        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
         if too_large := over_stripe_limit(total, currency):
             errors.setdefault("total", too_large)
-    return BagQuote(tuple(lines), errors, parcel)
+    return BagQuote(tuple(lines), errors, parcel, discount)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,9 +272,15 @@ def context(bag_quote, token, **extra):
     ship_to = shipping.countries_for(snapshot.current().zones, currency) if bag_quote.ships else ()
     return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
             "ship_to": ship_to, "address_errors": {},
-            "address_values": address_values(request.form if request.method == "POST" else {}),
+            # The layer in front of the app renders the bag's partial outside any request.
+            "address_values": address_values(
+                request.form if has_request_context() and request.method == "POST" else {}),
             "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
+            "bank_discount_rule": next((rule for line in bag_quote.lines
+                                        if (rule := pricing.bank_discount_rule(line.product.rules))),
+                                       None),
+            "chosen_method": methods.CARD.name,  # the view passes the posted one
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
                               "locale": "en"},
             **extra}
@@ -312,7 +345,8 @@ def show():
         return render_block("shop/bag.html", "price", partial=True,
                             address_fields="address_fields" in request.form,
                             **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
+    return render_template("shop/bag.html", **context(
+        bag_quote, bag["token"], chosen_method=form.get("method", methods.CARD.name)))
 
 
 @bp.post("/bag/keep")
@@ -326,8 +360,17 @@ def keep():
 
 
 def selection_key(bag_quote):
+    """As a product's (pay.selection_key): the choices and their price before a bank discount."""
     lines = [[line.product.slug, line.selection.to_form(line.quote.currency)] for line in bag_quote.lines]
-    return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
+    undiscounted = sum(line.quote.total for line in bag_quote.lines)
+    return hashlib.sha256(json.dumps([lines, undiscounted], sort_keys=True).encode()).hexdigest()
+
+
+def order_lines(bag_quote):
+    """The bag's lines as its order keeps them: every product's, then the bank discount's."""
+    discount = [bag_quote.discount] if bag_quote.discount else []
+    return [{"label": item.label, "amount": item.amount}
+            for item in [*(item for line in bag_quote.lines for item in line.quote.lines), *discount]]
 
 
 def order_for_bag(bag_quote, form, mode="elements", address=None):
@@ -335,13 +378,12 @@ def order_for_bag(bag_quote, form, mode="elements", address=None):
     order = Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
-               for number, line in enumerate(bag_quote.lines)],
+               for number, line in enumerate(bag_quote.paid_lines())],
         product=first.product,  # the order list's product column shows the first line
         checkout_token=form.checkout_token.data,
         selection_key=selection_key(bag_quote),
         selection=first.selection.to_form(bag_quote.currency),
-        lines=[{"label": item.label, "amount": item.amount}
-               for line in bag_quote.lines for item in line.quote.lines],
+        lines=order_lines(bag_quote),
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
@@ -389,7 +431,9 @@ def pay():
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
                                  lambda: order_for_bag(bag_quote, form, address=address.cleaned))
-    return pay_order(order, form, method, bag_quote.shipping, address.cleaned)
+    return pay_order(order, form, method, (order_lines(bag_quote),
+                                           [line.quote for line in bag_quote.paid_lines()]),
+                     bag_quote.shipping, address.cleaned)
 
 
 def price_block(app, catalog, form):

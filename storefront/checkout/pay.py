@@ -29,7 +29,7 @@ from storefront.checkout.shop import (
     price,
     product_or_404,
 )
-from storefront.models import Order, PaymentAttempt
+from storefront.models import Order, PaymentAttempt, breakdown
 from storefront.orders.leases import order_lease
 from storefront.payments import decisions, gateway
 from storefront.payments.settlement import settle
@@ -81,7 +81,10 @@ class PayForm(Form):
 
 
 def selection_key(selection, quote):
-    canonical = json.dumps([selection.to_form(quote.currency), quote.total], sort_keys=True)
+    """The order's key within its checkout page: the choices and their price before a bank
+    discount, so paying the same choices another way is the same order, re-priced (pay_order)."""
+    undiscounted = quote.total - (quote.discount.amount if quote.discount else 0)
+    canonical = json.dumps([selection.to_form(quote.currency), undiscounted], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -229,7 +232,8 @@ def pay(slug):
         return render_block("shop/product.html", "price", **context), 409
 
     order = order_for_checkout(product, selection, quote, form, address=address.cleaned)
-    return pay_order(order, form, method, quote.shipping, address.cleaned)
+    return pay_order(order, form, method, (breakdown(quote), [quote]), quote.shipping,
+                     address.cleaned)
 
 
 def refused(price_errors, form, address):
@@ -239,10 +243,11 @@ def refused(price_errors, form, address):
     return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
 
 
-def pay_order(order, form, method, shipping_line=None, address=None):
+def pay_order(order, form, method, price, shipping_line=None, address=None):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
     the order's lease: a twin request answers "busy" rather than pay alongside. The address is
-    the one this request sends (the customer may have corrected it after a decline)."""
+    the one this request sends (the customer may have corrected it after a decline). `price` is
+    the order's price for this method ((its lines, each order line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
     try:
@@ -253,6 +258,11 @@ def pay_order(order, form, method, shipping_line=None, address=None):
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
+        last = order.last_attempt
+        # Priced for another way of paying (a bank discount), and no answer from Stripe still
+        # owed (that request is sent again as it was): the price the customer saw for this way.
+        if order.lines != price[0] and order.payable and (last is None or last.outcome is not None):
+            order.reprice(*price)
         if order.payable:  # never where a paid parcel goes
             address_form.record(order, shipping_line, address)
         return charge(order, method, form.payment_method.data or "", save_for)

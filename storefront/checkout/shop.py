@@ -40,10 +40,11 @@ def database_zones():
 
 def price(product, form=None, zones=None):
     """The server's price for what the customer chose (the defaults when nothing was posted),
-    with shipping to the chosen country for a product that ships. `zones`: the snapshot's
-    unless given (paying gives the database's)."""
+    paid the way the form says (a bank account may be discounted), with shipping to the chosen
+    country for a product that ships. `zones`: the snapshot's unless given (paying gives the
+    database's)."""
     form = form or {}
-    selection, quote = pricing.quote_form(product, form)
+    selection, quote = pricing.quote_form(product, form, pricing.priced_method(form))
     if product.ships:
         zones = snapshot.current().zones if zones is None else zones
         quote = shipping.ship_quote(quote, zones, addresses.chosen_country(form))
@@ -79,6 +80,9 @@ def checkout_context(product, selection, quote, **extra):
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
         "checkout_mode": checkout_mode(product),
         "payment_methods": methods.offered(quote.currency),
+        "bank_discount_rule": pricing.bank_discount_rule(product.rules),
+        # Kept checked when a browser without JavaScript posts the form to re-price.
+        "chosen_method": request.values.get("method", methods.CARD.name),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",
