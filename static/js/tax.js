@@ -2,7 +2,7 @@
 // without the address, so it comes without tax; the address panel then posts the form to the tax
 // endpoint (its hx-post, on "tax-needed"), once every field the country asks for is filled in.
 // Stripe is asked once per new address or amount to tax: the shop remembers its answers.
-const panel = document.querySelector("[data-tax]");
+const panel = document.querySelector("[data-tax-address]");
 
 function addressComplete() {
   const fields = panel.querySelectorAll("input, select");
