@@ -35,9 +35,15 @@ from storefront.accounts import history
 from storefront.accounts import sessions as account_sessions
 from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.catalog.money import format_money, over_stripe_limit
-from storefront.checkout import address_form, snapshot
+from storefront.checkout import address_form, snapshot, taxing
 from storefront.checkout.address_form import AddressForm
-from storefront.checkout.pay import PayForm, find_or_create_order, pay_order, refused
+from storefront.checkout.pay import (
+    PayForm,
+    find_or_create_order,
+    pay_order,
+    refused,
+    tax_unavailable,
+)
 from storefront.checkout.shop import (
     address_values,
     checkout_context,
@@ -48,6 +54,7 @@ from storefront.checkout.shop import (
     selection_form,
 )
 from storefront.models import Order, OrderLine, Product
+from storefront.payments import tax
 from storefront.web.extensions import db, htmx
 
 bp = Blueprint("bag", __name__)
@@ -339,13 +346,15 @@ def show():
                           for name, value in form.items(multi=True) if name.startswith(prefix(old))])
         slugs = posted_slugs(form)
     bag_quote = price_bag(catalog.products, slugs, form)
+    shown = taxing.Shown()
     if request.method == "POST":
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
+        shown = bag_tax_shown(catalog, bag_quote, form)  # the posted form has the address
     if htmx and request.method == "POST":  # a page from before the partial was a GET
         return render_block("shop/bag.html", "price", partial=True,
                             address_fields="address_fields" in request.form,
-                            **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", **context(
+                            **shown.context(), **context(bag_quote, bag["token"]))
+    return render_template("shop/bag.html", **shown.context(), **context(
         bag_quote, bag["token"], chosen_method=form.get("method", methods.CARD.name)))
 
 
@@ -359,11 +368,13 @@ def keep():
     return "", 204
 
 
-def selection_key(bag_quote):
-    """As a product's (pay.selection_key): the choices and their price before a bank discount."""
+def selection_key(bag_quote, taxed=None):
+    """As a product's (pay.selection_key): the choices and their price before a bank discount,
+    with its tax: another tax to pay is another order, as another shipping is."""
     lines = [[line.product.slug, line.selection.to_form(line.quote.currency)] for line in bag_quote.lines]
-    undiscounted = sum(line.quote.total for line in bag_quote.lines)
-    return hashlib.sha256(json.dumps([lines, undiscounted], sort_keys=True).encode()).hexdigest()
+    undiscounted = bag_quote.total - (bag_quote.discount.amount if bag_quote.discount else 0)
+    total = taxing.total(undiscounted, taxed)
+    return hashlib.sha256(json.dumps([lines, total], sort_keys=True).encode()).hexdigest()
 
 
 def order_lines(bag_quote):
@@ -373,7 +384,7 @@ def order_lines(bag_quote):
             for item in [*(item for line in bag_quote.lines for item in line.quote.lines), *discount]]
 
 
-def order_for_bag(bag_quote, form, mode="elements", address=None):
+def order_for_bag(bag_quote, form, mode="elements", address=None, taxed=None):
     first = bag_quote.lines[0]
     order = Order(
         checkout_mode=mode,
@@ -381,13 +392,14 @@ def order_for_bag(bag_quote, form, mode="elements", address=None):
                for number, line in enumerate(bag_quote.paid_lines())],
         product=first.product,  # the order list's product column shows the first line
         checkout_token=form.checkout_token.data,
-        selection_key=selection_key(bag_quote),
+        selection_key=selection_key(bag_quote, taxed),
         selection=first.selection.to_form(bag_quote.currency),
         lines=order_lines(bag_quote),
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
     address_form.record(order, bag_quote.shipping, address)  # the one parcel, and where it goes
+    tax.apply(order, taxed)
     return order
 
 
@@ -425,15 +437,43 @@ def pay():
             errors["total"] = "Your bag is empty."
         return refused(errors, form, address)
     store_priced(form.checkout_token.data, bag_quote)  # a decline keeps what was chosen
-    if form.expected_total.data != bag_quote.total:
+    try:
+        taxed = taxing.quote(bag_quote.currency, taxing.bag_lines(bag_quote), bag_quote.shipping,
+                             address.cleaned and address.cleaned["address"])
+    except tax.TaxAddressInvalid as error:
+        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
+    except tax.TaxUnavailable as error:
+        return tax_unavailable(error)
+    if form.expected_total.data != taxing.total(bag_quote.total, taxed):
         return render_block("shop/bag.html", "price", partial=True, price_changed=True,
+                            **taxing.Shown(taxed).context(),
                             **context(bag_quote, form.checkout_token.data)), 409
 
-    order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
-                                 lambda: order_for_bag(bag_quote, form, address=address.cleaned))
+    order = find_or_create_order(
+        form.checkout_token.data, selection_key(bag_quote, taxed),
+        lambda: order_for_bag(bag_quote, form, address=address.cleaned, taxed=taxed))
     return pay_order(order, form, method, (order_lines(bag_quote),
                                            [line.quote for line in bag_quote.paid_lines()]),
-                     bag_quote.shipping, address.cleaned)
+                     bag_quote.shipping, address.cleaned, taxed)
+
+
+@bp.post("/bag/tax")
+def tax_for_address():
+    """The bag's price block with the tax for the posted address (the address panel posts it when
+    the address or the price changes); an address not yet complete: without tax, no Stripe call."""
+    catalog = snapshot.current()
+    bag_quote = price_bag(catalog.products, posted_slugs(request.form), request.form)
+    shown = bag_tax_shown(catalog, bag_quote, request.form)
+    return render_block("shop/bag.html", "price", partial=True, **shown.context(),
+                        **context(bag_quote, None))
+
+
+def bag_tax_shown(catalog, bag_quote, form):
+    if not (bag_quote.ships and bag_quote.ok and bag_mode(bag_quote) == "elements"):
+        return taxing.Shown()  # Stripe's Checkout page is not taxed (docs/tax.md)
+    address = taxing.address_to_tax(form, shipping.countries_for(catalog.zones, bag_quote.currency))
+    return taxing.shown(bag_quote.currency, taxing.bag_lines(bag_quote), bag_quote.shipping,
+                        address)
 
 
 def price_block(app, catalog, form):

@@ -19,8 +19,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
-from storefront.catalog import methods, shipping
-from storefront.checkout import address_form
+from storefront.catalog import addresses, methods, shipping
+from storefront.checkout import address_form, taxing
 from storefront.checkout.address_form import AddressForm
 from storefront.checkout.shop import (
     checkout_context,
@@ -31,7 +31,7 @@ from storefront.checkout.shop import (
 )
 from storefront.models import Order, PaymentAttempt, breakdown
 from storefront.orders.leases import order_lease
-from storefront.payments import decisions, gateway
+from storefront.payments import decisions, gateway, tax
 from storefront.payments.settlement import settle
 from storefront.web.extensions import db
 
@@ -80,23 +80,27 @@ class PayForm(Form):
         return method
 
 
-def selection_key(selection, quote):
+def selection_key(selection, quote, taxed=None):
     """The order's key within its checkout page: the choices and their price before a bank
-    discount, so paying the same choices another way is the same order, re-priced (pay_order)."""
+    discount, so paying the same choices another way is the same order, re-priced (pay_order),
+    with its tax: another tax to pay is another order, as another shipping is."""
     undiscounted = quote.total - (quote.discount.amount if quote.discount else 0)
-    canonical = json.dumps([selection.to_form(quote.currency), undiscounted], sort_keys=True)
+    canonical = json.dumps([selection.to_form(quote.currency), taxing.total(undiscounted, taxed)],
+                           sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_for_checkout(product, selection, quote, form, mode="elements", address=None):
+def order_for_checkout(product, selection, quote, form, mode="elements", address=None,
+                       taxed=None):
     """The order for this checkout page and selection, created by whichever request comes first
-    (with where it ships, when the page said)."""
-    key = selection_key(selection, quote)
+    (with where it ships, when the page said, and its tax)."""
+    key = selection_key(selection, quote, taxed)
 
     def build():
         order = Order.for_quote(product, selection, quote, form.email.data,
                                 form.checkout_token.data, key, mode)
         address_form.record(order, quote.shipping, address)
+        tax.apply(order, taxed)
         return order
 
     return find_or_create_order(form.checkout_token.data, key, build)
@@ -226,14 +230,28 @@ def pay(slug):
     method = form.validate() and address_ok and quote.ok and form.chosen_method(quote.currency)
     if not method:
         return refused(quote.errors, form, address)
-    if form.expected_total.data != quote.total:
+    try:
+        taxed = taxing.quote(quote.currency, taxing.product_lines(product, quote), quote.shipping,
+                             address.cleaned and address.cleaned["address"])
+    except tax.TaxAddressInvalid as error:
+        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
+    except tax.TaxUnavailable as error:
+        return tax_unavailable(error)
+    if form.expected_total.data != taxing.total(quote.total, taxed):
         # Never charge a total the customer did not see: show them the server's price instead.
-        context = checkout_context(product, selection, quote, price_changed=True, partial=True)
+        context = checkout_context(product, selection, quote, price_changed=True, partial=True,
+                                   **taxing.Shown(taxed).context())
         return render_block("shop/product.html", "price", **context), 409
 
-    order = order_for_checkout(product, selection, quote, form, address=address.cleaned)
+    order = order_for_checkout(product, selection, quote, form, address=address.cleaned,
+                               taxed=taxed)
     return pay_order(order, form, method, (breakdown(quote), [quote]), quote.shipping,
-                     address.cleaned)
+                     address.cleaned, taxed)
+
+
+def tax_unavailable(error):
+    """Stripe Tax could not be asked: nothing is made or charged, the customer tries again."""
+    return jsonify(next="retry", message=str(error)), 503
 
 
 def refused(price_errors, form, address):
@@ -243,10 +261,11 @@ def refused(price_errors, form, address):
     return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
 
 
-def pay_order(order, form, method, price, shipping_line=None, address=None):
+def pay_order(order, form, method, price, shipping_line=None, address=None, taxed=None):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
     the order's lease: a twin request answers "busy" rather than pay alongside. The address is
-    the one this request sends (the customer may have corrected it after a decline). `price` is
+    the one this request sends (the customer may have corrected it after a decline), and with
+    it the tax worked out for it (`taxed`, the same total: the order's key holds it). `price` is
     the order's price for this method ((its lines, each order line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
@@ -265,6 +284,7 @@ def pay_order(order, form, method, price, shipping_line=None, address=None):
             order.reprice(*price)
         if order.payable:  # never where a paid parcel goes
             address_form.record(order, shipping_line, address)
+            tax.apply(order, taxed)
         return charge(order, method, form.payment_method.data or "", save_for)
 
 
