@@ -293,9 +293,9 @@ def test_a_product_ships_only_when_it_says_so():
     for wrong in ('"yes"', "1"):
         with pytest.raises(CatalogError, match="Product 'poster': ships: must be true"):
             one_product(f"ships = {wrong}")
-    # The demo posts the poster, the T-shirt and the mug; the e-book and the workshop are not posted.
+    # The demo posts its goods; the e-book and the workshop are not posted.
     assert {p.slug for p in load_catalog(DEMO) if p.ships} == {
-        "city-lights-poster", "organic-tee", "ceramic-mug"}
+        "city-lights-poster", "organic-tee", "ceramic-mug", "harbour-postcards", "canvas-tote"}
 
 
 def test_missing_file_is_a_catalog_error(tmp_path):
