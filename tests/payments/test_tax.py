@@ -5,15 +5,20 @@ import pytest
 import requests
 
 from storefront.catalog import pricing
+from storefront.checkout import address_form
 from storefront.checkout.pay import selection_key
+from storefront.checkout.shop import database_zones, price
 from storefront.models import AdminUser, Order, Product
 from storefront.payments import refunds, tax
 from storefront.web.extensions import db
 from tests.helpers import card, open_checkout, pay
 
-SLUG = "city-lights-poster"  # $18.00, a tangible good
+SLUG = "city-lights-poster"  # $18.00, a tangible good; $6.00 to ship in the US
 SEATTLE = {"line1": "920 5th Ave", "city": "Seattle", "state": "WA", "postal_code": "98104",
            "country": "US"}
+# SEATTLE as the checkout form's shipping fields.
+SEATTLE_FORM = {"ship_name": "Ada Lovelace", "ship_line1": "920 5th Ave", "ship_city": "Seattle",
+                "ship_state": "WA", "ship_postal_code": "98104", "ship_country": "US"}
 PORTLAND = {"line1": "1 SW Main St", "city": "Portland", "state": "OR", "postal_code": "97201",
             "country": "US"}
 
@@ -88,20 +93,29 @@ def test_off_asks_stripe_nothing(make_app, stripe_requests):
     assert stripe_requests() == []
 
 
-def pay_with_tax(app, client, stripe_client, address):
-    """Pay for a poster shipped to `address`, its tax quoted and put on the order before the
-    customer pays, as the checkout does once it asks for the address; the paid order."""
-    page = open_checkout(client, SLUG)
+def order_with_tax(app, client, address=SEATTLE):
+    """A poster's checkout page shipping to Seattle and its order, made with its shipping and
+    its tax (on the poster and the parcel) quoted for `address` before the customer pays, as the
+    checkout does once it asks for the address; the page's fields."""
+    page = open_checkout(client, SLUG, address=SEATTLE_FORM)
     with app.test_request_context():
         product = db.session.scalar(db.select(Product).filter_by(slug=SLUG))
-        selection, quote = pricing.quote_form(product, page)
-        quoted = tax.quote_tax(quote.currency, tax.lines_for(quote, product.tax_code), 0, address)
+        selection, quote = price(product, page, database_zones())
+        quoted = tax.quote_tax(quote.currency, tax.lines_for(quote, product.tax_code),
+                               quote.shipping.amount, address)
         order = Order.for_quote(product, selection, quote, "ada@example.com",
                                 page["checkout_token"], selection_key(selection, quote))
-        order.shipping_address = address
+        address_form.record(order, quote.shipping, {"name": "Ada Lovelace", "address": address})
         tax.apply(order, quoted)
         db.session.add(order)
         db.session.commit()
+    return page
+
+
+def pay_with_tax(app, client, stripe_client, address):
+    """Pay for a poster shipped to `address`, its tax on the order before the customer pays;
+    the paid order."""
+    page = order_with_tax(app, client, address)
     answer = pay(client, SLUG, page, card(stripe_client))
     assert answer.json["next"] == "receipt", answer.json
     with app.app_context():
@@ -110,13 +124,15 @@ def pay_with_tax(app, client, stripe_client, address):
 
 def test_the_tax_is_charged_and_recorded_once_paid(app, client, stripe_client, stripe_requests):
     order = pay_with_tax(app, client, stripe_client, SEATTLE)
-    assert (order.status, order.tax_amount, order.total) == ("paid", 117, 1800 + 117)
+    # 6.5 % of the $18.00 poster is $1.17, of its $6.00 parcel $0.39.
+    assert (order.status, order.tax_amount, order.total) == ("paid", 156, 1800 + 600 + 156)
     intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
-    assert intent.amount == 1917  # the customer paid the tax
+    assert intent.amount == 2556  # the customer paid the tax
     sale = stripe_client.tax.transactions.retrieve(order.tax_transaction_id,
                                                    {"expand": ["line_items"]})
     assert (sale.type, sale.reference) == ("transaction", f"order-{order.public_id}")
     assert [(line.amount, line.amount_tax) for line in sale.line_items.data] == [(1800, 117)]
+    assert (sale.shipping_cost.amount, sale.shipping_cost.amount_tax) == (600, 39)
     [recorded] = stripe_requests(method="POST", path="/v1/tax/transactions/create_from_calculation")
     assert recorded["idempotency_key"] == f"order-{order.public_id}-tax"
 
@@ -155,35 +171,36 @@ def test_a_full_refund_reverses_all_the_tax(app, client, stripe_client, stripe_r
     assert (reversal.type, reversal.reversal.original_transaction, reversal.reference) == (
         "reversal", sale, f"order-{public_id}-refund-request-0000000001")
     assert [(line.amount, line.amount_tax) for line in reversal.line_items.data] == [(-1800, -117)]
+    assert (reversal.shipping_cost.amount, reversal.shipping_cost.amount_tax) == (-600, -39)
 
 
 def test_partial_refunds_reverse_their_part_of_the_tax(
         app, client, stripe_client, stripe_requests, admin):
-    order = pay_with_tax(app, client, stripe_client, SEATTLE)  # $19.17, $1.17 of it tax
+    # $25.56: the poster $19.17 ($1.17 of it tax), the parcel $6.39 ($0.39 of it tax).
+    order = pay_with_tax(app, client, stripe_client, SEATTLE)
     with app.app_context():
         order, who = db.session.get(Order, order.id), db.session.get(AdminUser, admin)
         refunds.refund(order, "request-0000000001", 1000, who)
-        refunds.refund(order, "request-0000000002", None, who)  # the rest, $9.17
+        refunds.refund(order, "request-0000000002", None, who)  # the rest, $15.56
     first, rest = reversals(stripe_client, stripe_requests)
-    assert [(line.amount, line.amount_tax) for line in first.line_items.data] == [(-939, -61)]
-    assert [(line.amount, line.amount_tax) for line in rest.line_items.data] == [(-861, -56)]
-    # Together they give back exactly the sale: $18.00 and its $1.17 tax.
-    assert sum(line.amount_tax for r in (first, rest) for line in r.line_items.data) == -117
+
+    def parts(reversal):
+        return ([(line.amount, line.amount_tax) for line in reversal.line_items.data],
+                (reversal.shipping_cost.amount, reversal.shipping_cost.amount_tax))
+
+    # $10.00 spread by what each part is: 19.17/25.56 = 3/4 on the poster ($7.50: tax
+    # 7.50 × 1.17/19.17 = $0.4577 → $0.46), $2.50 on the parcel (2.50 × 0.39/6.39 → $0.15).
+    assert parts(first) == ([(-704, -46)], (-235, -15))
+    # The rest is all that is left of each.
+    assert parts(rest) == ([(-1096, -71)], (-365, -24))
+    # Together they give back exactly the sale's $1.56 of tax.
+    assert sum(parts(r)[0][0][1] + parts(r)[1][1] for r in (first, rest)) == -156
 
 
 @pytest.mark.usefixtures("fresh_local_stripe")
 def test_an_expired_calculation_is_flagged_and_the_order_still_fulfilled(
         app, client, stripe_client, local_stripe, outbox):
-    page = open_checkout(client, SLUG)
-    with app.test_request_context():
-        product = db.session.scalar(db.select(Product).filter_by(slug=SLUG))
-        selection, quote = pricing.quote_form(product, page)
-        quoted = tax.quote_tax("USD", tax.lines_for(quote, product.tax_code), 0, SEATTLE)
-        order = Order.for_quote(product, selection, quote, "ada@example.com",
-                                page["checkout_token"], selection_key(selection, quote))
-        tax.apply(order, quoted)
-        db.session.add(order)
-        db.session.commit()
+    page = order_with_tax(app, client)
     # 90 days later by Stripe's clock, the calculation can no longer be recorded.
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": 90}).raise_for_status()
     try:
