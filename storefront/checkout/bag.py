@@ -274,9 +274,12 @@ def forget_if_paid(order):
 # Views
 
 
-def context(bag_quote, token, **extra):
+def context(bag_quote, token, zones=None, **extra):
+    """The bag template's context; `zones`: the snapshot's unless given (the partial gives its
+    catalog's: rendered in an app context of its own, it would read the revision again)."""
     currency = bag_quote.currency or "USD"
-    ship_to = shipping.countries_for(snapshot.current().zones, currency) if bag_quote.ships else ()
+    ship_to = shipping.countries_for(snapshot.current().zones if zones is None else zones,
+                                     currency) if bag_quote.ships else ()
     return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
             "ship_to": ship_to, "address_errors": {},
             # The layer in front of the app renders the bag's partial outside any request.
@@ -483,4 +486,4 @@ def price_block(app, catalog, form):
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
                                          address_fields="address_fields" in form,
-                                         **context(bag_quote, None))
+                                         **context(bag_quote, None, catalog.zones))

@@ -8,7 +8,7 @@ from storefront.models import Order, Product
 from storefront.web.extensions import db
 from tests.accounts.helpers import sign_in
 from tests.checkout.test_bag import add, bag_page
-from tests.helpers import bag_form, card, hidden_fields, open_checkout, pay
+from tests.helpers import US_ADDRESS, bag_form, card, hidden_fields, open_checkout, pay
 
 TEE = {"option-size": "xl", "option-colour": "forest", "addon": "gift-wrap", "quantity": "2"}
 
@@ -17,7 +17,9 @@ def buy(client, stripe_client, slug="organic-tee", email="ada@example.com", numb
         **selection):
     page = open_checkout(client, slug)
     if selection:  # the page re-priced for the selection, as the customer would see it
-        page = hidden_fields(client.get(f"/p/{slug}", query_string=selection).get_data(as_text=True))
+        chosen = {**selection, "ship_country": US_ADDRESS["ship_country"]}
+        page = hidden_fields(client.get(f"/p/{slug}", query_string=chosen).get_data(as_text=True))
+        page |= US_ADDRESS  # the tee ships
     answer = pay(client, slug, page, card(stripe_client, number), email=email, **selection)
     return answer.json
 
@@ -47,7 +49,8 @@ def test_orders_placed_signed_in_and_paid_guest_orders_to_the_address_are_listed
     assert by_product["organic-tee"][1] is None  # a guest's order stays a guest's
     assert by_product["field-notes-ebook"][1] is not None
     assert f'href="/orders/{by_product["organic-tee"][0]}"' in html  # its receipt
-    assert "$26.00" in html and "Paid" in html
+    # The tee's $26.00 and its parcel to the US: $5.00 and $1.00 an item.
+    assert "$32.00" in html and "Paid" in html
 
 
 def test_buy_again_opens_the_product_with_the_same_choices_priced_again(app, client, outbox, stripe_client):
@@ -75,7 +78,7 @@ def test_buy_again_puts_a_bag_order_back_in_the_bag_for_its_owner_only(app, clie
     sign_in(client, outbox)
     add(client, "city-lights-poster", quantity="2")
     add(client, "organic-tee", **{"option-size": "l"})
-    form = bag_form(bag_page(client))
+    form = bag_form(bag_page(client), client)
     paid = client.post("/bag/pay", data=form | {"email": "ada@example.com", "payment_method": card(stripe_client)})
     assert paid.json["next"] == "receipt"
     client.get(paid.json["url"])  # the receipt empties the paid bag

@@ -47,7 +47,8 @@ def test_each_partial_refund_emails_what_went_back_and_what_remains(app, shop, a
         use(app, server)
         assert refund_made(refund(admin_client, order_id, "5.00")) == "$5.00"
         [first] = wait_for(lambda: refund_emails(server), "the first refund's email", seconds=10)
-        assert refund_made(refund(admin_client, order_id, "13.00")) == "$13.00"
+        # The rest of the $24.00 paid (the $18.00 poster and its $6.00 parcel).
+        assert refund_made(refund(admin_client, order_id, "19.00")) == "$19.00"
         wait_for_status(app, order_id, "refunded")
         first, second = wait_for(lambda: len(refund_emails(server)) == 2 and refund_emails(server),
                                  "the second refund's email", seconds=10)
@@ -57,10 +58,10 @@ def test_each_partial_refund_emails_what_went_back_and_what_remains(app, shop, a
 
     body = first.get_content()
     assert "We have refunded $5.00 of your payment for order" in body
-    assert "Refunded in all: $5.00 of $18.00" in body and "What remains paid: $13.00" in body
+    assert "Refunded in all: $5.00 of $24.00" in body and "What remains paid: $19.00" in body
     assert "Visa ending 4242" in body
     body = second.get_content()
-    assert "Refunded now: $13.00" in body and "Refunded in all: $18.00 of $18.00" in body
+    assert "Refunded now: $19.00" in body and "Refunded in all: $24.00 of $24.00" in body
     assert "Your order is refunded in full." in body and "What remains" not in body
     assert first["Message-ID"] != second["Message-ID"]
     cells = email_cells(admin_client, order_id)
@@ -74,7 +75,8 @@ def test_a_refund_stripe_refuses_emails_nothing(app, admin_client, shop, stripe_
         use(app, server)
         requests.post(f"{local_stripe.url}/_emulator/events/hold")
         try:  # refunded in Stripe's dashboard meanwhile: Stripe refuses the shop's refund
-            stripe_client.refunds.create({"payment_intent": pi, "amount": 1000})
+            # $15.00 of the $24.00: the shop's $10.00 is more than is left.
+            stripe_client.refunds.create({"payment_intent": pi, "amount": 1500})
             assert "Stripe refused the refund" in refund(admin_client, order_id, "10.00")
         finally:
             requests.post(f"{local_stripe.url}/_emulator/events/release", json={"order": "fifo"})
@@ -95,7 +97,7 @@ def test_a_pending_refund_emails_once_it_succeeds(app, shop, admin_client, strip
     order_id = paid(app, shop, stripe_client, REFUND_PENDING)
     with smtp_server(users=USERS) as server:
         use(app, server)
-        assert refund_made(refund(admin_client, order_id, "18.00")) == "$18.00"
+        assert refund_made(refund(admin_client, order_id, "24.00")) == "$24.00"  # all of it
         wait_for_status(app, order_id, "refunded")
         assert refund_emails(server) == []
         assert email_cells(admin_client, order_id) == ["Sent once Stripe reports the refund succeeded."]
@@ -110,7 +112,7 @@ def test_a_refund_failing_before_its_email_went_withdraws_it(app, shop, admin_cl
     order_id = paid(app, shop, stripe_client, REFUND_FAILS_LATER)
     with smtp_server(users=USERS, defer={"ada@example.com"}) as server:  # 451: try again later
         use(app, server)
-        assert refund_made(refund(admin_client, order_id, "18.00")) == "$18.00"
+        assert refund_made(refund(admin_client, order_id, "24.00")) == "$24.00"  # all of it
         wait_for(lambda: "Not sent yet after 1 try" in email_cells(admin_client, order_id)[0],
                  "the first try failing", seconds=10)
         advance(local_stripe, seconds=3600)  # Stripe's refund.failed

@@ -215,18 +215,20 @@ def test_without_javascript_the_card_panel_pays_on_stripes_hosted_page(browser, 
     expect(page.locator("[data-stripe-element] iframe")).to_have_count(0)  # no card fields
     page.get_by_label("A1").check()
     page.fill("#quantity", "2")
-    page.get_by_role("button", name="Update price").click()  # the no-JavaScript re-pricing
-    expect(total(page)).to_have_text("$52.00")
+    page.select_option("#ship_country", "US")  # Stripe's page asks the rest of the address
+    page.get_by_role("button", name="Update price").first.click()  # the no-JavaScript re-pricing
+    # Two A1 posters at $26.00, and the parcel to the US: $5.00 and $1.00 a poster.
+    expect(total(page)).to_have_text("$59.00")
     page.fill("#email", "ada@example.com")
     page.get_by_role("button", name="Pay on Stripe's page").click()
     expect(page).to_have_url(re.compile(r"/c/pay/cs_test_"))
-    assert [(o.total, o.checkout_mode, o.status) for o in orders()] == [(5200, "hosted", "pending")]
+    assert [(o.total, o.checkout_mode, o.status) for o in orders()] == [(5900, "hosted", "pending")]
 
     # Stripe's page runs Stripe's own script (as in a browser that allows it there only).
     stripe_side = browser.new_context()
     stripe_page = stripe_side.new_page()
     stripe_page.goto(page.url)
-    expect(stripe_pages.total(stripe_page)).to_have_text("$52.00")
+    expect(stripe_pages.total(stripe_page)).to_have_text("$59.00")
     stripe_pages.pay(stripe_page, "4242424242424242", email=None)
     stripe_page.wait_for_url(receipt_url())
     # The receipt, server-rendered, reads as well without JavaScript.
