@@ -4,11 +4,16 @@ paying), never before: a customer who only looks at their orders costs Stripe no
 The Customer is asked for with a key derived from the account (gateway.customer_key), so two
 requests that both find none, or a retry after a lost answer, get the same Customer; its id is
 then kept on the account row. No transaction is open while Stripe answers. The account page
-lists what is saved to it (saved_methods).
+and the checkout list what is saved to it (saved_methods).
+
+A saved method is charged only for its own customer (owns): the ids Stripe listed for the
+signed-in account are kept in its session, so paying with one needs no second Stripe call; an id
+not among them is asked of Stripe once more before it is refused.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import stripe
+from flask import session
 from sqlalchemy import update
 
 from storefront.models import Account
@@ -38,20 +43,68 @@ class Saved:
     name: str  # the card's brand (e.g. "visa") or the bank's name
     last4: str
     expires: str | None = None  # a card's "12/2034"
+    id: str = ""  # the PaymentMethod's id: what the checkout posts, what the account page changes
+    default: bool = False  # the Customer's default (invoice_settings.default_payment_method)
+
+    @property
+    def method(self):
+        """The shop's way of paying it is (catalog.methods' name)."""
+        return self.kind
+
+
+SESSION_SAVED = "saved_methods"
 
 
 def saved_methods(account):
-    """The account's saved cards and bank accounts, as Stripe has them now ([] without a
-    Customer: nothing was ever saved); None when Stripe could not be asked."""
+    """The account's saved cards and bank accounts, as Stripe has them now, the default first
+    ([] without a Customer: nothing was ever saved); None when Stripe could not be asked.
+    Two calls: the list, and the Customer for its default."""
     if not account.stripe_customer_id:
         return []
     customer_id = account.stripe_customer_id
     db.session.commit()  # nothing of ours stays open across the call
     try:
         found = gateway.saved_methods(customer_id)
+        default = gateway.default_method(customer_id) if found else None
     except stripe.StripeError:
         return None
-    return [_named(method) for method in found if method.type in ("card", "us_bank_account")]
+    named = [replace(_named(method), id=method.id, default=method.id == default)
+             for method in found if method.type in ("card", "us_bank_account")]
+    _remember(account, {method.id: method.kind for method in named})
+    return sorted(named, key=lambda method: not method.default)  # stable: newest next
+
+
+def _remember(account, kinds):
+    """Keep {PaymentMethod id: kind} of the account's saved methods in its session."""
+    session[SESSION_SAVED] = {"account": account.public_id, "kinds": kinds}
+
+
+def _kept(account):
+    kept = session.get(SESSION_SAVED) or {}
+    return kept.get("kinds", {}) if kept.get("account") == account.public_id else None
+
+
+def forget(account, payment_method_id):
+    """A method removed on the account page is no longer offered to pay with."""
+    kinds = _kept(account)
+    if kinds is not None:
+        _remember(account, {id: kind for id, kind in kinds.items() if id != payment_method_id})
+
+
+def owned_kind(account, payment_method_id):
+    """The kind ("card", "us_bank_account") of the account's saved method `payment_method_id`,
+    or None when it is not the account's: listed for it in this session, or by Stripe now (a
+    method saved since the page was shown). A Stripe error propagates."""
+    if account is None or not account.stripe_customer_id:
+        return None
+    kinds = _kept(account) or {}
+    if payment_method_id not in kinds:
+        customer_id = account.stripe_customer_id
+        db.session.commit()  # nothing of ours stays open across the call
+        kinds = {method.id: method.type for method in gateway.saved_methods(customer_id)
+                 if method.type in ("card", "us_bank_account")}
+        _remember(account, kinds)
+    return kinds.get(payment_method_id)
 
 
 def _named(method):

@@ -11,7 +11,8 @@ import json
 import logging
 
 import stripe
-from flask import Blueprint, current_app, jsonify, request, session, url_for
+from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
+                   request, session, url_for)
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, Form, IntegerField, StringField
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 SESSION_ORDERS = "orders"
 SESSION_ORDERS_KEPT = 20
 NOT_YOURS = "This payment belongs to another browser. Reload the page to start again."
+NOT_YOUR_METHOD = ("This saved way of paying is not one of your account's. Sign in again, or "
+                   "pay with a new card; nothing was charged.")
+CANNOT_CHECK = ("We could not reach our payment provider to check your saved way of paying, and "
+                "nothing was charged. Try again in a moment.")
 CANNOT_SAVE = ("We could not reach our payment provider to save your card, and nothing was "
                "charged. Try again in a moment, or pay without saving it.")
 
@@ -54,6 +59,10 @@ class PayForm(Form):
     expected_total = IntegerField(validators=[DataRequired("The total is missing.")])
     # "Save for next time", offered to a signed-in customer beside the card fields.
     save_card = BooleanField()
+    # A signed-in customer's saved card or bank account (its PaymentMethod), chosen instead.
+    saved_method = StringField(
+        validators=[Optional(), Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Choose a way to pay.")]
+    )
     checkout_token = StringField(
         validators=[DataRequired("Please reload the page."),
                     Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Please reload the page.")]
@@ -66,7 +75,8 @@ class PayForm(Form):
             self.method.errors = ["Choose a way to pay."]
             return None
         # Optional() lets blank text through unchecked: spaces are no card either.
-        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip():
+        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip() \
+                and not self.saved_method.data:
             self.payment_method.errors = ["Card details are missing."]
             return None
         return method
@@ -139,9 +149,10 @@ def send(order, attempt, request, key):
     return settle(order, gateway.pay(request, key), "browser", attempt)
 
 
-def charge(order, method, payment_method, save_for=None):
+def charge(order, method, payment_method, save_for=None, customer=None):
     """Pay `order` by `method` (with the card's `payment_method`), holding its lease; a new
-    intent made for a card saves it to the Stripe Customer `save_for`, if given."""
+    intent made for a card saves it to the Stripe Customer `save_for`, if given. `customer`:
+    `payment_method` is saved to that Customer (always a new intent, made for the Customer)."""
     last = order.last_attempt
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
@@ -166,14 +177,15 @@ def charge(order, method, payment_method, save_for=None):
     number = len(order.attempts) + 1
     # A new card confirms the order's card intent; anything else is a new intent.
     confirm = (method.confirmed_by == "server" and order.payment_intent_id is not None
-               and order.method is method)
+               and order.method is method and customer is None)
     attempt = PaymentAttempt(number=number, method=method.name, payment_method=payment_method,
                              kind="confirm" if confirm else "create",
                              payment_intent_id=order.payment_intent_id if confirm else None,
                              idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     # The request is recorded with its key, before Stripe hears of either: asking again sends it.
-    attempt.request = request = gateway.payment_request(order, attempt, save_for=save_for)
+    attempt.request = request = gateway.payment_request(order, attempt, save_for=save_for,
+                                                        customer=customer)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
     return answer(order, send(order, attempt, request, attempt.idempotency_key))
@@ -197,6 +209,11 @@ def busy(order):
 @bp.post("/p/<slug>/pay")
 def pay(slug):
     product = product_or_404(slug)
+    answered = pay_product(product)
+    return plain(answered, product) if request.form.get("no_script") else answered
+
+
+def pay_product(product):
     if checkout_mode(product) != "elements":
         return jsonify(next="fix", message="This product is paid on Stripe's payment page: "
                        "reload the page and press Continue to payment."), 400
@@ -214,11 +231,29 @@ def pay(slug):
     return pay_order(order_for_checkout(product, selection, quote, form), form, method)
 
 
+def plain(answered, product):
+    """The answer for a browser without JavaScript (a saved method paid by a plain form post):
+    the receipt, or a page saying why not, with the way back."""
+    response = make_response(answered)
+    body = response.get_json(silent=True) or {}
+    if body.get("next") == "receipt":
+        return redirect(body["url"], 303)
+    message = body.get("message") or "Your payment was not completed, and nothing was charged."
+    if body.get("next") == "authenticate":
+        message = ("Your bank asks you to confirm this payment, which needs JavaScript: turn it "
+                   "on, or pay on Stripe's page.")
+    status = response.status_code if response.status_code >= 400 else 402
+    return render_template("checkout/saved_answer.html", message=message,
+                           back_url=url_for("shop.product", slug=product.slug)), status
+
+
 def pay_order(order, form, method):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
     the order's lease: a twin request answers "busy" rather than pay alongside."""
     order.email = form.email.data
     remember(order)
+    if form.saved_method.data:
+        return pay_saved(order, form.saved_method.data)
     try:
         save_for = saving_for(form, method)
     except stripe.StripeError:
@@ -228,6 +263,24 @@ def pay_order(order, form, method):
         if not held:
             return busy(order)
         return charge(order, method, form.payment_method.data or "", save_for)
+
+
+def pay_saved(order, payment_method):
+    """Pay with a saved method, which only its own signed-in customer may use: checked before
+    Stripe is asked to charge anything."""
+    account = account_sessions.current()
+    try:
+        kind = customers.owned_kind(account, payment_method)
+    except stripe.StripeError:
+        log.warning("Order %s: could not list the customer's saved methods", order.id)
+        return jsonify(order=order.public_id, next="retry", message=CANNOT_CHECK), 503
+    method = methods.METHODS.get(kind or "")
+    if method is None or not method.offered_for(order.currency):
+        return jsonify(order=order.public_id, next="fix", message=NOT_YOUR_METHOD), 403
+    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
+        if not held:
+            return busy(order)
+        return charge(order, method, payment_method, customer=account.stripe_customer_id)
 
 
 def saving_for(form, method):
