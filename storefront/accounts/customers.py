@@ -113,3 +113,64 @@ def _named(method):
         return Saved("card", card.brand, card.last4, f"{card.exp_month:02d}/{card.exp_year}")
     bank = method.us_bank_account
     return Saved("us_bank_account", bank.bank_name or "Bank account", bank.last4)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A bank account linked by microdeposits, waiting for the customer to verify them."""
+    name: str
+    last4: str
+    client_secret: str  # for Stripe.js's verifyMicrodepositsForSetup, on the customer's own page
+    verify_url: str | None  # Stripe's hosted verification page
+
+
+def waiting(account):
+    """The account's bank accounts waiting for their microdeposits ([] when none, or when
+    Stripe could not be asked: the saved list says so already)."""
+    if not account.stripe_customer_id:
+        return []
+    customer_id = account.stripe_customer_id
+    db.session.commit()  # nothing of ours stays open across the call
+    try:
+        found = gateway.waiting_setups(customer_id)
+    except stripe.StripeError:
+        return []
+    shown = []
+    for intent in found:
+        microdeposits = getattr(intent.next_action, "verify_with_microdeposits", None)
+        bank = getattr(intent.payment_method, "us_bank_account", None)
+        if microdeposits is None or bank is None:
+            continue
+        shown.append(Waiting(bank.bank_name or "Bank", bank.last4, intent.client_secret,
+                             getattr(microdeposits, "hosted_verification_url", None)))
+    return shown
+
+
+def setup_key(account, token):
+    # One add-a-method form, one SetupIntent: pressing again, or a retry, confirms the same one.
+    return f"account-{account.public_id}-setup-{token}"
+
+
+def start_setup(account, kind, token):
+    """A SetupIntent saving a `kind` ("card", "us_bank_account") to the account's Customer
+    (made now the first time); its client secret, for the browser to confirm."""
+    customer_id = stripe_customer_id(account)
+    db.session.commit()
+    return gateway.create_setup(customer_id, kind, setup_key(account, token)).client_secret
+
+
+def remove(account, payment_method_id):
+    """Detach the account's saved method; False when it is not the account's."""
+    if owned_kind(account, payment_method_id) is None:
+        return False
+    gateway.detach_method(payment_method_id)
+    forget(account, payment_method_id)
+    return True
+
+
+def make_default(account, payment_method_id):
+    """Make the account's saved method its Customer's default; False when it is not theirs."""
+    if owned_kind(account, payment_method_id) is None:
+        return False
+    gateway.set_default_method(account.stripe_customer_id, payment_method_id)
+    return True
