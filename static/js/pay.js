@@ -77,7 +77,7 @@ const prefetch = () => modules().catch(() => {}); // if they fail, Pay says so
 function showChosen() {
   const name = chosen();
   for (const each of form.querySelectorAll("[data-method-panel]")) each.hidden = each.dataset.methodPanel !== name;
-  const choice = form.querySelector(".method-choice");
+  const choice = form.querySelector(".method-choice:not([data-saved-methods])");
   if (choice) choice.hidden = name === "saved";
   refresh();
 }
