@@ -41,6 +41,7 @@ from storefront.checkout.shop import (
     checkout_mode,
     partial_response,
     price,
+    saved_methods,
     selection_form,
 )
 from storefront.models import Order, OrderLine, Product
@@ -284,7 +285,8 @@ def show():
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
     if htmx and request.method == "POST":  # a page from before the partial was a GET
         return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", **context(bag_quote, bag["token"]))
+    return render_template("shop/bag.html", saved_methods=saved_methods(),
+                           **context(bag_quote, bag["token"]))
 
 
 @bp.post("/bag/keep")

@@ -3,7 +3,7 @@ never for anyone else's."""
 from storefront.models import Account, Order, PaymentAttempt
 from storefront.web.extensions import db
 from tests.accounts.helpers import sign_in
-from tests.helpers import card, hidden_fields, open_checkout, pay
+from tests.helpers import bag_form, card, open_checkout, pay
 
 
 def save_a_card(client, stripe_client, number="4242424242424242"):
@@ -88,3 +88,15 @@ def test_a_saved_card_that_asks_for_3ds_asks_for_it(app, client, outbox, stripe_
     assert answer.json["next"] == "authenticate", answer.json
     plain = pay_saved(client, "city-lights-poster", method, no_script="1")
     assert plain.status_code == 402 and b"needs JavaScript" in plain.data
+
+
+def test_the_bag_offers_the_saved_card_and_pays_with_it(app, client, outbox, stripe_client):
+    sign_in(client, outbox)
+    save_a_card(client, stripe_client)
+    _, method = saved_id(app, stripe_client)
+    page = open_checkout(client, "city-lights-poster")
+    assert client.post("/p/city-lights-poster/add", data=page).status_code == 303
+    bag = client.get("/bag").get_data(as_text=True)
+    assert f'value="{method}" checked' in bag
+    answer = client.post("/bag/pay", data={**bag_form(bag), "email": "ada@example.com"})
+    assert answer.json["next"] == "receipt", answer.json
