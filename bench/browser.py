@@ -17,6 +17,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PRODUCT = "letterpress-workshop"
+# The page weighed: a product that ships, so its first visit carries the shipping address panel.
+SHIPPED_PRODUCT = "city-lights-poster"
+# The countries a customer picks in turn: each differs from the one before, and each is priced.
+COUNTRIES = ("CA", "US", "GB", "AU", "JP", "DE")
 CARD = "4242424242424242"
 THREE_DS_CARD = "4000002760003184"
 RECEIPT = re.compile(r"/orders/[\w-]+$")
@@ -45,6 +49,31 @@ ROUND_TRIP = """async (quantity) => {
   const started = performance.now();
   input.value = String(quantity);
   input.dispatchEvent(new Event('change', {bubbles: true}));
+  return (await painted) - started;
+}"""
+# One country change: choose it in the shipping address (htmx asks for the price partial with
+# the country), then wait for the shipping line to name it and the frame showing it to be painted.
+COUNTRY_CHANGE = """async (country) => {
+  const line = () => document.querySelector('#price [data-shipping]')?.textContent || '';
+  const before = line();
+  const painted = new Promise((resolve, reject) => {
+    const observer = new MutationObserver(() => {
+      if (line() === before) return;
+      observer.disconnect();
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(performance.now());
+        channel.port2.postMessage(null);
+      });
+    });
+    observer.observe(document.querySelector('.checkout__pay'),
+                     {childList: true, subtree: true, characterData: true});
+    setTimeout(() => reject(new Error('the shipping line did not change')), 5000);
+  });
+  const select = document.getElementById('ship_country');
+  const started = performance.now();
+  select.value = country;
+  select.dispatchEvent(new Event('change', {bubbles: true}));
   return (await painted) - started;
 }"""
 HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
@@ -99,9 +128,9 @@ class StripeLog:
         raise RuntimeError(f"no {event_type} webhook was sent to the shop")
 
 
-def open_checkout(context, shop_url):
+def open_checkout(context, shop_url, product=PRODUCT):
     page = context.new_page()
-    page.goto(f"{shop_url}/p/{PRODUCT}")
+    page.goto(f"{shop_url}/p/{product}")
     stripe_frames.card_number_input(page).wait_for()  # Stripe.js has mounted the card fields
     return page
 
@@ -122,7 +151,7 @@ def page_weight(browser, shop_url):
     context = browser.new_context()
     finished = []
     context.on("requestfinished", lambda request: finished.append(request))
-    page = open_checkout(context, shop_url)
+    page = open_checkout(context, shop_url, SHIPPED_PRODUCT)
     page.wait_for_load_state("networkidle")
     blocking = page.evaluate(RENDER_BLOCKING)
     resources = []
@@ -167,6 +196,29 @@ def price_round_trips(browser, shop_url, stripe_log, changes=50):
     for change in range(changes):
         # 2, 3, … 6, 1, 2, …: each differs from the one before (the page opens at 1).
         samples.append(page.evaluate(ROUND_TRIP, (change + 1) % 6 + 1))
+        page.wait_for_function(HTMX_IDLE)
+    context.close()
+    ordered = sorted(samples)
+    return {
+        "changes": changes,
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": ordered[round(0.95 * len(ordered)) - 1],
+        "max_ms": ordered[-1],
+        "stripe_calls": len(stripe_log.calls("secret")) + len(stripe_log.calls("publishable")),
+        "samples_ms": samples,
+    }
+
+
+def country_changes(browser, shop_url, stripe_log, changes=30):
+    """A country chosen again and again in the shipping address: ms from the change to the new
+    shipping line painted (each country after the first is a partial the browser or the shop's
+    memo may already have: as a customer changing their mind gets it)."""
+    context = browser.new_context()
+    page = open_checkout(context, shop_url, SHIPPED_PRODUCT)
+    stripe_log.start()
+    samples = []
+    for change in range(changes):
+        samples.append(page.evaluate(COUNTRY_CHANGE, COUNTRIES[change % len(COUNTRIES)]))
         page.wait_for_function(HTMX_IDLE)
     context.close()
     ordered = sorted(samples)
@@ -233,6 +285,7 @@ def measure(shop_url, stripe_url, payments=5):
         try:
             weight = page_weight(browser, shop_url)
             round_trips = price_round_trips(browser, shop_url, stripe_log)
+            countries = country_changes(browser, shop_url, stripe_log)
             paid = [pay(browser, shop_url, stripe_log, CARD) for _ in range(payments)]
             three_ds = pay(browser, shop_url, stripe_log, THREE_DS_CARD)
             bank = pay_by_bank(browser, shop_url, stripe_log)  # last: it moves Stripe's clock
@@ -244,6 +297,7 @@ def measure(shop_url, stripe_url, payments=5):
         "chromium": version,
         "page_weight": weight,
         "price_round_trip": round_trips,
+        "country_change": countries,
         "pay_to_receipt": {"payments": payments, "p50_ms": statistics.median(times),
                            "max_ms": times[-1], "runs": paid},
         "three_ds": three_ds,

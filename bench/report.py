@@ -17,9 +17,12 @@ BUDGETS = {
     # The bag's price partial: the same budgets.
     "bag_warm_cpu_vs_hello": 0.8,
     "bag_cold_cpu_vs_hello": 0.4,
-    "page_gzip_kb": 26.3,             # first-party HTML + CSS + JS of the checkout page, at most
+    # First-party HTML + CSS + JS of the checkout page of a product that ships (with the shipping
+    # address), at most; 26.3 KB was the workshop's page, which ships nothing.
+    "page_gzip_kb": 27.0,
     "render_blocking_scripts": 0,     # first-party scripts that hold up the first paint
     "round_trip_p95_ms": 31,          # price change → new total painted, 95th percentile
+    "country_change_p95_ms": 50,      # country chosen → its shipping line painted, 95th percentile
     "pay_to_receipt_ms": 2000,        # Pay click → receipt painted, every one of the payments
     "stripe_calls": {"card": 1, "three_ds": 2, "bank": 2, "price_changes": 0},  # exactly
 }
@@ -60,7 +63,7 @@ def rows(results):
     calls = {"card": sorted({run["server_calls"] for run in paid["runs"]}),
              "three_ds": [browser["three_ds"]["server_calls"]],
              "bank": [browser["bank"]["server_calls"]],
-             "price_changes": [trips["stripe_calls"]]}
+             "price_changes": [trips["stripe_calls"] + browser["country_change"]["stripe_calls"]]}
     page_bytes = weight["html_css_js_gzip_bytes"]
     blocking = len(weight["render_blocking_first_party_scripts"])
     by_type = weight["gzip_bytes_by_type"]
@@ -117,6 +120,12 @@ def rows(results):
            f"p95 ≤ {BUDGETS['round_trip_p95_ms']} ms",
            _verdict(trips["p95_ms"] <= BUDGETS["round_trip_p95_ms"],
                     _ms(trips["p95_ms"] - BUDGETS["round_trip_p95_ms"])))
+    countries = browser["country_change"]
+    yield (f"Country chosen → shipping line painted, chromium, {countries['changes']} changes",
+           f"p50 {_ms(countries['p50_ms'])}, p95 {_ms(countries['p95_ms'])}",
+           f"p95 ≤ {BUDGETS['country_change_p95_ms']} ms",
+           _verdict(countries["p95_ms"] <= BUDGETS["country_change_p95_ms"],
+                    _ms(countries["p95_ms"] - BUDGETS["country_change_p95_ms"])))
     yield (f"Pay click → receipt painted (4242), {paid['payments']} payments",
            f"p50 {_ms(paid['p50_ms'])}, slowest {_ms(paid['max_ms'])}",
            f"≤ {BUDGETS['pay_to_receipt_ms'] / 1000:g} s",

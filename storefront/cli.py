@@ -9,15 +9,22 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from storefront.catalog import products
-from storefront.models import Maker, Product
+from storefront.catalog import products, shipping
+from storefront.models import CatalogRevision, Maker, Product
 from storefront.orders import outbox
 from storefront.payments import gateway, reconcile, webhooks
 from storefront.web.extensions import db
 
 
 def load_products(specs):
-    """Insert or update products by slug; products that left the file stay, for past orders."""
+    """Insert or update products by slug; products that left the file stay, for past orders.
+    A whole catalog (products.load_catalog) brings its shipping zones, which replace the old."""
+    if isinstance(specs, products.Catalog):
+        revision = db.session.get(CatalogRevision, 1)
+        zones = shipping.zones_to_dict(specs.zones)
+        if revision.shipping_zones != zones:
+            revision.shipping_zones = zones
+            revision.revision += 1  # the snapshots read the zones again
     existing = {product.slug: product for product in db.session.scalars(db.select(Product))}
     makers = {maker.slug: maker for maker in db.session.scalars(db.select(Maker))}
     for spec in {spec.maker for spec in specs if spec.maker}:

@@ -78,6 +78,9 @@ class CatalogRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)  # always 1
     revision: Mapped[int] = mapped_column(default=0)
+    # The catalog's shipping zones (catalog/shipping.py zones_to_dict); changing them bumps the
+    # revision like a product change.
+    shipping_zones: Mapped[list | None] = mapped_column(JSON)
 
 
 # The one row exists from the start: the migration inserts it, and so does create_all here.
@@ -217,8 +220,12 @@ class Order(db.Model):
     @classmethod
     def for_quote(cls, product, selection, quote, email, checkout_token, selection_key,
                   checkout_mode="elements"):
-        """A new pending order for exactly what the customer was quoted."""
+        """A new pending order for exactly what the customer was quoted (its shipping too: the
+        address is the pay request's, set as each attempt is made)."""
+        shipping = quote.shipping
         return cls(
+            shipping_amount=shipping.amount if shipping else 0,
+            shipping_rate=shipping.zone.display_name if shipping and shipping.zone else None,
             checkout_mode=checkout_mode,
             items=[OrderLine.for_quote(0, product, selection, quote)],
             product=product,
@@ -516,7 +523,9 @@ class OrderLine(db.Model):
             position=position, product=product, maker_id=product.maker_id,
             selection=selection.to_form(quote.currency),
             lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
-            subtotal=quote.subtotal, tip=quote.tip, amount=quote.total, refunded=0,
+            # Shipping is the order's, not the line's (a bag ships once): the maker's share
+            # and a line's refund count the goods and the tip.
+            subtotal=quote.subtotal, tip=quote.tip, amount=quote.subtotal + quote.tip, refunded=0,
         )
 
 

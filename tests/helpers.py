@@ -20,11 +20,31 @@ def hidden_fields(html):
     return dict(HIDDEN.findall(html))
 
 
-def open_checkout(client, slug):
-    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total)."""
+# Where a test's parcel goes unless it says otherwise: the demo's domestic zone.
+US_ADDRESS = {"ship_name": "Ada Lovelace", "ship_line1": "1 Main Street",
+              "ship_city": "Springfield", "ship_state": "IL", "ship_postal_code": "62701",
+              "ship_country": "US"}
+
+
+# What Stripe's Checkout page sends with its Pay when the session collects an address.
+STRIPE_PAGE_SHIPPING = {
+    "shipping_details[name]": "Ada Lovelace", "shipping_details[address][line1]": "1 Main Street",
+    "shipping_details[address][city]": "Springfield", "shipping_details[address][state]": "IL",
+    "shipping_details[address][postal_code]": "62701", "shipping_details[address][country]": "US"}
+
+
+def open_checkout(client, slug, address=None):
+    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total); for a
+    product that ships, with a shipping address (US_ADDRESS unless given) and the total the page
+    shows for it."""
     response = client.get(f"/p/{slug}")
     assert response.status_code == 200
-    return hidden_fields(response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    if 'name="ship_country"' not in html:
+        return hidden_fields(html)
+    address = US_ADDRESS if address is None else address
+    response = client.get(f"/p/{slug}", query_string={"ship_country": address["ship_country"]})
+    return {**hidden_fields(response.get_data(as_text=True)), **address}
 
 
 # Stripe refuses raw card numbers from a server; its test mode has a PaymentMethod for each.
@@ -38,8 +58,20 @@ STRIPE_TEST_PAYMENT_METHODS = {
 }
 
 
-def bag_form(html):
-    """The bag page's form as a browser would send it: hidden, typed and checked values."""
+def bag_form(html, client=None, address=None):
+    """The bag page's form as a browser would send it: hidden, typed and checked values. With a
+    `client`, a bag that ships gets a shipping address (US_ADDRESS unless given) and the total
+    the page shows for it (the bag re-priced as the page's form would post it)."""
+    fields = _form_values(html)
+    if client is not None and 'name="ship_country"' in html:
+        address = US_ADDRESS if address is None else address
+        response = client.post("/bag", data=fields | address)
+        assert response.status_code == 200
+        fields = _form_values(response.get_data(as_text=True)) | address
+    return fields
+
+
+def _form_values(html):
     fields = {}
     for tag in re.findall(r"<input\b[^>]*>", html, re.S):
         attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
@@ -74,7 +106,12 @@ class Browser:
         self.session = requests.Session()
         self.url = shop_url
         self.slug = slug
-        self.page = hidden_fields(self.session.get(f"{shop_url}/p/{slug}").text)
+        html = self.session.get(f"{shop_url}/p/{slug}").text
+        if 'name="ship_country"' in html:
+            html = self.session.get(f"{shop_url}/p/{slug}", params={"ship_country": "US"}).text
+            self.page = {**hidden_fields(html), **US_ADDRESS}
+        else:
+            self.page = hidden_fields(html)
 
     def pay(self, payment_method, email="ada@example.com"):
         data = {**self.page, "payment_method": payment_method, "email": email}

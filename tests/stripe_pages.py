@@ -57,12 +57,25 @@ def line_items(scope):
              row.locator(".Checkout-item-amount").inner_text()) for row in rows.all()]
 
 
+def fill_shipping(scope, name="Jenny Rosen", line1="510 Townsend St", city="Springfield",
+                  state="IL", postal_code="62701"):
+    """Types a shipping address where the session collects one (in its first allowed country)."""
+    address = scope.get_by_role("group", name="Shipping address")
+    if not address.count():
+        return
+    for label, value in (("Full name", name), ("Address line 1", line1), ("City", city),
+                         ("State, province or region", state), ("Postal code", postal_code)):
+        address.get_by_label(label, exact=True).fill(value)
+
+
 def fill_checkout(scope, number, exp="12/34", cvc="123", email="jenny@example.com"):
-    """Types the email (unless the session fixed it) and the card; does not press Pay."""
+    """Types the email (unless the session fixed it), the shipping address where the session asks
+    for one, and the card; does not press Pay."""
     pay_button(scope).wait_for()
     field = scope.get_by_label("Email")
     if email and field.is_editable():
         field.fill(email)
+    fill_shipping(scope)
     stripe_frames.fill_card(scope, number, exp, cvc)
 
 
@@ -87,6 +100,7 @@ def pay_by_bank(scope, holder="Jenny Rosen", email="jenny@example.com"):
     field = scope.get_by_label("Email")
     if email and field.is_editable():
         field.fill(email)
+    fill_shipping(scope)
     choose_payment_method(scope, "US bank account")
     scope.get_by_label("Account holder's full name").fill(holder)
     pay_button(scope).click()

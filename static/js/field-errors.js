@@ -12,4 +12,5 @@ function mark() {
 }
 
 document.body.addEventListener("htmx:afterSettle", mark);
+document.body.addEventListener("field-errors:changed", mark); // the pay answer's messages
 mark();

@@ -37,20 +37,29 @@ function ready(name) {
   return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
 }
 
+// The shipping address, when something ships: every field the country asks for, as it asks.
+function addressReady() {
+  const fields = form.querySelectorAll("[data-address] input, [data-address] select");
+  return [...fields].every((field) => field.checkValidity());
+}
+
 // Why Pay is disabled, beside it (the button's description); nothing once it is enabled.
-function whyNot(quoteOk, emailOk, methodOk) {
-  if (busy || (quoteOk && emailOk && methodOk)) return "";
+function whyNot(quoteOk, emailOk, methodOk, addressOk) {
+  if (busy || (quoteOk && emailOk && methodOk && addressOk)) return "";
   if (!quoteOk) return "Fix the highlighted choice above to see your total.";
-  const what = [emailOk ? "" : "email", methodOk ? "" : (chosen() === "card" ? "card" : "bank account") + " details"];
-  return `Enter your ${what.filter(Boolean).join(" and ")} to pay.`;
+  const what = [addressOk ? "" : "shipping address", emailOk ? "" : "email",
+    methodOk ? "" : (chosen() === "card" ? "card" : "bank account") + " details"].filter(Boolean);
+  const list = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what.at(-1)}` : what[0];
+  return `Enter your ${list} to pay.`;
 }
 
 function refresh() {
   const quoteOk = document.getElementById("price")?.dataset.quoteOk === "true";
   const emailOk = form.elements.email.checkValidity();
   const methodOk = ready(chosen());
-  button.disabled = busy || !methodOk || !quoteOk || !emailOk;
-  if (reason) reason.textContent = whyNot(quoteOk, emailOk, methodOk);
+  const addressOk = addressReady();
+  button.disabled = busy || !methodOk || !quoteOk || !emailOk || !addressOk;
+  if (reason) reason.textContent = whyNot(quoteOk, emailOk, methodOk, addressOk);
   form.setAttribute("aria-busy", String(busy)); // .checkout[aria-busy="true"] while paying
 }
 
@@ -92,8 +101,12 @@ form.addEventListener("change", (event) => {
 });
 form.addEventListener("input", refresh);
 document.body.addEventListener("htmx:afterSettle", refresh);
-// Marks the fields a new price found fault with; not needed before the first new price.
-document.body.addEventListener("htmx:afterSettle", () => load("./field-errors.js"), { once: true });
+// Marks the fields a new price found fault with; not needed before the first new price. Nor is
+// keeping typed address fields across countries before a first country has brought its fields.
+document.body.addEventListener("htmx:afterSettle", () => {
+  load("./field-errors.js");
+  if (form.elements.ship_country) load("./address.js");
+}, { once: true });
 showChosen();
 
 async function pay() {

@@ -65,6 +65,15 @@ async function authenticate(result) {
   return confirmStep(result.confirm_url);
 }
 
+// The shop's messages about fields (the shipping address's, say) under the fields themselves.
+function showErrors(errors) {
+  for (const [name, text] of Object.entries(errors)) {
+    const line = document.getElementById(`error-${name}`);
+    if (line) line.textContent = text;
+  }
+  document.body.dispatchEvent(new Event("field-errors:changed"));
+}
+
 async function follow(response) {
   const contentType = response.headers.get("Content-Type") || "";
   const json = contentType.includes("application/json");
@@ -86,6 +95,7 @@ async function follow(response) {
     return true;
   }
   if (steps[result.next]) return steps[result.next](result);
+  if (result.next === "fix") showErrors(result.errors || {});
   say(result.message || MESSAGES.declined, "error");
   return false;
 }

@@ -139,6 +139,15 @@ class PricingRules:
         return reached[-1] if reached else None
 
 
+class ShippingLine(Protocol):
+    """What a quote needs of its shipping line (shipping.Shipping, which prices it)."""
+
+    amount: int
+
+    @property
+    def pending(self) -> bool: ...
+
+
 class PricedProduct(Protocol):
     """Anything with a name and pricing rules: the catalog's ProductSpec, a database row."""
 
@@ -215,7 +224,10 @@ class Quote:
     """The price breakdown. With errors it is still a best-effort breakdown, not a price to charge.
 
     `errors` maps a form field name ("quantity", "option-size", "addon", "amount", "tip",
-    "tip_custom") or "total" to a message for the customer.
+    "tip_custom", "ship_country") or "total" to a message for the customer.
+
+    `shipping`: for a product that ships, its shipping line (shipping.py), whose amount is in
+    `total` once a country is chosen; None for a product that does not ship.
     """
 
     currency: str
@@ -224,6 +236,7 @@ class Quote:
     tip: int
     total: int
     errors: dict[str, str] = field(default_factory=dict)
+    shipping: ShippingLine | None = None
 
     @property
     def ok(self) -> bool:
@@ -322,8 +335,9 @@ def lowest_total(product: PricedProduct) -> int:
 
 
 def itemised(quote: Quote) -> tuple[LineItem, ...]:
-    """The quote as lines that each cost zero or more and add up to its total, tip included: for a
-    payment page that cannot show a negative line (Stripe Checkout's cannot).
+    """The quote as lines that each cost zero or more and add up to its total, tip included and
+    shipping left out: for a payment page that cannot show a negative line (Stripe Checkout's
+    cannot) and charges shipping on its own.
 
     A volume discount is folded into the line it discounts, which then lists the units at the
     volume price ("10 × Poster" at $14.00 each rather than $18.00 less $40.00).
@@ -342,9 +356,11 @@ def itemised(quote: Quote) -> tuple[LineItem, ...]:
         lines.append(LineItem(label, amount, quantity, name))
     if quote.tip:
         lines.append(LineItem("Tip", quote.tip, 1, "Tip"))
-    if any(line.amount < 0 for line in lines) or sum(l.amount for l in lines) != quote.total:
+    # Shipping is not a line: a payment page charges it as its own shipping option.
+    goods = quote.total - (quote.shipping.amount if quote.shipping else 0)
+    if any(line.amount < 0 for line in lines) or sum(l.amount for l in lines) != goods:
         # Not a quote pricing makes; one line for the whole is still the right total.
-        return (LineItem("Your order", quote.total, 1, "Your order"),)
+        return (LineItem("Your order", goods, 1, "Your order"),)
     return tuple(lines)
 
 

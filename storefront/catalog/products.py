@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from storefront.catalog import shipping
 from storefront.catalog.money import AmountError, check_currency, parse_amount
 from storefront.catalog.pricing import (
     AddOn,
@@ -47,6 +48,15 @@ CHECKOUT_MODES = ("elements", "hosted", "embedded")
 
 class CatalogError(ValueError):
     """The catalog is wrong; the message names the product and the field."""
+
+
+class Catalog(list):
+    """The products, in the file's order (a list of ProductSpec, as callers have always had it),
+    and `zones`: the shipping zones its products ship to (shipping.py)."""
+
+    def __init__(self, products=(), zones=()):
+        super().__init__(products)
+        self.zones: tuple[shipping.Zone, ...] = tuple(zones)
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,7 @@ class ProductSpec:
         return self.rules.currency
 
 
-def load_catalog(source: str | os.PathLike) -> list[ProductSpec]:
+def load_catalog(source: str | os.PathLike) -> Catalog:
     """Read a catalog from a file or from TOML text.
 
     A PathLike, or a one-line str ending in ".toml" (a path from configuration), names a file;
@@ -152,12 +162,50 @@ def load_catalog(source: str | os.PathLike) -> list[ProductSpec]:
     catalog = _Table(data, "The catalog")
     makers = _makers(catalog)
     products = [_product(table, makers) for table in catalog.tables("product")]
+    zones = _zones(catalog)
     catalog.done()
     slugs = [product.slug for product in products]
     for slug in slugs:
         if slugs.count(slug) > 1:
             raise CatalogError(f"Product {slug!r} appears more than once")
-    return products
+    return Catalog(products, zones)
+
+
+def _zones(catalog: "_Table") -> tuple[shipping.Zone, ...]:
+    """The [[shipping_zone]] tables: each a set of countries, its delivery estimate and its
+    rates, one per currency (in major units, as prices are)."""
+    zones = []
+    for table in catalog.tables("shipping_zone"):
+        key = table.text("key", max_length=40)
+        table.where, table.path = f"Shipping zone {key!r}", ""
+        countries = table.get("countries")
+        if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+            table.fail("countries", 'must be a list of two-letter country codes, like ["US"]')
+        days = table.get("business_days")
+        if not isinstance(days, list) or len(days) != 2:
+            table.fail("business_days", "must be [fewest, most], like [3, 5]")
+        rates = []
+        for rate in table.tables("rates"):
+            currency = rate.text("currency")
+            try:
+                check_currency(currency)
+            except ValueError:
+                rate.fail("currency", f"{currency!r} is not an upper-case ISO 4217 code like 'USD'")
+            rates.append(shipping.Rate(currency, rate.amount("flat", currency),
+                                       rate.amount("per_item", currency, required=False) or 0,
+                                       rate.amount("free_over", currency, required=False)))
+            rate.done()
+        zone = shipping.Zone(key, table.text("name", max_length=80), tuple(countries),
+                             (days[0], days[1]), tuple(rates),
+                             table.text("service", required=False, max_length=60)
+                             or "Standard shipping")
+        table.done()
+        zones.append(zone)
+    try:
+        shipping.check_zones(zones)
+    except ValueError as error:
+        raise CatalogError(str(error)) from None
+    return tuple(zones)
 
 
 def rules_to_dict(rules: PricingRules) -> dict:

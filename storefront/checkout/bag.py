@@ -32,13 +32,16 @@ from werkzeug.datastructures import MultiDict
 
 from storefront.accounts import history
 from storefront.accounts import sessions as account_sessions
-from storefront.catalog import methods
+from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.catalog.money import format_money, over_stripe_limit
-from storefront.checkout import snapshot
-from storefront.checkout.pay import PayForm, find_or_create_order, pay_order
+from storefront.checkout import address_form, snapshot
+from storefront.checkout.address_form import AddressForm
+from storefront.checkout.pay import PayForm, find_or_create_order, pay_order, refused
 from storefront.checkout.shop import (
+    address_values,
     checkout_context,
     checkout_mode,
+    database_zones,
     partial_response,
     price,
     saved_methods,
@@ -73,10 +76,13 @@ class Line:
 
 @dataclass(frozen=True)
 class BagQuote:
-    """The bag priced line by line; errors are named by each line's field names (line-0-quantity)."""
+    """The bag priced line by line; errors are named by each line's field names (line-0-quantity).
+    `shipping`: the one parcel of the lines that ship (None when none does), in the total once a
+    country is chosen."""
 
     lines: tuple[Line, ...]
     errors: dict
+    shipping: "shipping.Shipping | None" = None
 
     @property
     def currency(self):
@@ -92,7 +98,12 @@ class BagQuote:
 
     @property
     def total(self):
-        return sum(line.quote.total for line in self.lines)
+        return sum(line.quote.total for line in self.lines) + (
+            self.shipping.amount if self.shipping else 0)
+
+    @property
+    def ships(self):
+        return any(line.product.ships for line in self.lines)
 
     @property
     def ok(self):
@@ -153,27 +164,39 @@ def posted_slugs(form):
     return slugs
 
 
-def price_bag(products, slugs, form):
+def price_bag(products, slugs, form, zones=None):
     """Price each line of `form` by its product in `products` (by slug); a line whose product is
-    gone is an error on that line."""
+    gone is an error on that line. The lines that ship go in one parcel, to the form's country
+    (`zones`: the snapshot's unless given; paying gives the database's)."""
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
         if product is None:
             errors["total"] = "A product in your bag is no longer sold; update your bag to remove it"
             continue
-        selection, quote = price(product, line_fields(form, number))
+        # Each line alone, without shipping: the bag ships once, below.
+        selection, quote = pricing.quote_form(product, line_fields(form, number))
         lines.append(Line(number, product, selection, quote))
         errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
+    parcel = None
     currencies = {line.quote.currency for line in lines}
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
     elif currencies:
+        currency = currencies.pop()
+        shipped = [line for line in lines if line.product.ships]
+        if shipped:
+            zones = snapshot.current().zones if zones is None else zones
+            parcel, problem = shipping.charge(
+                zones, currency, sum(line.quote.lines[0].quantity for line in shipped),
+                sum(line.quote.subtotal for line in shipped), addresses.chosen_country(form))
+            if problem:
+                errors[addresses.COUNTRY] = problem
         # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
-        total = sum(line.quote.total for line in lines)
-        if too_large := over_stripe_limit(total, currencies.pop()):
+        total = sum(line.quote.total for line in lines) + (parcel.amount if parcel else 0)
+        if too_large := over_stripe_limit(total, currency):
             errors.setdefault("total", too_large)
-    return BagQuote(tuple(lines), errors)
+    return BagQuote(tuple(lines), errors, parcel)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +243,10 @@ def forget_if_paid(order):
 
 def context(bag_quote, token, **extra):
     currency = bag_quote.currency or "USD"
+    ship_to = shipping.countries_for(snapshot.current().zones, currency) if bag_quote.ships else ()
     return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
+            "ship_to": ship_to, "address_errors": {},
+            "address_values": address_values(request.form if request.method == "POST" else {}),
             "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
@@ -284,7 +310,9 @@ def show():
     if request.method == "POST":
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
     if htmx and request.method == "POST":  # a page from before the partial was a GET
-        return render_block("shop/bag.html", "price", partial=True, **context(bag_quote, bag["token"]))
+        return render_block("shop/bag.html", "price", partial=True,
+                            address_fields="address_fields" in request.form,
+                            **context(bag_quote, bag["token"]))
     return render_template("shop/bag.html", saved_methods=saved_methods(),
                            **context(bag_quote, bag["token"]))
 
@@ -304,9 +332,9 @@ def selection_key(bag_quote):
     return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
 
 
-def order_for_bag(bag_quote, form, mode="elements"):
+def order_for_bag(bag_quote, form, mode="elements", address=None):
     first = bag_quote.lines[0]
-    return Order(
+    order = Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
                for number, line in enumerate(bag_quote.lines)],
@@ -319,6 +347,8 @@ def order_for_bag(bag_quote, form, mode="elements"):
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
+    address_form.record(order, bag_quote.shipping, address)  # the one parcel, and where it goes
+    return order
 
 
 @bp.post("/bag/again/<public_id>")
@@ -339,30 +369,36 @@ def pay():
     slugs = posted_slugs(request.form)
     products = {product.slug: product for product in db.session.scalars(
         db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
-    bag_quote = price_bag(products, slugs, request.form)
+    zones = database_zones() if any(product.ships for product in products.values()) else ()
+    bag_quote = price_bag(products, slugs, request.form, zones)
     if bag_mode(bag_quote) != "elements":
         return jsonify(next="fix", message=ON_STRIPES_PAGE), 400
     form = PayForm(request.form)
-    method = form.validate() and bag_quote.ok and form.chosen_method(bag_quote.currency)
+    address = AddressForm(request.form)
+    address_ok = not bag_quote.ships or address.check(
+        shipping.countries_for(zones, bag_quote.currency))
+    method = form.validate() and address_ok and bag_quote.ok and \
+        form.chosen_method(bag_quote.currency)
     if not method:
-        errors = {**bag_quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+        errors = dict(bag_quote.errors)
         if not bag_quote.lines:
             errors["total"] = "Your bag is empty."
-        return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
+        return refused(errors, form, address)
     store_priced(form.checkout_token.data, bag_quote)  # a decline keeps what was chosen
     if form.expected_total.data != bag_quote.total:
         return render_block("shop/bag.html", "price", partial=True, price_changed=True,
                             **context(bag_quote, form.checkout_token.data)), 409
 
     order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
-                                 lambda: order_for_bag(bag_quote, form))
-    return pay_order(order, form, method)
+                                 lambda: order_for_bag(bag_quote, form, address=address.cleaned))
+    return pay_order(order, form, method, bag_quote.shipping, address.cleaned)
 
 
 def price_block(app, catalog, form):
     """The bag's price block for the lines in `form`, priced from the catalog snapshot: the
     bag's price partial (price_partial.Partials.render_bag)."""
-    bag_quote = price_bag(catalog.products, posted_slugs(form), form)
+    bag_quote = price_bag(catalog.products, posted_slugs(form), form, catalog.zones)
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
+                                         address_fields="address_fields" in form,
                                          **context(bag_quote, None))

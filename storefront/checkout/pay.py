@@ -20,8 +20,16 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
-from storefront.catalog import methods
-from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.catalog import methods, shipping
+from storefront.checkout import address_form
+from storefront.checkout.address_form import AddressForm
+from storefront.checkout.shop import (
+    checkout_context,
+    checkout_mode,
+    database_zones,
+    price,
+    product_or_404,
+)
 from storefront.models import Order, PaymentAttempt
 from storefront.orders.leases import order_lease
 from storefront.payments import decisions, gateway
@@ -87,11 +95,18 @@ def selection_key(selection, quote):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_for_checkout(product, selection, quote, form, mode="elements"):
-    """The order for this checkout page and selection, created by whichever request comes first."""
+def order_for_checkout(product, selection, quote, form, mode="elements", address=None):
+    """The order for this checkout page and selection, created by whichever request comes first
+    (with where it ships, when the page said)."""
     key = selection_key(selection, quote)
-    return find_or_create_order(form.checkout_token.data, key, lambda: Order.for_quote(
-        product, selection, quote, form.email.data, form.checkout_token.data, key, mode))
+
+    def build():
+        order = Order.for_quote(product, selection, quote, form.email.data,
+                                form.checkout_token.data, key, mode)
+        address_form.record(order, quote.shipping, address)
+        return order
+
+    return find_or_create_order(form.checkout_token.data, key, build)
 
 
 def find_or_create_order(checkout_token, key, build):
@@ -217,18 +232,21 @@ def pay_product(product):
     if checkout_mode(product) != "elements":
         return jsonify(next="fix", message="This product is paid on Stripe's payment page: "
                        "reload the page and press Continue to payment."), 400
-    selection, quote = price(product, request.form)
+    zones = database_zones() if product.ships else ()
+    selection, quote = price(product, request.form, zones)
     form = PayForm(request.form)
-    method = form.validate() and quote.ok and form.chosen_method(quote.currency)
+    address = AddressForm(request.form)
+    address_ok = not product.ships or address.check(shipping.countries_for(zones, quote.currency))
+    method = form.validate() and address_ok and quote.ok and form.chosen_method(quote.currency)
     if not method:
-        errors = {**quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
-        return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
+        return refused(quote.errors, form, address)
     if form.expected_total.data != quote.total:
         # Never charge a total the customer did not see: show them the server's price instead.
         context = checkout_context(product, selection, quote, price_changed=True, partial=True)
         return render_block("shop/product.html", "price", **context), 409
 
-    return pay_order(order_for_checkout(product, selection, quote, form), form, method)
+    order = order_for_checkout(product, selection, quote, form, address=address.cleaned)
+    return pay_order(order, form, method, quote.shipping, address.cleaned)
 
 
 def plain(answered, product):
@@ -247,13 +265,21 @@ def plain(answered, product):
                            back_url=url_for("shop.product", slug=product.slug)), status
 
 
-def pay_order(order, form, method):
+def refused(price_errors, form, address):
+    """The 400 for a pay request that cannot be paid as sent: each field's message by its name."""
+    errors = {**price_errors, **address.messages,
+              **{name: msgs[0] for name, msgs in form.errors.items()}}
+    return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
+
+
+def pay_order(order, form, method, shipping_line=None, address=None):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
-    the order's lease: a twin request answers "busy" rather than pay alongside."""
+    the order's lease: a twin request answers "busy" rather than pay alongside. The address is
+    the one this request sends (the customer may have corrected it after a decline)."""
     order.email = form.email.data
     remember(order)
     if form.saved_method.data:
-        return pay_saved(order, form.saved_method.data)
+        return pay_saved(order, form.saved_method.data, shipping_line, address)
     try:
         save_for = saving_for(form, method)
     except stripe.StripeError:
@@ -262,10 +288,12 @@ def pay_order(order, form, method):
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
+        if order.payable:  # never where a paid parcel goes
+            address_form.record(order, shipping_line, address)
         return charge(order, method, form.payment_method.data or "", save_for)
 
 
-def pay_saved(order, payment_method):
+def pay_saved(order, payment_method, shipping_line=None, address=None):
     """Pay with a saved method, which only its own signed-in customer may use: checked before
     Stripe is asked to charge anything."""
     account = account_sessions.current()
@@ -280,6 +308,8 @@ def pay_saved(order, payment_method):
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
+        if order.payable:
+            address_form.record(order, shipping_line, address)
         return charge(order, method, payment_method, customer=account.stripe_customer_id)
 
 

@@ -2,7 +2,7 @@
 whose bank payment failed pay the same order by card."""
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
-from storefront.checkout import bag, shop
+from storefront.checkout import address_form, bag, shop
 from storefront.checkout.pay import SESSION_ORDERS, remember
 from storefront.models import Order
 from storefront.orders import delivery, links, stripe_reads
@@ -62,7 +62,9 @@ def pay_again(public_id):
     if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
         bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
         return redirect(url_for("bag.show"))
-    selection, quote = shop.price(order.product, order.selection)
+    # Where it was to ship, filled in again and priced: the same total as before.
+    shipped = address_form.values_of(order)
+    selection, quote = shop.price(order.product, {**order.selection, **shipped})
     context = shop.checkout_context(order.product, selection, quote, pay_again=order,
-                                    checkout_token=order.checkout_token)
+                                    checkout_token=order.checkout_token, address_values=shipped)
     return render_template("shop/product.html", **context)

@@ -13,10 +13,10 @@ from sqlalchemy import bindparam
 
 from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
-from storefront.catalog import methods, pricing
+from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.checkout import price_partial, snapshot
 from storefront.checkout.price_partial import price_context, selection_form
-from storefront.models import Product
+from storefront.models import CatalogRevision, Product
 from storefront.web import sessions
 from storefront.web.extensions import db, htmx
 
@@ -24,6 +24,7 @@ bp = Blueprint("shop", __name__)
 
 # Built once: building a select anew on every request cost about half as much as running it.
 PRODUCT_BY_SLUG = db.select(Product).where(Product.slug == bindparam("slug"))
+ZONES = db.select(CatalogRevision.shipping_zones).where(CatalogRevision.id == 1)
 
 
 def product_or_404(slug):
@@ -34,9 +35,27 @@ def product_or_404(slug):
     return product
 
 
-def price(product, form=None):
-    """The server's price for what the customer chose (the defaults when nothing was posted)."""
-    return pricing.quote_form(product, form or {})
+def database_zones():
+    """The shipping zones as the database has them now: what paying prices from."""
+    return shipping.zones_from_dict(db.session.scalar(ZONES))
+
+
+def price(product, form=None, zones=None):
+    """The server's price for what the customer chose (the defaults when nothing was posted),
+    with shipping to the chosen country for a product that ships. `zones`: the snapshot's
+    unless given (paying gives the database's)."""
+    form = form or {}
+    selection, quote = pricing.quote_form(product, form)
+    if product.ships:
+        zones = snapshot.current().zones if zones is None else zones
+        quote = shipping.ship_quote(quote, zones, addresses.chosen_country(form))
+    return selection, quote
+
+
+def address_values(form):
+    """The address fields as posted, to show them again."""
+    return {name: value for name in (addresses.NAME, *addresses.STRIPE_FIELD)
+            if isinstance(value := form.get(name), str)}
 
 
 def checkout_token():
@@ -51,7 +70,13 @@ def checkout_mode(product):
 
 
 def checkout_context(product, selection, quote, **extra):
+    ship_to = ()
+    if product.ships:
+        ship_to = shipping.countries_for(snapshot.current().zones, quote.currency)
     return price_context(product, selection, quote, **{
+        "ship_to": ship_to,
+        "address_values": address_values(request.form if request.method == "POST" else request.args),
+        "address_errors": {},
         "checkout_token": checkout_token(),
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
         "checkout_mode": checkout_mode(product),

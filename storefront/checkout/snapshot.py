@@ -12,9 +12,10 @@ Paying never uses the snapshot: pay prices from the database, and a total that m
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 from sqlalchemy import event, select, update
 
+from storefront.catalog import shipping
 from storefront.catalog.products import GENERAL_GOODS_TAX_CODE, ProductSpec, rules_from_dict
 from storefront.models import CatalogRevision, Product
 from storefront.web.extensions import db
@@ -30,12 +31,14 @@ PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.imag
                    Product.rules_data.label("rules"), Product.layout,
                    Product.checkout_mode, Product.ships, Product.tax_code)
             .order_by(Product.position, Product.id))
+ZONES = select(CatalogRevision.shipping_zones).where(CatalogRevision.id == 1)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the price-partial memo
 class Snapshot:
     revision: int
     products: dict[str, ProductSpec]  # by slug, in catalog order
+    zones: tuple[shipping.Zone, ...] = ()  # where its products ship (catalog/shipping.py)
 
     def product_or_404(self, slug):
         product = self.products.get(slug)
@@ -53,8 +56,18 @@ def init_app(app):
 
 def current(app=None):
     """The snapshot at the database's current revision, read again if the revision moved.
-    `app` for a caller outside the app's context (price_partial.Layer); else the current app."""
-    app = app or current_app
+    `app` for a caller outside the app's context (price_partial.Layer); else the current app,
+    and the same snapshot for the rest of the request (one read of the revision per request,
+    however many parts of the page ask)."""
+    if app is None and has_request_context() and (kept := g.get(EXTENSION)) is not None:
+        return kept
+    snapshot = _current(app or current_app)
+    if app is None and has_request_context():
+        setattr(g, EXTENSION, snapshot)
+    return snapshot
+
+
+def _current(app):
     holder = app.extensions[EXTENSION]
     if holder.engine is None:
         with app.app_context():
@@ -71,7 +84,8 @@ def current(app=None):
                                       rules_from_dict(row.rules), row.layout,
                                       row.checkout_mode, ships=row.ships,
                                       tax_code=row.tax_code or GENERAL_GOODS_TAX_CODE)
-                for row in connection.execute(PRODUCTS)})
+                for row in connection.execute(PRODUCTS)},
+                shipping.zones_from_dict(connection.execute(ZONES).scalar()))
     return snapshot
 
 

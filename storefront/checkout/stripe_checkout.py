@@ -23,8 +23,8 @@ from flask import (
     url_for,
 )
 
-from storefront.catalog import pricing
-from storefront.checkout import bag
+from storefront.catalog import addresses, pricing
+from storefront.checkout import address_form, bag
 from storefront.checkout.pay import (
     PayForm,
     find_or_create_order,
@@ -32,7 +32,13 @@ from storefront.checkout.pay import (
     receipt_url,
     remember,
 )
-from storefront.checkout.shop import checkout_context, checkout_mode, price, product_or_404
+from storefront.checkout.shop import (
+    checkout_context,
+    checkout_mode,
+    database_zones,
+    price,
+    product_or_404,
+)
 from storefront.models import Order, PaymentAttempt, Product, utcnow
 from storefront.orders import stripe_reads
 from storefront.orders.leases import order_lease
@@ -65,10 +71,11 @@ def continue_to_payment(slug):
     mode = checkout_mode(product)
     if mode == "elements":
         mode = NO_SCRIPT_MODE
-    selection, quote = price(product, request.form)
+    selection, quote = price(product, request.form, database_zones())
     form = PayForm(request.form)
-    if not (form.validate() and quote.ok):
-        errors = {**quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+    if not (form.validate() and quote.ok and country_chosen(quote.shipping)):
+        errors = {**quote.errors, **country_missing(quote.shipping),
+                  **{name: msgs[0] for name, msgs in form.errors.items()}}
         return product_page(product, selection, quote, " ".join(dict.fromkeys(errors.values())),
                             400, email=form.email.data)
     if form.expected_total.data != quote.total:
@@ -86,8 +93,9 @@ def continue_to_payment(slug):
         if not order.payable or order.checkout_mode != mode:  # or begun on the other page
             return product_page(product, selection, quote, NOT_PAYABLE, 409, email=form.email.data)
         order.email = form.email.data
+        address_form.record(order, quote.shipping)
         try:
-            session = payment_page(order, pricing.itemised(quote))
+            session = payment_page(order, pricing.itemised(quote), quote.shipping)
         except stripe.StripeError as error:
             log.warning("Order %s: no Checkout Session: %s", order.id, type(error).__name__)
             return product_page(product, selection, quote, UNREACHABLE, 503, email=form.email.data)
@@ -101,13 +109,14 @@ def continue_bag():
     slugs = bag.posted_slugs(request.form)
     products = {product.slug: product for product in db.session.scalars(
         db.select(Product).where(Product.slug.in_(slugs)))} if slugs else {}
-    bag_quote = bag.price_bag(products, slugs, request.form)
+    bag_quote = bag.price_bag(products, slugs, request.form, database_zones())
     mode = bag.bag_mode(bag_quote)
     if mode == "elements":
         mode = NO_SCRIPT_MODE
     form = PayForm(request.form)
-    if not (form.validate() and bag_quote.ok):
-        errors = {**bag_quote.errors, **{name: msgs[0] for name, msgs in form.errors.items()}}
+    if not (form.validate() and bag_quote.ok and country_chosen(bag_quote.shipping)):
+        errors = {**bag_quote.errors, **country_missing(bag_quote.shipping),
+                  **{name: msgs[0] for name, msgs in form.errors.items()}}
         return bag_page(bag_quote, " ".join(dict.fromkeys(errors.values())), 400, form)
     bag.store_priced(form.checkout_token.data, bag_quote)  # Stripe's Back link finds it again
     if form.expected_total.data != bag_quote.total:
@@ -124,13 +133,24 @@ def continue_bag():
         if not order.payable or order.checkout_mode != mode:
             return bag_page(bag_quote, NOT_PAYABLE, 409, form)
         order.email = form.email.data
+        address_form.record(order, bag_quote.shipping)
         try:
             session = payment_page(order, [item for line in bag_quote.lines
-                                           for item in pricing.itemised(line.quote)])
+                                           for item in pricing.itemised(line.quote)],
+                                   bag_quote.shipping)
         except stripe.StripeError as error:
             log.warning("Order %s: no Checkout Session: %s", order.id, type(error).__name__)
             return bag_page(bag_quote, UNREACHABLE, 503, form)
     return opened(order, session, mode)
+
+
+def country_chosen(parcel):
+    """Stripe's page charges the rate of the country chosen here: no country, no page."""
+    return parcel is None or not parcel.pending
+
+
+def country_missing(parcel):
+    return {} if country_chosen(parcel) else {addresses.COUNTRY: "Choose the country we ship to"}
 
 
 def opened(order, session, mode):
@@ -153,7 +173,7 @@ def bag_page(bag_quote, notice, status, form, **extra):
         **extra)), status
 
 
-def payment_page(order, lines):
+def payment_page(order, lines, parcel=None):
     """The order's Checkout Session, listing `lines` (pricing.itemised): its current one while it is open, for this email and not
     about to expire; else a new one (the old one expired first, so it can never be paid too).
     Holds the order's lease."""
@@ -185,7 +205,7 @@ def payment_page(order, lines):
         made_at = attempt.created_at or utcnow()
         expires_at = made_at + timedelta(minutes=current_app.config["CHECKOUT_SESSION_MINUTES"])
         attempt.request = gateway.checkout_session_request(
-            order, attempt, lines, return_urls(order), expires_at)
+            order, attempt, lines, return_urls(order), expires_at, parcel)
     request, key = attempt.request, attempt.idempotency_key
     db.session.commit()  # no transaction open while Stripe answers
     try:
@@ -249,9 +269,10 @@ def cancelled(public_id):
     if len(order.items) > 1:  # a bag's order: the bag once more, under the order's token
         bag.store(order.checkout_token, [(line.product.slug, line.selection) for line in order.items])
         return redirect(url_for("bag.show"), 303)
-    selection, quote = price(order.product, order.selection)
+    selection, quote = price(order.product, order.selection)  # with the country it was priced to
     context = checkout_context(order.product, selection, quote, checkout_token=order.checkout_token,
-                               checkout_notice=CANCELLED, email=order.email)
+                               checkout_notice=CANCELLED, email=order.email,
+                               address_values=address_form.values_of(order))
     return render_template("shop/product.html", **context)
 
 

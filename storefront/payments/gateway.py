@@ -11,6 +11,8 @@ from stripe.params import (
     CustomerPaymentMethodListParams,
     CustomerUpdateParams,
     PaymentIntentCreateParams,
+    PaymentIntentCreateParamsShipping,
+    PaymentIntentCreateParamsShippingAddress,
     RefundCreateParams,
     SetupIntentCreateParams,
     TransferCreateParams,
@@ -146,6 +148,8 @@ def payment_request(order, attempt, save_for=None, customer=None):
             "description": order.product.name,
             "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
         }
+        if shipping := shipping_details(order):
+            params["shipping"] = shipping
         if customer:
             params["customer"] = customer
         if method.confirmed_by == "server" or customer:
@@ -159,9 +163,21 @@ def payment_request(order, attempt, save_for=None, customer=None):
                 params["expand"] = expand
         return _recorded("create", _spoken(params))
     expand = _charge_expanded() if method.confirmed_by == "server" else []
-    more = {"expand": expand} if expand else {}
+    more: dict[str, Any] = {"expand": expand} if expand else {}
+    if shipping := shipping_details(order):  # corrected after a decline, perhaps
+        more["shipping"] = shipping
     return _recorded("confirm", {"payment_method": attempt.payment_method, **more},
                      intent=attempt.payment_intent_id)
+
+
+def shipping_details(order) -> PaymentIntentCreateParamsShipping | None:
+    """Where the order ships, as a PaymentIntent's `shipping` (Radar weighs it against the
+    card's country and billing address); None when nothing ships."""
+    if not order.shipping_address:
+        return None
+    address = {name: value for name, value in order.shipping_address.items() if value}
+    return {"name": order.shipping_name or "",
+            "address": cast(PaymentIntentCreateParamsShippingAddress, address)}
 
 
 def pay(request, idempotency_key):
@@ -277,11 +293,14 @@ def session_key(order, number):
     return f"order-{order.public_id}-session-{number}"
 
 
-def checkout_session_request(order, attempt, lines, urls, expires_at):
+def checkout_session_request(order, attempt, lines, urls, expires_at, parcel=None):
     """The parameters of a Stripe Checkout page for the order, as plain values to record with
     the attempt: listing `lines` (pricing.itemised: each zero or more, adding up to the order's
-    total), payable until `expires_at` (naive UTC). `urls`: success_url and cancel_url (hosted),
-    or return_url (embedded), each may carry {CHECKOUT_SESSION_ID}."""
+    total less its shipping), payable until `expires_at` (naive UTC). `urls`: success_url and
+    cancel_url (hosted), or return_url (embedded), each may carry {CHECKOUT_SESSION_ID}.
+    `parcel`: the order's shipping (catalog/shipping.py) to the country the customer chose on
+    the shop's page: Stripe's page then asks for an address in that rate's zone and charges
+    the one rate the shop quoted, so the total is the one the customer saw."""
     metadata = {"order_id": str(order.id), "order_public_id": order.public_id}
     params: SessionCreateParams = {
         "mode": "payment",
@@ -299,7 +318,35 @@ def checkout_session_request(order, attempt, lines, urls, expires_at):
         "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         **urls,
     }
+    if parcel is not None and parcel.zone is not None:
+        params["shipping_address_collection"] = {
+            "allowed_countries": cast(Any, list(parcel.zone.countries))}
+        params["shipping_options"] = [{"shipping_rate_data": {
+            "type": "fixed_amount",
+            "display_name": parcel.zone.display_name,
+            "fixed_amount": {"amount": parcel.amount, "currency": order.currency.lower()},
+            "delivery_estimate": {
+                "minimum": {"unit": "business_day", "value": parcel.zone.days[0]},
+                "maximum": {"unit": "business_day", "value": parcel.zone.days[1]}},
+        }}]
     return _recorded("checkout_session", _spoken(params))
+
+
+def session_shipping(session):
+    """What the customer gave on Stripe's Checkout page: ({"name", "address"}, the shipping
+    Stripe charged) — `collected_information.shipping_details` since API version 2025-03-31,
+    the top-level `shipping_details` before — or (None, None) when it collected none."""
+    collected = getattr(session, "collected_information", None)
+    details = getattr(collected, "shipping_details", None) \
+        or getattr(session, "shipping_details", None)
+    cost = getattr(session, "shipping_cost", None)
+    charged = getattr(cost, "amount_total", None)
+    if not details:
+        return None, charged
+    address = getattr(details, "address", None)
+    return {"name": getattr(details, "name", None) or "",
+            "address": {name: getattr(address, name, None) for name in
+                        ("line1", "line2", "city", "state", "postal_code", "country")}}, charged
 
 
 def create_checkout_session(request, idempotency_key):

@@ -109,6 +109,7 @@ def settle_session(order, session, source):
                    "current one; it was not applied.", source)
         db.session.commit()
         return None
+    record_shipping(order, session, source)
     decision, intent = None, session.payment_intent
     if intent is not None:
         if attempt.payment_intent_id is None:  # Stripe made it for the order's own session
@@ -120,6 +121,17 @@ def settle_session(order, session, source):
         order.move_to("canceled", source, note=decisions.CHECKOUT_EXPIRED)
         db.session.commit()
     return decision
+
+
+def record_shipping(order, session, source):
+    """Keep where Stripe's Checkout page was told to ship the order (once the customer paid)."""
+    details, charged = gateway.session_shipping(session)
+    if details is None or session.status != "complete" or order.shipping_address is not None:
+        return
+    order.shipping_name, order.shipping_address = details["name"], details["address"]
+    if charged is not None and charged != order.shipping_amount:
+        order.flag(f"Stripe's page charged {charged} for shipping where the order says "
+                   f"{order.shipping_amount}.", source)
 
 
 def fulfil(order, intent=None):

@@ -1,7 +1,7 @@
 """Template helpers: money for people, product images."""
 from flask import current_app, url_for
 
-from storefront.catalog import pricing
+from storefront.catalog import addresses, pricing
 from storefront.catalog.money import format_money, to_major_string
 
 # Stripe's card brands (payment_method_details.card.brand), as the card says.
@@ -38,6 +38,14 @@ def init_app(app):
 
     # The volume prices with the chosen options, for the hint beside the quantity.
     app.add_template_global(pricing.volume_prices_for)
+
+    @app.template_global()
+    def address_fields_for(code):
+        """The shipping address's fields for the country `code` (the name alone for none)."""
+        return addresses.form_fields(addresses.COUNTRIES.get(code or ""))
+
+    app.add_template_global(addresses.country_name)
+    app.add_template_global(addresses.one_line, "address_line")
 
     @app.template_filter("card_brand")
     def card_brand_filter(brand):

@@ -39,9 +39,10 @@ def pay(cs_id):
         except StripeError:
             return _page("checkout/missing.html", status=404)
         completion_url = checkout_sessions.completion_url(session)
+        rates = checkout_sessions.rates_for_page(Call(emulator), session)
         # Copies: the page renders outside the lock.
         session, items = dict(session), [(dict(item), note) for item, note in items]
-    return _page("checkout/page.html", session=session, items=items, key=PAGE_KEY,
+    return _page("checkout/page.html", session=session, items=items, key=PAGE_KEY, rates=rates,
                  client_secret=client_secret if session["client_secret"] else None,
                  completion_url=completion_url, framed=bool(session["client_secret"]))
 

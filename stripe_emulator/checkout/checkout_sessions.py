@@ -12,7 +12,7 @@ from ..machinery.errors import (StripeError, invalid_param, invalid_request, mis
 from ..machinery.events import emit, listen
 from ..machinery.params import FREE, Params, reject_unknown
 from ..machinery.store import new_id, page, random_token
-from ..payments import customers, payment_intents
+from ..payments import customers, payment_intents, shipping
 from ..payments.currencies import check_charge_amount, currency
 
 # `ui_mode` names (hosted, embedded) by API version (machinery/versions.py: checkout_ui_mode_names).
@@ -44,7 +44,17 @@ CREATE_PARAMS = {
     "allowed_payment_method_types": None,
     "payment_intent_data": _INTENT_DATA, "locale": None, "submit_type": None,
     "billing_address_collection": None, "currency": None, "origin_context": None,
+    "shipping_address_collection": {"allowed_countries": None}, "shipping_options": None,
 }
+_RATE_DATA = {
+    "display_name": None, "type": None, "tax_behavior": None, "tax_code": None, "metadata": FREE,
+    "fixed_amount": {"amount": None, "currency": None, "currency_options": None},
+    "delivery_estimate": {"minimum": {"unit": None, "value": None},
+                          "maximum": {"unit": None, "value": None}},
+}
+_SHIPPING_OPTION = {"shipping_rate": None, "shipping_rate_data": _RATE_DATA}
+MAX_SHIPPING_OPTIONS = 5
+ESTIMATE_UNITS = ["business_day", "day", "hour", "month", "week"]
 LIST_PARAMS = {"payment_intent": None, "status": None, "customer": None,
                "customer_details": None, "created": None, "payment_link": None,
                "subscription": None, "limit": None, "starting_after": None,
@@ -53,7 +63,8 @@ RETRIEVE_PARAMS = {}
 EXPIRE_PARAMS = {}
 LINE_ITEMS_PARAMS = {"limit": None, "starting_after": None, "ending_before": None}
 CONFIRM_PARAMS = {"client_secret": None, "payment_method": None, "payment_method_type": None,
-                  "email": None}
+                  "email": None, "shipping_rate": None,
+                  "shipping_details": {"name": None, "address": shipping.ADDRESS}}
 
 
 def ui_modes(api_version):
@@ -76,6 +87,12 @@ def create(call, params):
     subtotal = sum(item["amount_total"] for item in items)
     check_charge_amount(subtotal, code, param="line_items")
     now = call.store.now()
+    collection = _shipping_address_collection(params)
+    rates = _shipping_rates(call, params.data.get("shipping_options"), code, now)
+    # The first option is chosen until the customer picks another on the page.
+    shipping_cost = _shipping_cost(rates[0]) if rates else None
+    shipping_amount = shipping_cost["amount_total"] if shipping_cost else 0
+    check_charge_amount(subtotal + shipping_amount, code, param="shipping_options")
     expires_at = _expires_at(params, now)
     types = _payment_method_types(call, params, code)
     intent_data = _intent_data(params.hash("payment_intent_data"))
@@ -90,12 +107,13 @@ def create(call, params):
         "after_expiration": None,
         "allow_promotion_codes": None,
         "amount_subtotal": subtotal,
-        "amount_total": subtotal,
+        "amount_total": subtotal + shipping_amount,
         "automatic_tax": {"enabled": False, "liability": None, "status": None},
         "billing_address_collection": params.string("billing_address_collection"),
         "cancel_url": urls["cancel_url"],
         "client_reference_id": params.string("client_reference_id"),
         "client_secret": f"{cs_id}_secret_{random_token(24)}" if ui_mode == embedded else None,
+        "collected_information": None,
         "consent": None,
         "consent_collection": None,
         "created": now,
@@ -124,20 +142,22 @@ def create(call, params):
         "redirect_on_completion": urls["redirect_on_completion"],
         "return_url": urls["return_url"],
         "setup_intent": None,
-        "shipping_address_collection": None,
-        "shipping_cost": None,
-        "shipping_options": [],
+        "shipping_address_collection": collection,
+        "shipping_cost": shipping_cost,
+        "shipping_options": [{"shipping_amount": rate["fixed_amount"]["amount"],
+                              "shipping_rate": rate["id"]} for rate in rates],
         "status": "open",
         "submit_type": params.string("submit_type"),
         "subscription": None,
         "success_url": urls["success_url"],
-        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+        "total_details": {"amount_discount": 0, "amount_shipping": shipping_amount,
+                          "amount_tax": 0},
         "ui_mode": ui_mode,
         "url": f"{call.base_url}/c/pay/{cs_id}" if ui_mode == hosted else None,
     }
     call.store.add(session, line_items=items, descriptions=descriptions,
                    embedded=ui_mode == embedded,
-                   intent_data=intent_data)
+                   intent_data=intent_data, rates=rates)
     emulator = call.emulator
     call.store.clock.at(expires_at, lambda: _expire_when_due(emulator, cs_id))
     return session
@@ -199,6 +219,11 @@ def for_page(call, cs_id, client_secret=None):
                      for item in private["line_items"]]
 
 
+def rates_for_page(call, session):
+    """The session's shipping rates, in the order of its shipping_options."""
+    return [dict(rate) for rate in call.store.private[session["id"]]["rates"]]
+
+
 def confirm(call, cs_id, params):
     """The payment page's Pay button (Stripe's own endpoint, publishable key).
 
@@ -224,9 +249,12 @@ def confirm(call, cs_id, params):
     if not email:
         raise missing_param("email")
     private["email"] = email
+    intent = call.store.find(session["payment_intent"] or "")
+    if intent is None or intent["status"] == "requires_payment_method":
+        # Until a payment is under way the customer may change where it goes and how.
+        _collect_shipping(call, session, params)
     payment_method = params.string("payment_method")
     kind = params.choice("payment_method_type", session["payment_method_types"])
-    intent = call.store.find(session["payment_intent"] or "")
     if payment_method is None and kind is None:
         if intent is None:
             raise missing_param("payment_method")
@@ -246,10 +274,15 @@ def _make_intent(call, session):
     # The session's types, in the words of the version the page's call speaks.
     types_param = "allowed_payment_method_types" if versions.has(
         call.api_version, "allowed_payment_method_types") else "payment_method_types"
+    details = call.store.private[session["id"]].get("shipping_details")
+    # Checkout gives the PaymentIntent the address it collected, as its `shipping`.
+    shipped = {"shipping": {"name": details["name"],
+                            "address": {k: v for k, v in details["address"].items() if v}}
+               } if details else {}
     intent = payment_intents.create(call, Params({
         "amount": str(session["amount_total"]), "currency": session["currency"],
         types_param: session["payment_method_types"],
-        **call.store.private[session["id"]]["intent_data"]}))
+        **call.store.private[session["id"]]["intent_data"], **shipped}))
     session["payment_intent"] = intent["id"]
     call.store.private[intent["id"]]["checkout_session"] = session["id"]
     return intent
@@ -316,6 +349,10 @@ def _awaits_microdeposits(intent):
 def _complete(call, session, intent, payment_status):
     payment_method = call.store.find(intent["payment_method"] or "") or {}
     billing = payment_method.get("billing_details") or {}
+    details = call.store.private[session["id"]].get("shipping_details")
+    if details is not None:
+        session["collected_information"] = {"business_name": None, "individual_name": None,
+                                            "shipping_details": details}
     session.update(status="complete", payment_status=payment_status, url=None,
                    customer_details={
                        "address": billing.get("address"),
@@ -484,3 +521,120 @@ def _line_items_list(call, session):
     items = call.store.private[session["id"]]["line_items"]
     return {"object": "list", "data": items, "has_more": False,
             "url": f"/v1/checkout/sessions/{session['id']}/line_items"}
+
+
+def _shipping_address_collection(params):
+    collection = params.hash("shipping_address_collection")
+    if not collection.data:
+        return None
+    countries = collection.strings("allowed_countries")
+    if not countries:
+        raise missing_param(collection.path("allowed_countries"))
+    for country in countries:
+        # Stripe lists the ISO 3166-1 codes it ships to; the emulator checks the shape only.
+        if len(country) != 2 or not (country.isascii() and country.isalpha() and country.isupper()):
+            raise invalid_param(f"Invalid {collection.path('allowed_countries')}: {country} is not "
+                                "a country Checkout ships to.",
+                                param=collection.path("allowed_countries"))
+    return {"allowed_countries": countries}
+
+
+def _shipping_rates(call, value, code, now):
+    """The shipping_options' rates, each made as Stripe makes a ShippingRate from
+    `shipping_rate_data` (stored; the emulator has no ShippingRates of its own to name)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, dict) and all(key.isdigit() for key in value):
+        value = [value[key] for key in sorted(value, key=int)]
+    if not isinstance(value, list):
+        raise invalid_param("Invalid array", param="shipping_options")
+    if len(value) > MAX_SHIPPING_OPTIONS:
+        raise invalid_param(f"You may only specify up to {MAX_SHIPPING_OPTIONS} shipping options.",
+                            param="shipping_options")
+    rates = []
+    for index, raw in enumerate(value):
+        option = Params(raw, f"shipping_options[{index}]")
+        reject_unknown(option.data, _SHIPPING_OPTION, option.prefix)
+        if option.string("shipping_rate"):
+            raise invalid_param("The local Stripe emulator has no ShippingRates: use "
+                                "shipping_options[].shipping_rate_data.",
+                                param=option.path("shipping_rate"))
+        data = option.hash("shipping_rate_data")
+        if not data.data:
+            raise invalid_param(f"You must specify either `shipping_rate` or "
+                                f"`shipping_rate_data` in shipping_options[{index}].",
+                                param=option.path("shipping_rate_data"))
+        kind = data.choice("type", ["fixed_amount"], "fixed_amount")
+        fixed = data.hash("fixed_amount")
+        if not fixed.data:
+            raise missing_param(data.path("fixed_amount"))
+        amount = fixed.integer("amount", required=True, minimum=0)
+        rate_currency = currency(fixed.string("currency", required=True))
+        if rate_currency != code:
+            raise invalid_param(f"The shipping rate's currency ({rate_currency}) must match the "
+                                f"currency of the line items ({code}).",
+                                param=fixed.path("currency"))
+        rate = {
+            "id": new_id("shr"), "object": "shipping_rate", "active": True, "created": now,
+            "delivery_estimate": _delivery_estimate(data.hash("delivery_estimate")),
+            "display_name": data.string("display_name", required=True),
+            "fixed_amount": {"amount": amount, "currency": rate_currency},
+            "livemode": False, "metadata": data.metadata() or {},
+            "tax_behavior": data.choice("tax_behavior", ["exclusive", "inclusive", "unspecified"]),
+            "tax_code": data.string("tax_code"), "type": kind,
+        }
+        call.store.add(rate)
+        rates.append(rate)
+    return rates
+
+
+def _delivery_estimate(estimate):
+    if not estimate.data:
+        return None
+    bounds = {}
+    for name in ("minimum", "maximum"):
+        bound = estimate.hash(name)
+        bounds[name] = {"unit": bound.choice("unit", ESTIMATE_UNITS),
+                        "value": bound.integer("value", required=True, minimum=1)
+                        } if bound.data else None
+        if bound.data and bounds[name]["unit"] is None:
+            raise missing_param(bound.path("unit"))
+    return bounds
+
+
+def _shipping_cost(rate):
+    amount = rate["fixed_amount"]["amount"]
+    return {"amount_subtotal": amount, "amount_tax": 0, "amount_total": amount,
+            "shipping_rate": rate["id"]}
+
+
+def _collect_shipping(call, session, params):
+    """The page's shipping address and chosen rate (its Pay sends them with each confirm)."""
+    private = call.store.private[session["id"]]
+    rate_id = params.string("shipping_rate")
+    if rate_id is not None:
+        rate = next((rate for rate in private["rates"] if rate["id"] == rate_id), None)
+        if rate is None:
+            raise invalid_param(f"The shipping rate {rate_id} is not one of this Checkout "
+                                "Session's shipping options.", param="shipping_rate")
+        cost = _shipping_cost(rate)
+        session.update(shipping_cost=cost,
+                       amount_total=session["amount_subtotal"] + cost["amount_total"])
+        session["total_details"]["amount_shipping"] = cost["amount_total"]
+    collection = session["shipping_address_collection"]
+    if collection is None:
+        return
+    given = params.hash("shipping_details")
+    if not given.data:
+        if private.get("shipping_details") is None:
+            raise missing_param("shipping_details")
+        return
+    address = given.hash("address")
+    for name in ("line1", "city", "country"):
+        address.string(name, required=True)
+    if address.string("country") not in collection["allowed_countries"]:
+        raise invalid_param(f"This merchant does not ship to {address.string('country')}.",
+                            param=address.path("country"))
+    private["shipping_details"] = {
+        "address": {name: address.string(name) for name in shipping.ADDRESS},
+        "name": given.string("name", required=True)}

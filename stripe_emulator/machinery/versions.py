@@ -62,6 +62,18 @@ CHANGES = (
            "`automatic_payment_methods[allow_redirects]` is `never`. Before, it took cards "
            "only.",
            changelog="https://docs.stripe.com/upgrades#2023-08-16"),
+    Change("2025-02-24", "checkout_session_collected_information",
+           "Checkout Sessions carry `collected_information`, whose `shipping_details` is the "
+           "name and address the customer gave on the page.",
+           added_fields={"checkout.session": {"collected_information"}},
+           changelog="https://docs.stripe.com/changelog/acacia/2025-02-24/"
+                     "checkout-sessions-collected-info"),
+    Change("2025-03-31", "checkout_session_shipping_details_removed",
+           "Checkout Sessions lose their top-level `shipping_details`: it is "
+           "`collected_information.shipping_details` only.",
+           removed_fields={"checkout.session": {"shipping_details"}},
+           changelog="https://docs.stripe.com/changelog/basil/2025-03-31/"
+                     "checkout-session-remove-shipping-details"),
     Change("2026-03-25", "checkout_ui_mode_names",
            "Checkout Sessions' `ui_mode` values are renamed: `hosted` becomes `hosted_page` and "
            "`embedded` becomes `embedded_page` (checkout/checkout_sessions.py).",
@@ -191,6 +203,11 @@ def _render(store, value, version, expanded_refunds):
                    for charge in store.newest_first("charge")
                    if charge["payment_intent"] == value["id"]]
         rendered["charges"] = _list(charges, f"/v1/charges?payment_intent={value['id']}")
+    if kind == "checkout.session" and not has(version, "checkout_session_shipping_details_removed"):
+        collected = rendered.get("collected_information") or {}
+        rendered["shipping_details"] = collected.get("shipping_details")
+        if not has(version, "checkout_session_collected_information"):
+            rendered.pop("collected_information", None)
     if kind == "charge" and "id" in value and (
             expanded_refunds or not has(version, "charge_refunds_not_included")):
         refunds = [refund for refund in store.newest_first("refund")

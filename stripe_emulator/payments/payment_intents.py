@@ -13,7 +13,7 @@ from ..machinery.errors import StripeError, doc_url, invalid_param, missing_para
 from ..machinery.events import emit
 from ..machinery.params import FREE, merge_metadata
 from ..machinery.store import new_id, page, random_token
-from . import cards, charges, customers, debits, mandates, payment_methods, refunds
+from . import cards, charges, customers, debits, mandates, payment_methods, refunds, shipping
 from .currencies import check_charge_amount, currency, format_amount
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -55,7 +55,8 @@ PUBLISHABLE_FIELDS = (
 
 _CONFIRMATION = {
     "payment_method": None, "payment_method_data": payment_methods.DATA, "return_url": None,
-    "receipt_email": None, "off_session": None, "setup_future_usage": None, "shipping": None,
+    "receipt_email": None, "off_session": None, "setup_future_usage": None,
+    "shipping": shipping.SCHEMA,
     "error_on_requires_action": None, "mandate": None, "mandate_data": mandates.DATA,
     "payment_method_options": None, "payment_method_types": None, "radar_options": None,
     "allowed_payment_method_types": None, "use_stripe_sdk": None, "confirmation_token": None, "capture_method": None,
@@ -75,7 +76,8 @@ UPDATE_PARAMS = {
     "amount": None, "currency": None, "customer": None, "description": None, "metadata": FREE,
     "payment_method": None, "payment_method_data": payment_methods.DATA,
     "payment_method_types": None, "receipt_email": None, "capture_method": None,
-    "allowed_payment_method_types": None, "setup_future_usage": None, "shipping": None, "statement_descriptor": None,
+    "allowed_payment_method_types": None, "setup_future_usage": None,
+    "shipping": shipping.SCHEMA, "statement_descriptor": None,
     "statement_descriptor_suffix": None, "payment_method_options": None,
     "application_fee_amount": None, "transfer_data": None, "transfer_group": None,
     "payment_method_configuration": None, "amount_details": None,
@@ -145,7 +147,7 @@ def create(call, params):
         "receipt_email": params.string("receipt_email"),
         "review": None,
         "setup_future_usage": params.choice("setup_future_usage", FUTURE_USAGES),
-        "shipping": None,
+        "shipping": shipping.read(params),
         "source": None,
         "statement_descriptor": params.string("statement_descriptor"),
         "statement_descriptor_suffix": params.string("statement_descriptor_suffix"),
@@ -224,6 +226,8 @@ def update(call, pi_id, params):
                 intent[name] = params.string(name)
         if "setup_future_usage" in params:
             intent["setup_future_usage"] = params.choice("setup_future_usage", FUTURE_USAGES)
+        if "shipping" in params:
+            intent["shipping"] = shipping.read(params)
         if payment_method is not None:
             intent["payment_method"] = payment_method["id"]
         if payment_changed and intent["payment_method"]:
@@ -259,6 +263,8 @@ def confirm(call, pi_id, params):
             call.store.private[pi_id]["return_url"] = params.string("return_url")
         if "receipt_email" in params:
             intent["receipt_email"] = params.string("receipt_email")
+        if "shipping" in params:
+            intent["shipping"] = shipping.read(params)
         _confirm(call, intent, payment_method, challenge_possible=_challenge_possible(params),
                  params=params)
         return intent

@@ -97,6 +97,11 @@
 
   function confirmSession(params) {
     params.client_secret = body.dataset.clientSecret;
+    // The shipping address and rate, when the session collects them: sent with every confirm.
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!/^shipping_/.test(field.name) || (field.type === 'radio' && !field.checked)) return;
+      params[field.name] = field.value.trim();
+    });
     var query = new URLSearchParams();
     Object.keys(params).forEach(function (name) {
       if (params[name]) query.append(name, params[name]);
@@ -170,6 +175,13 @@
     if (!email.value || !email.checkValidity()) {
       showError(email.value ? 'Your email address is invalid.' : 'Enter your email address.');
       email.focus();
+      return;
+    }
+    var missing = Array.prototype.find.call(form.querySelectorAll('.Checkout-address [required]'),
+                                            function (field) { return !field.value.trim(); });
+    if (missing) {
+      showError('Enter your shipping address.');
+      missing.focus();
       return;
     }
     var byBank = method() === 'us_bank_account';

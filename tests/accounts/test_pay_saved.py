@@ -98,5 +98,5 @@ def test_the_bag_offers_the_saved_card_and_pays_with_it(app, client, outbox, str
     assert client.post("/p/city-lights-poster/add", data=page).status_code == 303
     bag = client.get("/bag").get_data(as_text=True)
     assert f'value="{method}" checked' in bag
-    answer = client.post("/bag/pay", data={**bag_form(bag), "email": "ada@example.com"})
+    answer = client.post("/bag/pay", data={**bag_form(bag, client), "email": "ada@example.com"})
     assert answer.json["next"] == "receipt", answer.json

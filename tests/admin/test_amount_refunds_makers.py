@@ -36,6 +36,9 @@ def pay(client, stripe_client, *products):
 
 BAG = (("city-lights-poster", {"quantity": "2"}), ("organic-tee", {}),
        ("letterpress-workshop", WORKSHOP))
+# The bag's parcel to the US (three items that ship, $5.00 + 3 × $1.00): the order's, no line's,
+# so a full refund gives it back beside the lines and no maker's share moves for it.
+BAG_SHIPPING = 800
 
 
 def share(amount, maker):
@@ -90,7 +93,8 @@ def test_refunding_everything_reverses_each_makers_lines_once(app, admin_client,
     status, page = refund(admin_client, order_id, form, full="y")
     assert status == 200 and "data-refund-refused" not in page
 
-    assert stripe_refunds(app, stripe_client, order_id) == [sum(amount for *_, amount in lines)]
+    assert stripe_refunds(app, stripe_client, order_id) == [
+        sum(amount for *_, amount in lines) + BAG_SHIPPING]
     assert at_stripe(app, stripe_client, order_id) == {
         maker: (owed[maker], owed[maker], [owed[maker]]) for maker in owed}
     with app.app_context():
@@ -112,7 +116,7 @@ def test_a_line_refunded_first_is_not_reversed_again_by_refunding_the_rest(
     status, page = refund(admin_client, order_id, full="y")
     assert status == 200 and "data-refund-refused" not in page
 
-    total = sum(amount for *_, amount in lines)
+    total = sum(amount for *_, amount in lines) + BAG_SHIPPING
     assert stripe_refunds(app, stripe_client, order_id) == [total - poster, poster]  # newest first
     harbour, studio = share(poster, "harbour-press"), share(workshop, "letterpress-studio")
     assert at_stripe(app, stripe_client, order_id) == {
@@ -158,7 +162,8 @@ def test_partial_refunds_by_amount_take_each_makers_share_of_their_lines_part(
     refund_line(admin_client, order_id, poster_id)
     assert refund(admin_client, order_id, full="y")[0] == 200
     assert line_refunded(app) == [3600, 2600, 8000]
-    assert stripe_refunds(app, stripe_client, order_id) == [2326 + 7155, 3219, 500, 1000]
+    assert stripe_refunds(app, stripe_client, order_id) == [
+        2326 + 7155 + BAG_SHIPPING, 3219, 500, 1000]
     assert at_stripe(app, stripe_client, order_id) == {
         "harbour-press": (3060, 3060, [2737, 108, 215]),
         "letterpress-studio": (7200, 7200, [6440, 254, 506])}
@@ -252,7 +257,7 @@ def test_two_line_refunds_at_once_refund_the_line_once_and_no_maker_is_paid_for_
 
     status, page = refund(admin_client, order_id, full="y")
     assert status == 200 and "data-refund-refused" not in page
-    assert stripe_refunds(app, stripe_client, order_id) == [8000, 1800]
+    assert stripe_refunds(app, stripe_client, order_id) == [8000 + 600, 1800]  # and the poster's parcel
     requests.post(f"{local_stripe.url}/_emulator/accounts/{studio}/enable").raise_for_status()
     with app.app_context():
         connect.account_updated(stripe_client.accounts.retrieve(studio))  # as its event does

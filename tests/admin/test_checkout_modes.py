@@ -7,10 +7,10 @@ from storefront.models import Order
 from storefront.web.extensions import db
 from tests.admin.helpers import refund_form
 from tests.admin.test_refunds import wait_for_status
-from tests.helpers import card, hidden_fields
+from tests.helpers import STRIPE_PAGE_SHIPPING, US_ADDRESS, card, hidden_fields
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
-SLUG = "city-lights-poster"  # $18.00
+SLUG = "city-lights-poster"  # $18.00, and $6.00 to ship it to the US: $24.00
 
 
 @pytest.fixture(params=["hosted", "embedded"])
@@ -22,7 +22,7 @@ def app_config(request):
 def paid_on_stripes_page(app, shop, local_stripe, stripe_client):
     """An order paid on Stripe's Checkout page of the live shop, fulfilled by its webhook."""
     browser = requests.Session()
-    page = hidden_fields(browser.get(f"{shop.url}/p/{SLUG}").text)
+    page = hidden_fields(browser.get(f"{shop.url}/p/{SLUG}?ship_country=US").text) | US_ADDRESS
     opened = browser.post(f"{shop.url}/p/{SLUG}/continue", data={**page, "email": "ada@example.com"},
                           allow_redirects=False)
     assert opened.status_code in (200, 303)
@@ -30,7 +30,8 @@ def paid_on_stripes_page(app, shop, local_stripe, stripe_client):
         order = db.session.scalar(db.select(Order))
     secret = stripe_client.checkout.sessions.retrieve(order.checkout_session_id).client_secret
     requests.post(f"{local_stripe.url}/v1/payment_pages/{order.checkout_session_id}/confirm",
-                  data={"payment_method": card(stripe_client), "client_secret": secret or ""},
+                  data={"payment_method": card(stripe_client), "client_secret": secret or "",
+                        **STRIPE_PAGE_SHIPPING},
                   headers={"Authorization": "Bearer pk_test_testing"}).raise_for_status()
     return wait_for_status(app, order.id, "paid")
 
@@ -45,9 +46,9 @@ def test_order_page_refund_and_sales_for_a_checkout_order(app, admin_client, pai
     assert order.payment_intent_id in page
 
     response = admin_client.post(f"/admin/orders/{order.id}/refunds",
-                                 data={**refund_form(admin_client, order.id), "amount": "18.00"})
+                                 data={**refund_form(admin_client, order.id), "amount": "24.00"})
     assert response.status_code == 200
-    assert wait_for_status(app, order.id, "refunded").amount_refunded == 1800
+    assert wait_for_status(app, order.id, "refunded").amount_refunded == 2400
 
     sales = admin_client.get("/admin/sales").text
     assert "1 orders, 1 paid: 100%." in sales  # a refunded sale was still a sale

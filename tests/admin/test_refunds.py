@@ -13,7 +13,7 @@ from tests.helpers import Browser, card
 from tests.clock import advance
 from tests.waiting import wait_for
 
-SLUG = "city-lights-poster"  # $18.00
+SLUG = "city-lights-poster"  # $18.00, and $6.00 to ship it to the US: $24.00
 
 
 @pytest.fixture
@@ -55,16 +55,16 @@ def test_a_partial_refund_then_the_rest(app, admin_client, paid_order, stripe_cl
 
     page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
     assert "data-refund-pending" not in page
-    assert re.search(r"data-refundable>\$13.00<", page)
+    assert re.search(r"data-refundable>\$19.00<", page)
     response = admin_client.post(url, data={**refund_form(admin_client, paid_order), "full": "y"})
-    assert refund_made(response.get_data(as_text=True)) == "$13.00"
+    assert refund_made(response.get_data(as_text=True)) == "$19.00"
     order = wait_for_status(app, paid_order, "refunded")
-    assert order.amount_refunded == 1800 == stripe_refunded(stripe_client, app, paid_order)
+    assert order.amount_refunded == 2400 == stripe_refunded(stripe_client, app, paid_order)
     page = admin_client.get(f"/admin/orders/{paid_order}").get_data(as_text=True)
     assert "Everything paid is refunded" in page and 'class="refund-form"' not in page
     with app.app_context():
         assert [(r.amount, r.reason, r.admin.email) for r in db.session.scalars(db.select(Refund))] == [
-            (500, "requested_by_customer", EMAIL), (1300, None, EMAIL)]
+            (500, "requested_by_customer", EMAIL), (1900, None, EMAIL)]
 
 
 def test_htmx_gets_the_order_part_and_the_pending_status_polls(app, admin_client, paid_order, local_stripe):
@@ -113,7 +113,7 @@ def test_the_refunds_message_follows_the_order_it_sits_above(app, admin_client, 
 
 
 @pytest.mark.parametrize("amount, message", [
-    ("18.01", "more than is left to refund"),
+    ("24.01", "more than is left to refund"),
     ("0", "Enter an amount to refund."),
     ("abc", "Enter an amount like 12.50"),
     ("1.234", "Use at most 2 decimals"),
@@ -143,7 +143,7 @@ def test_a_dashboard_refund_meanwhile_gets_stripes_refusal_explained(
     # The dashboard's refund is not yet reported by webhook: only Stripe knows of it.
     requests.post(f"{local_stripe.url}/_emulator/events/hold")
     try:
-        stripe_client.refunds.create({"payment_intent": pi, "amount": 1000})
+        stripe_client.refunds.create({"payment_intent": pi, "amount": 1500})
         response = admin_client.post(f"/admin/orders/{paid_order}/refunds", data={**form, "amount": "10.00"})
     finally:
         requests.post(f"{local_stripe.url}/_emulator/events/release", json={"order": "fifo"})
@@ -185,7 +185,7 @@ def test_concurrent_double_clicks_never_refund_more_than_was_paid(app, shop, adm
     sessions = [logged_in_session(shop) for _ in range(8)]
     forms = [refund_form(session_client(s, shop), paid_order) for s in sessions[:5]]
     posts = [(sessions[n], forms[0]) for n in range(4)] + [(sessions[4 + n], forms[1 + n]) for n in range(4)]
-    posts = [(session, {**form, "amount": "6.00",
+    posts = [(session, {**form, "amount": "8.00",
                         "csrf_token": csrf_token(session.get(f"{shop.url}/admin/orders").text)})
              for session, form in posts]
 
@@ -195,16 +195,16 @@ def test_concurrent_double_clicks_never_refund_more_than_was_paid(app, shop, adm
 
     with ThreadPoolExecutor(8) as pool:
         answers = [r.text for r in pool.map(post, posts)]
-    made = [refund_made(a) == "$6.00" for a in answers]
+    made = [refund_made(a) == "$8.00" for a in answers]
     refused = ["Nothing is left to refund" in a or "more than is left" in a for a in answers]
     assert all(m != r for m, r in zip(made, refused))  # each answer says one or the other
     assert len(set(made[:4])) == 1  # the repeated form: the same answer each time
     assert sum(made[4:]) + made[0] == 3
-    assert stripe_refunded(stripe_client, app, paid_order) == 1800
+    assert stripe_refunded(stripe_client, app, paid_order) == 2400
     with app.app_context():
         accepted = db.session.scalars(db.select(Refund).filter_by(status="accepted")).all()
         assert len(accepted) == 3 == len({r.request_id for r in accepted})
-    assert wait_for_status(app, paid_order, "refunded").amount_refunded == 1800
+    assert wait_for_status(app, paid_order, "refunded").amount_refunded == 2400
 
 
 class session_client:
@@ -250,11 +250,11 @@ def bank_paid_order(app, shop, stripe_client, local_stripe):
 def test_a_bank_refund_is_pending_for_days_then_succeeds(app, admin_client, bank_paid_order,
                                                          local_stripe, stripe_client):
     # The order page names the way of paying, and Stripe's fee and the net from its balance
-    # transaction: 0.8% of $18.00.
+    # transaction: 0.8% of $24.00 (the poster and its shipping).
     page = admin_client.get(f"/admin/orders/{bank_paid_order}").get_data(as_text=True)
     assert re.search(r"data-method>US bank account<", page)
     payment = admin_client.get(f"/admin/orders/{bank_paid_order}/payment").get_data(as_text=True)
-    assert re.search(r"data-fee>\$0.14<", payment) and re.search(r"data-net>\$17.86<", payment)
+    assert re.search(r"data-fee>\$0.19<", payment) and re.search(r"data-net>\$23.81<", payment)
     assert "STRIPE TEST BANK ending 6789" in payment
     url = f"/admin/orders/{bank_paid_order}/refunds"
     admin_client.post(url, data={**refund_form(admin_client, bank_paid_order), "full": "y"})
@@ -285,7 +285,7 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
         order_id = db.session.scalar(db.select(Order.id))
     url = f"/admin/orders/{order_id}/refunds"
     response = admin_client.post(url, data={**refund_form(admin_client, order_id), "full": "1"})
-    assert refund_made(response.get_data(as_text=True)) == "$18.00"
+    assert refund_made(response.get_data(as_text=True)) == "$24.00"
     wait_for_status(app, order_id, "refunded")
 
     # Some time later the card's bank sends the money back: Stripe says refund.failed.
@@ -295,13 +295,13 @@ def test_a_refund_that_fails_later_shows_stripes_reason_and_is_refundable_again(
     page = admin_client.get(f"/admin/orders/{order_id}").get_data(as_text=True)
     assert "data-refund-failed" in page
     assert "the card is expired or canceled (expired_or_canceled_card)" in page
-    assert re.search(r"data-refundable>\$18.00<", page)
+    assert re.search(r"data-refundable>\$24.00<", page)
     assert "data-refund-pending" not in page
 
     # The amount can be refunded again (another way in real life; here, the same card).
     response = admin_client.post(url, data={**refund_form(admin_client, order_id),
-                                            "amount": "18.00"})
-    assert refund_made(response.get_data(as_text=True)) == "$18.00"
+                                            "amount": "24.00"})
+    assert refund_made(response.get_data(as_text=True)) == "$24.00"
     wait_for_status(app, order_id, "refunded")
     with app.app_context():
         statuses = sorted(r.status for r in db.session.scalars(db.select(Refund)))

@@ -5,13 +5,16 @@ a card paid after three declines on the same order, a bag of two products, a ban
 partial refund of the bag.
 
 The expected figures are worked out by hand from the demo catalog's prices:
-- poster $18.00 by card, after three declined cards on the same order;
-- a bag: 2 posters ($36.00) and a T-shirt in L ($26.00), $62.00 by card, then $5.00 refunded;
-- poster $18.00 from a bank account.
-Paid $98.00, refunded $5.00: $93.00. The $5.00 refund by amount is spread over the bag's lines in
-proportion to them: $2.90 of the posters' $36.00 and $2.10 of the T-shirt's $26.00 (500 × 3600 /
-6200 = 290.3, 500 × 2600 / 6200 = 209.7; the odd cent to the larger remainder, the T-shirt's).
-Stripe's fees: 2.9 % + 30¢ per card payment, $0.82 and $2.10; 0.8 % of the debit, $0.14.
+- poster $18.00 by card, after three declined cards on the same order, shipped to the US for
+  $6.00 ($5.00 + $1.00 an item): $24.00;
+- a bag: 2 posters ($36.00) and a T-shirt in L ($26.00), one parcel of three items ($8.00),
+  $70.00 by card, then $5.00 refunded;
+- poster $18.00 from a bank account, shipped for $6.00: $24.00.
+Paid $118.00, refunded $5.00: $113.00. The products' figures are their lines (the parcels are
+the orders'). The $5.00 refund by amount is spread over the bag's lines in proportion to them:
+$2.90 of the posters' $36.00 and $2.10 of the T-shirt's $26.00 (500 × 3600 / 6200 = 290.3,
+500 × 2600 / 6200 = 209.7; the odd cent to the larger remainder, the T-shirt's).
+Stripe's fees: 2.9 % + 30¢ per card payment, $1.00 and $2.33; 0.8 % of the debit, $0.19.
 """
 import csv
 import io
@@ -47,7 +50,7 @@ def make_the_orders(app, client, stripe_client, local_stripe):
 
     add(client, POSTER, quantity="2")
     add(client, "organic-tee", **{"option-size": "l"})
-    bagged = client.post("/bag/pay", data=bag_form(bag_page(client)) | {
+    bagged = client.post("/bag/pay", data=bag_form(bag_page(client), client) | {
         "email": "bea@example.com", "payment_method": card(stripe_client)}).json
     assert bagged["next"] == "receipt", bagged
 
@@ -75,20 +78,20 @@ def test_the_sales_view_the_list_the_csv_and_stripe_agree(app, shop, admin_clien
 
     with app.app_context():
         report = sales_report(30)
-    assert sum(report.revenue["USD"]) == 9300                    # per day, over the period
+    assert sum(report.revenue["USD"]) == 11300                   # per day, over the period
     assert (report.orders, report.paid) == (3, 3)                # declines are not orders
     assert [(p.name, p.orders, p.paid, p.refunded, p.revenue) for p in report.products] == [
         ("City Lights poster", 3, 7200, 290, 6910),
         ("Organic cotton T-shirt", 1, 2600, 210, 2390),
     ]
     assert [(m.method, m.orders, m.paid, m.refunded, m.fees) for m in report.methods] == [
-        ("Card", 2, 8000, 500, 292),
-        ("US bank account", 1, 1800, 0, 14),
+        ("Card", 2, 9400, 500, 333),
+        ("US bank account", 1, 2400, 0, 19),
     ]
 
     listed = admin_client.get("/admin/orders?status=").get_data(as_text=True)
     bag_row = re.search(rf'<tr data-order-id="{bagged}">.*?</tr>', listed, re.S).group(0)
-    assert "City Lights poster, Organic cotton T-shirt" in bag_row and "$62.00" in bag_row
+    assert "City Lights poster, Organic cotton T-shirt" in bag_row and "$70.00" in bag_row
     with app.app_context():
         poster_id = db.session.scalar(db.select(Product.id).filter_by(slug=POSTER))
     by_poster = admin_client.get(f"/admin/orders?product={poster_id}").get_data(as_text=True)
@@ -97,9 +100,9 @@ def test_the_sales_view_the_list_the_csv_and_stripe_agree(app, shop, admin_clien
     rows = list(csv.DictReader(io.StringIO(
         admin_client.get("/admin/orders.csv").get_data(as_text=True))))
     assert sorted((int(r["order"]), r["products"], r["total"], r["refunded"]) for r in rows) == [
-        (carded, "City Lights poster", "18.00", "0.00"),
-        (bagged, "City Lights poster, Organic cotton T-shirt", "62.00", "5.00"),
-        (banked, "City Lights poster", "18.00", "0.00"),
+        (carded, "City Lights poster", "24.00", "0.00"),
+        (bagged, "City Lights poster, Organic cotton T-shirt", "70.00", "5.00"),
+        (banked, "City Lights poster", "24.00", "0.00"),
     ]
 
     # What Stripe moved for these orders: each payment's charge and each refund.
@@ -109,5 +112,5 @@ def test_the_sales_view_the_list_the_csv_and_stripe_agree(app, shop, admin_clien
     sources += [r.id for r in stripe_client.refunds.list({"payment_intent": intents[1]}).data]
     money = [(t.type, t.amount, t.fee) for source in sources
              for t in stripe_client.balance_transactions.list({"source": source}).data]
-    assert sorted(money) == sorted([("charge", 1800, 82), ("charge", 6200, 210),
-                                    ("payment", 1800, 14), ("refund", -500, 0)])
+    assert sorted(money) == sorted([("charge", 2400, 100), ("charge", 7000, 233),
+                                    ("payment", 2400, 19), ("refund", -500, 0)])

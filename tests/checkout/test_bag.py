@@ -23,15 +23,16 @@ def test_products_added_to_the_bag_are_priced_and_paid_together(client, stripe_c
     html = bag_page(client)
     assert "2 × City Lights poster (A2) @ $18.00" in html
     assert "Organic cotton T-shirt (L" in html
-    form = bag_form(html)
+    form = bag_form(html, client)
     assert form["line-0-quantity"] == "2" and form["line-1-option-size"] == "l"
-    assert form["expected_total"] == str(2 * 1800 + 2600)
+    # One parcel of three items to the US: $5.00 + 3 × $1.00.
+    assert form["expected_total"] == str(2 * 1800 + 2600 + 800)
 
     response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
                                                      "payment_method": card(stripe_client)})
     assert response.json["next"] == "receipt", response.json
     [order] = orders()
-    assert (order.status, order.total) == ("paid", 6200)
+    assert (order.status, order.total, order.shipping_amount) == ("paid", 7000, 800)
     receipt = client.get(response.json["url"]).get_data(as_text=True)
     assert "2 × City Lights poster (A2) @ $18.00" in receipt and "Organic cotton T-shirt" in receipt
     # Each product once: the breakdown's lines, not a list of items above them as well.
@@ -44,18 +45,19 @@ def test_products_added_to_the_bag_are_priced_and_paid_together(client, stripe_c
 def test_the_order_has_one_line_per_product(app, client, stripe_client):
     add(client, "city-lights-poster")
     add(client, "organic-tee")
-    form = bag_form(bag_page(client))
+    form = bag_form(bag_page(client), client)
     client.post("/bag/pay", data=form | {"email": "ada@example.com", "payment_method": card(stripe_client)})
     with app.app_context():
         order = db.session.scalars(db.select(Order)).one()
         assert [(line.product.slug, line.amount) for line in order.items] == [
             ("city-lights-poster", 1800), ("organic-tee", 2600)]
-        assert sum(line.amount for line in order.items) == order.total
+        # The lines are the goods; the one parcel is the order's.
+        assert sum(line.amount for line in order.items) + order.shipping_amount == order.total
 
 
 def test_a_changed_price_is_a_409_with_the_new_total(app, client, stripe_client, orders):
     add(client, "organic-tee")
-    form = bag_form(bag_page(client))
+    form = bag_form(bag_page(client), client)
     with app.app_context():
         product = db.session.scalars(db.select(Product).filter_by(slug="organic-tee")).one()
         product.rules_data = {**product.rules_data, "unit_price": 3000}
@@ -63,7 +65,7 @@ def test_a_changed_price_is_a_409_with_the_new_total(app, client, stripe_client,
     response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
                                                      "payment_method": card(stripe_client)})
     assert response.status_code == 409
-    assert "The price has changed to $30.00" in response.get_data(as_text=True)
+    assert "The price has changed to $36.00" in response.get_data(as_text=True)  # with $6 to ship
     assert orders() == []
 
 
@@ -79,7 +81,7 @@ def test_a_bag_is_in_one_currency(client):
 def test_without_javascript_a_line_is_changed_or_removed(client):
     add(client, "city-lights-poster")
     add(client, "organic-tee")
-    form = bag_form(bag_page(client))
+    form = bag_form(bag_page(client), client)
     html = client.post("/bag", data=form | {"line-0-quantity": "3"}).get_data(as_text=True)
     assert "3 × City Lights poster" in html
     html = client.post("/bag", data=bag_form(html) | {"remove": "0"}).get_data(as_text=True)
@@ -99,7 +101,7 @@ def test_the_price_partial_is_a_get_of_the_lines(client):
 def test_pay_sent_twice_is_one_order_and_one_charge(client, stripe_client, orders, stripe_requests):
     add(client, "city-lights-poster")
     add(client, "organic-tee")
-    form = bag_form(bag_page(client)) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    form = bag_form(bag_page(client), client) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
     first, second = client.post("/bag/pay", data=form), client.post("/bag/pay", data=form)
     assert first.json == second.json and first.json["next"] == "receipt"
     assert len(orders()) == 1
@@ -122,7 +124,7 @@ def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, str
 
     add(client, "city-lights-poster", quantity="2")
     add(client, "organic-tee")
-    form = bag_form(bag_page(client)) | {"email": "ada@example.com"}
+    form = bag_form(bag_page(client), client) | {"email": "ada@example.com"}
     declined = client.post("/bag/pay", data=form | {"payment_method": card(stripe_client, "4000000000000002")})
     assert declined.status_code == 402
     [order] = orders()
@@ -133,7 +135,7 @@ def test_a_failed_bag_order_is_paid_again_from_the_emailed_link(app, client, str
     assert response.status_code == 302 and response.location.endswith("/bag")
     html = other.get("/bag").get_data(as_text=True)
     assert "2 × City Lights poster" in html and "Organic cotton T-shirt" in html
-    again = bag_form(html) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
+    again = bag_form(html, other) | {"email": "ada@example.com", "payment_method": card(stripe_client)}
     assert again["checkout_token"] == order.checkout_token
     assert other.post("/bag/pay", data=again).json["next"] == "receipt"
     [paid] = orders()

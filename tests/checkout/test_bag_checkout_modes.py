@@ -29,7 +29,7 @@ def test_a_bag_with_a_product_sold_on_stripes_page_is_paid_there_whole(
     html = bag_page(client)
     assert "Continue to payment" in html and "data-pay-button" not in html
     assert 'src="/static/js/pay.js' not in html  # no card fields to mount
-    form = bag_form(html) | {"email": "ada@example.com"}
+    form = bag_form(html, client) | {"email": "ada@example.com"}
 
     # The shop's card fields, posted all the same (an old page, a script): refused, nothing made.
     refused = client.post("/bag/pay", data=form | {"payment_method": card(stripe_client)})
@@ -41,9 +41,11 @@ def test_a_bag_with_a_product_sold_on_stripes_page_is_paid_there_whole(
     with app.app_context():
         order = db.session.scalars(db.select(Order)).one()
         assert [line.product.slug for line in order.items] == ["city-lights-poster", "organic-tee"]
-    assert (order.checkout_mode, order.total) == ("hosted", 2 * 1800 + 2600)
+    # One parcel of three items to the US, $8.00: Stripe's page charges it as its shipping.
+    assert (order.checkout_mode, order.total) == ("hosted", 2 * 1800 + 2600 + 800)
     session = stripe_client.checkout.sessions.retrieve(order.checkout_session_id)
-    assert opened.headers["Location"] == session.url and session.amount_total == 6200
+    assert opened.headers["Location"] == session.url and session.amount_total == 7000
+    assert session.shipping_cost.amount_total == 800
     items = stripe_client.checkout.sessions.line_items.list(order.checkout_session_id).data
     assert sorted(item.amount_total for item in items) == [2600, 3600]
 
@@ -59,7 +61,7 @@ def test_a_bag_with_a_product_sold_on_stripes_page_is_paid_there_whole(
 def test_stripes_back_link_returns_to_the_bag(app, client, orders):
     add(client, "city-lights-poster")
     add(client, "organic-tee")
-    client.post("/bag/continue", data=bag_form(bag_page(client)) | {"email": "ada@example.com"})
+    client.post("/bag/continue", data=bag_form(bag_page(client), client) | {"email": "ada@example.com"})
     [order] = orders()
     back = client.get(f"/orders/{order.public_id}/checkout/cancelled")
     assert back.status_code == 303 and back.headers["Location"] == "/bag"
@@ -71,7 +73,7 @@ def test_a_bag_over_stripes_largest_amount_opens_no_page(app, client, stripe_req
     add(client, "organic-tee")
     for _ in range(2):
         add(client, "letterpress-workshop", tip="custom", tip_custom="999000.00")
-    response = client.post("/bag/continue", data=bag_form(bag_page(client)) | {"email": "ada@example.com"})
+    response = client.post("/bag/continue", data=bag_form(bag_page(client), client) | {"email": "ada@example.com"})
     assert response.status_code == 400 and TOO_LARGE in response.text
     assert orders() == [] and stripe_requests(method="POST", path="/v1/checkout/sessions") == []
 

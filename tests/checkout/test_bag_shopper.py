@@ -30,9 +30,9 @@ def test_a_change_on_the_bag_page_is_kept_after_leaving_and_coming_back(client):
     assert priced.status_code == 200 and 'id="price"' in partial and "<html" not in partial
     assert re.search(r'id="line-0-total"[^>]*hx-swap-oob="true"[^>]*>\$135\.00<', partial)  # the line's new total
     client.get("/")  # away, and back
-    again = bag_form(bag_page(client))
+    again = bag_form(bag_page(client), client)
     assert again["line-0-quantity"] == "3" and again["line-1-option-size"] == "l"
-    assert again["expected_total"] == str(3 * 4500 + 2600)
+    assert again["expected_total"] == str(3 * 4500 + 2600 + 600)  # the T-shirt ships: $6.00
 
 
 def test_each_line_is_compact_and_the_line_totals_add_up_to_the_subtotal_with_the_tip_once(client):
@@ -57,14 +57,14 @@ def test_each_line_is_compact_and_the_line_totals_add_up_to_the_subtotal_with_th
 
 def test_the_quantity_stepper_works_without_javascript_and_is_kept(client):
     add(client, TEE)
-    form = bag_form(bag_page(client))
+    form = bag_form(bag_page(client), client)
     html = client.post("/bag", data=form | {"step": "line-0-quantity:1"}).get_data(as_text=True)
     assert bag_form(html)["line-0-quantity"] == "2"
     html = client.post("/bag", data=bag_form(html) | {"step": "line-0-quantity:1"}).get_data(as_text=True)
     assert bag_form(html)["line-0-quantity"] == "3"
     html = client.post("/bag", data=bag_form(html) | {"step": "line-0-quantity:-1"}).get_data(as_text=True)
     assert bag_form(html)["line-0-quantity"] == "2"
-    assert bag_form(bag_page(client))["line-0-quantity"] == "2"
+    assert bag_form(bag_page(client), client)["line-0-quantity"] == "2"
 
 
 def test_the_header_counts_the_bag_on_every_page(client):

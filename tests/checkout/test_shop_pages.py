@@ -59,7 +59,7 @@ def test_every_page_links_to_the_footer_pages(client, stripe_client):
 def test_the_receipt_names_the_card_and_each_line_once(app, client, stripe_client, outbox):
     page = open_checkout(client, "city-lights-poster")
     response = pay(client, "city-lights-poster", page, card(stripe_client),
-                   quantity="2", **{"expected_total": "3600"})
+                   quantity="2", **{"expected_total": "4300"})  # $7.00 to ship two
     assert response.json["next"] == "receipt", response.json
     html = client.get(response.json["url"]).get_data(as_text=True)
     assert re.search(r"<dt>Paid with</dt><dd data-receipt-card>Visa ending 4242</dd>", html)
@@ -68,7 +68,7 @@ def test_the_receipt_names_the_card_and_each_line_once(app, client, stripe_clien
     assert summary.count("City Lights poster") == 1
     assert re.search(r"Still to ship:\s+City Lights poster × 2\.", progress)
     [message] = [m for m in outbox if m["To"] == "ada@example.com"]
-    assert "Paid: $36.00 with Visa ending 4242" in message.get_content()
+    assert "Paid: $43.00 with Visa ending 4242" in message.get_content()
 
 
 def test_an_amex_receipt_says_so(client, stripe_client):

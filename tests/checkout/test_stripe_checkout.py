@@ -13,7 +13,7 @@ from storefront.models import Order, Product
 from storefront.payments import gateway
 from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
-from tests.helpers import card, event, open_checkout, signed
+from tests.helpers import STRIPE_PAGE_SHIPPING, card, event, open_checkout, signed
 
 pytestmark = pytest.mark.usefixtures("fresh_local_stripe")
 SLUG = "city-lights-poster"
@@ -44,7 +44,7 @@ def let_the_interval_pass(app):
 def pay_on_stripes_page(local_stripe, session_id, payment_method):
     """What Stripe's Checkout page does with its Pay button (its own endpoint, publishable key)."""
     response = requests.post(f"{local_stripe.url}/v1/payment_pages/{session_id}/confirm",
-                             data={"payment_method": payment_method},
+                             data={"payment_method": payment_method, **STRIPE_PAGE_SHIPPING},
                              headers={"Authorization": "Bearer pk_test_testing"})
     response.raise_for_status()
     return response.json()
@@ -135,7 +135,7 @@ def test_a_changed_total_opens_no_page(app, client, stripe_requests):
     page = open_checkout(client, SLUG) | {"expected_total": "1"}
     response = continue_to_payment(client, page)
     assert response.status_code == 409
-    assert "The price has changed to $18.00" in response.text
+    assert "The price has changed to $24.00" in response.text  # $6.00 to ship it
     assert "press Continue to payment again" in response.text
     assert stripe_requests() == []
     with app.app_context():

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from storefront.catalog.products import LAYOUTS
 from tests import stripe_frames
 from tests.a11y import axe_violations, background_of, contrast
-from tests.e2e.checkout_page import message, open_product, pay, receipt_url, total
+from tests.e2e.checkout_page import fill_address, message, open_product, pay, receipt_url, total
 from tests.e2e.test_layouts import set_layout
 
 pytestmark = pytest.mark.e2e
@@ -73,6 +73,19 @@ def test_a_keyboard_alone_buys_a_poster(page, shop, app, orders, layout):
         page.keyboard.press("Space")
     expect(total(page)).to_have_text("$21.50")
 
+    # The shipping address: the country by typing its name into the select, then its own fields.
+    tab_until(page, "() => document.activeElement.id === 'ship_name'")
+    page.keyboard.type("Ada Lovelace")
+    page.keyboard.press("Tab")
+    with page.expect_response(lambda r: "ship_country=US" in r.url):
+        page.keyboard.type("United States")
+    page.locator("#ship_line1").wait_for()
+    for value in ("1 Main Street", "", "Springfield", "Illinois", "62701"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    expect(page.locator("#ship_state")).to_have_value("IL")
+    expect(total(page)).to_have_text("$27.50")  # $6.00 to ship it
+
     tab_until(page, "() => document.activeElement.id === 'email'")
     page.keyboard.type("ada@example.com")
     page.keyboard.press("Tab")  # on into Stripe's frame, as into any field
@@ -107,11 +120,13 @@ def test_a_keyboard_alone_buys_a_poster(page, shop, app, orders, layout):
     page.wait_for_url(receipt_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
     [order] = orders()
-    assert order.status == "paid" and order.total == 2150
+    assert order.status == "paid" and order.total == 2750
+    assert order.shipping_address["postal_code"] == "62701"
 
 
 def test_enter_in_a_card_field_pays(page, shop, orders):
     open_product(page, shop, "organic-tee")
+    fill_address(page, "US")
     page.fill("#email", "ada@example.com")
     stripe_frames.fill_card(page, "4242424242424242", "12/34", "123")
     expect(page.locator("[data-pay-button]")).to_be_enabled()

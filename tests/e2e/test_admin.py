@@ -73,11 +73,11 @@ def test_log_in_search_refund_in_part_then_in_full(page, shop, two_paid_orders, 
     expect(status.locator("[data-refunded]")).to_have_text("$5.00")
     expect(made).to_have_text(re.compile(r"^Refunded \$5\.00: Stripe\s+confirmed it"))
 
-    page.get_by_role("button", name="Refund all $13.00").click()
-    expect(made).to_have_text(re.compile(r"^(Stripe is refunding|Refunded) \$13\.00"))
+    page.get_by_role("button", name="Refund all $19.00").click()
+    expect(made).to_have_text(re.compile(r"^(Stripe is refunding|Refunded) \$19\.00"))
     expect(status.locator(".badge--refunded")).to_be_visible()
-    expect(status.locator("[data-refunded]")).to_have_text("$18.00")
-    expect(made).to_have_text(re.compile(r"^Refunded \$13\.00: Stripe\s+confirmed it"))
+    expect(status.locator("[data-refunded]")).to_have_text("$24.00")
+    expect(made).to_have_text(re.compile(r"^Refunded \$19\.00: Stripe\s+confirmed it"))
     page.reload()
     expect(page.get_by_text("Everything paid is refunded or on its way back.")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("by webhook")
@@ -98,7 +98,7 @@ def test_download_the_filtered_orders_as_csv(page, shop, two_paid_orders, tmp_pa
     with path.open(newline="") as file:
         [row] = list(csv.DictReader(file))
     assert (int(row["order"]), row["email"], row["status"], row["total"]) == (
-        ada, "ada@example.com", "paid", "18.00")
+        ada, "ada@example.com", "paid", "24.00")  # the poster and its shipping
 
 
 @pytest.mark.local_stripe_only  # moves the local Stripe's clock
@@ -113,7 +113,7 @@ def test_a_refund_that_fails_later_shows_why_and_can_be_made_again(page, shop, a
     log_in(page, shop)
     page.goto(f"{shop.url}/admin/orders/{order_id}")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Refund all $18.00").click()
+    page.get_by_role("button", name="Refund all $24.00").click()
     status = page.locator("#order-status")
     expect(status.locator(".badge--refunded")).to_be_visible()
 
@@ -126,6 +126,6 @@ def test_a_refund_that_fails_later_shows_why_and_can_be_made_again(page, shop, a
     expect(page.locator("[data-refund-failed]")).to_contain_text(
         "Stripe could not return the money: the card is expired or canceled")
     expect(status.locator(".badge--paid")).to_be_visible()
-    expect(status.locator("[data-refundable]")).to_have_text("$18.00")
-    expect(page.get_by_role("button", name="Refund all $18.00")).to_be_visible()
+    expect(status.locator("[data-refundable]")).to_have_text("$24.00")
+    expect(page.get_by_role("button", name="Refund all $24.00")).to_be_visible()
     assert console_errors == []

@@ -12,7 +12,7 @@ from storefront.models import OrderTransition
 from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.a11y import axe_violations
-from tests.e2e.checkout_page import message, open_product, pay, receipt_url
+from tests.e2e.checkout_page import fill_address, message, open_product, pay, receipt_url
 from tests.helpers import deliver_held_events_reversed_and_twice
 from tests.waiting import wait_for
 from tests.clock import advance
@@ -34,6 +34,7 @@ def status_of(orders):
 
 def start_bank_payment(page, shop, name="Jenny Rosen", email="ada@example.com"):
     open_product(page, shop, SLUG)
+    fill_address(page, "US")
     page.fill("#email", email)
     page.get_by_label("US bank account").check()
     page.get_by_label("Account holder's name").fill(name)

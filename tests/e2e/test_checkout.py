@@ -11,7 +11,15 @@ from storefront.models import OrderTransition, PaymentAttempt, Product
 from storefront.web.extensions import db
 from tests import stripe_frames
 from tests.conftest import AGAINST_STRIPE
-from tests.e2e.checkout_page import message, open_product, pay, receipt_url, total, wait_for_price
+from tests.e2e.checkout_page import (
+    fill_address,
+    message,
+    open_product,
+    pay,
+    receipt_url,
+    total,
+    wait_for_price,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -73,6 +81,7 @@ def test_pay_with_4242_lands_on_the_receipt(page, shop, orders, stripe_client, r
     stripe_requests = None if AGAINST_STRIPE else request.getfixturevalue("stripe_requests")
     open_product(page, shop, "city-lights-poster")
     wait_for_price(page, lambda: page.fill("#quantity", "2"))
+    fill_address(page, "US")
     shown = total(page).inner_text()
     pay(page, "4242424242424242")
     page.wait_for_url(receipt_url())
@@ -177,18 +186,21 @@ def test_insufficient_funds_is_explained(page, shop, orders):
 def test_jpy_is_charged_in_yen_not_hundredths(page, shop, orders, stripe_client):
     open_product(page, shop, "ceramic-mug")
     expect(total(page)).to_have_text("¥2,800")
+    fill_address(page, "US")
+    expect(total(page)).to_have_text("¥3,850")  # ¥900 + ¥150 to ship it to the US
     pay(page, "4242424242424242")
     page.wait_for_url(receipt_url())
     [order] = orders()
     intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
-    assert (intent.amount, intent.currency) == (2800, "jpy")
+    assert (intent.amount, intent.currency) == (3850, "jpy")
 
 
 def test_a_tampered_total_is_never_charged(page, shop, orders, stripe_requests):
     open_product(page, shop, "city-lights-poster")
+    fill_address(page, "US")
     page.eval_on_selector("input[name=expected_total]", "input => input.value = '100'")
     pay(page, "4242424242424242")
-    expect(page.locator("#price .notice")).to_contain_text("The price has changed to $18.00")
+    expect(page.locator("#price .notice")).to_contain_text("The price has changed to $24.00")
     expect(message(page)).to_contain_text("The price has changed")
     assert orders() == []
     assert stripe_requests(key_kind="secret") == []
@@ -196,7 +208,7 @@ def test_a_tampered_total_is_never_charged(page, shop, orders, stripe_requests):
     page.locator("[data-pay-button]").click()
     page.wait_for_url(receipt_url())
     [order] = orders()
-    assert order.total == 1800
+    assert order.total == 2400
 
 
 def test_an_order_being_paid_elsewhere_is_a_message_not_a_new_price(page, shop, orders):
@@ -207,6 +219,7 @@ def test_an_order_being_paid_elsewhere_is_a_message_not_a_new_price(page, shop, 
     paying = re.compile(r"/p/city-lights-poster/pay$")
     page.route(paying, lambda route: route.fulfill(status=409, json=busy))
     open_product(page, shop, "city-lights-poster")
+    fill_address(page, "US")
     price = page.locator("#price").inner_html()
     pay(page, "4242424242424242")
     expect(message(page)).to_contain_text("already being paid in another window")
@@ -221,6 +234,7 @@ def test_an_order_being_paid_elsewhere_is_a_message_not_a_new_price(page, shop, 
 
 def test_card_fields_explain_themselves_and_gate_the_pay_button(page, shop):
     open_product(page, shop, "city-lights-poster")
+    fill_address(page, "US")
     page.fill("#email", "ada@example.com")
     button = page.locator("[data-pay-button]")
     number = stripe_frames.card_number_input(page)

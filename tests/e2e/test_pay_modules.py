@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import stripe_frames
-from tests.e2e.checkout_page import message, open_product, pay, receipt_url
+from tests.e2e.checkout_page import fill_address, message, open_product, pay, receipt_url
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +53,7 @@ def test_pay_by_bank_pressed_while_bank_js_is_on_its_way_opens_the_bank_dialog_w
         page, shop, orders):
     waiting = held(page, BANK)
     open_product(page, shop, SLUG)
+    fill_address(page, "US")
     page.fill("#email", "ada@example.com")
     page.get_by_label("US bank account").check()
     # Pay is ready as soon as the panel's fields are: its module is not needed for that.

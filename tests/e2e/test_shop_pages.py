@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests import stripe_frames
 from tests.a11y import axe_violations
-from tests.e2e.checkout_page import message, open_product, pay, wait_for_price
+from tests.e2e.checkout_page import fill_address, message, open_product, pay, wait_for_price
 from tests.helpers import Browser, card
 from tests.waiting import wait_for
 
@@ -35,15 +35,19 @@ def browser_context_args(browser_context_args):
 def test_pay_names_the_amount_and_says_why_it_waits(page, shop, console_errors):
     open_product(page, shop, "city-lights-poster")
     button, reason = page.locator("[data-pay-button]"), page.locator("#pay-reason")
-    expect(button).to_have_text("Pay $18.00")
+    expect(button).to_have_text("Pay $18.00")  # before shipping
     expect(button).to_be_disabled()
     expect(reason).to_be_visible()
+    expect(button).to_have_accessible_description(
+        "Enter your shipping address, email and card details to pay.")
+    fill_address(page, "US")
+    expect(button).to_have_text("Pay $24.00")  # $6.00 to ship it
     expect(button).to_have_accessible_description("Enter your email and card details to pay.")
     page.fill("#email", "ada@example.com")
     expect(reason).to_have_text("Enter your card details to pay.")
 
     wait_for_price(page, lambda: page.fill("#quantity", "3"))
-    expect(button).to_have_text("Pay $54.00")
+    expect(button).to_have_text("Pay $62.00")  # $54.00 and $8.00 to ship three
 
     # 60 is over the limit: the field is marked, the message is beside it, no total is shown.
     quantity = page.locator("#quantity")
@@ -58,7 +62,7 @@ def test_pay_names_the_amount_and_says_why_it_waits(page, shop, console_errors):
 
     wait_for_price(page, lambda: page.fill("#quantity", "2"))
     expect(quantity).not_to_have_attribute("aria-invalid", "true")
-    expect(button).to_have_text("Pay $36.00")
+    expect(button).to_have_text("Pay $43.00")
     stripe_frames.fill_card(page, "4242424242424242", "12/34", "123")
     expect(button).to_be_enabled()
     expect(reason).to_be_hidden()

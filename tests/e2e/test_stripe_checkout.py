@@ -13,7 +13,7 @@ from storefront.models import Order, StripeEvent
 from storefront.payments.reconcile import reconcile
 from storefront.web.extensions import db
 from tests import stripe_pages
-from tests.e2e.checkout_page import receipt_url, total, wait_for_price
+from tests.e2e.checkout_page import choose_country, receipt_url, total, wait_for_price
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_local_stripe")]
@@ -43,6 +43,7 @@ def choose_and_continue(page, shop, email="ada@example.com"):
     wait_for_price(page, lambda: page.get_by_label("A1").check())
     wait_for_price(page, lambda: page.fill("#quantity", "10"))
     wait_for_price(page, lambda: page.get_by_label("Gift tube with ribbon").check())
+    choose_country(page, "US")  # free shipping over $75: Stripe's page charges $0.00 for it
     shown = total(page).inner_text()
     page.fill("#email", email)
     page.get_by_role("button", name="Continue to payment").click()
@@ -195,12 +196,13 @@ def test_hosted_checkout_needs_no_javascript_on_the_shops_side(browser, shop, ap
     page = context.new_page()
     page.goto(f"{shop.url}/p/{SLUG}")
     page.get_by_label("A1").check()
-    page.get_by_role("button", name="Update price").click()  # the no-JavaScript re-pricing
-    expect(total(page)).to_have_text("$26.00")
+    page.select_option("#ship_country", "US")
+    page.get_by_role("button", name="Update price").first.click()  # the no-JavaScript re-pricing
+    expect(total(page)).to_have_text("$32.00")  # $26.00 and $6.00 to ship it
     page.fill("#email", "ada@example.com")
     page.get_by_role("button", name="Continue to payment").click()
     expect(page).to_have_url(re.compile(r"/c/pay/cs_test_"))
-    assert only_order(app).total == 2600
+    assert only_order(app).total == 3200
     context.close()
 
 

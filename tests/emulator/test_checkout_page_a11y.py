@@ -61,3 +61,24 @@ def test_the_bank_account_choice_passes_axe(page, stripe_client):  # noqa: F811
     sp.choose_payment_method(page, "US bank account")
     expect(page.get_by_label("Account holder's full name")).to_be_visible()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_shipping_address_and_options_pass_axe_and_fit(page, stripe_client, width):  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    session = stripe_client.v1.checkout.sessions.create({
+        "mode": "payment", "success_url": "http://127.0.0.1:9/paid",
+        "shipping_address_collection": {"allowed_countries": ["CA", "US"]},
+        "shipping_options": [{"shipping_rate_data": {
+            "type": "fixed_amount", "display_name": "Standard shipping, North America",
+            "fixed_amount": {"amount": 1400, "currency": "usd"},
+            "delivery_estimate": {"minimum": {"unit": "business_day", "value": 5},
+                                  "maximum": {"unit": "business_day", "value": 8}}}}],
+        "line_items": [{"price_data": {"currency": "usd", "unit_amount": 1800,
+                                       "product_data": {"name": "Poster"}}, "quantity": 1}]})
+    page.goto(session.url)
+    expect(sp.total(page)).to_have_text("$32.00")
+    expect(page.get_by_role("group", name="Shipping method")).to_contain_text("5–8 business days")
+    sp.fill_shipping(page)
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

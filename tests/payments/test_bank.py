@@ -40,7 +40,7 @@ def test_the_pay_form_sent_again_makes_no_second_intent(app, client, stripe_clie
         [attempt] = db.session.scalars(db.select(PaymentAttempt)).all()
         assert (attempt.method, attempt.kind, attempt.outcome) == ("us_bank_account", "create", "created")
         intent = stripe_client.payment_intents.retrieve(attempt.payment_intent_id)
-    assert intent.payment_method_types == ["us_bank_account"] and intent.amount == 1800
+    assert intent.payment_method_types == ["us_bank_account"] and intent.amount == 2400  # $6.00 to ship it
     assert intent.metadata["order_public_id"] == first.json["order"]
 
 

@@ -34,7 +34,7 @@ def fill_and_pay(client, stripe_client, products):
     """Put `products` ((slug, selection) pairs) in the bag and pay it by card, to the receipt."""
     for slug, selection in products:
         add(client, slug, **selection)
-    form = bag_form(client.get("/bag").get_data(as_text=True))
+    form = bag_form(client.get("/bag").get_data(as_text=True), client)
     response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
                                                      "payment_method": card(stripe_client)})
     assert response.json["next"] == "receipt", response.json

@@ -6,7 +6,7 @@ from storefront.payments import refunds
 from storefront.web.extensions import db
 from tests.helpers import card, open_checkout, pay
 
-SLUG = "city-lights-poster"  # $18.00
+SLUG = "city-lights-poster"  # $18.00, and $6.00 to ship it to the US: $24.00
 
 
 @pytest.fixture
@@ -32,12 +32,12 @@ def test_partial_then_the_rest(paid, stripe_client):
     # No webhook here: the order has not heard of the refund, which is pending.
     assert (order.status, order.amount_refunded) == ("paid", 0)
     assert refunds.pending(order) == [first]
-    assert refunds.refundable(order) == 1300
+    assert refunds.refundable(order) == 1900
 
     rest = refunds.refund(order, "request-0000000002", None, admin)
-    assert rest.amount == 1300
+    assert rest.amount == 1900
     assert refunds.refundable(order) == 0
-    assert sorted(r.amount for r in stripe_refunds(stripe_client, order)) == [500, 1300]
+    assert sorted(r.amount for r in stripe_refunds(stripe_client, order)) == [500, 1900]
     with pytest.raises(refunds.RefundRefused, match="Nothing is left"):
         refunds.refund(order, "request-0000000003", 100, admin)
 
@@ -47,7 +47,7 @@ def test_the_order_catching_up_ends_pending(paid):
     made = refunds.refund(order, "request-0000000001", 500, admin)
     order.amount_refunded = 500  # what charge.refunded does
     assert refunds.pending(order) == []
-    assert refunds.refundable(order) == 1300
+    assert refunds.refundable(order) == 1900
     assert made.status == "accepted"
 
 
@@ -55,7 +55,7 @@ def test_more_than_is_left_is_refused_before_stripe_hears_of_it(paid, stripe_cli
     order, admin = paid
     refunds.refund(order, "request-0000000001", 1000, admin)
     with pytest.raises(refunds.RefundRefused, match="more than is left"):
-        refunds.refund(order, "request-0000000002", 801, admin)
+        refunds.refund(order, "request-0000000002", 1401, admin)
     with pytest.raises(refunds.RefundRefused, match="Enter an amount"):
         refunds.refund(order, "request-0000000003", 0, admin)
     assert len(stripe_refunds(stripe_client, order)) == 1
@@ -105,7 +105,7 @@ def test_a_lost_answer_is_asked_again_with_its_key(paid, stripe_client, faults):
         refunds.refund(order, "request-0000000001", 600, admin)
     [made] = order.refunds
     assert made.status == "requested"
-    assert refunds.refundable(order) == 1200  # counted as on its way back
+    assert refunds.refundable(order) == 1800  # counted as on its way back
     # Another form first settles the unanswered refund, under its own key.
     other = refunds.refund(order, "request-0000000002", 1200, admin)
     assert [r.status for r in order.refunds] == ["accepted", "accepted"]
@@ -123,7 +123,7 @@ def test_a_500_stripe_replays_means_no_refund(paid, stripe_client, faults):
         refunds.refund(order, "request-0000000001", 600, admin)
     assert order.refunds[0].status == "refused"
     assert stripe_refunds(stripe_client, order) == []
-    assert refunds.refundable(order) == 1800
+    assert refunds.refundable(order) == 2400
 
 
 def test_idempotency_key_comes_from_the_order_and_the_form(paid, stripe_requests):
@@ -136,7 +136,7 @@ def test_idempotency_key_comes_from_the_order_and_the_form(paid, stripe_requests
 
 @pytest.mark.parametrize("refunded, status, heading", [
     (500, "partially_refunded", "Your payment went through; part of it was refunded."),
-    (1800, "refunded", "This order was refunded"),
+    (2400, "refunded", "This order was refunded"),
 ])
 def test_the_receipt_of_a_refunded_order_shows_what_was_paid_and_refunded(
         app, client, paid, refunded, status, heading):
@@ -149,4 +149,4 @@ def test_the_receipt_of_a_refunded_order_shows_what_was_paid_and_refunded(
     assert "was not paid" not in html
     assert '<th scope="row">Paid</th>' in html and "$18.00" in html
     assert f'<td data-refunded>−${refunded / 100:.2f}</td>' in html
-    assert f'<td data-kept>${(1800 - refunded) / 100:.2f}</td>' in html
+    assert f'<td data-kept>${(2400 - refunded) / 100:.2f}</td>' in html

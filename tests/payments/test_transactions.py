@@ -145,7 +145,7 @@ def test_bag_transfers_refund_and_reversal(app, client, stripe_client, local_str
     onboard(app, stripe_client, local_stripe, "harbour-press")
     add(client, "city-lights-poster", quantity="2")
     add(client, "organic-tee")
-    form = bag_form(client.get("/bag").get_data(as_text=True))
+    form = bag_form(client.get("/bag").get_data(as_text=True), client)
     with watch:
         response = client.post("/bag/pay", data=form | {"email": "ada@example.com",
                                                          "payment_method": card(stripe_client)})

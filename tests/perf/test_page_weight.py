@@ -1,5 +1,5 @@
 """The checkout page stays light: its first visit's first-party HTML, CSS and JS within the
-documented budget, 26.3 KB as gzip sends them (docs/performance.md: what a browser fetches
+documented budget, 27 KB as gzip sends them (docs/performance.md: what a browser fetches
 before the customer does anything; the modules imported only once they turn to paying are not
 part of it), and no first-party script that holds up the first paint. `make bench` measures
 the first visit in chromium; this keeps it true between bench runs."""
@@ -8,11 +8,11 @@ import re
 from urllib.parse import urljoin
 
 
-# docs/performance.md's budget, the same number: 26.3 KB (25.3 KB before the footer's page links,
-# Pay's amount and the line saying why it waits, and the header's bag count, which every first
-# visit now carries).
-BUDGET_BYTES = round(26.3 * 1024)
-PAGE = "/p/letterpress-workshop"
+# docs/performance.md's budget, the same number: 27 KB for a product that ships, with its shipping
+# address (26.3 KB was the workshop's page, which ships nothing; 25.3 KB before the footer's page
+# links, Pay's amount and the line saying why it waits, and the header's bag count).
+BUDGET_BYTES = round(27 * 1024)
+PAGE = "/p/city-lights-poster"
 GZIP = {"Accept-Encoding": "gzip"}
 
 

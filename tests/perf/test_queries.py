@@ -13,7 +13,7 @@ from storefront.models import Product
 from storefront.web.extensions import db
 from tests.perf.checkout_client import QUOTE_HEADERS, card_payment_method, page_tokens, quote_url
 from tests.perf.sql import count_queries
-from tests.helpers import bag_form
+from tests.helpers import bag_form, open_checkout
 
 EXPECTED = {
     # The catalog revision (snapshot.py); the products come from the process's snapshot, which
@@ -27,16 +27,18 @@ EXPECTED = {
     # makers its lines pay one SELECT more; an order with makers' lines adds, per maker, the
     # INSERT of their Transfer and reading it and the maker again after the commit (one enabled
     # meanwhile is paid now), and the commit makes the lease's release read the order again.
-    # These makers are not onboarded: the transfers wait, and no Stripe call is made.
-    "pay": {"organic-tee": 28, "city-lights-poster": 32, "letterpress-workshop": 32},
+    # These makers are not onboarded: the transfers wait, and no Stripe call is made. A product
+    # that ships reads the shipping zones as the database has them (one SELECT more).
+    "pay": {"organic-tee": 29, "city-lights-poster": 33, "letterpress-workshop": 32},
     # The bag page reads the revision, and its session; the partial is a pure function of the
     # catalog and the lines' fields, like a product's.
     "bag page": 1,
     "bag partial": 1,
     # A product page's pay, with each line an INSERT; the products in one SELECT. Two lines:
     # one maker's; four lines: two makers'. PostgreSQL takes a flush's INSERTs of lines (and of
-    # transfers) as one statement (SQLAlchemy's insertmanyvalues); SQLite one each.
-    "bag pay": {2: {"sqlite": 33, "postgresql": 32}, 4: {"sqlite": 38, "postgresql": 34}},
+    # transfers) as one statement (SQLAlchemy's insertmanyvalues); SQLite one each. These bags
+    # ship: the zones are one SELECT more.
+    "bag pay": {2: {"sqlite": 34, "postgresql": 33}, 4: {"sqlite": 39, "postgresql": 35}},
 }
 
 SLUGS = [spec.slug for spec in products.load_catalog(config.Config.CATALOG_PATH)]
@@ -67,12 +69,13 @@ def test_product_page(client, queries, slug):
 
 
 def test_the_catalog_is_read_once_per_change(app, client, queries):
-    assert queries(lambda: client.get("/"))[0] == 2  # the revision, then the products
+    # The revision, then the products and the shipping zones.
+    assert queries(lambda: client.get("/"))[0] == 3
     assert queries(lambda: client.get("/"))[0] == 1
     with app.app_context():
         db.session.execute(db.select(Product).filter_by(slug=SLUGS[0])).scalar_one().name = "New"
         db.session.commit()
-    assert queries(lambda: client.get("/"))[0] == 2
+    assert queries(lambda: client.get("/"))[0] == 3
     assert queries(lambda: client.get("/"))[0] == 1
 
 
@@ -94,8 +97,9 @@ def test_quote_partial_for_a_big_selection(client, queries):
 @pytest.mark.parametrize("slug, selection", [("city-lights-poster", {}), ("organic-tee", {}),
                                              ("letterpress-workshop", WORKSHOP)])
 def test_pay(client, queries, local_stripe, app, slug, selection):
-    form = page_tokens(client.get(f"/p/{slug}").get_data(as_text=True)) | selection
-    partial = client.get(quote_url(slug, selection), headers=QUOTE_HEADERS).get_data(as_text=True)
+    form = open_checkout(client, slug) | selection  # a US address for a product that ships
+    priced = selection | ({"ship_country": "US"} if "ship_country" in form else {})
+    partial = client.get(quote_url(slug, priced), headers=QUOTE_HEADERS).get_data(as_text=True)
     form |= {
         "expected_total": re.search(r'name="expected_total" value="(\d+)"', partial).group(1),
         "email": "ada@example.com",
@@ -117,7 +121,7 @@ def fill_bag(client, lines):
 
 
 def bag_fields(client):
-    return bag_form(client.get("/bag").get_data(as_text=True))
+    return bag_form(client.get("/bag").get_data(as_text=True), client)
 
 
 @pytest.mark.parametrize("size", [2, 4])

@@ -12,12 +12,12 @@ def hidden_fields(html):
 @pytest.fixture
 def page_fields(client):
     """GET a product page with `client` (its session keeps the CSRF token) and return the
-    hidden fields its checkout form carries: csrf_token, checkout_token, expected_total."""
+    hidden fields its checkout form carries: csrf_token, checkout_token, expected_total; for a
+    product that ships, with a US address and the total the page shows for it."""
+    from tests.helpers import open_checkout
 
     def fields(slug="organic-tee"):
-        response = client.get(f"/p/{slug}")
-        assert response.status_code == 200
-        return hidden_fields(response.get_data(as_text=True))
+        return open_checkout(client, slug)
 
     return fields
 
