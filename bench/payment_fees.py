@@ -1,10 +1,13 @@
-"""Stripe's fee per product of the demo catalog, by card and by bank debit, as the local
-Stripe's balance transactions record them: `.venv/bin/python bench/payment_fees.py`.
+"""Stripe's fee per product of the demo catalog, by card and by bank debit with the catalog's
+bank discount, as the local Stripe's balance transactions record them:
+`.venv/bin/python bench/payment_fees.py`.
 
-Each product is paid at its default selection once by card (4242…) and, for USD products, once
-from a bank account (typed in, microdeposits 32/45, settled four business days later on the
-local Stripe's clock); the fee is read from each charge's balance transaction. Prints a
-Markdown table. (Stripe calls per bank order are asserted in tests/e2e/test_bank.py: two.)
+Each product is paid at its default selection once by card (4242…) at the card's price and, for
+USD products, once from a bank account (typed in, microdeposits 32/45, settled four business days
+later on the local Stripe's clock) at the bank's price, the bank discount taken off as pricing.py
+takes it; the fee is read from each charge's balance transaction. Prints a Markdown table: what
+the customer pays each way, Stripe's fee each way, and what the shop keeps each way.
+(Stripe calls per bank order are asserted in tests/e2e/test_bank.py: two.)
 """
 import logging
 import pathlib
@@ -37,23 +40,37 @@ def main():
         paid = []
         for product in products.load_catalog(config.Config.CATALOG_PATH):
             _, quote = pricing.quote_form(product, {})
+            _, by_bank_quote = pricing.quote_form(product, {}, pricing.BANK)
             currency = quote.currency.lower()
             card = client.v1.payment_methods.create({"type": "card", "card": {
                 "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}})
             by_card = client.v1.payment_intents.create({
                 "amount": quote.total, "currency": currency, "payment_method": card.id,
                 "allowed_payment_method_types": ["card"], "confirm": True})
-            by_bank = verified(client, amount=quote.total) if currency == "usd" else None
-            paid.append((product, quote, by_card, by_bank))
+            # Stripe's Checkout page (hosted, embedded) takes cards only here: no bank, no discount.
+            on_our_page = (product.checkout_mode or config.Config.CHECKOUT_MODE) == "elements"
+            by_bank = verified(client, amount=by_bank_quote.total) \
+                if currency == "usd" and on_our_page else None
+            paid.append((product, quote, by_bank_quote, by_card, by_bank))
         requests.post(f"{server.url}/_emulator/clock/advance", json={"days": 6}).raise_for_status()
-        print("| product | total | card fee | bank fee | saved by bank |\n|---|---:|---:|---:|---:|")
-        for product, quote, by_card, by_bank in paid:
+        print("| product | by card | card fee | shop keeps | by bank (discount) | bank fee | "
+              "shop keeps | fee saved | kept by bank − by card |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for product, quote, bank_quote, by_card, by_bank in paid:
             money = lambda amount: format_money(amount, quote.currency)  # noqa: E731
             card_fee = fee(client, by_card.id)
-            bank_fee = fee(client, by_bank.id) if by_bank else None
-            print(f"| {product.name} | {money(quote.total)} | {money(card_fee)} | "
-                  f"{money(bank_fee) if by_bank else '— (USD only)'} | "
-                  f"{money(card_fee - bank_fee) if by_bank else '—'} |")
+            card_kept = quote.total - card_fee
+            row = [product.name, money(quote.total), money(card_fee), money(card_kept)]
+            if by_bank:
+                bank_fee = fee(client, by_bank.id)
+                bank_kept = bank_quote.total - bank_fee
+                off = -bank_quote.discount.amount if bank_quote.discount else 0
+                row += [f"{money(bank_quote.total)} ({money(off) if off else 'none'})",
+                        money(bank_fee), money(bank_kept), money(card_fee - bank_fee),
+                        money(bank_kept - card_kept)]
+            else:
+                row += ["— (USD only)" if quote.currency != "USD" else "— (card on Stripe's page)"] + ["—"] * 4
+            print("| " + " | ".join(row) + " |")
     emulator.extensions["stripe_emulator"].close()
 
 

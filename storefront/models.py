@@ -232,7 +232,7 @@ class Order(db.Model):
             checkout_token=checkout_token,
             selection_key=selection_key,
             selection=selection.to_form(quote.currency),
-            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            lines=breakdown(quote),
             subtotal=quote.subtotal,
             tip=quote.tip,
             total=quote.total,
@@ -245,6 +245,19 @@ class Order(db.Model):
     @property
     def payable(self):
         return self.status in ("pending", "requires_action", "failed")
+
+    def reprice(self, lines, item_quotes):
+        """The order's price for the way it is being paid now, when that differs from the way
+        first tried (a card after a bank debit failed: the bank discount no longer applies):
+        `lines` (breakdown) for the order, `item_quotes` each of its lines' quotes, in order.
+        Only the lines' difference moves the totals: what was added to the order after it was
+        priced (tax, shipping) stays."""
+        self.total += _sum(lines) - _sum(self.lines)
+        self.lines = lines
+        for item, quote in zip(self.items, item_quotes):
+            new = breakdown(quote)
+            item.amount += _sum(new) - _sum(item.lines)
+            item.lines = new
 
     @property
     def last_attempt(self):
@@ -504,7 +517,7 @@ class OrderLine(db.Model):
     lines: Mapped[list] = mapped_column(JSON)  # the quote's lines: [{"label", "amount"}]
     subtotal: Mapped[int]
     tip: Mapped[int]
-    amount: Mapped[int]  # subtotal + tip: what the customer pays for this line
+    amount: Mapped[int]  # subtotal + tip − its share of a bank discount: what was paid for it
     # The maker paid for this line (the product's when bought); None: the shop's own.
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("makers.id"), index=True)
     maker: Mapped["Maker | None"] = relationship()
@@ -522,11 +535,24 @@ class OrderLine(db.Model):
         return cls(
             position=position, product=product, maker_id=product.maker_id,
             selection=selection.to_form(quote.currency),
-            lines=[{"label": line.label, "amount": line.amount} for line in quote.lines],
+            lines=breakdown(quote),
             # Shipping is the order's, not the line's (a bag ships once): the maker's share
-            # and a line's refund count the goods and the tip.
-            subtotal=quote.subtotal, tip=quote.tip, amount=quote.subtotal + quote.tip, refunded=0,
+            # and a line's refund count the goods, the bank discount and the tip.
+            subtotal=quote.subtotal, tip=quote.tip,
+            amount=quote.subtotal + quote.tip + (quote.discount.amount if quote.discount else 0),
+            refunded=0,
         )
+
+
+def _sum(lines):
+    return sum(line["amount"] for line in lines)
+
+
+def breakdown(quote):
+    """A quote's lines as an order keeps them: the products' and extras' lines, then the bank
+    discount's (negative) line when there is one. The tip has its own column."""
+    lines = [*quote.lines, *([quote.discount] if quote.discount else [])]
+    return [{"label": line.label, "amount": line.amount} for line in lines]
 
 
 class Maker(db.Model):

@@ -33,17 +33,19 @@ STRIPE_PAGE_SHIPPING = {
     "shipping_details[address][postal_code]": "62701", "shipping_details[address][country]": "US"}
 
 
-def open_checkout(client, slug, address=None):
-    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total); for a
-    product that ships, with a shipping address (US_ADDRESS unless given) and the total the page
-    shows for it."""
-    response = client.get(f"/p/{slug}")
+def open_checkout(client, slug, address=None, method=None):
+    """The checkout page's hidden fields (csrf_token, checkout_token, expected_total), priced
+    for paying by `method` (a bank account may be discounted); for a product that ships, with a
+    shipping address (US_ADDRESS unless given) and the total the page shows for it."""
+    chosen = {"method": method} if method else {}
+    response = client.get(f"/p/{slug}", query_string=chosen or None)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     if 'name="ship_country"' not in html:
         return hidden_fields(html)
     address = US_ADDRESS if address is None else address
-    response = client.get(f"/p/{slug}", query_string={"ship_country": address["ship_country"]})
+    response = client.get(f"/p/{slug}",
+                          query_string={"ship_country": address["ship_country"], **chosen})
     return {**hidden_fields(response.get_data(as_text=True)), **address}
 
 
@@ -102,13 +104,14 @@ def pay(client, slug, page, payment_method, email="ada@example.com", **overrides
 class Browser:
     """A customer's browser against the live shop: a cookie jar and the page's fields."""
 
-    def __init__(self, shop_url, slug):
+    def __init__(self, shop_url, slug, method=None):
         self.session = requests.Session()
         self.url = shop_url
         self.slug = slug
-        html = self.session.get(f"{shop_url}/p/{slug}").text
+        chosen = {"method": method} if method else {}
+        html = self.session.get(f"{shop_url}/p/{slug}", params=chosen or None).text
         if 'name="ship_country"' in html:
-            html = self.session.get(f"{shop_url}/p/{slug}", params={"ship_country": "US"}).text
+            html = self.session.get(f"{shop_url}/p/{slug}", params={"ship_country": "US", **chosen}).text
             self.page = {**hidden_fields(html), **US_ADDRESS}
         else:
             self.page = hidden_fields(html)

@@ -83,10 +83,20 @@ async function modules() {
 
 const prefetch = () => modules().catch(() => {}); // if they fail, Pay says so
 
+// A saved method is priced as its kind (a bank account's discount): its radio picks the method,
+// whose change asks for the price partial.
+function priceFor(kind) {
+  const radio = kind && [...form.querySelectorAll('input[name="method"]')].find((input) => input.value === kind);
+  if (radio && !radio.checked) {
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+}
+
 function showChosen() {
   const name = chosen();
   for (const each of form.querySelectorAll("[data-method-panel]")) each.hidden = each.dataset.methodPanel !== name;
-  const choice = form.querySelector(".method-choice:not([data-saved-methods])");
+  const choice = form.querySelector(".method-choice");
   if (choice) choice.hidden = name === "saved";
   refresh();
 }
@@ -95,8 +105,10 @@ document.addEventListener("card-fields:change", refresh);
 document.addEventListener("card-fields:change", prefetch, { once: true });
 form.elements.email.addEventListener("focus", prefetch, { once: true });
 form.addEventListener("change", (event) => {
+  if (event.target.name === "saved_method") priceFor(event.target.dataset.kind);
   if (event.target.name !== "method" && event.target.name !== "saved_method") return;
-  showChosen();
+  priceFor(form.querySelector('input[name="saved_method"]:checked')?.dataset.kind);
+showChosen();
   prefetch();
 });
 form.addEventListener("input", refresh);
@@ -107,6 +119,7 @@ document.body.addEventListener("htmx:afterSettle", () => {
   load("./field-errors.js");
   if (form.elements.ship_country) load("./address.js");
 }, { once: true });
+priceFor(form.querySelector('input[name="saved_method"]:checked')?.dataset.kind);
 showChosen();
 
 async function pay() {

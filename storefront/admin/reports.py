@@ -8,6 +8,9 @@ Counting every quote instead would count each re-price htmx sends as someone typ
 make the quote endpoint, now read-only, write a counter row per product and day on every
 request: concurrent quotes for a product would queue on that row (on the whole database in
 SQLite). See docs/admin.md for the figures.
+
+Stripe's fees are the exception: what Stripe actually took is in its balance transactions, read
+from Stripe for the period (`stripe_fees`), not in the orders table.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from storefront.catalog import methods
 from storefront.models import Order, PaymentAttempt, utcnow
-from storefront.payments import connect
+from storefront.payments import connect, gateway
 from storefront.web.extensions import db
 
 
@@ -87,6 +90,49 @@ class SalesReport:
     @property
     def conversion(self):
         return round(100 * self.paid / self.orders) if self.orders else None
+
+
+@dataclass(frozen=True)
+class StripeFees:
+    """What Stripe took in one currency over the period, from its balance transactions."""
+
+    currency: str
+    total: int  # every fee, less those Stripe gave back: what the shop paid
+    cards: int  # on card charges
+    bank: int  # on bank debits, less those the bank returned
+    failures: int  # failed-payment fees on bank debits the bank returned
+    bounced: int  # how many debits the bank returned
+    # By bank debits that went through: what cards would have cost for the same amounts (Stripe's
+    # schedule, methods.CARD.fee) less the bank fees actually paid.
+    saved: int
+
+
+# Stripe's types for a card charge, a bank debit (ACH) and a debit the bank returned.
+CARD_CHARGE, BANK_DEBIT, DEBIT_RETURNED = "charge", "payment", "payment_failure_refund"
+
+
+def stripe_fees(start, end):
+    """StripeFees per currency (most fees first) for the balance transactions created from
+    `start` to before `end`: one paged listing from Stripe (gateway.balance_transactions)."""
+    transactions = list(gateway.balance_transactions(start, end))
+    returned = {t.source for t in transactions if t.type == DEBIT_RETURNED}
+    figures = defaultdict(lambda: defaultdict(int))
+    for t in transactions:
+        found = figures[t.currency.upper()]
+        found["total"] += t.fee
+        if t.type == CARD_CHARGE:
+            found["cards"] += t.fee
+        elif t.type == BANK_DEBIT and t.source not in returned:
+            found["bank"] += t.fee
+            found["saved"] += methods.CARD.fee.of(t.amount) - t.fee
+        elif t.type == DEBIT_RETURNED:
+            found["bounced"] += 1
+            # Its fee lines: the debit's fee given back (negative), and the failed-payment fee.
+            found["failures"] += sum(line.amount for line in t.fee_details if line.amount > 0)
+    fees = (StripeFees(currency, **{name: found[name] for name in (
+        "total", "cards", "bank", "failures", "bounced", "saved")})
+        for currency, found in figures.items())
+    return sorted(fees, key=lambda f: (-f.total, f.currency))
 
 
 def sales_report(days=30, today=None):

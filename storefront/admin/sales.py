@@ -1,8 +1,12 @@
-"""How sales are going: revenue per day and per product, and how many orders get paid."""
-from flask import Blueprint, render_template
+"""How sales are going: revenue per day and per product, how many orders get paid, and what
+Stripe took in fees."""
+from datetime import datetime, time, timedelta
+
+import stripe
+from flask import Blueprint, current_app, render_template
 
 from storefront.admin import charts
-from storefront.admin.reports import sales_report
+from storefront.admin.reports import sales_report, stripe_fees
 
 bp = Blueprint("sales", __name__)
 DAYS = 30
@@ -15,5 +19,12 @@ def index():
                       for currency, amounts in report.revenue.items()}
     conversion_chart = charts.bar_chart(
         [(day.day, day.conversion) for day in report.checkouts], top=100)
+    start = datetime.combine(report.days[0], time())
+    try:
+        fees = stripe_fees(start, datetime.combine(report.days[-1], time()) + timedelta(days=1))
+    except stripe.StripeError:
+        # The shop's own figures still stand; the fees wait for Stripe.
+        current_app.logger.exception("Stripe's balance transactions could not be read")
+        fees = None
     return render_template("admin/sales.html", report=report, revenue_charts=revenue_charts,
-                           conversion_chart=conversion_chart)
+                           conversion_chart=conversion_chart, fees=fees)

@@ -23,6 +23,13 @@ THREE_DECIMAL = frozenset("BHD JOD KWD OMR TND".split())
 # refuses more with amount_too_large ("Amount must be no more than $999,999.99").
 MAX_AMOUNT = 99_999_999
 
+# Stripe's smallest charge per currency ("$0.50 US or equivalent"), as its docs list them for
+# the currencies a shop here is likely to sell in; a total under it cannot be paid.
+MINIMUM_CHARGE = {
+    "USD": 50, "AUD": 50, "BRL": 50, "CAD": 50, "CHF": 50, "EUR": 50, "NZD": 50, "SGD": 50,
+    "GBP": 30, "DKK": 250, "HKD": 400, "MXN": 1000, "NOK": 300, "SEK": 300, "JPY": 50,
+}
+
 # Longer input is not an amount anyone means; refusing it early keeps Decimal work small.
 _MAX_INPUT_LENGTH = 32
 _PLAIN_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?", re.ASCII)
@@ -43,6 +50,11 @@ def over_stripe_limit(total, currency):
         return (f"This comes to more than {format_money(MAX_AMOUNT, currency)}, "
                 "the most we can take in one payment")
     return None
+
+
+def minimum_charge(currency):
+    """The least Stripe charges in one payment in `currency` (minor units); 0 where unlisted."""
+    return MINIMUM_CHARGE.get(currency, 0)
 
 
 class AmountError(ValueError):

@@ -8,6 +8,8 @@ How the rules combine, per unit:
                  + the chosen option of every option group
     subtotal   = quantity × unit price + add-ons (each either per unit or once per order)
     total      = subtotal + tip (a percentage of the subtotal, or an amount the customer types)
+                 − the bank discount, when the customer pays from a bank account and the
+                   catalog offers one (`bank_discount`)
 
 Volume prices are all-units pricing, not graduated: buying 10 when "10 or more" costs $12.00
 puts every one of the 10 at $12.00. The saving is shown as its own (negative) line so the
@@ -24,12 +26,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from storefront.catalog.methods import US_BANK_ACCOUNT
 from storefront.catalog.money import (
     MAX_AMOUNT,
     AmountError,
     ascii_digits,
     check_currency,
     format_money,
+    minimum_charge,
     minor_step,
     over_stripe_limit,
     parse_amount,
@@ -113,6 +117,19 @@ class TipRules:
 
 
 @dataclass(frozen=True)
+class BankDiscount:
+    """What paying from a bank account takes off (its fee is a fraction of a card's): `percent`
+    of the goods, or a set `amount` in the product's currency. Exactly one of the two."""
+
+    percent: int | None = None
+    amount: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Bank discount ({self.percent}%)" if self.percent else "Bank discount"
+
+
+@dataclass(frozen=True)
 class PricingRules:
     """How one product is priced. Either `unit_price` or `pay_what_you_want`, never both.
 
@@ -129,6 +146,8 @@ class PricingRules:
     options: tuple[OptionGroup, ...] = ()
     addons: tuple[AddOn, ...] = ()
     tip: TipRules | None = None
+    # The catalog's [bank_discount] as it applies to this product's currency; None: no discount.
+    bank_discount: BankDiscount | None = None
 
     def __post_init__(self):
         _check_rules(self)
@@ -226,6 +245,9 @@ class Quote:
     `errors` maps a form field name ("quantity", "option-size", "addon", "amount", "tip",
     "tip_custom", "ship_country") or "total" to a message for the customer.
 
+    `discount` is the bank discount's (negative) line when the customer pays from a bank account;
+    total = subtotal + tip + discount.amount (+ the shipping's amount, below).
+
     `shipping`: for a product that ships, its shipping line (shipping.py), whose amount is in
     `total` once a country is chosen; None for a product that does not ship.
     """
@@ -236,6 +258,7 @@ class Quote:
     tip: int
     total: int
     errors: dict[str, str] = field(default_factory=dict)
+    discount: LineItem | None = None
     shipping: ShippingLine | None = None
 
     @property
@@ -243,8 +266,13 @@ class Quote:
         return not self.errors
 
 
-def quote(product: PricedProduct, selection: Selection) -> Quote:
-    """Price `selection` by `product.rules`; never raises for a Selection, valid or not."""
+# The way of paying a bank discount is for: Stripe's payment method type, the checkout form's value.
+BANK = US_BANK_ACCOUNT.name
+
+
+def quote(product: PricedProduct, selection: Selection, method: str | None = None) -> Quote:
+    """Price `selection` by `product.rules`, paid by `method` (a payment method type; only BANK
+    changes the price); never raises for a Selection, valid or not."""
     rules = product.rules
     currency = rules.currency
     errors: dict[str, str] = {}
@@ -301,10 +329,52 @@ def quote(product: PricedProduct, selection: Selection) -> Quote:
 
     subtotal = sum(line.amount for line in lines)
     tip = _tip(rules, selection, subtotal, errors)
-    total = subtotal + tip
+    discount = None
+    if method == BANK:
+        discount = bank_discount(bank_discount_rule(rules), currency, subtotal, subtotal + tip)
+    total = subtotal + tip + (discount.amount if discount else 0)
     if too_large := over_stripe_limit(total, currency):
         errors["total"] = too_large
-    return Quote(currency, tuple(lines), subtotal, tip, total, errors)
+    return Quote(currency, tuple(lines), subtotal, tip, total, errors, discount)
+
+
+def bank_discount_rule(rules: PricingRules) -> BankDiscount | None:
+    """The bank discount a product's price may get: none on a pay-what-you-want amount, which the
+    customer named themselves (a discount would charge them other than what they chose, and
+    could take it under the product's minimum)."""
+    return rules.bank_discount if rules.pay_what_you_want is None else None
+
+
+def bank_discount(rule: BankDiscount | None, currency: str, goods: int,
+                  total: int) -> LineItem | None:
+    """The bank discount's line for an order whose goods (products and extras, never tips) cost
+    `goods` and whose total is `total`: the rule's percentage of the goods (rounded half up) or
+    its amount, but never more than the goods, and never so much that the total falls under
+    Stripe's smallest charge. None when nothing comes off (no rule, no bank in this currency).
+
+    The one place the discount is decided: a product's quote and the bag's both come here."""
+    if rule is None or goods <= 0 or not US_BANK_ACCOUNT.offered_for(currency):
+        return None
+    if rule.percent is not None:
+        off = _percent_of(goods, rule.percent, minor_step(currency))
+    else:
+        off = rule.amount or 0
+    off = min(off, goods, total - minimum_charge(currency))
+    return LineItem(rule.label, -off, 1, rule.label) if off > 0 else None
+
+
+def spread(amount: int, parts: list[int]) -> list[int]:
+    """`amount` shared over `parts` in proportion to each, the odd units to the largest
+    remainders (the first of equals): shares that add up to `amount` exactly. For a discount
+    taken off a bag, so each of its lines records what was paid for it."""
+    whole = sum(parts)
+    if whole <= 0:
+        return [0] * len(parts)
+    shares = [amount * part // whole for part in parts]
+    order = sorted(range(len(parts)), key=lambda n: (-(amount * parts[n] % whole), n))
+    for n in order[:amount - sum(shares)]:
+        shares[n] += 1
+    return shares
 
 
 def chosen_delta(rules: PricingRules, options: Mapping[str, str]) -> int:
@@ -460,15 +530,22 @@ def selection_from_form(
     return selection, errors
 
 
+def priced_method(form: Mapping[str, str | list[str]]) -> str | None:
+    """The way of paying a checkout form names (its "method" field), when it changes the price:
+    BANK, or None for any other (a card, nothing, something garbled)."""
+    return BANK if _values(form, "method") == [BANK] else None
+
+
 def quote_form(
-    product: PricedProduct, form: Mapping[str, str | list[str]],
+    product: PricedProduct, form: Mapping[str, str | list[str]], method: str | None = None,
 ) -> tuple[Selection, Quote]:
-    """`selection_from_form` then `quote`, with the form's messages in the quote's errors.
+    """`selection_from_form` then `quote` (paid by `method`), with the form's messages in the
+    quote's errors.
 
     A message about what was typed wins over one about the rules for the same field.
     """
     selection, form_errors = selection_from_form(product, form)
-    priced = quote(product, selection)
+    priced = quote(product, selection, method)
     return selection, replace(priced, errors=priced.errors | form_errors)
 
 
@@ -646,3 +723,13 @@ def _check_rules(rules: PricingRules) -> None:
         require(percentages or rules.tip.custom is True,
                 "tip: offer some percentages or a custom tip")
         require(type(rules.tip.custom) is bool, "tip.custom: must be true or false")
+
+    if (bank := rules.bank_discount) is not None:
+        require((bank.percent is None) != (bank.amount is None),
+                "bank_discount: give a percent or an amount, not both")
+        if bank.percent is not None:
+            require(type(bank.percent) is int and 1 <= bank.percent <= 99,
+                    "bank_discount.percent: must be a whole percentage from 1 to 99")
+        else:
+            require(money(bank.amount, "bank_discount.amount") > 0,
+                    "bank_discount.amount: must be more than zero")

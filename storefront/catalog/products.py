@@ -21,6 +21,7 @@ from storefront.catalog import shipping
 from storefront.catalog.money import AmountError, check_currency, parse_amount
 from storefront.catalog.pricing import (
     AddOn,
+    BankDiscount,
     Choice,
     OptionGroup,
     PayWhatYouWant,
@@ -161,7 +162,8 @@ def load_catalog(source: str | os.PathLike) -> Catalog:
         raise CatalogError(f"The catalog is not valid TOML: {error}") from None
     catalog = _Table(data, "The catalog")
     makers = _makers(catalog)
-    products = [_product(table, makers) for table in catalog.tables("product")]
+    bank = _bank_discount(catalog)
+    products = [_product(table, makers, bank) for table in catalog.tables("product")]
     zones = _zones(catalog)
     catalog.done()
     slugs = [product.slug for product in products]
@@ -232,6 +234,8 @@ def rules_from_dict(data: Mapping) -> PricingRules:
             addons=tuple(AddOn(**addon) for addon in data["addons"]),
             tip=None if tip is None else TipRules(
                 **{**tip, "percentages": tuple(tip["percentages"])}),
+            # Rules stored before the bank discount existed have none.
+            bank_discount=BankDiscount(**bank) if (bank := data.get("bank_discount")) else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CatalogError(f"Stored pricing rules do not fit: {error!r}") from None
@@ -259,6 +263,37 @@ def _makers(catalog: "_Table") -> dict[str, MakerSpec]:
     return makers
 
 
+def _bank_discount(catalog: "_Table") -> dict[str, BankDiscount] | BankDiscount | None:
+    """The catalog's [bank_discount]: one BankDiscount for a percentage (any currency), or one
+    per currency for an amount, which only means something in its own currency."""
+    table = catalog.table("bank_discount")
+    if table is None:
+        return None
+    has_percent, has_amount = "percent" in table.data, "amount" in table.data
+    if has_percent == has_amount:
+        catalog.fail("bank_discount", 'give either percent = 2 or amount = { USD = "1.00" }')
+    if has_percent:
+        percent = table.integer("percent")
+        if not 1 <= percent <= 99:
+            table.fail("percent", "must be a whole percentage from 1 to 99")
+        table.done()
+        return BankDiscount(percent=percent)
+    amounts = table.table("amount")
+    if amounts is None or not amounts.data:
+        table.fail("amount", 'must be a table of amounts by currency, like { USD = "1.00" }')
+    found = {}
+    for currency in list(amounts.data):
+        try:
+            check_currency(currency)
+        except ValueError:
+            amounts.fail(currency, "is not an upper-case ISO 4217 code like 'USD'")
+        found[currency] = BankDiscount(amount=amounts.amount(currency, currency))
+        if found[currency].amount == 0:
+            amounts.fail(currency, "must be more than zero")
+    table.done()
+    return found
+
+
 def _percent(table: "_Table", key: str, default: int) -> int:
     value = table.integer(key, default=default)
     if not 0 <= value <= 100:
@@ -266,7 +301,7 @@ def _percent(table: "_Table", key: str, default: int) -> int:
     return value
 
 
-def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
+def _product(table: "_Table", makers: dict[str, MakerSpec], bank) -> ProductSpec:
     # The lengths are the database columns' (models.Product), which PostgreSQL enforces.
     slug = table.text("slug", max_length=80)
     if not _SLUG.fullmatch(slug):
@@ -294,7 +329,7 @@ def _product(table: "_Table", makers: dict[str, MakerSpec]) -> ProductSpec:
     maker = table.get("maker")
     if maker is not None and maker not in makers:
         table.fail("maker", f"{maker!r} is not one of the catalog's [[maker]] slugs")
-    rules = _rules(table)
+    rules = _rules(table, bank)
     spec = ProductSpec(
         maker=makers.get(maker),
         slug=slug,
@@ -381,7 +416,7 @@ def _event(product: "_Table", rules: PricingRules) -> EventSpec | None:
     return spec
 
 
-def _rules(table: "_Table") -> PricingRules:
+def _rules(table: "_Table", bank=None) -> PricingRules:
     currency = table.text("currency")
     try:
         check_currency(currency)
@@ -441,6 +476,7 @@ def _rules(table: "_Table") -> PricingRules:
             options=tuple(options),
             addons=tuple(addons),
             tip=tip,
+            bank_discount=bank.get(currency) if isinstance(bank, dict) else bank,
         )
     except ValueError as error:
         raise CatalogError(f"{table.where}: {error}") from None

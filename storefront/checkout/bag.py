@@ -13,12 +13,13 @@ A bag is in one currency: one payment is in one currency.
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -34,9 +35,15 @@ from storefront.accounts import history
 from storefront.accounts import sessions as account_sessions
 from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.catalog.money import format_money, over_stripe_limit
-from storefront.checkout import address_form, snapshot
+from storefront.checkout import address_form, snapshot, taxing
 from storefront.checkout.address_form import AddressForm
-from storefront.checkout.pay import PayForm, find_or_create_order, pay_order, refused
+from storefront.checkout.pay import (
+    PayForm,
+    find_or_create_order,
+    pay_order,
+    refused,
+    tax_unavailable,
+)
 from storefront.checkout.shop import (
     address_values,
     checkout_context,
@@ -48,6 +55,7 @@ from storefront.checkout.shop import (
     selection_form,
 )
 from storefront.models import Order, OrderLine, Product
+from storefront.payments import tax
 from storefront.web.extensions import db, htmx
 
 bp = Blueprint("bag", __name__)
@@ -78,11 +86,13 @@ class Line:
 class BagQuote:
     """The bag priced line by line; errors are named by each line's field names (line-0-quantity).
     `shipping`: the one parcel of the lines that ship (None when none does), in the total once a
-    country is chosen."""
+    country is chosen. A bank discount is the bag's, once (an amount off is off the payment, not
+    off every line)."""
 
     lines: tuple[Line, ...]
     errors: dict
     shipping: "shipping.Shipping | None" = None
+    discount: object = None  # pricing.LineItem, negative
 
     @property
     def currency(self):
@@ -99,11 +109,25 @@ class BagQuote:
     @property
     def total(self):
         return sum(line.quote.total for line in self.lines) + (
-            self.shipping.amount if self.shipping else 0)
+            (self.shipping.amount if self.shipping else 0) + (
+            self.discount.amount if self.discount else 0))
 
     @property
     def ships(self):
         return any(line.product.ships for line in self.lines)
+
+    def paid_lines(self):
+        """Each line's quote with its share of the bank discount taken off (pricing.spread, by
+        the lines' goods): what each line was paid, adding up to the bag's total."""
+        if not self.discount:
+            return self.lines
+        goods = [line.quote.subtotal if pricing.bank_discount_rule(line.product.rules) else 0
+                 for line in self.lines]
+        shares = pricing.spread(-self.discount.amount, goods)
+        return tuple(replace(line, quote=replace(
+            line.quote, total=line.quote.total - share,
+            discount=replace(self.discount, amount=-share) if share else None))
+            for line, share in zip(self.lines, shares))
 
     @property
     def ok(self):
@@ -165,9 +189,10 @@ def posted_slugs(form):
 
 
 def price_bag(products, slugs, form, zones=None):
-    """Price each line of `form` by its product in `products` (by slug); a line whose product is
-    gone is an error on that line. The lines that ship go in one parcel, to the form's country
-    (`zones`: the snapshot's unless given; paying gives the database's)."""
+    """Price each line of `form` by its product in `products` (by slug), paid the way the form
+    says; a line whose product is gone is an error on that line. The lines that ship go in one
+    parcel, to the form's country (`zones`: the snapshot's unless given; paying gives the
+    database's)."""
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
@@ -180,6 +205,7 @@ def price_bag(products, slugs, form, zones=None):
         errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
     parcel = None
     currencies = {line.quote.currency for line in lines}
+    discount = None
     if len(currencies) > 1:
         errors["total"] = "your bag holds more than one currency; remove the lines in the other one"
     elif currencies:
@@ -192,11 +218,19 @@ def price_bag(products, slugs, form, zones=None):
                 sum(line.quote.subtotal for line in shipped), addresses.chosen_country(form))
             if problem:
                 errors[addresses.COUNTRY] = problem
-        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
         total = sum(line.quote.total for line in lines) + (parcel.amount if parcel else 0)
+        if pricing.priced_method(form) == pricing.BANK:
+            discounted = [(line, rule) for line in lines
+                          if (rule := pricing.bank_discount_rule(line.product.rules))]
+            if discounted:
+                discount = pricing.bank_discount(
+                    discounted[0][1], currency, sum(line.quote.subtotal for line, _ in discounted),
+                    total)
+                total += discount.amount if discount else 0
+        # Each line is within Stripe's largest amount; the bag is one payment, so its total must be.
         if too_large := over_stripe_limit(total, currency):
             errors.setdefault("total", too_large)
-    return BagQuote(tuple(lines), errors, parcel)
+    return BagQuote(tuple(lines), errors, parcel, discount)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,9 +280,15 @@ def context(bag_quote, token, **extra):
     ship_to = shipping.countries_for(snapshot.current().zones, currency) if bag_quote.ships else ()
     return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
             "ship_to": ship_to, "address_errors": {},
-            "address_values": address_values(request.form if request.method == "POST" else {}),
+            # The layer in front of the app renders the bag's partial outside any request.
+            "address_values": address_values(
+                request.form if has_request_context() and request.method == "POST" else {}),
             "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
             "payment_methods": methods.offered(currency),
+            "bank_discount_rule": next((rule for line in bag_quote.lines
+                                        if (rule := pricing.bank_discount_rule(line.product.rules))),
+                                       None),
+            "chosen_method": methods.CARD.name,  # the view passes the posted one
             "stripe_config": {"publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
                               "locale": "en"},
             **extra}
@@ -307,14 +347,17 @@ def show():
                           for name, value in form.items(multi=True) if name.startswith(prefix(old))])
         slugs = posted_slugs(form)
     bag_quote = price_bag(catalog.products, slugs, form)
+    shown = taxing.Shown()
     if request.method == "POST":
         store_priced(bag["token"], bag_quote)  # kept as they are made: leaving loses nothing
+        shown = bag_tax_shown(catalog, bag_quote, form)  # the posted form has the address
     if htmx and request.method == "POST":  # a page from before the partial was a GET
         return render_block("shop/bag.html", "price", partial=True,
                             address_fields="address_fields" in request.form,
-                            **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", saved_methods=saved_methods(),
-                           **context(bag_quote, bag["token"]))
+                            **shown.context(), **context(bag_quote, bag["token"]))
+    return render_template("shop/bag.html", saved_methods=saved_methods(), **shown.context(),
+                           **context(bag_quote, bag["token"],
+                                     chosen_method=form.get("method", methods.CARD.name)))
 
 
 @bp.post("/bag/keep")
@@ -327,27 +370,38 @@ def keep():
     return "", 204
 
 
-def selection_key(bag_quote):
+def selection_key(bag_quote, taxed=None):
+    """As a product's (pay.selection_key): the choices and their price before a bank discount,
+    with its tax: another tax to pay is another order, as another shipping is."""
     lines = [[line.product.slug, line.selection.to_form(line.quote.currency)] for line in bag_quote.lines]
-    return hashlib.sha256(json.dumps([lines, bag_quote.total], sort_keys=True).encode()).hexdigest()
+    undiscounted = bag_quote.total - (bag_quote.discount.amount if bag_quote.discount else 0)
+    total = taxing.total(undiscounted, taxed)
+    return hashlib.sha256(json.dumps([lines, total], sort_keys=True).encode()).hexdigest()
 
 
-def order_for_bag(bag_quote, form, mode="elements", address=None):
+def order_lines(bag_quote):
+    """The bag's lines as its order keeps them: every product's, then the bank discount's."""
+    discount = [bag_quote.discount] if bag_quote.discount else []
+    return [{"label": item.label, "amount": item.amount}
+            for item in [*(item for line in bag_quote.lines for item in line.quote.lines), *discount]]
+
+
+def order_for_bag(bag_quote, form, mode="elements", address=None, taxed=None):
     first = bag_quote.lines[0]
     order = Order(
         checkout_mode=mode,
         items=[OrderLine.for_quote(number, line.product, line.selection, line.quote)
-               for number, line in enumerate(bag_quote.lines)],
+               for number, line in enumerate(bag_quote.paid_lines())],
         product=first.product,  # the order list's product column shows the first line
         checkout_token=form.checkout_token.data,
-        selection_key=selection_key(bag_quote),
+        selection_key=selection_key(bag_quote, taxed),
         selection=first.selection.to_form(bag_quote.currency),
-        lines=[{"label": item.label, "amount": item.amount}
-               for line in bag_quote.lines for item in line.quote.lines],
+        lines=order_lines(bag_quote),
         subtotal=bag_quote.subtotal, tip=bag_quote.tip, total=bag_quote.total,
         currency=bag_quote.currency, email=form.email.data, status="pending", amount_refunded=0,
     )
     address_form.record(order, bag_quote.shipping, address)  # the one parcel, and where it goes
+    tax.apply(order, taxed)
     return order
 
 
@@ -385,13 +439,43 @@ def pay():
             errors["total"] = "Your bag is empty."
         return refused(errors, form, address)
     store_priced(form.checkout_token.data, bag_quote)  # a decline keeps what was chosen
-    if form.expected_total.data != bag_quote.total:
+    try:
+        taxed = taxing.quote(bag_quote.currency, taxing.bag_lines(bag_quote), bag_quote.shipping,
+                             address.cleaned and address.cleaned["address"])
+    except tax.TaxAddressInvalid as error:
+        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
+    except tax.TaxUnavailable as error:
+        return tax_unavailable(error)
+    if form.expected_total.data != taxing.total(bag_quote.total, taxed):
         return render_block("shop/bag.html", "price", partial=True, price_changed=True,
+                            **taxing.Shown(taxed).context(),
                             **context(bag_quote, form.checkout_token.data)), 409
 
-    order = find_or_create_order(form.checkout_token.data, selection_key(bag_quote),
-                                 lambda: order_for_bag(bag_quote, form, address=address.cleaned))
-    return pay_order(order, form, method, bag_quote.shipping, address.cleaned)
+    order = find_or_create_order(
+        form.checkout_token.data, selection_key(bag_quote, taxed),
+        lambda: order_for_bag(bag_quote, form, address=address.cleaned, taxed=taxed))
+    return pay_order(order, form, method, (order_lines(bag_quote),
+                                           [line.quote for line in bag_quote.paid_lines()]),
+                     bag_quote.shipping, address.cleaned, taxed)
+
+
+@bp.post("/bag/tax")
+def tax_for_address():
+    """The bag's price block with the tax for the posted address (the address panel posts it when
+    the address or the price changes); an address not yet complete: without tax, no Stripe call."""
+    catalog = snapshot.current()
+    bag_quote = price_bag(catalog.products, posted_slugs(request.form), request.form)
+    shown = bag_tax_shown(catalog, bag_quote, request.form)
+    return render_block("shop/bag.html", "price", partial=True, **shown.context(),
+                        **context(bag_quote, None))
+
+
+def bag_tax_shown(catalog, bag_quote, form):
+    if not (bag_quote.ships and bag_quote.ok and bag_mode(bag_quote) == "elements"):
+        return taxing.Shown()  # Stripe's Checkout page is not taxed (docs/tax.md)
+    address = taxing.address_to_tax(form, shipping.countries_for(catalog.zones, bag_quote.currency))
+    return taxing.shown(bag_quote.currency, taxing.bag_lines(bag_quote), bag_quote.shipping,
+                        address)
 
 
 def price_block(app, catalog, form):

@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
-from storefront.catalog import methods, shipping
-from storefront.checkout import address_form
+from storefront.catalog import addresses, methods, shipping
+from storefront.checkout import address_form, taxing
 from storefront.checkout.address_form import AddressForm
 from storefront.checkout.shop import (
     checkout_context,
@@ -30,9 +30,9 @@ from storefront.checkout.shop import (
     price,
     product_or_404,
 )
-from storefront.models import Order, PaymentAttempt
+from storefront.models import Order, PaymentAttempt, breakdown
 from storefront.orders.leases import order_lease
-from storefront.payments import decisions, gateway
+from storefront.payments import decisions, gateway, tax
 from storefront.payments.settlement import settle
 from storefront.web.extensions import db
 
@@ -48,6 +48,8 @@ NOT_YOUR_METHOD = ("This saved way of paying is not one of your account's. Sign 
                    "pay with a new card; nothing was charged.")
 CANNOT_CHECK = ("We could not reach our payment provider to check your saved way of paying, and "
                 "nothing was charged. Try again in a moment.")
+OTHER_KIND = ("The price shown is for another way of paying. Choose how you pay under "
+              "\"How would you like to pay?\" again, then press Pay.")
 CANNOT_SAVE = ("We could not reach our payment provider to save your card, and nothing was "
                "charged. Try again in a moment, or pay without saving it.")
 
@@ -90,20 +92,27 @@ class PayForm(Form):
         return method
 
 
-def selection_key(selection, quote):
-    canonical = json.dumps([selection.to_form(quote.currency), quote.total], sort_keys=True)
+def selection_key(selection, quote, taxed=None):
+    """The order's key within its checkout page: the choices and their price before a bank
+    discount, so paying the same choices another way is the same order, re-priced (pay_order),
+    with its tax: another tax to pay is another order, as another shipping is."""
+    undiscounted = quote.total - (quote.discount.amount if quote.discount else 0)
+    canonical = json.dumps([selection.to_form(quote.currency), taxing.total(undiscounted, taxed)],
+                           sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_for_checkout(product, selection, quote, form, mode="elements", address=None):
+def order_for_checkout(product, selection, quote, form, mode="elements", address=None,
+                       taxed=None):
     """The order for this checkout page and selection, created by whichever request comes first
-    (with where it ships, when the page said)."""
-    key = selection_key(selection, quote)
+    (with where it ships, when the page said, and its tax)."""
+    key = selection_key(selection, quote, taxed)
 
     def build():
         order = Order.for_quote(product, selection, quote, form.email.data,
                                 form.checkout_token.data, key, mode)
         address_form.record(order, quote.shipping, address)
+        tax.apply(order, taxed)
         return order
 
     return find_or_create_order(form.checkout_token.data, key, build)
@@ -240,13 +249,28 @@ def pay_product(product):
     method = form.validate() and address_ok and quote.ok and form.chosen_method(quote.currency)
     if not method:
         return refused(quote.errors, form, address)
-    if form.expected_total.data != quote.total:
+    try:
+        taxed = taxing.quote(quote.currency, taxing.product_lines(product, quote), quote.shipping,
+                             address.cleaned and address.cleaned["address"])
+    except tax.TaxAddressInvalid as error:
+        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
+    except tax.TaxUnavailable as error:
+        return tax_unavailable(error)
+    if form.expected_total.data != taxing.total(quote.total, taxed):
         # Never charge a total the customer did not see: show them the server's price instead.
-        context = checkout_context(product, selection, quote, price_changed=True, partial=True)
+        context = checkout_context(product, selection, quote, price_changed=True, partial=True,
+                                   **taxing.Shown(taxed).context())
         return render_block("shop/product.html", "price", **context), 409
 
-    order = order_for_checkout(product, selection, quote, form, address=address.cleaned)
-    return pay_order(order, form, method, quote.shipping, address.cleaned)
+    order = order_for_checkout(product, selection, quote, form, address=address.cleaned,
+                               taxed=taxed)
+    return pay_order(order, form, method, (breakdown(quote), [quote]), quote.shipping,
+                     address.cleaned, taxed)
+
+
+def tax_unavailable(error):
+    """Stripe Tax could not be asked: nothing is made or charged, the customer tries again."""
+    return jsonify(next="retry", message=str(error)), 503
 
 
 def plain(answered, product):
@@ -272,45 +296,54 @@ def refused(price_errors, form, address):
     return jsonify(next="fix", errors=errors, message=" ".join(dict.fromkeys(errors.values()))), 400
 
 
-def pay_order(order, form, method, shipping_line=None, address=None):
+def pay_order(order, form, method, price, shipping_line=None, address=None, taxed=None):
     """Pay the order of a checkout page (a product's or the bag's) with the posted method, under
     the order's lease: a twin request answers "busy" rather than pay alongside. The address is
-    the one this request sends (the customer may have corrected it after a decline)."""
+    the one this request sends (the customer may have corrected it after a decline), and with
+    it the tax worked out for it (`taxed`, the same total: the order's key holds it). `price` is
+    the order's price for this method ((its lines, each order line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
+    customer = save_for = None
     if form.saved_method.data:
-        return pay_saved(order, form.saved_method.data, shipping_line, address)
-    try:
-        save_for = saving_for(form, method)
-    except stripe.StripeError:
-        log.warning("Order %s: no Stripe Customer to save the card to", order.id)
-        return jsonify(order=order.public_id, next="retry", message=CANNOT_SAVE), 503
+        refusal, customer = saved_owner(order, form.saved_method.data, method)
+        if refusal:
+            return refusal
+    else:
+        try:
+            save_for = saving_for(form, method)
+        except stripe.StripeError:
+            log.warning("Order %s: no Stripe Customer to save the card to", order.id)
+            return jsonify(order=order.public_id, next="retry", message=CANNOT_SAVE), 503
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
+        last = order.last_attempt
+        # Priced for another way of paying (a bank discount), and no answer from Stripe still
+        # owed (that request is sent again as it was): the price the customer saw for this way.
+        if order.lines != price[0] and order.payable and (last is None or last.outcome is not None):
+            order.reprice(*price)
         if order.payable:  # never where a paid parcel goes
             address_form.record(order, shipping_line, address)
-        return charge(order, method, form.payment_method.data or "", save_for)
+            tax.apply(order, taxed)
+        return charge(order, method, form.saved_method.data or form.payment_method.data or "",
+                      save_for, customer)
 
 
-def pay_saved(order, payment_method, shipping_line=None, address=None):
-    """Pay with a saved method, which only its own signed-in customer may use: checked before
-    Stripe is asked to charge anything."""
+def saved_owner(order, payment_method, method):
+    """(a refusal, None), or (None, the Stripe Customer) when the saved method is the signed-in
+    account's and of the kind priced (`method`): checked before Stripe is asked to charge it."""
     account = account_sessions.current()
     try:
         kind = customers.owned_kind(account, payment_method)
     except stripe.StripeError:
         log.warning("Order %s: could not list the customer's saved methods", order.id)
-        return jsonify(order=order.public_id, next="retry", message=CANNOT_CHECK), 503
-    method = methods.METHODS.get(kind or "")
-    if method is None or not method.offered_for(order.currency):
-        return jsonify(order=order.public_id, next="fix", message=NOT_YOUR_METHOD), 403
-    with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
-        if not held:
-            return busy(order)
-        if order.payable:
-            address_form.record(order, shipping_line, address)
-        return charge(order, method, payment_method, customer=account.stripe_customer_id)
+        return (jsonify(order=order.public_id, next="retry", message=CANNOT_CHECK), 503), None
+    if kind is None:
+        return (jsonify(order=order.public_id, next="fix", message=NOT_YOUR_METHOD), 403), None
+    if kind != method.name:  # priced for another way of paying (a bank discount)
+        return (jsonify(order=order.public_id, next="fix", message=OTHER_KIND), 400), None
+    return None, account.stripe_customer_id
 
 
 def saving_for(form, method):

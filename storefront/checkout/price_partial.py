@@ -91,7 +91,7 @@ class Partials:
                 html = self.render_bag(self.app, catalog, form)
             else:
                 product = catalog.products[slug]
-                quoted, quote = pricing.quote_form(product, form)
+                quoted, quote = pricing.quote_form(product, form, pricing.priced_method(form))
                 if product.ships:  # shipping is pure too: the country is part of the selection's key
                     quote = shipping.ship_quote(quote, catalog.zones,
                                                 addresses.chosen_country(form))
@@ -130,8 +130,11 @@ def price_context(product, selection, quote, **extra):
 
 def canonical(fields):
     """The selection as a key: the order of the fields, and of an add-on's values, changes
-    nothing."""
+    nothing. The way of paying counts only when it changes the price (the bank), so a card's
+    partial is the one a page without a method choice asks for, and shares its cache entry."""
     form = selection_form(fields)
+    if pricing.priced_method(form) is None:
+        form.pop("method", None)
     return tuple(sorted((name, tuple(sorted(values))) for name, values in form.lists()))
 
 

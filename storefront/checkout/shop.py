@@ -14,7 +14,7 @@ from sqlalchemy import bindparam
 from storefront.accounts import customers
 from storefront.accounts import sessions as account_sessions
 from storefront.catalog import addresses, methods, pricing, shipping
-from storefront.checkout import price_partial, snapshot
+from storefront.checkout import price_partial, snapshot, taxing
 from storefront.checkout.price_partial import price_context, selection_form
 from storefront.models import CatalogRevision, Product
 from storefront.web import sessions
@@ -42,10 +42,11 @@ def database_zones():
 
 def price(product, form=None, zones=None):
     """The server's price for what the customer chose (the defaults when nothing was posted),
-    with shipping to the chosen country for a product that ships. `zones`: the snapshot's
-    unless given (paying gives the database's)."""
+    paid the way the form says (a bank account may be discounted), with shipping to the chosen
+    country for a product that ships. `zones`: the snapshot's unless given (paying gives the
+    database's)."""
     form = form or {}
-    selection, quote = pricing.quote_form(product, form)
+    selection, quote = pricing.quote_form(product, form, pricing.priced_method(form))
     if product.ships:
         zones = snapshot.current().zones if zones is None else zones
         quote = shipping.ship_quote(quote, zones, addresses.chosen_country(form))
@@ -81,6 +82,9 @@ def checkout_context(product, selection, quote, **extra):
         "layout": product.layout or current_app.config["CHECKOUT_LAYOUT"],
         "checkout_mode": checkout_mode(product),
         "payment_methods": methods.offered(quote.currency),
+        "bank_discount_rule": pricing.bank_discount_rule(product.rules),
+        # Kept checked when a browser without JavaScript posts the form to re-price.
+        "chosen_method": request.values.get("method", methods.CARD.name),
         "stripe_config": {
             "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
             "locale": "en",
@@ -125,13 +129,16 @@ def product(slug):
         return partial_response(catalog, product)
     form = selection_form(request.form if request.method == "POST" else request.args)
     selection, quote = price(product, form)
+    # A posted form (no JavaScript) has the address: its price shows the tax too.
+    shown = product_tax_shown(catalog, product, quote, form) if request.method == "POST" \
+        else taxing.Shown()
     if htmx:  # a page loaded before the price partial became a GET
         return render_block("shop/product.html", "price", partial=True,
-                            **price_context(product, selection, quote))
+                            **shown.context(), **price_context(product, selection, quote))
     response = make_response(render_template(
         "shop/product.html", saved_methods=saved_methods(),
         saved_pay_url=url_for("checkout.pay", slug=product.slug),
-        **checkout_context(product, selection, quote)))
+        **checkout_context(product, selection, quote, **shown.context())))
     response.vary.add("HX-Request")  # the same URL gives htmx the partial
     return response
 
@@ -158,3 +165,24 @@ def partial_response(catalog, product):
     response.headers["Cache-Control"] = "public, no-cache"
     response.vary.update(("HX-Request", "Accept-Encoding"))
     return response
+
+
+@bp.post("/p/<slug>/tax")
+def product_tax(slug):
+    """The price block with the tax for the posted address (the address panel posts it when the
+    address or the price changes): the tax line, the total, and out of band the Pay button's
+    amount. An address not yet complete: the block without tax, and no Stripe call."""
+    catalog = snapshot.current()
+    product = catalog.product_or_404(slug)
+    selection, quote = price(product, selection_form(request.form))
+    shown = product_tax_shown(catalog, product, quote, request.form)
+    return render_block("shop/product.html", "price", partial=True, **shown.context(),
+                        **price_context(product, selection, quote))
+
+
+def product_tax_shown(catalog, product, quote, form):
+    if not (product.ships and quote.ok and checkout_mode(product) == "elements"):
+        return taxing.Shown()  # Stripe's Checkout page is not taxed (docs/tax.md)
+    address = taxing.address_to_tax(form, shipping.countries_for(catalog.zones, quote.currency))
+    return taxing.shown(quote.currency, taxing.product_lines(product, quote), quote.shipping,
+                        address)

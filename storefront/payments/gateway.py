@@ -7,6 +7,7 @@ import stripe
 from flask import current_app
 from stripe import RequestOptions
 from stripe.params import (
+    BalanceTransactionListParams,
     CustomerCreateParams,
     CustomerPaymentMethodListParams,
     CustomerUpdateParams,
@@ -276,6 +277,23 @@ def payment(payment_intent_id):
     fee and what the shop nets), for the admin's view of a payment."""
     return _client().payment_intents.retrieve(
         payment_intent_id, {"expand": ["latest_charge.balance_transaction"]})
+
+
+def balance_transactions(start, end):
+    """Stripe's balance transactions created from `start` to before `end` (naive UTC), newest
+    first, each page fetched as it is read: the fees Stripe took, as its books have them."""
+    since, before = _timestamp(start), _timestamp(end)
+    params: BalanceTransactionListParams = {"created": {"gte": since, "lt": before}, "limit": 100}
+    for transaction in _client().balance_transactions.list(params).auto_paging_iter():
+        # Newest first: past the start, every later page is older still.
+        if transaction.created < since:
+            return
+        if transaction.created < before:
+            yield transaction
+
+
+def _timestamp(naive_utc):
+    return int(naive_utc.replace(tzinfo=timezone.utc).timestamp())
 
 
 # Stripe Checkout's `ui_mode` names for its own page and the embedded one, by API version:

@@ -93,7 +93,8 @@ def mode():
 def lines_for(quote: pricing.Quote, tax_code: str | None, prefix: str = "") -> tuple[TaxLine, ...]:
     """A product's quote as tax lines: its lines with any volume discount folded in (Stripe Tax
     takes no negative line), without the tip. References: `prefix` + L1, L2…"""
-    untipped = replace(quote, tip=0, total=quote.subtotal)
+    # Shipping is taxed as Stripe's own shipping cost, not as a line.
+    untipped = replace(quote, tip=0, total=quote.subtotal, shipping=None)
     return tuple(TaxLine(f"{prefix}L{number}", line.amount, line.quantity,
                          tax_code or GENERAL_GOODS_TAX_CODE)
                  for number, line in enumerate(pricing.itemised(untipped), 1))

@@ -23,6 +23,9 @@ LIMITED = {
     ("stripe_checkout.continue_to_payment", "POST"): "RATELIMIT_PAY",
     ("stripe_checkout.continue_bag", "POST"): "RATELIMIT_PAY",
     ("shop.product", "POST"): "RATELIMIT_QUOTE",  # the htmx quote, or the no-JavaScript form
+    # The tax for an address: a Stripe Tax call for each new one (payments/tax.py remembers).
+    ("shop.product_tax", "POST"): "RATELIMIT_QUOTE",
+    ("bag.tax_for_address", "POST"): "RATELIMIT_QUOTE",
     ("bag.pay", "POST"): "RATELIMIT_PAY",  # the bag's checkout: the same card testers
     ("bag.show", "POST"): "RATELIMIT_QUOTE",  # the bag re-priced without JavaScript
     ("bag.add", "POST"): "RATELIMIT_QUOTE",

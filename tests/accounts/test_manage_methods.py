@@ -47,7 +47,7 @@ def test_the_default_is_chosen_and_offered_first(app, client, outbox, stripe_cli
     assert answer.status_code == 303
     assert stripe_client.customers.retrieve(customer).invoice_settings.default_payment_method == second
     page = client.get("/p/organic-tee").get_data(as_text=True)
-    assert f'value="{second}" checked' in page and page.index(second) < page.index(first)
+    assert f'value="{second}" data-kind="card" checked' in page and page.index(second) < page.index(first)
     page = client.get("/account").get_data(as_text=True)
     assert "ending 4444, expires 12/2034 <strong>(default)</strong>" in page, page[page.index("Saved ways"):][:900]
 

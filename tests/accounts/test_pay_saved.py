@@ -3,7 +3,7 @@ never for anyone else's."""
 from storefront.models import Account, Order, PaymentAttempt
 from storefront.web.extensions import db
 from tests.accounts.helpers import sign_in
-from tests.helpers import bag_form, card, open_checkout, pay
+from tests.helpers import US_ADDRESS, bag_form, card, hidden_fields, open_checkout, pay
 
 
 def save_a_card(client, stripe_client, number="4242424242424242"):
@@ -31,7 +31,7 @@ def test_a_saved_card_is_offered_first_and_pays_in_one_call(app, client, outbox,
     save_a_card(client, stripe_client)
     customer, method = saved_id(app, stripe_client)
     page = client.get("/p/city-lights-poster").get_data(as_text=True)
-    assert f'value="{method}" checked' in page and "Visa ending 4242" in page
+    assert f'value="{method}" data-kind="card" checked' in page and "Visa ending 4242" in page
     assert page.index("Visa ending 4242") < page.index("Use a new card")
 
     before = len(stripe_requests(method="POST"))
@@ -97,6 +97,21 @@ def test_the_bag_offers_the_saved_card_and_pays_with_it(app, client, outbox, str
     page = open_checkout(client, "city-lights-poster")
     assert client.post("/p/city-lights-poster/add", data=page).status_code == 303
     bag = client.get("/bag").get_data(as_text=True)
-    assert f'value="{method}" checked' in bag
+    assert f'value="{method}" data-kind="card" checked' in bag
     answer = client.post("/bag/pay", data={**bag_form(bag, client), "email": "ada@example.com"})
     assert answer.json["next"] == "receipt", answer.json
+
+
+def test_a_saved_method_is_charged_only_at_the_price_of_its_kind(app, client, outbox, stripe_client,
+                                                                stripe_requests):
+    """A saved card posted with the bank's price (its discount) is refused, nothing charged."""
+    sign_in(client, outbox)
+    save_a_card(client, stripe_client)
+    _, method = saved_id(app, stripe_client)
+    before = len(stripe_requests(method="POST", path="/v1/payment_intents"))
+    html = client.get("/p/city-lights-poster", query_string={"ship_country": "US", "method": "us_bank_account"})
+    page = {**hidden_fields(html.get_data(as_text=True)), **US_ADDRESS}
+    answer = client.post("/p/city-lights-poster/pay", data={
+        **page, "email": "ada@example.com", "saved_method": method, "method": "us_bank_account"})
+    assert answer.status_code == 400 and "another way of paying" in answer.json["message"]
+    assert len(stripe_requests(method="POST", path="/v1/payment_intents")) == before

@@ -35,7 +35,8 @@ def saved_bank(stripe_client, customer_id):
 def order_calls(client, stripe_requests, slug, **fields):
     """The shop's Stripe calls for one order: the page, Pay, the receipt."""
     before = len(stripe_requests(key_kind="secret"))
-    html = client.get(f"/p/{slug}", query_string={"ship_country": "US"}).get_data(as_text=True)
+    shown_for = {"ship_country": "US", **({"method": fields["method"]} if "method" in fields else {})}
+    html = client.get(f"/p/{slug}", query_string=shown_for).get_data(as_text=True)
     page = {**hidden_fields(html), **(US_ADDRESS if 'name="ship_country"' in html else {})}
     counts = [len(stripe_requests(key_kind="secret")) - before]
     answer = client.post(f"/p/{slug}/pay", data={**page, "email": "ada@example.com", **fields})
@@ -56,7 +57,8 @@ def test_stripe_calls_per_order(app, client, outbox, stripe_client, stripe_reque
     returning_card = order_calls(client, stripe_requests, CARD_SLUG, saved_method=saved)
     stripe_client.payment_methods.detach(saved)
     bank = saved_bank(stripe_client, customer_id)
-    returning_bank = order_calls(client, stripe_requests, BANK_SLUG, saved_method=bank)
+    returning_bank = order_calls(client, stripe_requests, BANK_SLUG, saved_method=bank,
+                                 method="us_bank_account")  # as the page sets it
 
     print("\nStripe calls by the shop per order (page, Pay, receipt):")
     for name, counts, browser in (("guest, new card", guest, 1), ("returning, saved card", returning_card, 0),

@@ -53,3 +53,12 @@ def test_sales_split_revenue_fees_and_net_by_way_of_paying(app, admin_client):
             for row in table.split("<tr>")[2:]]
     assert rows == ["US bank account (USD) 2 $1,020.00 $5.20 $1,014.80",
                     "Card (USD) 1 $1,000.00 $29.30 $970.70"]
+
+
+def test_the_sales_page_stands_when_stripe_cannot_say_its_fees(admin_client, faults):
+    # Every try the client makes (it retries a 500) fails.
+    faults("500", path="/v1/balance_transactions", method="GET", count=5)
+    response = admin_client.get("/admin/sales")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Revenue per day" in html
+    assert "Stripe could not be reached, so its fees are not shown" in html

@@ -84,5 +84,5 @@ def test_a_bag_of_card_field_products_keeps_the_card_fields(app, client):
     assert "data-pay-button" in html and "Continue to payment" not in html
     assert "data-no-script-pay" in html and 'formaction="/bag/continue"' in html
     # Without JavaScript its <noscript> button pays the bag on Stripe's hosted page.
-    response = client.post("/bag/continue", data=bag_form(html) | {"email": "ada@example.com"})
+    response = client.post("/bag/continue", data=bag_form(html, client) | {"email": "ada@example.com"})
     assert response.status_code == 303 and "/c/pay/cs_" in response.location

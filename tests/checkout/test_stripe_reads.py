@@ -15,7 +15,7 @@ SLUG = "city-lights-poster"  # USD
 
 def test_a_receipt_waiting_for_microdeposits_asks_stripe_once_per_interval(
         app, client, stripe_client, stripe_requests):
-    page = open_checkout(client, SLUG)
+    page = open_checkout(client, SLUG, method="us_bank_account")
     answer = pay(client, SLUG, page, "", method="us_bank_account").json
     intent_id = answer["client_secret"].split("_secret_")[0]
     stripe_client.payment_intents.confirm(intent_id, {"payment_method_data": typed_in(SUCCEEDS),

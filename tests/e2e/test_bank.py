@@ -36,7 +36,12 @@ def start_bank_payment(page, shop, name="Jenny Rosen", email="ada@example.com"):
     open_product(page, shop, SLUG)
     fill_address(page, "US")
     page.fill("#email", email)
+    expect(page.locator(".method-choice")).to_contain_text("US bank account (2% off)")
     page.get_by_label("US bank account").check()
+    # Picking the bank re-prices: the catalog's 2% comes off the $18.00 poster, and Pay says so.
+    expect(page.locator("[data-discount]")).to_have_text("Bank discount (2%)−$0.36")
+    expect(page.locator("[data-total]")).to_have_text("$17.64")
+    expect(page.locator("#pay-amount")).to_contain_text("$17.64")
     page.get_by_label("Account holder's name").fill(name)
     page.locator("[data-pay-button]").click()
     expect(stripe_frames.bank_dialog_frame(page)).to_be_visible()
@@ -86,6 +91,7 @@ def test_instant_verification_processes_then_pays_when_the_money_arrives(
     assert console_errors == []  # no CSP violation, no script error, in any frame
     intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
     assert intent.payment_method_types == ["us_bank_account"] and intent.status == "succeeded"
+    assert intent.amount == order.total == 1764  # the discounted total, as the page showed it
 
 
 def test_manual_entry_with_wrong_microdeposits_then_the_right_ones(
@@ -156,9 +162,10 @@ def test_a_debit_that_fails_days_later_emails_a_link_to_pay_the_same_order_by_ca
     pay(page, "4242424242424242")
     page.wait_for_url(receipt_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you! Your payment went through.")
-    [paid] = orders()  # the same order, paid by card
-    assert (paid.id, paid.status) == (order.id, "paid")
-    assert stripe_client.payment_intents.retrieve(paid.payment_intent_id).payment_method_types == ["card"]
+    [paid] = orders()  # the same order, paid by card, at the card's price: no bank discount
+    assert (paid.id, paid.status, paid.total) == (order.id, "paid", 1800)
+    by_card = stripe_client.payment_intents.retrieve(paid.payment_intent_id)
+    assert (by_card.payment_method_types, by_card.amount) == (["card"], 1800)
     assert transitions(app, order) == ["processing", "failed", "pending", "paid"]
     assert page.goto(f"{shop.url}{link.path}?token=forged").status == 404
 

@@ -19,7 +19,7 @@ SUBJECT = re.compile(r"Verify your bank account to pay for order #\d+")
 def waiting_for_microdeposits(client, stripe_client, page=None):
     """A bank order whose account was typed in: Stripe has sent the microdeposits. Returns the
     checkout's page fields, the pay answer and the PaymentIntent as Stripe has it."""
-    page = page or open_checkout(client, SLUG)
+    page = page or open_checkout(client, SLUG, method="us_bank_account")
     answer = pay(client, SLUG, page, "", method="us_bank_account")
     intent_id = answer.json["client_secret"].split("_secret_")[0]
     intent = stripe_client.payment_intents.confirm(intent_id, {"payment_method_data": typed_in(SUCCEEDS),

@@ -24,7 +24,7 @@ def failing_debit(app, client, stripe_client, local_stripe, email="ada@example.c
     """A bank order the customer left believing it paid, whose debit the bank then returns (the
     local Stripe's clock moved past settlement). Nothing has told the shop yet: it is processing.
     Returns the order's id and its PaymentIntent as Stripe has it now."""
-    page = open_checkout(client, SLUG)
+    page = open_checkout(client, SLUG, method="us_bank_account")
     answer = pay(client, SLUG, page, "", method="us_bank_account", email=email)
     intent_id = answer.json["client_secret"].split("_secret_")[0]
     debit_confirmed(stripe_client, intent_id, INSUFFICIENT_FUNDS)

@@ -1,6 +1,8 @@
 """Stripe Tax in the shop (storefront/payments/tax.py), against the local Stripe: the tax is
 quoted before paying (no Stripe call without an address, one per new lines or address after),
 recorded once the order is paid, and reversed when it is refunded."""
+import re
+
 import pytest
 import requests
 
@@ -88,20 +90,20 @@ def test_off_asks_stripe_nothing(make_app, stripe_requests):
     assert stripe_requests() == []
 
 
+def taxed_page(client, address):
+    """The poster's checkout fields shipped to `address` (Stripe's shape), with the total the page
+    shows once its tax is known (the address panel's post to the tax endpoint)."""
+    fields = {"ship_name": "Ada Lovelace", **{f"ship_{name}": value for name, value in address.items()}}
+    page = open_checkout(client, SLUG, fields)
+    shown = client.post(f"/p/{SLUG}/tax", data=page).get_data(as_text=True)
+    page["expected_total"] = re.search(r'name="expected_total" value="(\d+)"', shown)[1]
+    return page
+
+
 def pay_with_tax(app, client, stripe_client, address):
-    """Pay for a poster shipped to `address`, its tax quoted and put on the order before the
-    customer pays, as the checkout does once it asks for the address; the paid order."""
-    page = open_checkout(client, SLUG)
-    with app.test_request_context():
-        product = db.session.scalar(db.select(Product).filter_by(slug=SLUG))
-        selection, quote = pricing.quote_form(product, page)
-        quoted = tax.quote_tax(quote.currency, tax.lines_for(quote, product.tax_code), 0, address)
-        order = Order.for_quote(product, selection, quote, "ada@example.com",
-                                page["checkout_token"], selection_key(selection, quote))
-        order.shipping_address = address
-        tax.apply(order, quoted)
-        db.session.add(order)
-        db.session.commit()
+    """Pay for a poster shipped to `address` (Stripe's shape) as a customer does: the tax shown
+    for the address (the tax endpoint), then Pay with that total; the paid order."""
+    page = taxed_page(client, address)
     answer = pay(client, SLUG, page, card(stripe_client))
     assert answer.json["next"] == "receipt", answer.json
     with app.app_context():
@@ -110,13 +112,15 @@ def pay_with_tax(app, client, stripe_client, address):
 
 def test_the_tax_is_charged_and_recorded_once_paid(app, client, stripe_client, stripe_requests):
     order = pay_with_tax(app, client, stripe_client, SEATTLE)
-    assert (order.status, order.tax_amount, order.total) == ("paid", 117, 1800 + 117)
+    # 6.5 % of the $18.00 poster and of the $6.00 shipping: $1.17 + $0.39.
+    assert (order.status, order.tax_amount, order.total) == ("paid", 156, 1800 + 600 + 156)
     intent = stripe_client.payment_intents.retrieve(order.payment_intent_id)
-    assert intent.amount == 1917  # the customer paid the tax
+    assert intent.amount == 2556  # the customer paid the tax
     sale = stripe_client.tax.transactions.retrieve(order.tax_transaction_id,
                                                    {"expand": ["line_items"]})
     assert (sale.type, sale.reference) == ("transaction", f"order-{order.public_id}")
     assert [(line.amount, line.amount_tax) for line in sale.line_items.data] == [(1800, 117)]
+    assert (sale.shipping_cost.amount, sale.shipping_cost.amount_tax) == (600, 39)
     [recorded] = stripe_requests(method="POST", path="/v1/tax/transactions/create_from_calculation")
     assert recorded["idempotency_key"] == f"order-{order.public_id}-tax"
 
@@ -155,35 +159,30 @@ def test_a_full_refund_reverses_all_the_tax(app, client, stripe_client, stripe_r
     assert (reversal.type, reversal.reversal.original_transaction, reversal.reference) == (
         "reversal", sale, f"order-{public_id}-refund-request-0000000001")
     assert [(line.amount, line.amount_tax) for line in reversal.line_items.data] == [(-1800, -117)]
+    assert (reversal.shipping_cost.amount, reversal.shipping_cost.amount_tax) == (-600, -39)
 
 
 def test_partial_refunds_reverse_their_part_of_the_tax(
         app, client, stripe_client, stripe_requests, admin):
-    order = pay_with_tax(app, client, stripe_client, SEATTLE)  # $19.17, $1.17 of it tax
+    order = pay_with_tax(app, client, stripe_client, SEATTLE)  # $25.56, $1.56 of it tax
     with app.app_context():
         order, who = db.session.get(Order, order.id), db.session.get(AdminUser, admin)
         refunds.refund(order, "request-0000000001", 1000, who)
-        refunds.refund(order, "request-0000000002", None, who)  # the rest, $9.17
+        refunds.refund(order, "request-0000000002", None, who)  # the rest, $15.56
     first, rest = reversals(stripe_client, stripe_requests)
-    assert [(line.amount, line.amount_tax) for line in first.line_items.data] == [(-939, -61)]
-    assert [(line.amount, line.amount_tax) for line in rest.line_items.data] == [(-861, -56)]
-    # Together they give back exactly the sale: $18.00 and its $1.17 tax.
+    # $10.00 of $25.56: Stripe spreads it over the poster ($19.17 with its tax) and the shipping
+    # ($6.39): $7.50 of the poster, $7.04 and $0.46 tax.
+    assert [(line.amount, line.amount_tax) for line in first.line_items.data] == [(-704, -46)]
+    assert [(line.amount, line.amount_tax) for line in rest.line_items.data] == [(-1096, -71)]
+    # Together they give back exactly the sale: $18.00 and $6.00 shipping, and their $1.56 tax.
     assert sum(line.amount_tax for r in (first, rest) for line in r.line_items.data) == -117
+    assert sum(r.shipping_cost.amount_tax for r in (first, rest)) == -39
 
 
 @pytest.mark.usefixtures("fresh_local_stripe")
 def test_an_expired_calculation_is_flagged_and_the_order_still_fulfilled(
         app, client, stripe_client, local_stripe, outbox):
-    page = open_checkout(client, SLUG)
-    with app.test_request_context():
-        product = db.session.scalar(db.select(Product).filter_by(slug=SLUG))
-        selection, quote = pricing.quote_form(product, page)
-        quoted = tax.quote_tax("USD", tax.lines_for(quote, product.tax_code), 0, SEATTLE)
-        order = Order.for_quote(product, selection, quote, "ada@example.com",
-                                page["checkout_token"], selection_key(selection, quote))
-        tax.apply(order, quoted)
-        db.session.add(order)
-        db.session.commit()
+    page = taxed_page(client, SEATTLE)
     # 90 days later by Stripe's clock, the calculation can no longer be recorded.
     requests.post(f"{local_stripe.url}/_emulator/clock/advance", json={"days": 90}).raise_for_status()
     try:

@@ -133,7 +133,7 @@ def test_a_declined_card_then_another(app, client, stripe_client, watch):
 
 
 def test_bank_debit(app, client, watch):
-    page = open_checkout(client, SLUG)
+    page = open_checkout(client, SLUG, method="us_bank_account")
     with watch:
         answer = pay(client, SLUG, page, "", method="us_bank_account").json
         assert answer["next"] == "collect"
