@@ -107,8 +107,7 @@ form.elements.email.addEventListener("focus", prefetch, { once: true });
 form.addEventListener("change", (event) => {
   if (event.target.name === "saved_method") priceFor(event.target.dataset.kind);
   if (event.target.name !== "method" && event.target.name !== "saved_method") return;
-  priceFor(form.querySelector('input[name="saved_method"]:checked')?.dataset.kind);
-showChosen();
+  showChosen();
   prefetch();
 });
 form.addEventListener("input", refresh);
@@ -119,8 +118,13 @@ document.body.addEventListener("htmx:afterSettle", () => {
   load("./field-errors.js");
   if (form.elements.ship_country) load("./address.js");
 }, { once: true });
-priceFor(form.querySelector('input[name="saved_method"]:checked')?.dataset.kind);
 showChosen();
+// The saved method chosen at first is priced as its kind once htmx listens (it starts at
+// DOMContentLoaded, after this module has run).
+document.addEventListener("DOMContentLoaded", () => {
+  priceFor(form.querySelector('input[name="saved_method"]:checked')?.dataset.kind);
+  showChosen();
+});
 
 async function pay() {
   setBusy(true);

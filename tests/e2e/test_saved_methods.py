@@ -24,12 +24,14 @@ def saved_card(app, stripe_client, number, email="ada@example.com"):
     return stripe_client.payment_methods.attach(card(stripe_client, number), {"customer": customer}).id
 
 
-def pay_with_saved(page, shop, slug, name):
+def pay_with_saved(page, shop, slug, name, total=None):
     page.goto(f"{shop.url}/p/{slug}")
     choice = page.get_by_label(name)
     expect(choice).to_be_checked()  # the default, or the only one, comes first and chosen
     if page.locator("#ship_country").count():
         fill_address(page)
+    if total:
+        expect(page.locator("[data-total]")).to_have_text(total)
     page.fill("#email", "ada@example.com")
     button = page.locator("[data-pay-button]")
     expect(button).to_be_enabled()  # no card fields to fill
@@ -79,7 +81,7 @@ def test_link_a_bank_by_microdeposits_then_pay_by_it(page, app, shop, orders):
     expect(page.locator("[data-saved-method]")).to_contain_text(["account ending 6789"])
     expect(page.locator("[data-waiting]")).to_have_count(0)
 
-    pay_with_saved(page, shop, "city-lights-poster", "STRIPE TEST BANK account ending 6789")
+    pay_with_saved(page, shop, "field-notes-ebook", "STRIPE TEST BANK account ending 6789")
     page.wait_for_url(receipt_url())
     assert orders()[0].status == "processing"  # the debit is on its way, as for any bank payment
 
