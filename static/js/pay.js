@@ -25,11 +25,13 @@ export function setBusy(flag) {
 
 // Ways of paying with their own module, which exports `method` (the card's is in paying.js).
 const MODULES = { us_bank_account: "./bank.js" };
-const chosen = () => form.elements.method?.value || "card";
+// A saved card or bank account chosen (its radio's value is the PaymentMethod) is "saved".
+const chosen = () => (form.elements.saved_method?.value ? "saved" : form.elements.method?.value || "card");
 const panel = (name) => form.querySelector(`[data-method-panel="${name}"]`);
 
 // Stripe's card frames say when they are complete; another method's panel, when its inputs are valid.
 function ready(name) {
+  if (name === "saved") return true;
   if (name === "card") return cardComplete();
   const inputs = panel(name)?.querySelectorAll("input");
   return Boolean(inputs) && [...inputs].every((input) => input.checkValidity());
@@ -73,9 +75,10 @@ function load(url) {
 }
 
 async function modules() {
-  const own = MODULES[chosen()];
+  const name = chosen();
+  const own = MODULES[name];
   const [paying, method] = await Promise.all([load("./paying.js"), own && load(own)]);
-  return { paying, method: method ? method.method : paying.card };
+  return { paying, method: method ? method.method : name === "saved" ? paying.saved : paying.card };
 }
 
 const prefetch = () => modules().catch(() => {}); // if they fail, Pay says so
@@ -83,6 +86,8 @@ const prefetch = () => modules().catch(() => {}); // if they fail, Pay says so
 function showChosen() {
   const name = chosen();
   for (const each of form.querySelectorAll("[data-method-panel]")) each.hidden = each.dataset.methodPanel !== name;
+  const choice = form.querySelector(".method-choice");
+  if (choice) choice.hidden = name === "saved";
   refresh();
 }
 
@@ -90,7 +95,7 @@ document.addEventListener("card-fields:change", refresh);
 document.addEventListener("card-fields:change", prefetch, { once: true });
 form.elements.email.addEventListener("focus", prefetch, { once: true });
 form.addEventListener("change", (event) => {
-  if (event.target.name !== "method") return;
+  if (event.target.name !== "method" && event.target.name !== "saved_method") return;
   showChosen();
   prefetch();
 });

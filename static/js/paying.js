@@ -33,6 +33,8 @@ export const card = {
   },
   steps: { authenticate },
 };
+// A saved card or bank account: its radio is posted with the form; the bank may still ask.
+export const saved = { async prepare() { return {}; }, steps: { authenticate } };
 let steps = {}; // those of the method being paid with
 
 /** Pays with `method`; true once the receipt is loading. */

@@ -3,9 +3,12 @@ and deleting the account."""
 import logging
 
 import stripe
-from flask import Blueprint, redirect, render_template, request, url_for
+import re
+import secrets
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from wtforms import Form, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from storefront.accounts import customers, deletion, history, sessions, signin
 from storefront.orders import links
@@ -68,9 +71,79 @@ def account():
     account = sessions.current()
     if account is None:
         return redirect(url_for("accounts.sign_in"))
+    saved = customers.saved_methods(account)
     return render_template("accounts/account.html", account=account,
                            orders=history.orders(account), again_url=history.again_url,
-                           saved=customers.saved_methods(account))
+                           saved=saved, waiting=customers.waiting(account) if saved is not None else [],
+                           setup_token=secrets.token_urlsafe(18), stripe_config={
+                               "publishableKey": current_app.config["STRIPE_PUBLISHABLE_KEY"],
+                               "locale": "en"})
+
+
+PAYMENT_METHOD_ID = r"pm_[A-Za-z0-9_]{1,200}"
+STRIPE_UNANSWERED = ("We could not reach our payment provider just now, and nothing was changed. "
+                     "Please try again in a moment.")
+
+
+def signed_in_or_404():
+    account = sessions.current()
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.route("/account/methods/<payment_method>/remove", methods=["GET", "POST"])
+def remove_method(payment_method):
+    """Asks first ("Remove Visa ending 4242?"), and detaches on the button's POST."""
+    account = sessions.current()
+    if account is None:
+        return redirect(url_for("accounts.sign_in"))
+    saved = {method.id: method for method in customers.saved_methods(account) or []}
+    method = saved.get(payment_method) if re.fullmatch(PAYMENT_METHOD_ID, payment_method) else None
+    if method is None:
+        abort(404)  # not this account's, or gone already
+    if request.method == "GET":
+        return render_template("accounts/remove_method.html", method=method)
+    try:
+        customers.remove(account, payment_method)
+    except stripe.StripeError:
+        return render_template("accounts/remove_method.html", method=method,
+                               failed=STRIPE_UNANSWERED), 503
+    return redirect(url_for("accounts.account", removed=1), 303)
+
+
+@bp.post("/account/methods/<payment_method>/default")
+def default_method(payment_method):
+    account = signed_in_or_404()
+    if not re.fullmatch(PAYMENT_METHOD_ID, payment_method):
+        abort(404)
+    try:
+        if not customers.make_default(account, payment_method):
+            abort(404)
+    except stripe.StripeError:
+        return render_template("accounts/remove_method.html", failed=STRIPE_UNANSWERED), 503
+    return redirect(url_for("accounts.account"), 303)
+
+
+class SetupForm(Form):
+    kind = StringField(validators=[AnyOf(("card", "us_bank_account"))])
+    setup_token = StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+
+@bp.post("/account/methods/setup")
+def setup_method():
+    """A SetupIntent for the page's "Add a card" or "Link a bank account" (static/js/
+    account-methods.js confirms it with Stripe.js): its client secret."""
+    account = signed_in_or_404()
+    form = SetupForm(request.form)
+    if not form.validate():
+        return jsonify(message="Please reload the page."), 400
+    try:
+        secret = customers.start_setup(account, form.kind.data, form.setup_token.data)
+    except stripe.StripeError:
+        log.warning("Account %s: no SetupIntent", account.id)
+        return jsonify(message=STRIPE_UNANSWERED), 503
+    return jsonify(client_secret=secret)
 
 
 @bp.post("/account/sign-out")

@@ -51,6 +51,7 @@ from storefront.checkout.shop import (
     database_zones,
     partial_response,
     price,
+    saved_methods,
     selection_form,
 )
 from storefront.models import Order, OrderLine, Product
@@ -357,8 +358,9 @@ def show():
         return render_block("shop/bag.html", "price", partial=True,
                             address_fields="address_fields" in request.form,
                             **shown.context(), **context(bag_quote, bag["token"]))
-    return render_template("shop/bag.html", **shown.context(), **context(
-        bag_quote, bag["token"], chosen_method=form.get("method", methods.CARD.name)))
+    return render_template("shop/bag.html", saved_methods=saved_methods(), **shown.context(),
+                           **context(bag_quote, bag["token"],
+                                     chosen_method=form.get("method", methods.CARD.name)))
 
 
 @bp.post("/bag/keep")

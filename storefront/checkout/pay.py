@@ -11,7 +11,8 @@ import json
 import logging
 
 import stripe
-from flask import Blueprint, current_app, jsonify, request, session, url_for
+from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template,
+                   request, session, url_for)
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, Form, IntegerField, StringField
@@ -43,6 +44,12 @@ log = logging.getLogger(__name__)
 SESSION_ORDERS = "orders"
 SESSION_ORDERS_KEPT = 20
 NOT_YOURS = "This payment belongs to another browser. Reload the page to start again."
+NOT_YOUR_METHOD = ("This saved way of paying is not one of your account's. Sign in again, or "
+                   "pay with a new card; nothing was charged.")
+CANNOT_CHECK = ("We could not reach our payment provider to check your saved way of paying, and "
+                "nothing was charged. Try again in a moment.")
+OTHER_KIND = ("The price shown is for another way of paying. Choose how you pay under "
+              "\"How would you like to pay?\" again, then press Pay.")
 CANNOT_SAVE = ("We could not reach our payment provider to save your card, and nothing was "
                "charged. Try again in a moment, or pay without saving it.")
 
@@ -62,6 +69,10 @@ class PayForm(Form):
     expected_total = IntegerField(validators=[DataRequired("The total is missing.")])
     # "Save for next time", offered to a signed-in customer beside the card fields.
     save_card = BooleanField()
+    # A signed-in customer's saved card or bank account (its PaymentMethod), chosen instead.
+    saved_method = StringField(
+        validators=[Optional(), Regexp(r"^pm_[A-Za-z0-9_]{1,200}$", message="Choose a way to pay.")]
+    )
     checkout_token = StringField(
         validators=[DataRequired("Please reload the page."),
                     Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Please reload the page.")]
@@ -74,7 +85,8 @@ class PayForm(Form):
             self.method.errors = ["Choose a way to pay."]
             return None
         # Optional() lets blank text through unchecked: spaces are no card either.
-        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip():
+        if method.confirmed_by == "server" and not (self.payment_method.data or "").strip() \
+                and not self.saved_method.data:
             self.payment_method.errors = ["Card details are missing."]
             return None
         return method
@@ -161,9 +173,10 @@ def send(order, attempt, request, key):
     return settle(order, gateway.pay(request, key), "browser", attempt)
 
 
-def charge(order, method, payment_method, save_for=None):
+def charge(order, method, payment_method, save_for=None, customer=None):
     """Pay `order` by `method` (with the card's `payment_method`), holding its lease; a new
-    intent made for a card saves it to the Stripe Customer `save_for`, if given."""
+    intent made for a card saves it to the Stripe Customer `save_for`, if given. `customer`:
+    `payment_method` is saved to that Customer (always a new intent, made for the Customer)."""
     last = order.last_attempt
     same = last is not None and (last.method, last.payment_method) == (method.name, payment_method)
     if last is not None and last.outcome is None:
@@ -188,14 +201,15 @@ def charge(order, method, payment_method, save_for=None):
     number = len(order.attempts) + 1
     # A new card confirms the order's card intent; anything else is a new intent.
     confirm = (method.confirmed_by == "server" and order.payment_intent_id is not None
-               and order.method is method)
+               and order.method is method and customer is None)
     attempt = PaymentAttempt(number=number, method=method.name, payment_method=payment_method,
                              kind="confirm" if confirm else "create",
                              payment_intent_id=order.payment_intent_id if confirm else None,
                              idempotency_key=gateway.attempt_key(order, number))
     order.attempts.append(attempt)
     # The request is recorded with its key, before Stripe hears of either: asking again sends it.
-    attempt.request = request = gateway.payment_request(order, attempt, save_for=save_for)
+    attempt.request = request = gateway.payment_request(order, attempt, save_for=save_for,
+                                                        customer=customer)
     if order.status == "failed":
         order.move_to("pending", "browser", note=f"another {method.label.lower()}")
     return answer(order, send(order, attempt, request, attempt.idempotency_key))
@@ -219,6 +233,11 @@ def busy(order):
 @bp.post("/p/<slug>/pay")
 def pay(slug):
     product = product_or_404(slug)
+    answered = pay_product(product)
+    return plain(answered, product) if request.form.get("no_script") else answered
+
+
+def pay_product(product):
     if checkout_mode(product) != "elements":
         return jsonify(next="fix", message="This product is paid on Stripe's payment page: "
                        "reload the page and press Continue to payment."), 400
@@ -254,6 +273,22 @@ def tax_unavailable(error):
     return jsonify(next="retry", message=str(error)), 503
 
 
+def plain(answered, product):
+    """The answer for a browser without JavaScript (a saved method paid by a plain form post):
+    the receipt, or a page saying why not, with the way back."""
+    response = make_response(answered)
+    body = response.get_json(silent=True) or {}
+    if body.get("next") == "receipt":
+        return redirect(body["url"], 303)
+    message = body.get("message") or "Your payment was not completed, and nothing was charged."
+    if body.get("next") == "authenticate":
+        message = ("Your bank asks you to confirm this payment, which needs JavaScript: turn it "
+                   "on, or pay on Stripe's page.")
+    status = response.status_code if response.status_code >= 400 else 402
+    return render_template("checkout/saved_answer.html", message=message,
+                           back_url=url_for("shop.product", slug=product.slug)), status
+
+
 def refused(price_errors, form, address):
     """The 400 for a pay request that cannot be paid as sent: each field's message by its name."""
     errors = {**price_errors, **address.messages,
@@ -269,11 +304,17 @@ def pay_order(order, form, method, price, shipping_line=None, address=None, taxe
     the order's price for this method ((its lines, each order line's quote): Order.reprice)."""
     order.email = form.email.data
     remember(order)
-    try:
-        save_for = saving_for(form, method)
-    except stripe.StripeError:
-        log.warning("Order %s: no Stripe Customer to save the card to", order.id)
-        return jsonify(order=order.public_id, next="retry", message=CANNOT_SAVE), 503
+    customer = save_for = None
+    if form.saved_method.data:
+        refusal, customer = saved_owner(order, form.saved_method.data, method)
+        if refusal:
+            return refusal
+    else:
+        try:
+            save_for = saving_for(form, method)
+        except stripe.StripeError:
+            log.warning("Order %s: no Stripe Customer to save the card to", order.id)
+            return jsonify(order=order.public_id, next="retry", message=CANNOT_SAVE), 503
     with order_lease(order, wait=current_app.config["ORDER_BUSY_WAIT_SECONDS"]) as held:
         if not held:
             return busy(order)
@@ -285,7 +326,24 @@ def pay_order(order, form, method, price, shipping_line=None, address=None, taxe
         if order.payable:  # never where a paid parcel goes
             address_form.record(order, shipping_line, address)
             tax.apply(order, taxed)
-        return charge(order, method, form.payment_method.data or "", save_for)
+        return charge(order, method, form.saved_method.data or form.payment_method.data or "",
+                      save_for, customer)
+
+
+def saved_owner(order, payment_method, method):
+    """(a refusal, None), or (None, the Stripe Customer) when the saved method is the signed-in
+    account's and of the kind priced (`method`): checked before Stripe is asked to charge it."""
+    account = account_sessions.current()
+    try:
+        kind = customers.owned_kind(account, payment_method)
+    except stripe.StripeError:
+        log.warning("Order %s: could not list the customer's saved methods", order.id)
+        return (jsonify(order=order.public_id, next="retry", message=CANNOT_CHECK), 503), None
+    if kind is None:
+        return (jsonify(order=order.public_id, next="fix", message=NOT_YOUR_METHOD), 403), None
+    if kind != method.name:  # priced for another way of paying (a bank discount)
+        return (jsonify(order=order.public_id, next="fix", message=OTHER_KIND), 400), None
+    return None, account.stripe_customer_id
 
 
 def saving_for(form, method):

@@ -7,10 +7,12 @@ selection fields (price_partial.py).
 import re
 import secrets
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 from sqlalchemy import bindparam
 
+from storefront.accounts import customers
+from storefront.accounts import sessions as account_sessions
 from storefront.catalog import addresses, methods, pricing, shipping
 from storefront.checkout import price_partial, snapshot, taxing
 from storefront.checkout.price_partial import price_context, selection_form
@@ -133,10 +135,19 @@ def product(slug):
     if htmx:  # a page loaded before the price partial became a GET
         return render_block("shop/product.html", "price", partial=True,
                             **shown.context(), **price_context(product, selection, quote))
-    response = make_response(render_template("shop/product.html", **checkout_context(
-        product, selection, quote, **shown.context())))
+    response = make_response(render_template(
+        "shop/product.html", saved_methods=saved_methods(),
+        saved_pay_url=url_for("checkout.pay", slug=product.slug),
+        **checkout_context(product, selection, quote, **shown.context())))
     response.vary.add("HX-Request")  # the same URL gives htmx the partial
     return response
+
+
+def saved_methods():
+    """The signed-in customer's saved ways of paying for the checkout ([] for a guest, or when
+    Stripe cannot be asked: a new card still works)."""
+    account = account_sessions.current()
+    return (customers.saved_methods(account) or []) if account is not None else []
 
 
 def partial_response(catalog, product):

@@ -10,10 +10,12 @@ from stripe.params import (
     BalanceTransactionListParams,
     CustomerCreateParams,
     CustomerPaymentMethodListParams,
+    CustomerUpdateParams,
     PaymentIntentCreateParams,
     PaymentIntentCreateParamsShipping,
     PaymentIntentCreateParamsShippingAddress,
     RefundCreateParams,
+    SetupIntentCreateParams,
     TransferCreateParams,
 )
 from stripe.params.checkout import SessionCreateParams
@@ -126,14 +128,18 @@ def _answer(call):
         return Failure(classify(error), type(error).__name__)
 
 
-def payment_request(order, attempt, save_for=None):
+def payment_request(order, attempt, save_for=None, customer=None):
     """What to send Stripe for a new attempt, as plain values to record with it
     (PaymentAttempt.request): a card is created-and-confirmed in one call (or the order's intent
     confirmed with the new card); a method the browser confirms gets its intent created.
 
     `save_for`: a signed-in customer's Stripe Customer, when they ticked "Save for next time":
     the card is attached to it once the payment succeeds (setup_future_usage), still in one
-    call. on_session: the shop charges a saved card only while its customer is paying."""
+    call. on_session: the shop charges a saved card only while its customer is paying.
+
+    `customer`: paying with a method saved to that Customer (the signed-in customer's, whom
+    the pay view checked owns it): created and confirmed in one call, a bank account too (its
+    mandate was accepted when it was linked)."""
     method = methods.METHODS[attempt.method]
     if attempt.kind == "create":
         params: PaymentIntentCreateParams = {
@@ -145,7 +151,9 @@ def payment_request(order, attempt, save_for=None):
         }
         if shipping := shipping_details(order):
             params["shipping"] = shipping
-        if method.confirmed_by == "server":
+        if customer:
+            params["customer"] = customer
+        if method.confirmed_by == "server" or customer:
             params["payment_method"] = attempt.payment_method
             params["confirmation_method"] = "manual"
             params["confirm"] = True
@@ -583,6 +591,53 @@ def saved_methods(customer_id):
     """Every PaymentMethod attached to the Customer (cards and bank accounts), all pages."""
     params: CustomerPaymentMethodListParams = {"limit": 100}
     return list(_client().customers.payment_methods.list(customer_id, params).auto_paging_iter())
+
+
+def default_method(customer_id):
+    """The id of the Customer's default way of paying (invoice_settings), or None."""
+    customer = _client().customers.retrieve(customer_id)
+    default = customer.invoice_settings.default_payment_method if customer.invoice_settings else None
+    return getattr(default, "id", default)
+
+
+def set_default_method(customer_id, payment_method_id):
+    """Make a saved method the Customer's default. Setting it again changes nothing."""
+    params: CustomerUpdateParams = {
+        "invoice_settings": {"default_payment_method": payment_method_id}}
+    return _client().customers.update(customer_id, params)
+
+
+def setup_request(customer_id, method_type):
+    """The parameters of a SetupIntent saving a card or a bank account to the Customer, for
+    the browser to confirm (confirmCardSetup, collectBankAccountForSetup). on_session: the shop
+    charges it only while its customer pays."""
+    params: SetupIntentCreateParams = {
+        "customer": customer_id,
+        "allowed_payment_method_types": [method_type],
+        "usage": "on_session",
+    }
+    if method_type == "us_bank_account":
+        params["payment_method_options"] = {
+            "us_bank_account": {"verification_method": "automatic"}}
+    return params
+
+
+def create_setup(customer_id, method_type, key):
+    """A SetupIntent (setup_request); one per `key`, so a repeated form is the same intent."""
+    params = setup_request(customer_id, method_type)
+    if api_version()[:10] < ALLOWED_TYPES_SINCE:
+        older: Any = dict(params)
+        older["payment_method_types"] = older.pop("allowed_payment_method_types")
+        params = older
+    return _client().setup_intents.create(params, {"idempotency_key": key})
+
+
+def waiting_setups(customer_id):
+    """The Customer's SetupIntents waiting for the customer (a bank account's microdeposits),
+    with their PaymentMethods, to name the account (one call, the newest 20)."""
+    found = _client().setup_intents.list(
+        {"customer": customer_id, "limit": 20, "expand": ["data.payment_method"]})
+    return [intent for intent in found.data if intent.status == "requires_action"]
 
 
 def gone(error):

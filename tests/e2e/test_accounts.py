@@ -33,6 +33,23 @@ def bought_as_guest(shop, stripe_client, email):
     return answer.json()["url"]
 
 
+def sign_in_by_link(page, app, shop, email="ada@example.com"):
+    """Sign the browser in as `email` by the link the shop emails to a real SMTP server."""
+    app.config["SHOP_URL"] = shop.url
+    with smtp_server(users=USERS) as server:
+        use(app, server)
+        page.goto(f"{shop.url}/account/sign-in")
+        page.get_by_label("Email").fill(email)
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        message = wait_for(lambda: [m for m in server.received_by(email)
+                                    if m["Subject"].startswith("Sign in")], "the sign-in email")[0]
+    [link] = LINK.findall(message.get_content())
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{shop.url}/account")
+
+
 def test_sign_in_by_the_emailed_link_see_the_order_buy_it_again_and_save_the_card(page, app, shop, stripe_client):
     app.config["SHOP_URL"] = shop.url  # where emailed links lead
     with smtp_server(users=USERS) as server:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests import stripe_frames
 from tests.a11y import axe_violations
-from tests.e2e.checkout_page import fill_address, message, open_product, pay, wait_for_price
+from tests.e2e.checkout_page import choose_country, fill_address, message, open_product, pay, wait_for_price
 from tests.helpers import Browser, card
 from tests.waiting import wait_for
 
@@ -115,6 +115,7 @@ def fill_bag(page, shop):
 def embedded_checkout(page, shop):
     """The shop's page holding Stripe's embedded Checkout, for the demo's embedded product."""
     page.goto(f"{shop.url}/p/canvas-tote")
+    choose_country(page, "US")  # the tote is posted: Stripe's page asks for the address there
     page.fill("#email", "ada@example.com")
     page.get_by_role("button", name="Continue to payment").click()
     page.locator("#embedded-checkout iframe").first.wait_for()
