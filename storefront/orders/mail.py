@@ -37,7 +37,12 @@ class Undelivered(Exception):
 
 
 def _send_log(message):
-    log.info("Email to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+    # The text part: a message with attachments (a ticket's .ics) is multipart.
+    body = message.get_body(preferencelist=("plain",))
+    attached = [part.get_filename() for part in message.iter_attachments()]
+    log.info("Email to %s: %s\n%s%s", message["To"], message["Subject"],
+             body.get_content() if body is not None else "",
+             f"\nAttached: {', '.join(attached)}" if attached else "")
 
 
 def _send_memory(message):
