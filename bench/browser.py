@@ -1,15 +1,18 @@
 """What a customer's browser sees, in Debian's chromium through Playwright: the checkout page's
 weight, the price-update round trip, the time from Pay to the receipt, and the Stripe calls each
 of those makes according to the local Stripe's request log."""
+import contextlib
 import json
 import os
 import re
+import shutil
 import statistics
 import time
 import urllib.request
 
 from playwright.sync_api import sync_playwright
 
+from bench import servers
 from tests import stripe_frames
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -303,3 +306,17 @@ def measure(shop_url, stripe_url, payments=5):
         "three_ds": three_ds,
         "bank": bank,
     }
+
+
+@contextlib.contextmanager
+def shop_in_chromium(out):
+    """A fresh `out` folder, the servers (one shop worker) and chromium, for the benches that
+    measure one thing in the browser (bench.weight, bench.shipping): (running servers, browser)."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    with servers.all_servers(out, 1) as running, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield running, chromium
+        finally:
+            chromium.close()

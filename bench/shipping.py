@@ -2,9 +2,6 @@
 them (bench/browser.py): the first visit's weight of a product page with the shipping address,
 and a country chosen → its shipping line painted in chromium (30 changes, p50/p95). Quicker than
 the whole bench; servers and logs go to bench/out/shipping/."""
-import shutil
-
-from playwright.sync_api import sync_playwright
 
 from bench import browser, report, servers
 
@@ -12,17 +9,10 @@ OUT = servers.ROOT / "bench" / "out" / "shipping"
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    with servers.all_servers(OUT, 1) as running, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=browser.CHROMIUM,
-                                              args=browser.CHROMIUM_ARGS)
-        try:
-            weight = browser.page_weight(chromium, running["shop"])
-            countries = browser.country_changes(chromium, running["shop"],
-                                                browser.StripeLog(running["stripe"]))
-        finally:
-            chromium.close()
+    with browser.shop_in_chromium(OUT) as (running, chromium):
+        weight = browser.page_weight(chromium, running["shop"])
+        countries = browser.country_changes(chromium, running["shop"],
+                                            browser.StripeLog(running["stripe"]))
     kb = {kind: n / report.KB for kind, n in weight["gzip_bytes_by_type"].items()}
     print(f"checkout page ({browser.SHIPPED_PRODUCT}), first visit: "
           f"{weight['html_css_js_gzip_bytes'] / report.KB:.1f} KB gzip (HTML {kb.get('html', 0):.1f}, "

@@ -3,9 +3,6 @@ it (bench/browser.py `page_weight()`), with each first-party resource's gzip byt
 the page imports later, when the customer turns to paying (the email field, then the bank).
 Quicker than the whole bench when trimming the page; servers and logs go to bench/out/weight/."""
 import re
-import shutil
-
-from playwright.sync_api import sync_playwright
 
 from bench import browser, report, servers
 
@@ -13,16 +10,9 @@ OUT = servers.ROOT / "bench" / "out" / "weight"
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    with servers.all_servers(OUT, 1) as running, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=browser.CHROMIUM,
-                                              args=browser.CHROMIUM_ARGS)
-        try:
-            weight = browser.page_weight(chromium, running["shop"])
-            later = imported_when_paying(chromium, running["shop"])
-        finally:
-            chromium.close()
+    with browser.shop_in_chromium(OUT) as (running, chromium):
+        weight = browser.page_weight(chromium, running["shop"])
+        later = imported_when_paying(chromium, running["shop"])
     def size(n):
         return f"{n / report.KB:6.1f} KB {n:6} B"
 
