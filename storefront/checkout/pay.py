@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 # the customer's email link let in) may confirm the order's payment.
 SESSION_ORDERS = "orders"
 SESSION_ORDERS_KEPT = 20
+# The orders this browser began paying from a bank account and that have no outcome yet: only
+# such a browser's pages look for one waiting for microdeposits (receipts.waiting_for_microdeposits).
+SESSION_BANK_ORDERS = "bank_orders"
 NOT_YOURS = "This payment belongs to another browser. Reload the page to start again."
 NOT_YOUR_METHOD = ("This saved way of paying is not one of your account's. Sign in again, or "
                    "pay with a new card; nothing was charged.")
@@ -146,6 +149,10 @@ def answer(order, decision):
     if decision.next == "receipt":
         return jsonify(body | {"url": receipt_url(order)})
     if decision.next in ("authenticate", "verify", "collect"):
+        if decision.next in ("verify", "collect"):
+            began = session.get(SESSION_BANK_ORDERS, [])
+            if order.public_id not in began:
+                session[SESSION_BANK_ORDERS] = [*began, order.public_id][-SESSION_ORDERS_KEPT:]
         confirm_url = url_for("checkout.confirm", public_id=order.public_id)
         return jsonify(body | {"client_secret": decision.client_secret, "confirm_url": confirm_url,
                                "verify_url": decision.verify_url})

@@ -3,7 +3,7 @@ whose bank payment failed pay the same order by card."""
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from storefront.checkout import address_form, bag, shop
-from storefront.checkout.pay import SESSION_ORDERS, remember
+from storefront.checkout.pay import SESSION_BANK_ORDERS, remember
 from storefront.models import Order
 from storefront.orders import delivery, links, stripe_reads
 from storefront.payments import decisions, gateway
@@ -35,14 +35,18 @@ def receipt(public_id):
 def waiting_for_microdeposits():
     """This browser's latest order that waits for its bank account to be verified, or None: the
     shop's pages say so, with a link to the order's page (layout.html), so a customer who
-    reloaded the product page is not left at a fresh checkout. Asked only of a browser that has
-    made orders."""
-    made = session.get(SESSION_ORDERS)
-    if not made:
+    reloaded the product page is not left at a fresh checkout. Asked only of a browser with a
+    bank payment under way (pay.answer notes each), so other pages cost no statement."""
+    began = session.get(SESSION_BANK_ORDERS)
+    if not began:
         return None
-    waiting = db.session.scalars(db.select(Order).where(
-        Order.public_id.in_(made), Order.status == "requires_action").order_by(Order.id.desc())).all()
-    return next((order for order in waiting if order.method.action == "verify"), None)
+    open_orders = db.session.scalars(db.select(Order).where(
+        Order.public_id.in_(began), Order.status.in_(("pending", "requires_action")))
+        .order_by(Order.id.desc())).all()
+    if len(open_orders) < len(began):  # the others were paid, failed or are gone
+        session[SESSION_BANK_ORDERS] = [order.public_id for order in reversed(open_orders)]
+    return next((order for order in open_orders
+                 if order.status == "requires_action" and order.method.action == "verify"), None)
 
 
 @bp.app_context_processor

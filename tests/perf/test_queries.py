@@ -110,6 +110,22 @@ def test_pay(client, queries, local_stripe, app, slug, selection):
     assert count == EXPECTED["pay"][slug]
 
 
+def test_a_product_page_after_paying_by_card_is_still_one_statement(client, queries, local_stripe, app):
+    """Only a browser with a bank payment under way asks whether an order waits for its
+    microdeposits (checkout/receipts.py); a customer who paid by card has none."""
+    form = open_checkout(client, "city-lights-poster")
+    partial = client.get(quote_url("city-lights-poster", {"ship_country": "US"}),
+                         headers=QUOTE_HEADERS).get_data(as_text=True)
+    form |= {
+        "expected_total": re.search(r'name="expected_total" value="(\d+)"', partial).group(1),
+        "email": "ada@example.com",
+        "payment_method": card_payment_method(local_stripe.url, app.config["STRIPE_PUBLISHABLE_KEY"]),
+    }
+    assert client.post("/p/city-lights-poster/pay", data=form).json["next"] == "receipt"
+    count, _ = queries(lambda: client.get("/p/letterpress-workshop"))
+    assert count == EXPECTED["product page"]
+
+
 BAG = [("city-lights-poster", {"quantity": "2"}), ("organic-tee", {}),
        ("letterpress-workshop", WORKSHOP), ("organic-tee", {"quantity": "3"})]
 
