@@ -21,7 +21,7 @@ from storefront.checkout import (
     stripe_checkout,
 )
 from storefront.payments import gateway, webhooks
-from storefront.web import ROOT, assets, errors, filters, headers, limits, routing, sessions
+from storefront.web import ROOT, assets, errors, filters, headers, limits, routing, sessions, templating
 from storefront.web.extensions import compress, csrf, db, htmx, login_manager, migrate
 
 
@@ -32,6 +32,7 @@ def create_app(config_name=None, **overrides):
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.jinja_environment = templating.Environment  # before anything renders (templating.py)
     config_class = shop_config.CONFIGS[config_name or os.environ.get("SHOP_CONFIG", "development")]
     app.config.from_object(config_class)
     app.config.update(overrides)
