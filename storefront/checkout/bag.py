@@ -188,11 +188,12 @@ def posted_slugs(form):
     return slugs
 
 
-def price_bag(products, slugs, form, zones=None):
+def price_bag(products, slugs, form, zones=None, quote_line=pricing.quote_form):
     """Price each line of `form` by its product in `products` (by slug), paid the way the form
     says; a line whose product is gone is an error on that line. The lines that ship go in one
     parcel, to the form's country (`zones`: the snapshot's unless given; paying gives the
-    database's)."""
+    database's). `quote_line(product, fields)`: a line's (selection, quote), as
+    pricing.quote_form gives it (the price partial's is memoised)."""
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
@@ -200,7 +201,7 @@ def price_bag(products, slugs, form, zones=None):
             errors["total"] = "A product in your bag is no longer sold; update your bag to remove it"
             continue
         # Each line alone, without shipping: the bag ships once, below.
-        selection, quote = pricing.quote_form(product, line_fields(form, number))
+        selection, quote = quote_line(product, line_fields(form, number))
         lines.append(Line(number, product, selection, quote))
         errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
     parcel = None
@@ -481,10 +482,10 @@ def bag_tax_shown(catalog, bag_quote, form):
                         address)
 
 
-def price_block(app, catalog, form):
-    """The bag's price block for the lines in `form`, priced from the catalog snapshot: the
-    bag's price partial (price_partial.Partials.render_bag)."""
-    bag_quote = price_bag(catalog.products, posted_slugs(form), form, catalog.zones)
+def price_block(app, catalog, form, quote_line=pricing.quote_form):
+    """The bag's price block for the lines in `form`, priced from the catalog snapshot (each
+    line by `quote_line`, as price_bag): the bag's price partial (price_partial.Partials.render_bag)."""
+    bag_quote = price_bag(catalog.products, posted_slugs(form), form, catalog.zones, quote_line)
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
                                          address_fields="address_fields" in form,

@@ -55,6 +55,9 @@ class Partials:
         self.app = app
         self.release = release(app)
         self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
+        # A bag's lines, each priced once per snapshot and fields: a change to one line of a
+        # bag prices that line alone again.
+        self.line_quotes = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._line_quote)
         self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
         # The bag's price block for a form of lines: bag.price_block, given by the app factory
         # (the bag's views import this module, so it cannot import them).
@@ -88,7 +91,8 @@ class Partials:
         form = MultiDict([(name, value) for name, values in selection for value in values])
         with self.app.app_context():  # for the template's filters; the layer has none
             if slug == BAG:
-                html = self.render_bag(self.app, catalog, form)
+                html = self.render_bag(self.app, catalog, form, lambda product, fields: (
+                    self.line_quotes(catalog, product.slug, canonical(fields))))
             else:
                 product = catalog.products[slug]
                 quoted, quote = pricing.quote_form(product, form, pricing.priced_method(form))
@@ -102,6 +106,11 @@ class Partials:
         if algorithm is None or len(body) < self.app.config["COMPRESS_MIN_SIZE"]:
             return body, None
         return _compress_data(self.app, body, algorithm), algorithm
+
+    def _line_quote(self, catalog, slug, fields):
+        """pricing.quote_form for a bag's line: `fields` as canonical() gives them."""
+        form = MultiDict([(name, value) for name, values in fields for value in values])
+        return pricing.quote_form(catalog.products[slug], form)
 
     def learn(self, scheme, status, headers):
         """Keep the headers of a partial the app answered, for the layer's answers."""

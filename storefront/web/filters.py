@@ -24,19 +24,8 @@ def init_app(app):
         """An amount as a person types it into a form field: "12.50", "500"."""
         return to_major_string(minor, currency)
 
-    @app.template_global()
-    def error_fields(rules):
-        """Every selection field that can carry an error message on this product's page."""
-        names = [f"option-{group.key}" for group in rules.options]
-        if rules.max_quantity > rules.min_quantity:
-            names.append("quantity")
-        if rules.addons:
-            names.append("addon")
-        if rules.pay_what_you_want:
-            names.append("amount")
-        if rules.tip:
-            names += ["tip", "tip_custom"]
-        return names
+    app.add_template_global(error_fields)
+    app.add_template_global(bag_error_fields)
 
     # The volume prices with the chosen options, for the hint beside the quantity.
     app.add_template_global(pricing.volume_prices_for)
@@ -59,3 +48,25 @@ def init_app(app):
         if product.image.startswith(("http://", "https://")):
             return product.image
         return url_for("static", filename=product.image)
+
+
+def error_fields(rules):
+    """Every selection field that can carry an error message on this product's page."""
+    names = [f"option-{group.key}" for group in rules.options]
+    if rules.max_quantity > rules.min_quantity:
+        names.append("quantity")
+    if rules.addons:
+        names.append("addon")
+    if rules.pay_what_you_want:
+        names.append("amount")
+    if rules.tip:
+        names += ["tip", "tip_custom"]
+    return names
+
+
+def bag_error_fields(bag):
+    """Every field of the bag's form that can carry an error message, each line's under its
+    prefix: the bag's price partial swaps them in with one macro call."""
+    names = [f"line-{line.number}-{name}" for line in bag.lines
+             for name in error_fields(line.product.rules)]
+    return names + ([addresses.COUNTRY] if bag.ships else [])
