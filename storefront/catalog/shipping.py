@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from storefront.catalog import addresses
 from storefront.catalog.money import MAX_AMOUNT, check_currency, minor_step, over_stripe_limit
+from storefront.catalog import pricing
 from storefront.catalog.pricing import Quote
 
 # Stripe Checkout takes at most this many shipping options, and a delivery estimate in these
@@ -113,11 +114,18 @@ def with_shipping(quote: Quote, shipping: Shipping, problem: str | None = None) 
     return replace(quote, total=total, shipping=shipping, errors=errors)
 
 
-def ship_quote(quote: Quote, zones: Sequence[Zone], country: str | None) -> Quote:
-    """A product page's quote with its shipping: one parcel of the product's units."""
+def quote_form(product, form: Mapping, zones: Sequence[Zone] | None):
+    """The price of a product's checkout, wherever it is asked for (its page, its partial, pay):
+    pricing.quote_form for the form's choices, paid the way the form says (a bank account may
+    be discounted), and for a product that ships, one parcel of its units to the form's
+    country by `zones`. (selection, quote)."""
+    selection, quote = pricing.quote_form(product, form, pricing.priced_method(form))
+    if not product.ships:
+        return selection, quote
     units = quote.lines[0].quantity if quote.lines else 0
-    shipping, problem = charge(zones, quote.currency, units, quote.subtotal, country)
-    return with_shipping(quote, shipping, problem)
+    shipping, problem = charge(zones, quote.currency, units, quote.subtotal,
+                               addresses.chosen_country(form))
+    return selection, with_shipping(quote, shipping, problem)
 
 
 # ---------------------------------------------------------------------------------------------

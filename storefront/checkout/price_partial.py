@@ -30,7 +30,7 @@ from flask_compress.flask_compress import _compress_data
 from jinja2_fragments import render_block
 from werkzeug.datastructures import MultiDict
 
-from storefront.catalog import addresses, pricing, shipping
+from storefront.catalog import pricing, shipping
 from storefront.checkout import snapshot
 from storefront.web import encodings
 from storefront.web.extensions import compress
@@ -95,10 +95,8 @@ class Partials:
                     self.line_quotes(catalog, product.slug, canonical(fields))))
             else:
                 product = catalog.products[slug]
-                quoted, quote = pricing.quote_form(product, form, pricing.priced_method(form))
-                if product.ships:  # shipping is pure too: the country is part of the selection's key
-                    quote = shipping.ship_quote(quote, catalog.zones,
-                                                addresses.chosen_country(form))
+                # Shipping is pure too: the country is part of the selection's key.
+                quoted, quote = shipping.quote_form(product, form, catalog.zones)
                 html = render_block(self.app.jinja_env, "shop/product.html", "price", partial=True,
                                     address_fields="address_fields" in form,
                                     **price_context(product, quoted, quote))

@@ -45,12 +45,9 @@ def price(product, form=None, zones=None):
     paid the way the form says (a bank account may be discounted), with shipping to the chosen
     country for a product that ships. `zones`: the snapshot's unless given (paying gives the
     database's)."""
-    form = form or {}
-    selection, quote = pricing.quote_form(product, form, pricing.priced_method(form))
-    if product.ships:
-        zones = snapshot.current().zones if zones is None else zones
-        quote = shipping.ship_quote(quote, zones, addresses.chosen_country(form))
-    return selection, quote
+    if zones is None and product.ships:
+        zones = snapshot.current().zones
+    return shipping.quote_form(product, form or {}, zones)
 
 
 def address_values(form):

@@ -10,7 +10,7 @@ from storefront.catalog.shipping import (
     Zone,
     charge,
     countries_for,
-    ship_quote,
+    quote_form,
     zones_from_dict,
     zones_to_dict,
 )
@@ -30,7 +30,7 @@ def test_the_demo_ships_to_five_zones_in_both_of_its_currencies():
 
 def test_a_poster_to_canada_costs_the_flat_rate_and_its_item():
     _, quote = pricing.quote_form(POSTER, {"quantity": "2"})
-    shipped = ship_quote(quote, DEMO.zones, "CA")
+    _, shipped = quote_form(POSTER, {"quantity": "2", "ship_country": "CA"}, DEMO.zones)
     assert shipped.shipping.amount == 1200 + 2 * 200
     assert shipped.total == quote.total + 1600
     assert shipped.shipping.zone.days == (5, 8)
@@ -39,30 +39,32 @@ def test_a_poster_to_canada_costs_the_flat_rate_and_its_item():
 
 def test_no_country_yet_is_a_pending_line_with_no_amount_invented():
     _, quote = pricing.quote_form(POSTER, {})
-    shipped = ship_quote(quote, DEMO.zones, None)
+    _, shipped = quote_form(POSTER, {}, DEMO.zones)
     assert shipped.shipping.pending and shipped.total == quote.total and shipped.ok
 
 
 def test_a_country_outside_the_zones_is_an_error_on_the_country():
-    _, quote = pricing.quote_form(POSTER, {})
-    shipped = ship_quote(quote, DEMO.zones, "BR")
+    _, shipped = quote_form(POSTER, {"ship_country": "BR"}, DEMO.zones)
     assert shipped.errors == {"ship_country": "We do not ship there yet: choose one of the countries listed"}
     assert not shipped.ok
 
 
 def test_the_mug_ships_in_yen():
-    _, quote = pricing.quote_form(MUG, {"quantity": "2"})
-    shipped = ship_quote(quote, DEMO.zones, "JP")
+    _, shipped = quote_form(MUG, {"quantity": "2", "ship_country": "JP"}, DEMO.zones)
     assert shipped.shipping.amount == 800 + 2 * 100 and shipped.currency == "JPY"
-    _, many = pricing.quote_form(MUG, {"quantity": "4"})  # ¥10,000 of mugs: free in Japan
-    assert ship_quote(many, DEMO.zones, "JP").shipping.amount == 0
+    _, many = quote_form(MUG, {"quantity": "4", "ship_country": "JP"}, DEMO.zones)  # ¥10,000 of mugs
+    assert many.shipping.amount == 0  # free in Japan
 
 
 def test_a_free_shipping_threshold_is_reached_by_the_goods_not_the_tip():
-    _, quote = pricing.quote_form(POSTER, {"quantity": "4", "option-size": "a1"})  # 4 × $26
-    assert ship_quote(quote, DEMO.zones, "US").shipping.amount == 0  # $104 ≥ $75
-    _, quote = pricing.quote_form(POSTER, {"quantity": "3"})  # $54
-    assert ship_quote(quote, DEMO.zones, "US").shipping.amount == 500 + 3 * 100
+    _, quote = quote_form(POSTER, {"quantity": "4", "option-size": "a1", "ship_country": "US"}, DEMO.zones)
+    assert quote.shipping.amount == 0  # 4 × $26 = $104 ≥ $75
+    _, quote = quote_form(POSTER, {"quantity": "3", "ship_country": "US"}, DEMO.zones)  # $54
+    assert quote.shipping.amount == 500 + 3 * 100
+    # The mug takes tips: ¥8,400 of mugs and a ¥5,000 tip is over ¥10,000, and still charged.
+    tipped = {"quantity": "3", "tip": "custom", "tip_custom": "5000", "ship_country": "JP"}
+    _, quote = quote_form(MUG, tipped, DEMO.zones)
+    assert quote.tip == 5000 and quote.shipping.amount == 800 + 3 * 100
 
 
 rates = st.builds(Rate, st.just("USD"), st.integers(0, 5000), st.integers(0, 1000),
