@@ -107,6 +107,11 @@ class BagQuote:
         return sum(line.quote.tip for line in self.lines)
 
     @property
+    def tipped(self):
+        """How many lines carry a tip: "Tip" or "Tips" in the summary."""
+        return sum(1 for line in self.lines if line.quote.tip)
+
+    @property
     def total(self):
         return sum(line.quote.total for line in self.lines) + (
             (self.shipping.amount if self.shipping else 0) + (
