@@ -1,0 +1,19 @@
+"""The shop's Jinja environment (storefront/web/templating.py): templates share its globals."""
+import pytest
+
+
+def test_a_global_added_after_a_template_loaded_is_seen_by_it_and_by_what_it_imports(app):
+    with app.test_request_context():
+        template = app.jinja_env.from_string(
+            '{% from "shop/fields.html" import error_lines %}{{ shop_phone }}'
+            '{{ error_lines(["quantity"], {"quantity": "Choose a quantity from 1 to 50"}) }}')
+        app.jinja_env.globals["shop_phone"] = "+1 555 0100"
+        html = template.render()
+    assert html.startswith("+1 555 0100")
+    assert 'id="error-quantity"' in html and "Choose a quantity from 1 to 50" in html
+
+
+def test_globals_of_a_template_s_own_are_refused_rather_than_given_to_every_template(app):
+    with pytest.raises(TypeError, match="share the environment's globals"):
+        app.jinja_env.get_template("shop/fields.html", globals={"leak": 1})
+    assert "leak" not in app.jinja_env.globals
