@@ -4,6 +4,7 @@ account or beside it). Each with its receipt and a way to buy the same again, pr
 from flask import url_for
 from sqlalchemy import func, or_
 
+from storefront.catalog import addresses
 from storefront.models import Order
 from storefront.web.extensions import db
 
@@ -32,10 +33,13 @@ def order(account, public_id):
 
 
 def again_url(order):
-    """A one-product order's "buy again": its product page with the same selection, which the
-    page prices again (GET, so it works as a plain link); None for a bag's order, which is put
-    back in the bag by a form (checkout/bag.py)."""
+    """A one-product order's "buy again": its product page with the same selection and, for a
+    parcel, the same country, which the page prices again, shipping included (GET, so it works
+    as a plain link; never the street address, which a URL would leak); None for a bag's order,
+    which is put back in the bag by a form (checkout/bag.py)."""
     if len(order.items) != 1:
         return None
     line = order.items[0]
-    return url_for("shop.product", slug=line.product.slug, **line.selection)
+    shipped_to = (order.shipping_address or {}).get("country")
+    return url_for("shop.product", slug=line.product.slug, **line.selection,
+                   **({addresses.COUNTRY: shipped_to} if shipped_to else {}))

@@ -38,8 +38,9 @@ def product_lines(product, quote):
 
 
 def bag_lines(bag_quote):
-    """Each bag line's tax lines, named by the line (b0-L1, b1-L1…): one call for the bag."""
-    return tuple(taxed for line in bag_quote.lines
+    """Each bag line's tax lines, named by the line (b0-L1, b1-L1…): one call for the bag. Each
+    line as it is paid: with its share of a bank discount (BagQuote.paid_lines)."""
+    return tuple(taxed for line in bag_quote.paid_lines()
                  for taxed in tax.lines_for(line.quote, line.product.tax_code, f"b{line.number}-"))
 
 

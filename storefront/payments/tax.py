@@ -91,13 +91,18 @@ def mode():
 
 
 def lines_for(quote: pricing.Quote, tax_code: str | None, prefix: str = "") -> tuple[TaxLine, ...]:
-    """A product's quote as tax lines: its lines with any volume discount folded in (Stripe Tax
-    takes no negative line), without the tip. References: `prefix` + L1, L2…"""
+    """A product's quote as tax lines: what is paid for its goods, without the tip. Stripe Tax
+    takes no negative line, so a volume discount is folded into its line and a bank discount
+    shared over the lines by their amounts (pricing.spread): tax on what the customer pays, not
+    on the list price. References: `prefix` + L1, L2…"""
     # Shipping is taxed as Stripe's own shipping cost, not as a line.
-    untipped = replace(quote, tip=0, total=quote.subtotal, shipping=None)
-    return tuple(TaxLine(f"{prefix}L{number}", line.amount, line.quantity,
+    untipped = replace(quote, tip=0, total=quote.subtotal, shipping=None, discount=None)
+    items = pricing.itemised(untipped)
+    off = pricing.spread(-quote.discount.amount if quote.discount else 0,
+                         [item.amount for item in items])
+    return tuple(TaxLine(f"{prefix}L{number}", item.amount - share, item.quantity,
                          tax_code or GENERAL_GOODS_TAX_CODE)
-                 for number, line in enumerate(pricing.itemised(untipped), 1))
+                 for number, (item, share) in enumerate(zip(items, off), 1))
 
 
 def quote_tax(currency, lines, shipping_amount, address):

@@ -60,18 +60,21 @@ def test_buy_again_opens_the_product_with_the_same_choices_priced_again(app, cli
     [again] = re.findall(r'<a class="button button--secondary" href="([^"]+)">Buy again', html)
     again = html_lib.unescape(again)
     assert again.startswith("/p/organic-tee?")
+    assert "ship_country=US" in again and "ship_line1" not in again  # the country, never the street
     page = client.get(again).get_data(as_text=True)
-    # XL +$2.00, forest green +$1.50, per unit, times two, and the gift wrap once.
-    expected = 2 * (2600 + 200 + 150) + 400
+    # XL +$2.00, forest green +$1.50, per unit, times two, and the gift wrap once; its parcel
+    # to the US again, $5.00 and $1.00 an item.
+    expected = 2 * (2600 + 200 + 150) + 400 + 700
     assert hidden_fields(page)["expected_total"] == str(expected)
     assert re.search(r'value="xl"[^>]*checked|checked[^>]*value="xl"', page)
+    assert re.search(r'<option value="US"[^>]*selected', page)
     # Priced from the catalog as it is now, not from the old order: a new price shows.
     with app.app_context():
         tee = db.session.scalar(db.select(Product).filter_by(slug="organic-tee"))
         tee.rules_data = {**tee.rules_data, "unit_price": 3000}
         db.session.commit()
     assert hidden_fields(client.get(again).get_data(as_text=True))["expected_total"] == str(
-        2 * (3000 + 200 + 150) + 400)
+        2 * (3000 + 200 + 150) + 400 + 700)
 
 
 def test_buy_again_puts_a_bag_order_back_in_the_bag_for_its_owner_only(app, client, outbox, stripe_client):

@@ -182,3 +182,28 @@ def test_a_bag_is_taxed_in_one_call(app, client, stripe_client, stripe_requests)
         order = db.session.scalar(db.select(Order))
         assert (order.total, order.tax_amount) == (5420, 320)
         assert stripe_client.payment_intents.retrieve(order.payment_intent_id).amount == 5420
+
+
+BANK = {"method": "us_bank_account"}
+
+
+def test_a_bank_discount_is_taken_off_before_the_tax(client, stripe_requests):
+    """The poster paid from a bank account: $18.00 less 2 % is $17.64, taxed 7.25 % in
+    California: $1.2789 → $1.28 (not $1.31, the tax on the list price). Shipping $6.00."""
+    page = open_checkout(client, SLUG, CALIFORNIA)
+    html = tax_for(client, {**page, **BANK}, CALIFORNIA)
+    assert re.search(r"CA sales tax 7.25 %</span></th>\s*<td>\$1.28</td>", html), html
+    assert expected_total(html) == 1764 + 600 + 128
+    assert len(calculations(stripe_requests)) == 1
+
+
+def test_a_bag_s_bank_discount_is_shared_over_its_lines_before_the_tax(client, stripe_requests):
+    """$18.00 and $26.00 less 2 % of $44.00 ($0.88, shared $0.36 and $0.52): $17.64 and $25.48,
+    taxed $1.28 and $1.85 in California; $3.13 where the list prices would have made $3.20."""
+    for slug in (SLUG, "organic-tee"):
+        page = open_checkout(client, slug)
+        assert client.post(f"/p/{slug}/add", data=page).status_code == 303
+    fields = bag_form(client.get("/bag").get_data(as_text=True), client, CALIFORNIA)
+    html = client.post("/bag/tax", data={**fields, **BANK}).get_data(as_text=True)
+    assert re.search(r"CA sales tax 7.25 %</span></th>\s*<td>\$3.13</td>", html), html
+    assert expected_total(html) == 4400 - 88 + 700 + 313

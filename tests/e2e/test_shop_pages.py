@@ -154,6 +154,10 @@ def test_every_page_fits_passes_axe_and_logs_nothing(page, shop, stripe_client, 
     # The account's pages, signed in by the link the shop emailed (its paid order listed).
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_role("button", name="Email me a sign-in link").click()
+    # The click posts the form: measured once the answer's page is there, not while it loads
+    # (document.documentElement was null once, in CI).
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.wait_for_load_state("load")
     looks_right(page, "link-sent", width)
     email = wait_for(lambda: [m for m in outbox if m["Subject"].startswith("Sign in")], "the sign-in email")
     [link] = re.findall(r"/account/sign-in/\S+", email[0].get_content())
