@@ -30,9 +30,9 @@ def main():
                "load_average": {"start": os.getloadavg()[0]}}
     step("starting the local Stripe, the shop and bare Flask under gunicorn")
     with servers.all_servers(workdir, WORKERS) as running:
-        step("load: price partial warm and cold, and bare Flask, alternating (wrk)")
+        step("load: price partials warm and cold, each between two runs of bare Flask (wrk)")
         results["load"] = load.compare(running, workdir,
-                                       rounds=1 if quick else 5, seconds=3 if quick else 6)
+                                       rounds=1 if quick else 6, seconds=3 if quick else 4)
         step("SQL statements per request")
         results["sql"] = queries.measure(running["database"], running["stripe"])
         step("chromium: page weight, 50 price changes, payments")

@@ -8,8 +8,8 @@ percentiles as JSON.
 
 The price partial is measured warm (load.py's 24 selections, again and again, as customers
 trying the same few choices) and cold (a custom tip new on every request, so no answer is ever
-asked for twice); both against the bare-Flask route, in alternating rounds, so that whatever
-else the machine is doing falls on all alike; the ratios are taken round by round. The bag's
+asked for twice); both against the bare-Flask route, each run between two of its runs, so
+that whatever else the machine is doing falls on both alike; the ratios are taken run by run. The bag's
 price partial (GET /bag with two lines: the workshop as above, and a poster) is measured the
 same way, warm and cold, against the same budgets.
 """
@@ -168,11 +168,11 @@ def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
 
     Beside wrk's throughput, the servers' own CPU time per request (from /proc): on a machine
     that other work shares, throughput moves with that work, CPU time per request much less.
+    This machine's speed still drifts by a third within a minute, so each partial's run is
+    bracketed by bare Flask's, and its ratio taken against the mean of the two beside it.
     """
     shop, hello = running["shop"], running["hello"]
-    pids = {"warm": running["pids"]["quote"], "cold": running["pids"]["quote"],
-            "bag_warm": running["pids"]["quote"], "bag_cold": running["pids"]["quote"],
-            "hello": running["pids"]["hello"]}
+    pids = {name: running["pids"]["quote"] for name in PARTIALS} | {"hello": running["pids"]["hello"]}
 
     def targets(round_number):
         return {"warm": (shop, warm_requests(shop)),
@@ -181,22 +181,35 @@ def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
                 "bag_cold": (shop, bag_cold_requests(shop, round_number)),
                 "hello": (hello, hello_requests())}
 
+    def run(name, round_number):
+        url, requests = targets(round_number)[name]
+        return wrk(url, requests, seconds, workdir / f"{name}.lua", pids[name])
+
     for name, (url, requests) in targets(1).items():
         wrk(url, requests, warmup_seconds, workdir / f"{name}.lua", pids[name])
     runs = {name: [] for name in pids}
+    pairs = {name: [] for name in PARTIALS}  # (partial's run, bare Flask's mean beside it)
     for round_number in range(2, rounds + 2):
-        for name, (url, requests) in targets(round_number).items():
-            runs[name].append(wrk(url, requests, seconds, workdir / f"{name}.lua", pids[name]))
+        before = run("hello", round_number)
+        runs["hello"].append(before)
+        for name in PARTIALS:
+            partial = run(name, round_number)
+            after = run("hello", round_number)
+            runs[name].append(partial)
+            runs["hello"].append(after)
+            pairs[name].append((partial, {key: (before[key] + after[key]) / 2 for key in (
+                "requests_per_second", "server_cpu_us_per_request")}))
+            before = after
     figures = ("requests_per_second", "p50_ms", "p99_ms", "server_cpu_us_per_request")
     summary = {name: {key: statistics.median(run[key] for run in results) for key in figures}
                | {"failed": sum(run["failed"] for run in results), "runs": results}
                for name, results in runs.items()}
     for name in PARTIALS:
-        pairs = list(zip(runs[name], runs["hello"]))
         summary[f"{name}_ratio"] = statistics.median(
-            quote["requests_per_second"] / hello["requests_per_second"] for quote, hello in pairs)
+            quote["requests_per_second"] / beside["requests_per_second"]
+            for quote, beside in pairs[name])
         summary[f"{name}_cpu_ratio"] = statistics.median(
-            hello["server_cpu_us_per_request"] / quote["server_cpu_us_per_request"]
-            for quote, hello in pairs)
+            beside["server_cpu_us_per_request"] / quote["server_cpu_us_per_request"]
+            for quote, beside in pairs[name])
     summary["settings"] = {"connections": CONNECTIONS, "rounds": rounds, "seconds": seconds}
     return summary
