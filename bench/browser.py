@@ -28,15 +28,16 @@ CARD = "4242424242424242"
 THREE_DS_CARD = "4000002760003184"
 RECEIPT = re.compile(r"/orders/[\w-]+$")
 
-# One price change: set the quantity as a customer would (htmx re-prices on `change`), then
-# wait for the new total to be in the page and the frame showing it to be painted. The frame's
+# One change of a field (`id`) to `value` as a customer makes it (htmx re-prices on `change`),
+# then the wait for the text at `watched` to change and the frame showing it to be painted: the
+# quantity and the new total, or the country and the shipping line. The frame's
 # requestAnimationFrame runs just before the paint; a message posted from it arrives just after.
-ROUND_TRIP = """async (quantity) => {
-  const total = () => document.querySelector('#price [data-total]').textContent;
-  const before = total();
+CHANGE_PAINTED = """async ([id, value, watched]) => {
+  const text = () => document.querySelector(watched)?.textContent || '';
+  const before = text();
   const painted = new Promise((resolve, reject) => {
     const observer = new MutationObserver(() => {
-      if (total() === before) return;
+      if (text() === before) return;
       observer.disconnect();
       requestAnimationFrame(() => {
         const channel = new MessageChannel();
@@ -46,37 +47,12 @@ ROUND_TRIP = """async (quantity) => {
     });
     observer.observe(document.querySelector('.checkout__pay'),
                      {childList: true, subtree: true, characterData: true});
-    setTimeout(() => reject(new Error('the total did not change')), 5000);
+    setTimeout(() => reject(new Error(`${watched} did not change`)), 5000);
   });
-  const input = document.getElementById('quantity');
+  const field = document.getElementById(id);
   const started = performance.now();
-  input.value = String(quantity);
-  input.dispatchEvent(new Event('change', {bubbles: true}));
-  return (await painted) - started;
-}"""
-# One country change: choose it in the shipping address (htmx asks for the price partial with
-# the country), then wait for the shipping line to name it and the frame showing it to be painted.
-COUNTRY_CHANGE = """async (country) => {
-  const line = () => document.querySelector('#price [data-shipping]')?.textContent || '';
-  const before = line();
-  const painted = new Promise((resolve, reject) => {
-    const observer = new MutationObserver(() => {
-      if (line() === before) return;
-      observer.disconnect();
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve(performance.now());
-        channel.port2.postMessage(null);
-      });
-    });
-    observer.observe(document.querySelector('.checkout__pay'),
-                     {childList: true, subtree: true, characterData: true});
-    setTimeout(() => reject(new Error('the shipping line did not change')), 5000);
-  });
-  const select = document.getElementById('ship_country');
-  const started = performance.now();
-  select.value = country;
-  select.dispatchEvent(new Event('change', {bubbles: true}));
+  field.value = String(value);
+  field.dispatchEvent(new Event('change', {bubbles: true}));
   return (await painted) - started;
 }"""
 HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
@@ -198,7 +174,8 @@ def price_round_trips(browser, shop_url, stripe_log, changes=50):
     samples = []
     for change in range(changes):
         # 2, 3, … 6, 1, 2, …: each differs from the one before (the page opens at 1).
-        samples.append(page.evaluate(ROUND_TRIP, (change + 1) % 6 + 1))
+        samples.append(page.evaluate(
+            CHANGE_PAINTED, ["quantity", (change + 1) % 6 + 1, "#price [data-total]"]))
         page.wait_for_function(HTMX_IDLE)
     context.close()
     ordered = sorted(samples)
@@ -221,7 +198,9 @@ def country_changes(browser, shop_url, stripe_log, changes=30):
     stripe_log.start()
     samples = []
     for change in range(changes):
-        samples.append(page.evaluate(COUNTRY_CHANGE, COUNTRIES[change % len(COUNTRIES)]))
+        country = COUNTRIES[change % len(COUNTRIES)]
+        samples.append(page.evaluate(CHANGE_PAINTED,
+                                     ["ship_country", country, "#price [data-shipping]"]))
         page.wait_for_function(HTMX_IDLE)
     context.close()
     ordered = sorted(samples)

@@ -9,8 +9,8 @@ percentiles as JSON.
 The price partial is measured warm (load.py's 24 selections, again and again, as customers
 trying the same few choices) and cold (a custom tip new on every request, so no answer is ever
 asked for twice); both against the bare-Flask route, each run between two of its runs, so
-that whatever else the machine is doing falls on both alike; the ratios are taken run by run. The bag's
-price partial (GET /bag with two lines: the workshop as above, and a poster) is measured the
+that whatever else the machine is doing falls on both alike; the ratios are taken run by run.
+The bag's price partial (GET /bag with two lines: the workshop as above, and a poster) is measured the
 same way, warm and cold, against the same budgets.
 """
 import http.cookiejar
@@ -172,7 +172,8 @@ def compare(running, workdir, rounds=3, seconds=8, warmup_seconds=2):
     bracketed by bare Flask's, and its ratio taken against the mean of the two beside it.
     """
     shop, hello = running["shop"], running["hello"]
-    pids = {name: running["pids"]["quote"] for name in PARTIALS} | {"hello": running["pids"]["hello"]}
+    pids = {name: running["pids"]["quote"] for name in PARTIALS}
+    pids["hello"] = running["pids"]["hello"]
 
     def targets(round_number):
         return {"warm": (shop, warm_requests(shop)),

@@ -252,6 +252,7 @@ def make_app(stripe_settings, database_url, stripe_api_version):
     arguments override settings (a module can then override `app` with its own)."""
     from storefront import create_app
     from storefront.catalog import products
+    from storefront.checkout import snapshot
     from storefront.cli import load_products
     from storefront.web.extensions import db
 
@@ -276,6 +277,7 @@ def make_app(stripe_settings, database_url, stripe_api_version):
     for app in made:
         with app.app_context():
             db.engine.dispose()
+        snapshot.dispose(app)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ def count_queries(engine):
         statements.append(statement)
 
     def read_revision(read_on):
-        if read_on is engine:
+        if read_on.url == engine.url:  # the app's engine, or the one of its own on PostgreSQL
             statements.append(snapshot.REVISION)
         return real_read_revision(read_on)
 
