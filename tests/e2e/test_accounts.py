@@ -80,8 +80,10 @@ def test_sign_in_by_the_emailed_link_see_the_order_buy_it_again_and_save_the_car
     expect(page.get_by_label("XL")).to_be_checked()
     expect(page.get_by_label("Forest green")).to_be_checked()
     expect(page.locator("#quantity")).to_have_value("2")
-    # 2 × ($26.00 + $2.00 + $1.50), priced now, before the parcel (the country is asked again).
-    expect(total(page)).to_have_text("$59.00")
+    # 2 × ($26.00 + $2.00 + $1.50), priced now, and the parcel to the same country: $5.00 and
+    # $1.00 an item to the US (the street address is asked again; a URL never carries it).
+    expect(page.get_by_label("Country")).to_have_value("US")
+    expect(total(page)).to_have_text("$66.00")
 
     # Paid again, signed in, the card saved for next time: the account lists both, and the card.
     page.get_by_label("Save this card for next time").check()
