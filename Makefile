@@ -54,9 +54,13 @@ test-sqlite: venv chromium
 
 # The browser tests (tests/e2e) run once, on SQLite: what they check is the page, and the database
 # work under them is what the HTTP-level tests run here on PostgreSQL; the production topology's
-# browser tests run on PostgreSQL below. This keeps `make test` inside its 15 minutes.
+# browser tests run on PostgreSQL below. Nor do the tests that read no database run twice: the
+# local Stripe's (tests/emulator), pricing's pure functions (tests/catalog), the project's
+# settings and scripts (tests/project) and the templates' and assets' (tests/web). This keeps
+# `make test` inside its 15 minutes.
 test-postgres: venv chromium
-	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) --ignore=tests/emulator --ignore=tests/e2e $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(XDIST) --ignore=tests/emulator --ignore=tests/e2e \
+		--ignore=tests/catalog --ignore=tests/project --ignore=tests/web $(PYTEST_ARGS)
 
 # nginx in front of two gunicorn instances, PostgreSQL, Redis, the local Stripe and an SMTP server,
 # all on loopback (scripts/with-production.sh installs nginx and redis-server when missing).

@@ -91,7 +91,7 @@ def rows(results):
                "(throughput, partial ÷ hello)",
                f"{cpu_ratio:.2f} ({load[f'{kind}_ratio']:.2f})", f"≥ {budget}",
                "**not measured**: requests failed" if load[kind]["failed"] or hello["failed"]
-               else _verdict(cpu_ratio >= budget, f"{budget - cpu_ratio:.2f}"))
+               else _verdict(cpu_ratio >= budget, f"{budget - cpu_ratio:.2g}"))
     bounded = all(len(set(sql[name].values())) == 1 for name in sql)
     yield ("SQL statements per request, small / big selection: product page; price partial; pay",
            f"{counts('product page')}; {counts('quote partial')}; {counts('pay')}",

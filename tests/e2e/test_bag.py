@@ -58,6 +58,9 @@ def add_to_bag(page, shop, slug, quantity=None):
     expect(toast).to_be_visible()
     toast.get_by_role("link", name=re.compile(r"View bag \(\d+\)")).click()
     expect(page).to_have_url(f"{shop.url}/bag")
+    # The URL changes before the page's scripts run: a change made before htmx and bag.js are
+    # listening is priced and kept by no one (a 30 s wait for the partial, once, under load).
+    page.wait_for_load_state("load")
 
 
 def wait_for_bag(page, action):
