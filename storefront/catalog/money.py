@@ -123,9 +123,9 @@ def parse_amount(text: str, currency: str) -> int:
     return int(minor)
 
 
-# Babel takes tens of microseconds per amount and a price partial shows about seven; the same
-# amounts come back all the time (catalog prices, their multiples), so answers are remembered.
-# Bounded, so pay-what-you-want amounts cannot grow it without limit.
+# Babel takes microseconds per amount and a price partial shows about seven; the same amounts
+# come back all the time (catalog prices, their multiples), so answers are remembered. Bounded,
+# so pay-what-you-want amounts cannot grow it without limit.
 @lru_cache(maxsize=4096)
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     """Format minor units for people, e.g. 1250 USD → "$12.50", 500 JPY → "¥500".
@@ -133,23 +133,38 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     Decimal places follow Stripe's exponent rather than Babel's own table, which disagrees
     for a few currencies (Babel shows ISK and HUF without decimals; Stripe counts hundredths).
     """
-    places = exponent(currency)
     babel_locale, pattern = _currency_format(currency, locale)
-    return format_currency(
-        Decimal(minor).scaleb(-places), currency,
-        format=pattern, locale=babel_locale, currency_digits=False,
-    )
+    value = Decimal(minor).scaleb(-exponent(currency))
+    if pattern is None:  # the pattern names the currency in words: Babel's own way
+        return format_currency(value, currency, format=_standard_pattern(currency, babel_locale),
+                               locale=babel_locale, currency_digits=False)
+    return pattern.apply(value, babel_locale, currency_digits=False)
 
 
 @lru_cache(maxsize=256)
 def _currency_format(currency: str, locale: str):
-    """The locale and its currency pattern with Stripe's decimal places: half of what a new
-    amount cost to format was finding these again."""
-    places = exponent(currency)
+    """The locale, and its currency pattern with Stripe's decimal places and the currency's
+    symbol (¤) and code (¤¤) already in place: format_currency would also look up the
+    currency's name in words for every amount (a plural rule), half of what an amount cost,
+    though these patterns never show it. None for a pattern that does (¤¤¤)."""
     babel_locale = Locale.parse(locale)
-    pattern = copy.copy(babel_locale.currency_formats["standard"])
-    pattern.frac_prec = (places, places)
+    pattern = _standard_pattern(currency, babel_locale)
+    if "¤¤¤" in "".join(pattern.prefix + pattern.suffix):
+        return babel_locale, None
+    symbol = get_currency_symbol(currency, babel_locale)
+
+    def spelled(text):
+        return text.replace("¤¤", currency.upper()).replace("¤", symbol)
+    pattern.prefix = tuple(spelled(text) for text in pattern.prefix)
+    pattern.suffix = tuple(spelled(text) for text in pattern.suffix)
     return babel_locale, pattern
+
+
+def _standard_pattern(currency, babel_locale):
+    """A copy of the locale's standard currency pattern, with Stripe's decimal places."""
+    pattern = copy.copy(babel_locale.currency_formats["standard"])
+    pattern.frac_prec = (exponent(currency),) * 2
+    return pattern
 
 
 def to_major_string(minor: int, currency: str) -> str:

@@ -140,6 +140,24 @@ def test_format_money(minor, currency, locale, text):
     assert format_money(minor, currency, locale) == text
 
 
+@given(st.integers(-MAX_AMOUNT, MAX_AMOUNT),
+       st.sampled_from(["USD", "EUR", "GBP", "JPY", "KWD", "ISK", "CHF", "INR", "BRL", "SEK"]),
+       st.sampled_from(["en_US", "en_GB", "de_DE", "fr_FR", "de_CH", "ja_JP", "hi_IN", "ar_EG",
+                        "pt_BR", "sv_SE", "fr_CA", "nl_NL", "he_IL"]))
+def test_format_money_writes_what_babels_format_currency_writes(minor, currency, locale):
+    # format_money spells the symbol into the pattern once, instead of per amount.
+    from babel import Locale
+    from babel.numbers import format_currency
+    pattern = Locale.parse(locale).currency_formats["standard"]
+    places = exponent(currency)
+    pattern = type(pattern)(pattern.pattern, pattern.prefix, pattern.suffix, pattern.grouping,
+                            pattern.int_prec, (places, places), pattern.exp_prec, pattern.exp_plus,
+                            pattern.number_pattern)
+    expected = format_currency(Decimal(minor).scaleb(-places), currency, format=pattern,
+                               locale=locale, currency_digits=False)
+    assert format_money(minor, currency, locale) == expected
+
+
 @pytest.mark.parametrize(
     ("minor", "currency", "text"),
     [(1250, "USD", "12.50"), (500, "JPY", "500"), (12340, "KWD", "12.340"),
