@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -281,18 +280,20 @@ def forget_if_paid(order):
 # Views
 
 
-def context(bag_quote, token, zones=None, **extra):
-    """The bag template's context; `zones`: the snapshot's unless given (the partial gives its
-    catalog's: rendered in an app context of its own, it would read the revision again)."""
+def price_context(bag_quote):
+    """What the bag's price block (the template's `price` block) shows: nothing about the
+    customer, so the price partial renders it with this alone."""
+    return {"bag": bag_quote, "summary": summary, "checkout_mode": bag_mode(bag_quote)}
+
+
+def context(bag_quote, token, **extra):
+    """The bag template's context, for its page and the views' own partials."""
     currency = bag_quote.currency or "USD"
-    ship_to = shipping.countries_for(snapshot.current().zones if zones is None else zones,
-                                     currency) if bag_quote.ships else ()
-    return {"bag": bag_quote, "quote": bag_quote, "summary": summary, "currency": currency, "checkout_token": token,
+    ship_to = shipping.countries_for(snapshot.current().zones, currency) if bag_quote.ships else ()
+    return {**price_context(bag_quote), "quote": bag_quote, "currency": currency, "checkout_token": token,
             "ship_to": ship_to, "address_errors": {},
-            # The layer in front of the app renders the bag's partial outside any request.
-            "address_values": address_values(
-                request.form if has_request_context() and request.method == "POST" else {}),
-            "layout": current_app.config["CHECKOUT_LAYOUT"], "checkout_mode": bag_mode(bag_quote),
+            "address_values": address_values(request.form if request.method == "POST" else {}),
+            "layout": current_app.config["CHECKOUT_LAYOUT"],
             "payment_methods": methods.offered(currency),
             "bank_discount_rule": next((rule for line in bag_quote.lines
                                         if (rule := pricing.bank_discount_rule(line.product.rules))),
@@ -494,4 +495,4 @@ def price_block(app, catalog, form, quote_line=pricing.quote_form):
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
                                          address_fields="address_fields" in form,
-                                         **context(bag_quote, None, catalog.zones))
+                                         **price_context(bag_quote))

@@ -8,6 +8,7 @@ takes `gzip;q=0` as a wish for gzip, so its after_request hook is handed the cho
 (`Compress` below), and the price partial's layer asks here too: one rule for every answer.
 """
 import re
+from functools import lru_cache
 
 from flask import request
 from flask_compress import Compress as FlaskCompress
@@ -34,6 +35,11 @@ def qvalues(accept_encoding):
 def choose(algorithms, accept_encoding):
     """The coding from `algorithms` (the shop's, in its order of preference) the client wants
     most, or None: send the body as it is."""
+    return _choose(tuple(algorithms), accept_encoding)
+
+
+@lru_cache(maxsize=256)  # a browser sends the same header every time; bounded against the rest
+def _choose(algorithms, accept_encoding):
     wanted = qvalues(accept_encoding)
     anything = wanted.get("*", 0.0)
     best, best_q = None, 0.0

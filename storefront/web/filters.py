@@ -1,4 +1,6 @@
-"""Template helpers: money for people, product images."""
+"""Template helpers: money for people, product images, the price partials' error lines."""
+from functools import lru_cache
+
 from flask import current_app, url_for
 
 from storefront.catalog import addresses, pricing
@@ -26,6 +28,7 @@ def init_app(app):
 
     app.add_template_global(error_fields)
     app.add_template_global(bag_error_fields)
+    app.add_template_global(oob_error_lines)
 
     # The volume prices with the chosen options, for the hint beside the quantity.
     app.add_template_global(pricing.volume_prices_for)
@@ -70,3 +73,25 @@ def bag_error_fields(bag):
     names = [f"line-{line.number}-{name}" for line in bag.lines
              for name in error_fields(line.product.rules)]
     return names + ([addresses.COUNTRY] if bag.ships else [])
+
+
+# The macro that writes them (a designer's), by name: see oob_error_lines.
+ERROR_LINES = ("shop/fields.html", "error_lines")
+
+
+def oob_error_lines(names, errors):
+    """fields.html's error_lines(names, errors, oob=True), which a price partial swaps in for
+    every field that can carry a message: remembered by the names and their messages, which are
+    nearly always the same few empty lines (and rendering them was a third of a cold partial's
+    template time). Keyed by the template too, so an edited template (make run reloads them)
+    is never answered from before the edit."""
+    names = tuple(names)
+    template = current_app.jinja_env.get_template(ERROR_LINES[0])
+    return _oob_error_lines(template, names, tuple(errors.get(name, "") for name in names))
+
+
+@lru_cache(maxsize=1024)  # bounded: the messages can hold amounts a customer typed
+def _oob_error_lines(template, names, messages):
+    macro = getattr(template.module, ERROR_LINES[1])
+    return macro(list(names), dict(zip(names, messages)), oob=True)
+
