@@ -41,7 +41,7 @@ from storefront.checkout.pay import (
     find_or_create_order,
     pay_order,
     refused,
-    tax_unavailable,
+    tax_to_pay,
 )
 from storefront.checkout.shop import (
     address_values,
@@ -449,13 +449,10 @@ def pay():
             errors["total"] = "Your bag is empty."
         return refused(errors, form, address)
     store_priced(form.checkout_token.data, bag_quote)  # a decline keeps what was chosen
-    try:
-        taxed = taxing.quote(bag_quote.currency, taxing.bag_lines(bag_quote), bag_quote.shipping,
-                             address.cleaned and address.cleaned["address"])
-    except tax.TaxAddressInvalid as error:
-        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
-    except tax.TaxUnavailable as error:
-        return tax_unavailable(error)
+    taxed, refusal = tax_to_pay(bag_quote.currency, taxing.bag_lines(bag_quote),
+                                bag_quote.shipping, form, address)
+    if refusal:
+        return refusal
     if form.expected_total.data != taxing.total(bag_quote.total, taxed):
         return render_block("shop/bag.html", "price", partial=True, price_changed=True,
                             **taxing.Shown(taxed).context(),

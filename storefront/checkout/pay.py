@@ -256,13 +256,10 @@ def pay_product(product):
     method = form.validate() and address_ok and quote.ok and form.chosen_method(quote.currency)
     if not method:
         return refused(quote.errors, form, address)
-    try:
-        taxed = taxing.quote(quote.currency, taxing.product_lines(product, quote), quote.shipping,
-                             address.cleaned and address.cleaned["address"])
-    except tax.TaxAddressInvalid as error:
-        return refused({addresses.POSTAL_CODE: str(error)}, form, address)
-    except tax.TaxUnavailable as error:
-        return tax_unavailable(error)
+    taxed, refusal = tax_to_pay(quote.currency, taxing.product_lines(product, quote),
+                                quote.shipping, form, address)
+    if refusal:
+        return refusal
     if form.expected_total.data != taxing.total(quote.total, taxed):
         # Never charge a total the customer did not see: show them the server's price instead.
         context = checkout_context(product, selection, quote, price_changed=True, partial=True,
@@ -273,6 +270,18 @@ def pay_product(product):
                                taxed=taxed)
     return pay_order(order, form, method, (breakdown(quote), [quote]), quote.shipping,
                      address.cleaned, taxed)
+
+
+def tax_to_pay(currency, lines, shipping, form, address):
+    """(the tax Pay charges, None), or (None, the answer that refuses to pay): an address Stripe
+    Tax cannot place is the postal code's error; Stripe Tax out of reach is a 503."""
+    try:
+        return taxing.quote(currency, lines, shipping,
+                            address.cleaned and address.cleaned["address"]), None
+    except tax.TaxAddressInvalid as error:
+        return None, refused({addresses.POSTAL_CODE: str(error)}, form, address)
+    except tax.TaxUnavailable as error:
+        return None, tax_unavailable(error)
 
 
 def tax_unavailable(error):
