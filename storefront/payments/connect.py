@@ -108,9 +108,15 @@ def pay_waiting(maker=None):
     return counts
 
 
+def maker_of(account_id):
+    """The maker whose connected account this is, or None."""
+    return db.session.scalar(db.select(Maker).filter_by(stripe_account_id=account_id))
+
+
 def account_updated(account):
-    """Keep what Stripe says of a maker's account; pay what waited once they are enabled."""
-    maker = db.session.scalar(db.select(Maker).filter_by(stripe_account_id=account.id))
+    """Keep what Stripe says of a maker's account (as it is now: gateway.account); pay what
+    waited once they are enabled."""
+    maker = maker_of(account.id)
     if maker is None:
         return None
     maker.charges_enabled = bool(account.charges_enabled)

@@ -220,13 +220,23 @@ def ignored_events():
 
 
 def maker_account_updated(event):
-    """A maker's connected account changed: keep their status, pay what waited for it. Applying
-    the account as the event carries it twice is harmless; the event id is kept all the same."""
+    """A maker's connected account changed: keep their status as Stripe has it now, not as the
+    event carries it (events come out of order, and an older one would undo a newer: a maker
+    enabled, then shown disabled again, their transfers left waiting), and pay what waited for
+    it. The event id is kept all the same."""
     if db.session.get(StripeEvent, event.id):
         return "Already handled", 200
-    maker = connect.account_updated(event.data.object)
-    if maker is None:
+    account_id = event.data.object.id
+    if connect.maker_of(account_id) is None:
         return "Not one of our makers", 200
+    db.session.commit()  # no transaction open while Stripe answers
+    try:
+        account = gateway.account(account_id)
+    except stripe.StripeError as error:
+        log.warning("Webhook %s: account %s could not be read from Stripe (%s)", event.id,
+                    account_id, error)
+        return "Stripe did not answer; send it again", 503
+    connect.account_updated(account)
     db.session.add(StripeEvent(id=event.id, type=event.type))
     try:
         db.session.commit()

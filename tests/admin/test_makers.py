@@ -9,6 +9,7 @@ from storefront.models import Maker, Order, OrderLine
 from storefront.payments.webhooks import CONNECT_EVENTS
 from storefront.web.extensions import db
 from tests.admin.helpers import csrf_token
+from tests.helpers import deliver_held_events_reversed_and_twice, event, signed
 from tests.payments.test_makers import onboard, pay_bag, stripe_transfers
 from tests.waiting import wait_for
 
@@ -71,6 +72,40 @@ def test_a_waiting_transfer_is_made_when_account_updated_says_the_maker_is_enabl
     made = wait_for(lambda: [t for t in stripe_transfers(stripe_client, public_id)
                              if t.destination == waiting])
     assert len(made) == 1
+
+
+def test_account_updates_delivered_newest_first_leave_the_maker_as_stripe_has_it(
+        app, stripe_client, local_stripe, shop, connect_endpoint):
+    """Stripe's events come out of order: the maker left onboarding incomplete, then finished
+    it; delivered newest first (and each again), the older event must not undo the newer."""
+    account_id = onboard(app, stripe_client, local_stripe, "harbour-press", enabled=False)
+    requests.post(f"{local_stripe.url}/_emulator/events/hold").raise_for_status()
+    try:
+        requests.post(f"{local_stripe.url}/_emulator/accounts/{account_id}/onboarding",
+                      json={"outcome": "incomplete"}).raise_for_status()
+        requests.post(f"{local_stripe.url}/_emulator/accounts/{account_id}/enable").raise_for_status()
+    finally:
+        released = deliver_held_events_reversed_and_twice(local_stripe.url, shop.url)
+    assert len(released) == 2
+    harbour = maker(app, "harbour-press")
+    assert (harbour.transfers_active, harbour.payouts_enabled, harbour.requirements_due) == (
+        True, True, [])
+
+
+def test_an_account_update_stripe_cannot_be_asked_about_is_refused_for_stripe_to_send_again(
+        app, client, stripe_client, local_stripe, faults):
+    account_id = onboard(app, stripe_client, local_stripe, "harbour-press", enabled=False)
+    requests.post(f"{local_stripe.url}/_emulator/accounts/{account_id}/enable").raise_for_status()
+    payload = event("account.updated", stripe_client.accounts.retrieve(account_id).to_dict(),
+                    "evt_account_1")
+    headers = {"Stripe-Signature": signed(payload, "whsec_testing")}
+    faults("500", path=f"/v1/accounts/{account_id}", method="GET")
+    refused = client.post("/webhooks/stripe", data=payload, content_type="application/json",
+                          headers=headers)
+    assert refused.status_code == 503 and not maker(app, "harbour-press").transfers_active
+    again = client.post("/webhooks/stripe", data=payload, content_type="application/json",
+                        headers=headers)
+    assert again.status_code == 200 and maker(app, "harbour-press").transfers_active
 
 
 def test_refunding_a_line_reverses_that_makers_share(app, admin_client, stripe_client, local_stripe):
