@@ -1,8 +1,9 @@
 """`.venv/bin/python -m bench.profile`: where a price quote's time goes, warm and cold.
 
 500 quotes, each a call of the app's WSGI callable with an environ made beforehand (no server,
-no network, no test client), on a SQLite file with the demo catalog: first timed, then again
-under cProfile; bare Flask's `hello` (bench/hello.py) timed the same way for scale. Warm quotes
+no network, no test client), on a SQLite file with the demo catalog: first timed in five runs,
+each between two runs of bare Flask's `hello` (bench/hello.py) timed the same way, for their
+ratio; then again under cProfile. Warm quotes
 repeat load.py's 24 selections; cold ones carry a custom tip that is new on every request.
 After the first, GET quotes are answered by the layer in front of the app
 (storefront/checkout/price_partial.py). The table gives each part of the request its cumulative time
@@ -10,11 +11,13 @@ per quote under the profiler, which inflates everything about alike, so read the
 than the microseconds.
 
 `--post` sends the quote the way pages did before it became a GET (htmx's POST with the CSRF
-token), which is also what a page without JavaScript sends.
+token), which is also what a page without JavaScript sends. `--bag` quotes the bag's partial
+instead (load.py's two lines: the workshop with the selection, and two A2 posters).
 """
 import argparse
 import cProfile
 import pstats
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -22,9 +25,10 @@ from urllib.parse import urlencode
 
 from werkzeug.test import EnvironBuilder
 
-from bench.load import ACCEPT_ENCODING, PRODUCT, selections
+from bench.load import ACCEPT_ENCODING, PRODUCT, bag_query, selections
 from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens
 
+ROUNDS = 5
 # (what, [(file path ending, function name)]): cumulative time of the first match of each.
 PARTS = [
     ("whole request (the app's WSGI call)", [("flask/app.py", "__call__")]),
@@ -64,10 +68,10 @@ def make_client(workdir):
     return app.test_client()
 
 
-def quoter(client, post):
+def quoter(client, post, bag=False):
     """(prepare, send): prepare(fields) makes the WSGI environ of one quote for a list of
-    (field, value), as a browser sends it; send(environ) has the app answer it, without the
-    test client's own work."""
+    (field, value), as a browser sends it (`bag`: the bag's, the fields its first line's);
+    send(environ) has the app answer it, without the test client's own work."""
     app = client.application
     page = client.get(f"/p/{PRODUCT}").get_data(as_text=True)
     headers = QUOTE_HEADERS | {"Accept-Encoding": ACCEPT_ENCODING}
@@ -81,6 +85,10 @@ def quoter(client, post):
             return EnvironBuilder(path=f"/p/{PRODUCT}", method="POST", headers=headers,
                                   data=urlencode([*tokens.items(), *fields]),
                                   content_type="application/x-www-form-urlencoded").get_environ()
+    elif bag:
+        def prepare(fields):
+            path, _, query = bag_query(fields).partition("?")
+            return EnvironBuilder(path=path, query_string=query, headers=headers).get_environ()
     else:
         def prepare(fields):
             return EnvironBuilder(path=f"/p/{PRODUCT}", query_string=urlencode(fields),
@@ -117,6 +125,22 @@ def hello_microseconds(count):
     return (time.perf_counter() - started) / count * 1e6
 
 
+def bracketed(send, environs, rounds=ROUNDS):
+    """(µs per quote, hello ÷ quote): medians of `rounds` runs, each between two runs of bare
+    Flask's hello, as load.compare does: this machine's speed drifts within a minute."""
+    size = len(environs) // rounds
+    walls, ratios = [], []
+    for start in range(0, size * rounds, size):
+        before = hello_microseconds(size)
+        started = time.perf_counter()
+        for environ in environs[start:start + size]:
+            send(environ)
+        wall = (time.perf_counter() - started) / size * 1e6
+        walls.append(wall)
+        ratios.append((before + hello_microseconds(size)) / 2 / wall)
+    return statistics.median(walls), statistics.median(ratios)
+
+
 def parts(stats):
     """{what: cumulative seconds} from pstats' raw table."""
     found = {}
@@ -132,21 +156,20 @@ def main():
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--quotes", type=int, default=500)
     parser.add_argument("--post", action="store_true", help="quote by htmx's POST, with CSRF")
+    parser.add_argument("--bag", action="store_true", help="the bag's partial, two lines")
     options = parser.parse_args()
+    if options.post and options.bag:
+        parser.error("the bag's partial is quoted by GET only")
     with tempfile.TemporaryDirectory() as workdir:
         client = make_client(Path(workdir))
-        prepare, send = quoter(client, options.post)
+        prepare, send = quoter(client, options.post, options.bag)
         count = options.quotes
-        print(f"bare Flask hello: {hello_microseconds(count):,.0f} µs per request, no profiler")
         for name, selection in (("warm", warm), ("cold", cold)):
             timed, profiled = ([prepare(selection(n)) for n in range(start, start + count)]
                                for start in (count, 2 * count))
             for n in range(50):  # imports, first renders; the memo for warm quotes
                 send(prepare(selection(n)))
-            started = time.perf_counter()
-            for environ in timed:
-                send(environ)
-            wall = (time.perf_counter() - started) / count * 1e6
+            wall, ratio = bracketed(send, timed)
             profiler = cProfile.Profile()
             profiler.enable()
             for environ in profiled:
@@ -155,7 +178,8 @@ def main():
             stats = pstats.Stats(profiler)
             found = parts(stats)
             whole = found[PARTS[0][0]]
-            print(f"\n{name}: {wall:,.0f} µs per quote, no profiler; "
+            print(f"\n{name}: {wall:,.0f} µs per quote, no profiler; bare Flask's hello ÷ quote "
+                  f"{ratio:.3f} (median of {ROUNDS} runs, each between two of hello's); "
                   f"under cProfile, per quote:")
             for what, seconds in found.items():
                 print(f"  {what:<48} {seconds / count * 1e6:8,.0f} µs {seconds / whole:6.0%}")
