@@ -120,12 +120,15 @@ class Partials:
                                              if name.lower() not in OWN])
 
 
+# A suggested-amount button (the no-JavaScript way to pick one) stands for the amount.
+SUGGESTED, AMOUNT = "suggested", "amount"
+
+
 def selection_form(fields):
-    """The selection as sent; a suggested-amount button (the no-JavaScript way to pick one)
-    stands for the amount."""
+    """The selection as sent, a suggested amount as the amount."""
     form = fields.copy()
-    if "suggested" in form:
-        form["amount"] = form.pop("suggested")
+    if SUGGESTED in form:
+        form[AMOUNT] = form.pop(SUGGESTED)
     return form
 
 
@@ -138,11 +141,14 @@ def price_context(product, selection, quote, **extra):
 def canonical(fields):
     """The selection as a key: the order of the fields, and of an add-on's values, changes
     nothing. The way of paying counts only when it changes the price (the bank), so a card's
-    partial is the one a page without a method choice asks for, and shares its cache entry."""
-    form = selection_form(fields)
-    if pricing.priced_method(form) is None:
-        form.pop("method", None)
-    return tuple(sorted((name, tuple(sorted(values))) for name, values in form.lists()))
+    partial is the one a page without a method choice asks for, and shares its cache entry.
+    selection_form's rule, on the fields' lists: no copy of the form, on every partial."""
+    lists = dict(fields.lists())
+    if SUGGESTED in lists:
+        lists[AMOUNT] = lists.pop(SUGGESTED)[:1]
+    if pricing.priced_method(lists) is None:
+        lists.pop("method", None)
+    return tuple(sorted((name, tuple(sorted(values))) for name, values in lists.items()))
 
 
 def release(app):

@@ -5,9 +5,13 @@ import re
 
 import pytest
 from flask import request_started
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text, update
+from werkzeug.datastructures import MultiDict
 
-from storefront.catalog import products
+from storefront.catalog import pricing, products
+from storefront.checkout.price_partial import canonical, selection_form
 from storefront.cli import load_products
 from storefront.models import Product
 from storefront.web.extensions import db
@@ -231,3 +235,19 @@ def test_accept_encodings_q_values_are_honoured_by_pages_and_partials(make_app):
         from_the_layer = warm.get(f"{POSTER}?{TEN_A1_TUBE}", headers=HTMX | {"Accept-Encoding": accept})
         assert [r.headers.get("Content-Encoding") for r in (page, from_the_app, from_the_layer)] == [
             coding] * 3, accept
+
+
+names = st.sampled_from(["amount", "suggested", "method", "quantity", "addon", "tip", "tip_custom"])
+values = st.sampled_from(["", "1", "12.50", "us_bank_account", "card", "frame", "10"])
+
+
+@given(st.lists(st.tuples(names, values), max_size=8))
+def test_the_memo_key_is_the_selection_pay_would_price(fields):
+    """canonical() keys the partial by selection_form's rule without copying the form: two
+    sets of fields share a key exactly when selection_form makes them the same selection."""
+    form = MultiDict(fields)
+    priced = selection_form(form)
+    if pricing.priced_method(priced) is None:
+        priced.pop("method", None)
+    assert canonical(form) == tuple(sorted((name, tuple(sorted(values)))
+                                           for name, values in priced.lists()))
