@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_symbol, is_currency
+from babel.numbers import get_currency_symbol, is_currency
 
 # Stripe charges these as whole units: ¥500 is sent as 500, never 50000.
 ZERO_DECIMAL = frozenset(
@@ -134,23 +134,20 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     for a few currencies (Babel shows ISK and HUF without decimals; Stripe counts hundredths).
     """
     babel_locale, pattern = _currency_format(currency, locale)
-    value = Decimal(minor).scaleb(-exponent(currency))
-    if pattern is None:  # the pattern names the currency in words: Babel's own way
-        return format_currency(value, currency, format=_standard_pattern(currency, babel_locale),
-                               locale=babel_locale, currency_digits=False)
-    return pattern.apply(value, babel_locale, currency_digits=False)
+    return pattern.apply(Decimal(minor).scaleb(-exponent(currency)), babel_locale,
+                         currency_digits=False)
 
 
 @lru_cache(maxsize=256)
 def _currency_format(currency: str, locale: str):
-    """The locale, and its currency pattern with Stripe's decimal places and the currency's
-    symbol (¤) and code (¤¤) already in place: format_currency would also look up the
+    """(locale, pattern) for Babel's NumberPattern.apply, as format_currency calls it: the
+    locale's currency pattern with Stripe's decimal places and the currency's symbol (¤) and
+    code (¤¤) already in place, so apply is given no currency. Given one, it also looks up the
     currency's name in words for every amount (a plural rule), half of what an amount cost,
-    though these patterns never show it. None for a pattern that does (¤¤¤)."""
+    though no locale's standard pattern shows it (¤¤¤; tests/catalog/test_money.py checks)."""
     babel_locale = Locale.parse(locale)
-    pattern = _standard_pattern(currency, babel_locale)
-    if "¤¤¤" in "".join(pattern.prefix + pattern.suffix):
-        return babel_locale, None
+    pattern = copy.copy(babel_locale.currency_formats["standard"])
+    pattern.frac_prec = (exponent(currency),) * 2
     symbol = get_currency_symbol(currency, babel_locale)
 
     def spelled(text):
@@ -158,13 +155,6 @@ def _currency_format(currency: str, locale: str):
     pattern.prefix = tuple(spelled(text) for text in pattern.prefix)
     pattern.suffix = tuple(spelled(text) for text in pattern.suffix)
     return babel_locale, pattern
-
-
-def _standard_pattern(currency, babel_locale):
-    """A copy of the locale's standard currency pattern, with Stripe's decimal places."""
-    pattern = copy.copy(babel_locale.currency_formats["standard"])
-    pattern.frac_prec = (exponent(currency),) * 2
-    return pattern
 
 
 def to_major_string(minor: int, currency: str) -> str:

@@ -75,8 +75,8 @@ def bag_error_fields(bag):
     return names + ([addresses.COUNTRY] if bag.ships else [])
 
 
-# The macro that writes them (a designer's), by name: see oob_error_lines.
-ERROR_LINES = ("shop/fields.html", "error_lines")
+# The template whose error_lines macro (a designer's) writes them: see oob_error_lines.
+ERROR_LINES_TEMPLATE = "shop/fields.html"
 
 
 def oob_error_lines(names, errors):
@@ -86,12 +86,10 @@ def oob_error_lines(names, errors):
     template time). Keyed by the template too, so an edited template (make run reloads them)
     is never answered from before the edit."""
     names = tuple(names)
-    template = current_app.jinja_env.get_template(ERROR_LINES[0])
+    template = current_app.jinja_env.get_template(ERROR_LINES_TEMPLATE)
     return _oob_error_lines(template, names, tuple(errors.get(name, "") for name in names))
 
 
 @lru_cache(maxsize=1024)  # bounded: the messages can hold amounts a customer typed
 def _oob_error_lines(template, names, messages):
-    macro = getattr(template.module, ERROR_LINES[1])
-    return macro(list(names), dict(zip(names, messages)), oob=True)
-
+    return template.module.error_lines(list(names), dict(zip(names, messages)), oob=True)

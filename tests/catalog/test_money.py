@@ -140,6 +140,14 @@ def test_format_money(minor, currency, locale, text):
     assert format_money(minor, currency, locale) == text
 
 
+def test_no_locales_standard_currency_pattern_names_the_currency_in_words():
+    # format_money spells in the symbol and the code (¤, ¤¤); a name (¤¤¤) depends on the amount.
+    from babel import Locale, localedata
+    patterns = [Locale.parse(name).currency_formats["standard"]
+                for name in localedata.locale_identifiers() if name != "root"]
+    assert patterns and not [p.pattern for p in patterns if "¤¤¤" in "".join(p.prefix + p.suffix)]
+
+
 @given(st.integers(-MAX_AMOUNT, MAX_AMOUNT),
        st.sampled_from(["USD", "EUR", "GBP", "JPY", "KWD", "ISK", "CHF", "INR", "BRL", "SEK"]),
        st.sampled_from(["en_US", "en_GB", "de_DE", "fr_FR", "de_CH", "ja_JP", "hi_IN", "ar_EG",
