@@ -1,4 +1,6 @@
 """The shop's Jinja environment (storefront/web/templating.py): templates share its globals."""
+import os
+
 import pytest
 
 
@@ -17,3 +19,24 @@ def test_globals_of_a_template_s_own_are_refused_rather_than_given_to_every_temp
     with pytest.raises(TypeError, match="share the environment's globals"):
         app.jinja_env.get_template("shop/fields.html", globals={"leak": 1})
     assert "leak" not in app.jinja_env.globals
+
+
+def test_an_edited_template_is_seen_while_templates_reload_and_kept_by_name_when_not(make_app, tmp_path):
+    """make run reloads templates (a designer's edit shows at the next request); production
+    looks each up once by name."""
+    from jinja2 import FileSystemLoader
+
+    page = tmp_path / "note.html"
+    page.write_text("first")
+    for reloading in (True, False):
+        app = make_app()
+        app.jinja_env.auto_reload = reloading
+        app.jinja_env.loader = FileSystemLoader(str(tmp_path))
+        assert app.jinja_env.get_template("note.html").render() == "first"
+        page.write_text("second")
+        # A file's time stamp has whole-second steps on some file systems: move it on.
+        stat = page.stat()
+        os.utime(page, (stat.st_atime, stat.st_mtime + 2))
+        seen = app.jinja_env.get_template("note.html").render()
+        assert seen == ("second" if reloading else "first")
+        page.write_text("first")
