@@ -270,9 +270,11 @@ class Quote:
 BANK = US_BANK_ACCOUNT.name
 
 
-def quote(product: PricedProduct, selection: Selection, method: str | None = None) -> Quote:
+def quote(product: PricedProduct, selection: Selection, method: str | None = None,
+          form_errors: Mapping[str, str] | None = None) -> Quote:
     """Price `selection` by `product.rules`, paid by `method` (a payment method type; only BANK
-    changes the price); never raises for a Selection, valid or not."""
+    changes the price); never raises for a Selection, valid or not. `form_errors`: messages
+    about what was typed (quote_form's), which win over the rules' for the same field."""
     rules = product.rules
     currency = rules.currency
     errors: dict[str, str] = {}
@@ -335,7 +337,8 @@ def quote(product: PricedProduct, selection: Selection, method: str | None = Non
     total = subtotal + tip + (discount.amount if discount else 0)
     if too_large := over_stripe_limit(total, currency):
         errors["total"] = too_large
-    return Quote(currency, tuple(lines), subtotal, tip, total, errors, discount)
+    return Quote(currency, tuple(lines), subtotal, tip, total,
+                 errors | form_errors if form_errors else errors, discount)
 
 
 def bank_discount_rule(rules: PricingRules) -> BankDiscount | None:
@@ -545,8 +548,7 @@ def quote_form(
     A message about what was typed wins over one about the rules for the same field.
     """
     selection, form_errors = selection_from_form(product, form)
-    priced = quote(product, selection, method)
-    return selection, replace(priced, errors=priced.errors | form_errors)
+    return selection, quote(product, selection, method, form_errors)
 
 
 # ---------------------------------------------------------------------------------------------
