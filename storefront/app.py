@@ -61,6 +61,7 @@ def create_app(config_name=None, **overrides):
     # Inside ProxyFix (headers.py), which must correct the scheme before the layer looks.
     price_partial.init_app(app)
     price_partial.partials(app).render_bag = bag.price_block
+    price_partial.partials(app).price_line = bag.priced
     # Before CSRF: every answer, a refusal too, gets its CSP nonce and counts against the limits.
     headers.init_app(app)
     limits.init_app(app)

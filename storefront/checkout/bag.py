@@ -13,7 +13,7 @@ A bag is in one currency: one payment is in one currency.
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from flask import (
     Blueprint,
@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 import jinja2_fragments
+from jinja2 import pass_environment
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -79,6 +80,10 @@ class Line:
     product: object  # the catalog's ProductSpec, or a Product row when paying
     selection: object
     quote: object
+    # What the bag's templates made of this line (line_part): the price partial's memo hands the
+    # same line out again for the same fields, so an unchanged line is rendered once.
+    # Not copied by dataclasses.replace: a line with another quote (paid_lines) is another line.
+    parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,24 @@ def summary(product, selection, currency):
     return " · ".join(parts)
 
 
+LINE_TEMPLATE = "shop/bag_line.html"
+
+
+@bp.app_template_global()
+@pass_environment  # the template's environment: no lookup of the app through its proxy
+def line_part(environment, line, macro, *args):
+    """bag_line.html's `macro` for `line` (and `args`), kept on the line: the price partial's
+    memo hands out the same Line for the same fields, so a bag's unchanged lines are rendered
+    once, not at every change of another line. Keyed by the template too, so an edited template
+    (make run reloads them) is never answered from before the edit."""
+    template = environment.get_template(LINE_TEMPLATE)
+    key = (template, macro, args)
+    part = line.parts.get(key)
+    if part is None:
+        part = line.parts[key] = getattr(template.module, macro)(line, *args)
+    return part
+
+
 def stepped(form):
     """The form with a quantity stepper's press applied (the − and + buttons without JavaScript
     send `step=line-0-quantity:-1`); the browser's script changes the field itself."""
@@ -192,22 +215,30 @@ def posted_slugs(form):
     return slugs
 
 
-def price_bag(products, slugs, form, zones=None, quote_line=pricing.quote_form):
+def priced(number, product, fields):
+    """Line `number` of a bag: `product` priced for the line's own `fields` (without their
+    prefix), alone and without shipping: the bag ships once (price_bag)."""
+    return Line(number, product, *pricing.quote_form(product, fields))
+
+
+def price_bag(products, slugs, form, zones=None, priced_line=None):
     """Price each line of `form` by its product in `products` (by slug), paid the way the form
     says; a line whose product is gone is an error on that line. The lines that ship go in one
     parcel, to the form's country (`zones`: the snapshot's unless given; paying gives the
-    database's). `quote_line(product, fields)`: a line's (selection, quote), as
-    pricing.quote_form gives it (the price partial's is memoised)."""
+    database's). `priced_line(number, product)`: the form's line `number` as a Line (the price
+    partial's are memoised); by default priced here."""
+    if priced_line is None:
+        def priced_line(number, product):
+            return priced(number, product, line_fields(form, number))
     lines, errors = [], {}
     for number, slug in enumerate(slugs):
         product = products.get(slug)
         if product is None:
             errors["total"] = "A product in your bag is no longer sold; update your bag to remove it"
             continue
-        # Each line alone, without shipping: the bag ships once, below.
-        selection, quote = quote_line(product, line_fields(form, number))
-        lines.append(Line(number, product, selection, quote))
-        errors |= {prefix(number) + name: message for name, message in quote.errors.items()}
+        line = priced_line(number, product)
+        lines.append(line)
+        errors |= {prefix(number) + name: message for name, message in line.quote.errors.items()}
     parcel = None
     currencies = {line.quote.currency for line in lines}
     discount = None
@@ -485,10 +516,10 @@ def bag_tax_shown(catalog, bag_quote, form):
                         address)
 
 
-def price_block(app, catalog, form, quote_line=pricing.quote_form):
+def price_block(app, catalog, form, priced_line=None):
     """The bag's price block for the lines in `form`, priced from the catalog snapshot (each
-    line by `quote_line`, as price_bag): the bag's price partial (price_partial.Partials.render_bag)."""
-    bag_quote = price_bag(catalog.products, posted_slugs(form), form, catalog.zones, quote_line)
+    line by `priced_line`, as price_bag): the bag's price partial (price_partial.Partials.render_bag)."""
+    bag_quote = price_bag(catalog.products, posted_slugs(form), form, catalog.zones, priced_line)
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
                                          address_fields="address_fields" in form,

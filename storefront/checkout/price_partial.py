@@ -23,12 +23,14 @@ import hashlib
 import re
 from functools import cache, lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 # Flask-Compress's compressors at the app's levels; not part of its public API, which needs a
 # request context: the layer has none. Pinned in requirements.txt.
 from flask_compress.flask_compress import _compress_data
 from jinja2_fragments import render_block
 from werkzeug.datastructures import MultiDict
+from werkzeug.http import parse_etags
 
 from storefront.catalog import pricing, shipping
 from storefront.checkout import snapshot
@@ -55,21 +57,21 @@ class Partials:
         self.app = app
         self.release = release(app)
         self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
-        # A bag's lines, each priced once per snapshot and fields: a change to one line of a
-        # bag prices that line alone again.
-        self.line_quotes = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._line_quote)
+        # A bag's lines, each priced (and its parts rendered, bag.line_part) once per snapshot,
+        # place and fields: a change to one line of a bag makes that line alone again.
+        self.bag_lines = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._bag_line)
         self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
-        # The bag's price block for a form of lines: bag.price_block, given by the app factory
-        # (the bag's views import this module, so it cannot import them).
-        self.render_bag = None
+        # The bag's price block for a form of lines (bag.price_block) and one priced line
+        # (bag.priced), given by the app factory: the bag's views import this module, so it
+        # cannot import them.
+        self.render_bag = self.price_line = None
 
-    def answer(self, catalog, product, args, accept_encoding, if_none_match):
-        """(status code, [(header, value)] of OWN, body) for the partial of `args` (a MultiDict
-        of the query's fields); a 304 when `if_none_match` (a werkzeug ETags) holds its ETag.
-        `product` None: the bag's partial, its lines in `args`."""
+    def answer(self, catalog, product, fields, accept_encoding, if_none_match):
+        """(status code, [(header, value)] of OWN, body) for the partial of `fields` (the
+        query's (name, value) pairs); a 304 when `if_none_match` (a werkzeug ETags) holds its
+        ETag. `product` None: the bag's partial, its lines in `fields`."""
         key = BAG if product is None else product.slug
-        # The bag's fields keep their order: the lines' numbers are in their names.
-        selection = canonical(args)
+        selection = canonical(fields)
         digest = hashlib.blake2b(repr((self.release, key, selection)).encode(),
                                  digest_size=12).hexdigest()
         # Weak: the same partial is sent compressed one way or another.
@@ -91,8 +93,9 @@ class Partials:
         form = MultiDict([(name, value) for name, values in selection for value in values])
         with self.app.app_context():  # for the template's filters; the layer has none
             if slug == BAG:
-                html = self.render_bag(self.app, catalog, form, lambda product, fields: (
-                    self.line_quotes(catalog, product.slug, canonical(fields))))
+                fields = line_selections(selection)
+                html = self.render_bag(self.app, catalog, form, lambda number, product: (
+                    self.bag_lines(catalog, number, product.slug, fields.get(number, ()))))
             else:
                 product = catalog.products[slug]
                 # Shipping is pure too: the country is part of the selection's key.
@@ -105,10 +108,10 @@ class Partials:
             return body, None
         return _compress_data(self.app, body, algorithm), algorithm
 
-    def _line_quote(self, catalog, slug, fields):
-        """pricing.quote_form for a bag's line: `fields` as canonical() gives them."""
+    def _bag_line(self, catalog, number, slug, fields):
+        """The bag's line `number` priced: `fields` its own, as line_selections gives them."""
         form = MultiDict([(name, value) for name, values in fields for value in values])
-        return pricing.quote_form(catalog.products[slug], form)
+        return self.price_line(number, catalog.products[slug], form)
 
     def learn(self, scheme, status, headers):
         """Keep the headers of a partial the app answered, for the layer's answers."""
@@ -139,16 +142,47 @@ def price_context(product, selection, quote, **extra):
 
 
 def canonical(fields):
-    """The selection as a key: the order of the fields, and of an add-on's values, changes
-    nothing. The way of paying counts only when it changes the price (the bank), so a card's
-    partial is the one a page without a method choice asks for, and shares its cache entry.
-    selection_form's rule, on the fields' lists: no copy of the form, on every partial."""
-    lists = dict(fields.lists())
+    """The selection as a key, from its (name, value) pairs: the order of the fields, and of an
+    add-on's values, changes nothing. The way of paying counts only when it changes the price
+    (the bank), so a card's partial is the one a page without a method choice asks for, and
+    shares its cache entry. selection_form's rule, on the fields' lists: no form is made."""
+    lists = {}
+    for name, value in fields:
+        lists.setdefault(name, []).append(value)
+    return _canonical(lists)
+
+
+def query_fields(environ):
+    """The query's (name, value) pairs as werkzeug's request.args holds them. A query with
+    nothing escaped (the price partials' nearly always) is only split: parse_qsl's unquoting, in
+    Python, was a tenth of a cold partial's work; it gives the same pairs."""
+    query = environ.get("QUERY_STRING", "")
+    if "%" in query or "+" in query or not query.isascii():
+        return list(parse_qsl(query.encode("latin1").decode(), keep_blank_values=True,
+                              errors="werkzeug.url_quote"))
+    return [(name, value) for name, _, value in (part.partition("=") for part in query.split("&")
+                                                  if part)]
+
+
+def _canonical(lists):
     if SUGGESTED in lists:
         lists[AMOUNT] = lists.pop(SUGGESTED)[:1]
     if pricing.priced_method(lists) is None:
         lists.pop("method", None)
     return tuple(sorted((name, tuple(sorted(values))) for name, values in lists.items()))
+
+
+LINE_FIELD = re.compile(r"line-(0|[1-9][0-9]*)-(.+)\Z")
+
+
+def line_selections(selection):
+    """A bag's canonical selection split by line, {number: that line's canonical fields}: as
+    canonical(bag.line_fields(form, number)) would give them, without a form for each line."""
+    lines = {}
+    for name, values in selection:
+        if (match := LINE_FIELD.match(name)) and match[2] != "product":
+            lines.setdefault(int(match[1]), {})[match[2]] = list(values)
+    return {number: _canonical(lists) for number, lists in lines.items()}
 
 
 def release(app):
@@ -179,12 +213,13 @@ class Layer:
         if environ["REQUEST_METHOD"] != "GET" or environ.get("HTTP_HX_REQUEST") != "true":
             return self.wsgi_app(environ, start_response)
         learned = partials(self.app).headers.get(environ["wsgi.url_scheme"])
-        request = self.app.request_class(environ)
-        match = PATH.match(request.path) or request.path == BAG
+        # The path as werkzeug's request.path decodes it.
+        path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")
+        match = PATH.match(path) or path == BAG
         if learned is None or not match:
             return self.wsgi_app(environ, self._learning(environ, start_response))
         try:
-            answered = self._answer(request, None if match is True else match[1])
+            answered = self._answer(environ, None if match is True else match[1])
         except Exception:  # the app answers instead, with its error page if it fails too
             self.app.logger.exception("The price partial's layer failed")
             answered = None
@@ -198,16 +233,16 @@ class Layer:
         start_response("200 OK", learned + own)
         return [body]
 
-    def _answer(self, request, slug):
+    def _answer(self, environ, slug):
         """answer()'s, or None for a product the catalog does not have (the app's 404);
         `slug` None: the bag's."""
         catalog = snapshot.current(self.app)
         product = None if slug is None else catalog.products.get(slug)
         if slug is not None and product is None:
             return None
-        return partials(self.app).answer(catalog, product, request.args,
-                                         request.headers.get("Accept-Encoding", ""),
-                                         request.if_none_match)
+        return partials(self.app).answer(catalog, product, query_fields(environ),
+                                         environ.get("HTTP_ACCEPT_ENCODING", ""),
+                                         parse_etags(environ.get("HTTP_IF_NONE_MATCH")))
 
     def _learning(self, environ, start_response):
         def learning_start_response(status, headers, exc_info=None):

@@ -1,7 +1,8 @@
 """Template helpers: money for people, product images, the price partials' error lines."""
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import url_for
+from jinja2 import pass_environment
 
 from storefront.catalog import addresses, pricing
 from storefront.catalog.money import format_money, to_major_string
@@ -67,11 +68,18 @@ def error_fields(rules):
     return names
 
 
+ERROR_FIELDS = "error fields"
+
+
 def bag_error_fields(bag):
     """Every field of the bag's form that can carry an error message, each line's under its
     prefix: the bag's price partial swaps them in with one macro call."""
-    names = [f"line-{line.number}-{name}" for line in bag.lines
-             for name in error_fields(line.product.rules)]
+    names = []
+    for line in bag.lines:  # each line's kept with it (bag.Line.parts), as its rendered parts
+        if (own := line.parts.get(ERROR_FIELDS)) is None:
+            own = line.parts[ERROR_FIELDS] = [f"line-{line.number}-{name}"
+                                               for name in error_fields(line.product.rules)]
+        names += own
     return names + ([addresses.COUNTRY] if bag.ships else [])
 
 
@@ -79,14 +87,15 @@ def bag_error_fields(bag):
 ERROR_LINES_TEMPLATE = "shop/fields.html"
 
 
-def oob_error_lines(names, errors):
+@pass_environment  # the template's environment: no lookup of the app through its proxy
+def oob_error_lines(environment, names, errors):
     """fields.html's error_lines(names, errors, oob=True), which a price partial swaps in for
     every field that can carry a message: remembered by the names and their messages, which are
     nearly always the same few empty lines (and rendering them was a third of a cold partial's
     template time). Keyed by the template too, so an edited template (make run reloads them)
     is never answered from before the edit."""
     names = tuple(names)
-    template = current_app.jinja_env.get_template(ERROR_LINES_TEMPLATE)
+    template = environment.get_template(ERROR_LINES_TEMPLATE)
     return _oob_error_lines(template, names, tuple(errors.get(name, "") for name in names))
 
 

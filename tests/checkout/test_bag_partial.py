@@ -1,9 +1,13 @@
 """The bag's price partial gets what the product's has (storefront/checkout/price_partial.py): a
 GET of /bag with the lines' fields, the same for every customer, an ETag and a 304, the memo,
 and the layer in front of the app; the change itself is kept by its own POST (/bag/keep)."""
+import re
+
 from flask import request_started
 
 from storefront.checkout.price_partial import partials
+from storefront.models import Product
+from storefront.web.extensions import db
 from tests.checkout.test_bag import add, bag_page
 from tests.helpers import bag_form
 
@@ -64,3 +68,38 @@ def test_a_change_on_the_bag_page_is_kept_by_its_own_post(client):
     del form["csrf_token"]
     assert client.post("/bag/keep", data=form | {"line-0-quantity": "5"}).status_code == 400
     assert bag_form(bag_page(client))["line-0-quantity"] == "3"
+
+
+def price_rows(html):
+    """The price block's rows, one per line: what the customer reads in "Your order"."""
+    return re.findall(r'<tr data-bag-price=.*?</tr>', html, re.S)
+
+
+def test_a_change_to_one_line_makes_that_line_alone_again_and_every_line_reads_as_the_page_does(
+        app, client):
+    """A bag's lines are priced and rendered once each (price_partial.Partials.bag_lines): the
+    partial after a change to the first line shows the second as before, and both as the bag
+    page, which renders every line afresh, shows them."""
+    lines = partials(app).bag_lines
+    first = client.get(f"/bag?{LINES}", headers=HTMX).get_data(as_text=True)
+    before = lines.cache_info()
+    changed = client.get(f"/bag?{LINES.replace('quantity=2', 'quantity=3')}",
+                         headers=HTMX).get_data(as_text=True)
+    assert lines.cache_info().misses == before.misses + 1  # the poster's line alone
+    assert price_rows(changed)[1] == price_rows(first)[1]  # the tee's row, as before
+    assert "3 × City Lights poster" in price_rows(changed)[0]
+    assert 'id="line-0-total" data-line-total hx-swap-oob="true">$54.00</p>' in changed
+    assert 'id="line-1-total" data-line-total hx-swap-oob="true">$26.00</p>' in changed
+    add(client, "city-lights-poster", quantity="3")
+    add(client, "organic-tee", **{"option-size": "l"})
+    assert [" ".join(row.split()) for row in price_rows(bag_page(client))] == [
+        " ".join(row.split()) for row in price_rows(changed)]
+
+
+def test_a_renamed_product_is_shown_by_the_next_partial_though_its_line_did_not_change(app, client):
+    client.get(f"/bag?{LINES}", headers=HTMX)
+    with app.app_context():
+        db.session.execute(db.select(Product).filter_by(slug="organic-tee")).scalar_one().name = "Organic tee, 2027"
+        db.session.commit()
+    html = client.get(f"/bag?{LINES.replace('quantity=2', 'quantity=4')}", headers=HTMX).get_data(as_text=True)
+    assert "Organic tee, 2027" in price_rows(html)[1]

@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text, update
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from storefront.catalog import pricing, products
-from storefront.checkout.price_partial import canonical, selection_form
+from storefront.checkout.price_partial import canonical, query_fields, selection_form
 from storefront.cli import load_products
 from storefront.models import Product
 from storefront.web.extensions import db
@@ -249,5 +251,24 @@ def test_the_memo_key_is_the_selection_pay_would_price(fields):
     priced = selection_form(form)
     if pricing.priced_method(priced) is None:
         priced.pop("method", None)
-    assert canonical(form) == tuple(sorted((name, tuple(sorted(values)))
+    assert canonical(fields) == tuple(sorted((name, tuple(sorted(values)))
                                            for name, values in priced.lists()))
+
+
+# WSGI's QUERY_STRING: the raw bytes as Latin-1 ("Ã©" is é in UTF-8; "é" alone is no UTF-8).
+query_text = st.lists(st.sampled_from(["a", "b", "-", "_", ".", "0", "9", "=", "&", "%", "+", ";",
+                                       "2F", "é", "Ã©", " "]), max_size=20).map("".join)
+
+
+@given(query_text)
+def test_the_layer_reads_the_query_as_the_app_does(query):
+    """query_fields (the layer's) gives the fields werkzeug's request.args gives the app,
+    escaped or not: the layer and the app key and price the same selection."""
+    environ = EnvironBuilder().get_environ() | {"QUERY_STRING": query}
+    try:
+        expected = list(Request(environ).args.items(multi=True))
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            query_fields(environ)
+        return
+    assert query_fields(environ) == expected
