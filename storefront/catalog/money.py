@@ -69,6 +69,7 @@ def check_currency(currency: str) -> str:
     return currency
 
 
+@lru_cache(maxsize=None)  # a few currencies, asked on every amount read or shown
 def exponent(currency: str) -> int:
     """How many decimal places Stripe's minor unit has: 0 for JPY, 3 for KWD, 2 for most."""
     check_currency(currency)
@@ -90,6 +91,8 @@ def ascii_digits(text: str) -> str:
     Only true decimal digits are mapped; look-alikes such as superscripts or fractions are left
     alone so that the caller's strict parser rejects them instead of misreading them.
     """
+    if text.isascii():  # nothing to replace: what people nearly always type
+        return text
     return "".join(_ascii_digit(ch) for ch in text)
 
 

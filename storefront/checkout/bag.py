@@ -28,6 +28,7 @@ from flask import (
 )
 import jinja2_fragments
 from jinja2 import pass_environment
+from markupsafe import Markup
 from jinja2_fragments.flask import render_block
 from werkzeug.datastructures import MultiDict
 
@@ -80,7 +81,7 @@ class Line:
     product: object  # the catalog's ProductSpec, or a Product row when paying
     selection: object
     quote: object
-    # What the bag's templates made of this line (line_part): the price partial's memo hands the
+    # What the bag's templates made of this line (line_parts): the price partial's memo hands the
     # same line out again for the same fields, so an unchanged line is rendered once.
     # Not copied by dataclasses.replace: a line with another quote (paid_lines) is another line.
     parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -173,17 +174,21 @@ LINE_TEMPLATE = "shop/bag_line.html"
 
 @bp.app_template_global()
 @pass_environment  # the template's environment: no lookup of the app through its proxy
-def line_part(environment, line, macro, *args):
-    """bag_line.html's `macro` for `line` (and `args`), kept on the line: the price partial's
-    memo hands out the same Line for the same fields, so a bag's unchanged lines are rendered
-    once, not at every change of another line. Keyed by the template too, so an edited template
-    (make run reloads them) is never answered from before the edit."""
+def line_parts(environment, lines, macro, *args):
+    """bag_line.html's `macro` for each of `lines` (and `args`), one after the other, each kept
+    on its line: the price partial's memo hands out the same Line for the same fields, so a bag's
+    unchanged lines are rendered once, not at every change of another line. Keyed by the
+    template too, so an edited template (make run reloads them) is never answered from before
+    the edit."""
     template = environment.get_template(LINE_TEMPLATE)
     key = (template, macro, args)
-    part = line.parts.get(key)
-    if part is None:
-        part = line.parts[key] = getattr(template.module, macro)(line, *args)
-    return part
+    parts = []
+    for line in lines:
+        part = line.parts.get(key)
+        if part is None:
+            part = line.parts[key] = getattr(template.module, macro)(line, *args)
+        parts.append(part)
+    return Markup("").join(parts)
 
 
 def stepped(form):

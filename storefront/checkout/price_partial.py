@@ -57,7 +57,7 @@ class Partials:
         self.app = app
         self.release = release(app)
         self.rendered = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._render)
-        # A bag's lines, each priced (and its parts rendered, bag.line_part) once per snapshot,
+        # A bag's lines, each priced (and its parts rendered, bag.line_parts) once per snapshot,
         # place and fields: a change to one line of a bag makes that line alone again.
         self.bag_lines = lru_cache(maxsize=app.config["QUOTE_MEMO_SIZE"])(self._bag_line)
         self.headers = {}  # by URL scheme: the app's headers on a partial, less OWN
