@@ -149,6 +149,9 @@ def canonical(fields):
     lists = {}
     for name, value in fields:
         lists.setdefault(name, []).append(value)
+    # A bag line's suggested amount counts as sent, as its own does (line_selections).
+    for name in [name for name in lists if name.endswith(LINE_SUGGESTED)]:
+        lists[name] = lists[name][:1]
     return _canonical(lists)
 
 
@@ -164,6 +167,11 @@ def query_fields(environ):
                                                   if part)]
 
 
+LINE_SUGGESTED = "-" + SUGGESTED
+# The fields canonical() rewrites rather than sorts.
+REWRITTEN = frozenset({SUGGESTED, "method"})
+
+
 def _canonical(lists):
     if SUGGESTED in lists:
         lists[AMOUNT] = lists.pop(SUGGESTED)[:1]
@@ -177,12 +185,15 @@ LINE_FIELD = re.compile(r"line-(0|[1-9][0-9]*)-(.+)\Z")
 
 def line_selections(selection):
     """A bag's canonical selection split by line, {number: that line's canonical fields}: as
-    canonical(bag.line_fields(form, number)) would give them, without a form for each line."""
+    canonical(bag.line_fields(form, number)) would give them, without a form for each line.
+    A line's fields come out of `selection` sorted already (they share their prefix); only a
+    line with a field that canonical() rewrites is made canonical again."""
     lines = {}
     for name, values in selection:
         if (match := LINE_FIELD.match(name)) and match[2] != "product":
-            lines.setdefault(int(match[1]), {})[match[2]] = list(values)
-    return {number: _canonical(lists) for number, lists in lines.items()}
+            lines.setdefault(int(match[1]), []).append((match[2], values))
+    return {number: _canonical(dict(fields)) if any(name in REWRITTEN for name, _ in fields)
+            else tuple(fields) for number, fields in lines.items()}
 
 
 def release(app):

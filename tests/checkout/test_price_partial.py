@@ -5,7 +5,7 @@ import re
 
 import pytest
 from flask import request_started
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import text, update
 from werkzeug.datastructures import MultiDict
@@ -13,7 +13,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from storefront.catalog import pricing, products
-from storefront.checkout.price_partial import canonical, query_fields, selection_form
+from storefront.checkout.bag import line_fields
+from storefront.checkout.price_partial import canonical, line_selections, query_fields, selection_form
 from storefront.cli import load_products
 from storefront.models import Product
 from storefront.web.extensions import db
@@ -272,3 +273,20 @@ def test_the_layer_reads_the_query_as_the_app_does(query):
             query_fields(environ)
         return
     assert query_fields(environ) == expected
+
+
+line_names = st.builds("line-{}-{}".format, st.sampled_from(["0", "1", "10", "01"]),
+                       st.sampled_from(["amount", "suggested", "method", "quantity", "addon", "tip",
+                                        "product"]))
+
+
+@given(st.lists(st.tuples(st.one_of(line_names, names), values), max_size=10))
+@example([("line-0-suggested", "12.50"), ("line-0-suggested", "1")])  # the first one sent counts
+def test_a_bags_lines_are_keyed_as_the_bag_prices_them(fields):
+    """The bag's partial keys each line by line_selections: the fields bag.line_fields gives
+    price_bag (paying's pricing), made canonical, whatever their order."""
+    form = MultiDict(fields)
+    numbers = {int(name.split("-")[1]) for name, _ in fields
+               if re.fullmatch(r"line-(0|[1-9][0-9]*)-(?!product\Z).+", name)}
+    expected = {number: canonical(line_fields(form, number).items(multi=True)) for number in numbers}
+    assert line_selections(canonical(fields)) == expected
