@@ -13,11 +13,17 @@ than the microseconds.
 `--post` sends the quote the way pages did before it became a GET (htmx's POST with the CSRF
 token), which is also what a page without JavaScript sends. `--bag` quotes the bag's partial
 instead (load.py's two lines: the workshop with the selection, and two A2 posters).
+
+Each kind also gets the Python bytecodes its quote executes (sys.settrace's opcode events, over
+100 quotes after the others): the same count on any machine and at any load, where times move
+by a third, so a change to the code shows its effect to the instruction. Work done in C
+(compression, the database driver, escaping's inner loop) is not counted.
 """
 import argparse
 import cProfile
 import pstats
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +35,7 @@ from bench.load import ACCEPT_ENCODING, PRODUCT, bag_query, selections
 from tests.perf.checkout_client import QUOTE_HEADERS, page_tokens
 
 ROUNDS = 5
+BYTECODE_QUOTES = 100
 # (what, [(file path ending, function name)]): cumulative time of the first match of each.
 PARTS = [
     ("whole request (the app's WSGI call)", [("flask/app.py", "__call__")]),
@@ -114,14 +121,20 @@ def cold(n):
             ("tip_custom", f"{1 + n / 100:.2f}")]
 
 
-def hello_microseconds(count):
+def hello_sender(count):
+    """(send, environs): `count` requests of bare Flask's hello and what answers one."""
     from bench.hello import app
 
     environ = EnvironBuilder(path="/hello", headers={"Accept-Encoding": ACCEPT_ENCODING})
-    environs = [environ.get_environ() for _ in range(count)]
+    return (lambda each: b"".join(app(each, lambda status, headers, exc_info=None: None)),
+            [environ.get_environ() for _ in range(count)])
+
+
+def hello_microseconds(count):
+    send, environs = hello_sender(count)
     started = time.perf_counter()
     for each in environs:
-        b"".join(app(each, lambda status, headers, exc_info=None: None))
+        send(each)
     return (time.perf_counter() - started) / count * 1e6
 
 
@@ -139,6 +152,29 @@ def bracketed(send, environs, rounds=ROUNDS):
         walls.append(wall)
         ratios.append((before + hello_microseconds(size)) / 2 / wall)
     return statistics.median(walls), statistics.median(ratios)
+
+
+def bytecodes(send, environs):
+    """Python bytecodes executed per call of send(environ), and Python function calls."""
+    counted = {"opcode": 0, "call": 0}
+
+    def each_line(frame, event, arg):
+        if event == "opcode":
+            counted["opcode"] += 1
+        return each_line
+
+    def each_call(frame, event, arg):
+        counted["call"] += 1
+        frame.f_trace_opcodes = True
+        return each_line
+
+    sys.settrace(each_call)
+    try:
+        for environ in environs:
+            send(environ)
+    finally:
+        sys.settrace(None)
+    return counted["opcode"] / len(environs), counted["call"] / len(environs)
 
 
 def parts(stats):
@@ -164,12 +200,16 @@ def main():
         client = make_client(Path(workdir))
         prepare, send = quoter(client, options.post, options.bag)
         count = options.quotes
+        hello_microseconds(50)  # imports, first answers
+        hello_operations, hello_calls = bytecodes(*hello_sender(BYTECODE_QUOTES))
         for name, selection in (("warm", warm), ("cold", cold)):
             timed, profiled = ([prepare(selection(n)) for n in range(start, start + count)]
                                for start in (count, 2 * count))
             for n in range(50):  # imports, first renders; the memo for warm quotes
                 send(prepare(selection(n)))
             wall, ratio = bracketed(send, timed)
+            counted = [prepare(selection(n)) for n in range(3 * count, 3 * count + BYTECODE_QUOTES)]
+            operations, calls = bytecodes(send, counted)
             profiler = cProfile.Profile()
             profiler.enable()
             for environ in profiled:
@@ -180,6 +220,8 @@ def main():
             whole = found[PARTS[0][0]]
             print(f"\n{name}: {wall:,.0f} µs per quote, no profiler; bare Flask's hello ÷ quote "
                   f"{ratio:.3f} (median of {ROUNDS} runs, each between two of hello's); "
+                  f"{operations:,.0f} Python bytecodes and {calls:,.0f} Python calls per quote "
+                  f"(bare Flask's hello: {hello_operations:,.0f} and {hello_calls:,.0f}); "
                   f"under cProfile, per quote:")
             for what, seconds in found.items():
                 print(f"  {what:<48} {seconds / count * 1e6:8,.0f} µs {seconds / whole:6.0%}")
