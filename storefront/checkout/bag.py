@@ -26,10 +26,10 @@ from flask import (
     session,
     url_for,
 )
-import jinja2_fragments
 from jinja2 import pass_environment
-from markupsafe import Markup
+import jinja2_fragments
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from storefront.accounts import history
@@ -58,6 +58,7 @@ from storefront.checkout.shop import (
 from storefront.models import Order, OrderLine, Product
 from storefront.payments import tax
 from storefront.web.extensions import db, htmx
+from storefront.web.filters import error_fields
 
 bp = Blueprint("bag", __name__)
 
@@ -81,10 +82,17 @@ class Line:
     product: object  # the catalog's ProductSpec, or a Product row when paying
     selection: object
     quote: object
-    # What the bag's templates made of this line (line_parts): the price partial's memo hands the
-    # same line out again for the same fields, so an unchanged line is rendered once.
+    # What the bag's templates made of this line (kept): the price partial's memo hands the same
+    # line out again for the same fields, so an unchanged line is rendered once.
     # Not copied by dataclasses.replace: a line with another quote (paid_lines) is another line.
     parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def kept(self, key, make, *args):
+        """make(*args) for this line, made the first time `key` is asked for."""
+        part = self.parts.get(key)
+        if part is None:
+            part = self.parts[key] = make(*args)
+        return part
 
 
 @dataclass(frozen=True)
@@ -181,14 +189,23 @@ def line_parts(environment, lines, macro, *args):
     template too, so an edited template (make run reloads them) is never answered from before
     the edit."""
     template = environment.get_template(LINE_TEMPLATE)
+    render = getattr(template.module, macro)
     key = (template, macro, args)
-    parts = []
-    for line in lines:
-        part = line.parts.get(key)
-        if part is None:
-            part = line.parts[key] = getattr(template.module, macro)(line, *args)
-        parts.append(part)
-    return Markup("").join(parts)
+    return Markup("").join(line.kept(key, render, line, *args) for line in lines)
+
+
+@bp.app_template_global()
+def bag_error_fields(bag):
+    """Every field of the bag's form that can carry an error message, each line's under its
+    prefix (kept with the line): the bag's price partial swaps them in with one macro call."""
+    names = []
+    for line in bag.lines:
+        names += line.kept(error_fields, line_error_fields, line)
+    return names + ([addresses.COUNTRY] if bag.ships else [])
+
+
+def line_error_fields(line):
+    return [prefix(line.number) + name for name in error_fields(line.product.rules)]
 
 
 def stepped(form):

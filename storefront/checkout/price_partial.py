@@ -125,6 +125,9 @@ class Partials:
 
 # A suggested-amount button (the no-JavaScript way to pick one) stands for the amount.
 SUGGESTED, AMOUNT = "suggested", "amount"
+LINE_SUGGESTED = "-" + SUGGESTED  # a bag line's (line-0-suggested)
+# The fields canonical() rewrites rather than sorts.
+REWRITTEN = frozenset({SUGGESTED, "method"})
 
 
 def selection_form(fields):
@@ -149,9 +152,10 @@ def canonical(fields):
     lists = {}
     for name, value in fields:
         lists.setdefault(name, []).append(value)
-    # A bag line's suggested amount counts as sent, as its own does (line_selections).
-    for name in [name for name in lists if name.endswith(LINE_SUGGESTED)]:
-        lists[name] = lists[name][:1]
+    # A suggested amount, the product's or a bag line's, counts as first sent (selection_form).
+    for name, values in lists.items():
+        if name == SUGGESTED or name.endswith(LINE_SUGGESTED):
+            del values[1:]
     return _canonical(lists)
 
 
@@ -167,14 +171,9 @@ def query_fields(environ):
                                                   if part)]
 
 
-LINE_SUGGESTED = "-" + SUGGESTED
-# The fields canonical() rewrites rather than sorts.
-REWRITTEN = frozenset({SUGGESTED, "method"})
-
-
 def _canonical(lists):
     if SUGGESTED in lists:
-        lists[AMOUNT] = lists.pop(SUGGESTED)[:1]
+        lists[AMOUNT] = lists.pop(SUGGESTED)
     if pricing.priced_method(lists) is None:
         lists.pop("method", None)
     return tuple(sorted((name, tuple(sorted(values))) for name, values in lists.items()))

@@ -28,7 +28,6 @@ def init_app(app):
         return to_major_string(minor, currency)
 
     app.add_template_global(error_fields)
-    app.add_template_global(bag_error_fields)
     app.add_template_global(oob_error_lines)
 
     # The volume prices with the chosen options, for the hint beside the quantity.
@@ -66,21 +65,6 @@ def error_fields(rules):
     if rules.tip:
         names += ["tip", "tip_custom"]
     return names
-
-
-ERROR_FIELDS = "error fields"
-
-
-def bag_error_fields(bag):
-    """Every field of the bag's form that can carry an error message, each line's under its
-    prefix: the bag's price partial swaps them in with one macro call."""
-    names = []
-    for line in bag.lines:  # each line's kept with it (bag.Line.parts), as its rendered parts
-        if (own := line.parts.get(ERROR_FIELDS)) is None:
-            own = line.parts[ERROR_FIELDS] = [f"line-{line.number}-{name}"
-                                               for name in error_fields(line.product.rules)]
-        names += own
-    return names + ([addresses.COUNTRY] if bag.ships else [])
 
 
 # The template whose error_lines macro (a designer's) writes them: see oob_error_lines.

@@ -11,12 +11,11 @@ class Environment(FlaskEnvironment):
     environment's globals still seen by every template."""
 
     def __init__(self, app, **options):
-        # Every template in one dict, not Jinja's 400-entry LRU cache, whose lookup (a lock and a
-        # reordering, in Python) every render and `{% from … import … %}` pays: the shop's
-        # templates are a fixed few dozen.
-        super().__init__(app, **{"cache_size": -1, **options})
-        # By name, while templates are not reloaded (production): a price partial looks up
-        # about ten, and Jinja's own lookup builds its key (a weak reference) each time.
+        super().__init__(app, **options)
+        # By name, while templates are not reloaded (production): a price partial looks up about
+        # ten, and each of Jinja's own look-ups builds a key (a weak reference) and asks its LRU
+        # cache, which takes a lock and reorders a deque, in Python. The shop's templates are a
+        # fixed few dozen.
         self.by_name = {}
 
     def make_globals(self, d):
