@@ -447,8 +447,8 @@ def selection_from_form(
     Fields for rules the product does not have (a tip on a product without tips) are ignored.
     Digits from any script ("١٢", fullwidth "１２") are read as the same number.
 
-    `form` may be a plain dict of strings or lists of strings, or a werkzeug MultiDict (its
-    `getlist` is used, so repeated "addon" fields all count).
+    `form` may be a plain dict of strings or lists (or tuples) of strings, or a werkzeug
+    MultiDict (its `getlist` is used, so repeated "addon" fields all count).
     """
     rules = product.rules
     currency = rules.currency

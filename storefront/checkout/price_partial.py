@@ -109,9 +109,9 @@ class Partials:
         return _compress_data(self.app, body, algorithm), algorithm
 
     def _bag_line(self, catalog, number, slug, fields):
-        """The bag's line `number` priced: `fields` its own, as line_selections gives them."""
-        form = MultiDict([(name, value) for name, values in fields for value in values])
-        return self.price_line(number, catalog.products[slug], form)
+        """The bag's line `number` priced: `fields` its own, as line_selections gives them
+        ((name, values) pairs, which pricing reads as they are)."""
+        return self.price_line(number, catalog.products[slug], dict(fields))
 
     def learn(self, scheme, status, headers):
         """Keep the headers of a partial the app answered, for the layer's answers."""
