@@ -24,6 +24,7 @@ breakdown next to the error.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Protocol
 
 from storefront.catalog.methods import US_BANK_ACCOUNT
@@ -460,6 +461,12 @@ def selection_from_form(
         if values is None:
             errors[name] = _GARBLED
             return None
+        if len(values) == 1:  # as below, for the one value nearly every field sends
+            value = values[0].strip()
+            if len(value) > MAX_FIELD_LENGTH:
+                errors[name] = "That is too long"
+                return None
+            return value
         filled = {value.strip() for value in values} - {""}
         if len(filled) > 1:
             errors[name] = "Choose only one"
@@ -566,7 +573,7 @@ def _values(form: Mapping, name: str) -> list[str] | None:
         values = form.get(name, [])
         if isinstance(values, str):
             values = [values]
-    if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, (list, tuple)) or not all(map(isinstance, values, repeat(str))):
         return None
     return list(values)
 
