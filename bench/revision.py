@@ -1,7 +1,7 @@
 """What reading the catalog's revision costs on PostgreSQL, the read every page and price partial
 makes first (storefront/checkout/snapshot.py): through the app's pool (pre-ping, the
-transaction's BEGIN, the ROLLBACK on return) and through the revision's own engine (autocommit,
-nothing to reset), as CPU and waiting per read.
+transaction's BEGIN, the ROLLBACK on return) and through the RevisionReader (a connection of the
+revision's own engine, in autocommit, that the thread keeps), as CPU and waiting per read.
 
     scripts/with-postgres.sh .venv/bin/python -m bench.revision [--reads 3000]
 """
@@ -17,14 +17,14 @@ from storefront.catalog import products
 from storefront.web.extensions import db
 
 
-def per_read(engine, reads):
-    """(CPU µs, waiting µs) per read, the median of five runs of `reads`."""
-    snapshot.read_revision(engine)
+def per_read(read, reads):
+    """(CPU µs, waiting µs) per read(), the median of five runs of `reads`."""
+    read()
     runs = []
     for _ in range(5):
         cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(reads):
-            snapshot.read_revision(engine)
+            read()
         runs.append(((time.process_time() - cpu) / reads * 1e6,
                      (time.perf_counter() - wall) / reads * 1e6))
     return statistics.median(cpu for cpu, _ in runs), statistics.median(wall for _, wall in runs)
@@ -43,11 +43,13 @@ def main():
         db.create_all()
         load_products(products.load_catalog(app.config["CATALOG_PATH"]))
         engine = db.engine
-        own = snapshot.revision_engine(engine)
-        for name, used in (("the app's pool", engine), ("the revision's own engine", own)):
-            cpu, wall = per_read(used, reads)
+        reader = snapshot.RevisionReader(snapshot.revision_engine(engine))
+        for name, read in (("the app's pool", lambda: snapshot.read_revision(engine)),
+                           ("the RevisionReader", reader.read)):
+            cpu, wall = per_read(read, reads)
             print(f"{name:<28} {cpu:6.0f} µs CPU, {wall:6.0f} µs waiting per read")
-        own.dispose()
+        reader.close()
+        reader.engine.dispose()
         engine.dispose()
 
 

@@ -24,6 +24,7 @@ breakdown next to the error.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import repeat
 from typing import Protocol
 
@@ -83,7 +84,14 @@ class OptionGroup:
     default: str
 
     def choice(self, key: str) -> Choice | None:
-        return next((choice for choice in self.choices if choice.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property  # a quote asks for a choice by key several times (parse, price, summary)
+    def _by_key(self) -> dict[str, Choice]:
+        by_key = {}
+        for choice in self.choices:
+            by_key.setdefault(choice.key, choice)  # the first of a key, as a scan would find
+        return by_key
 
 
 @dataclass(frozen=True)

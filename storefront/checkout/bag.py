@@ -191,7 +191,8 @@ def line_parts(environment, lines, macro, *args):
     template = environment.get_template(LINE_TEMPLATE)
     render = getattr(template.module, macro)
     key = (template, macro, args)
-    return Markup("").join(line.kept(key, render, line, *args) for line in lines)
+    # Joined as text: each part is a macro's Markup already (Markup.join escapes each again).
+    return Markup("".join([line.kept(key, render, line, *args) for line in lines]))
 
 
 @bp.app_template_global()

@@ -9,11 +9,14 @@ on any host reaches every process, behind any load balancer, at its next request
 
 Paying never uses the snapshot: pay prices from the database, and a total that moved is a 409.
 """
+import threading
+from contextlib import suppress
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from flask import abort, current_app, g, has_request_context
 from sqlalchemy import create_engine, event, select, update
+from sqlalchemy.pool import NullPool, SingletonThreadPool, StaticPool
 
 from storefront.catalog import shipping
 from storefront.catalog.products import GENERAL_GOODS_TAX_CODE, ProductSpec, rules_from_dict
@@ -32,9 +35,6 @@ PRODUCTS = (select(Product.slug, Product.name, Product.description, Product.imag
                    Product.checkout_mode, Product.ships, Product.tax_code)
             .order_by(Product.position, Product.id))
 ZONES = select(CatalogRevision.shipping_zones).where(CatalogRevision.id == 1)
-# The revision reads' own PostgreSQL connections per worker (revision_engine): gunicorn's four
-# threads each read once per request.
-REVISION_POOL_SIZE, REVISION_POOL_OVERFLOW = 1, 3
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the price-partial memo
@@ -51,7 +51,7 @@ class Snapshot:
 
 
 def init_app(app):
-    app.extensions[EXTENSION] = SimpleNamespace(snapshot=None, engine=None, revision_engine=None)
+    app.extensions[EXTENSION] = SimpleNamespace(snapshot=None, engine=None, reader=None)
     session_class = db.session.session_factory.class_
     if not event.contains(session_class, "before_flush", bump_on_product_changes):
         event.listen(session_class, "before_flush", bump_on_product_changes)
@@ -74,8 +74,9 @@ def _current(app):
     holder = app.extensions[EXTENSION]
     if holder.engine is None:
         with app.app_context():
-            holder.engine, holder.revision_engine = db.engine, revision_engine(db.engine)
-    revision = read_revision(holder.revision_engine)
+            holder.engine = db.engine
+            holder.reader = RevisionReader(revision_engine(db.engine))
+    revision = holder.reader.read()
     snapshot = holder.snapshot
     if snapshot is None or snapshot.revision != revision:
         # The revision is read before the products: a change committed in between is labelled
@@ -93,43 +94,94 @@ def _current(app):
 
 
 def revision_engine(engine):
-    """What reads the revision: on PostgreSQL an engine of its own, in autocommit with nothing to
-    reset when a connection goes back to its pool, so the read is one round trip where the app's
-    pool made four (its pre-ping, the transaction's BEGIN, the SELECT, the ROLLBACK on return):
-    182 → 46 µs of CPU and 271 → 64 µs of waiting per request (`python -m bench.revision`, on
-    loopback). A few connections per worker: one kept, three more while threads read at once.
-    Other databases (SQLite, whose in-memory database is the app's connection) use the app's
+    """What the revision's connections come from: on PostgreSQL an engine of its own, in
+    autocommit, so the read is one round trip where the app's pool made four (its pre-ping, the
+    transaction's BEGIN, the SELECT, the ROLLBACK on return). Other databases use the app's
     engine."""
     if engine.dialect.name != "postgresql":
         return engine
-    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
-                         pool_size=REVISION_POOL_SIZE, max_overflow=REVISION_POOL_OVERFLOW)
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+class RevisionReader:
+    """Reads the catalog's revision, on a connection each thread keeps: taken from `engine` once
+    and detached from its pool, because a checkout and check-in at every read cost 650 Python
+    bytecodes and a lock's hand-over (`python -m bench.profile`). On PostgreSQL, per read: the
+    app's pool 118 µs of CPU and 174 µs of waiting, the revision's engine through a pool 43 and
+    58, kept by the thread 26 and 41 (`python -m bench.revision`, on loopback). A connection
+    the server dropped (a restart) fails its first read: it is closed and the read made once
+    more on a new one. An engine whose pool is one connection for all (SQLite in memory) is
+    read through its pool: that connection is the app's."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.shared = isinstance(engine.pool, (StaticPool, SingletonThreadPool))
+        self.errors = (engine.dialect.loaded_dbapi.OperationalError,
+                       engine.dialect.loaded_dbapi.InterfaceError)
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.opened = set()  # every thread's, for close()
+
+    def read(self):
+        if self.shared:
+            return read_revision(self.engine)
+        for attempt in (1, 2):
+            connection = getattr(self.local, "connection", None) or self._connect()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(REVISION)
+                [revision] = cursor.fetchone()
+                cursor.close()
+                return revision
+            except self.errors:
+                self._forget(connection)
+                if attempt == 2:
+                    raise
+
+    def _connect(self):
+        proxied = self.engine.raw_connection()
+        proxied.detach()  # the pool forgets it: closing it closes it
+        connection = self.local.connection = proxied.dbapi_connection
+        with self.lock:
+            self.opened.add(connection)
+        return connection
+
+    def _forget(self, connection):
+        self.local.connection = None
+        with self.lock:
+            self.opened.discard(connection)
+        with suppress(*self.errors):
+            connection.close()
+
+    def close(self):
+        """Close every thread's connection (and the engine, when it is the reader's own)."""
+        with self.lock:
+            opened, self.opened = self.opened, set()
+        for connection in opened:
+            with suppress(*self.errors):
+                connection.close()
 
 
 def dispose(app):
     """Close the revision reads' own connections (the app's engine is Flask-SQLAlchemy's)."""
     holder = app.extensions[EXTENSION]
-    if holder.revision_engine is not None and holder.revision_engine is not holder.engine:
-        holder.revision_engine.dispose()
+    if holder.reader is not None:
+        holder.reader.close()
+        if holder.reader.engine is not holder.engine:
+            holder.reader.engine.dispose()
 
 
 def read_revision(engine):
-    """The catalog's revision. Without the app's pre-ping, a connection the server dropped (a
-    restart) fails its first read: it is thrown away and the read made once more on a new one."""
-    for attempt in (1, 2):
-        connection = engine.raw_connection()  # from the pool, and back to it
-        try:
-            cursor = connection.cursor()
-            cursor.execute(REVISION)
-            [revision] = cursor.fetchone()
-            cursor.close()
-            return revision
-        except engine.dialect.loaded_dbapi.OperationalError:
-            connection.invalidate()
-            if attempt == 2:
-                raise
-        finally:
-            connection.close()
+    """The catalog's revision, on a connection from `engine`'s pool and back to it."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(REVISION)
+        [revision] = cursor.fetchone()
+        cursor.close()
+        return revision
+    finally:
+        connection.close()
 
 
 def bump_on_product_changes(session, flush_context, instances):

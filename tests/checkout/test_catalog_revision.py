@@ -28,7 +28,7 @@ def drop_every_other_connection(database_url):
 def test_the_revision_is_read_in_one_statement_outside_any_transaction(app, client, database_url):
     assert client.get("/p/city-lights-poster").status_code == 200
     holder = app.extensions[snapshot.EXTENSION]
-    assert holder.revision_engine is not holder.engine
+    assert holder.reader.engine is not holder.engine
     watcher = sqlalchemy.create_engine(database_url, poolclass=NullPool)
     with watcher.connect() as connection:
         idle = connection.execute(sqlalchemy.text(

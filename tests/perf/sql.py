@@ -17,15 +17,15 @@ def count_queries(engine):
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    def read_revision(read_on):
-        if read_on.url == engine.url:  # the app's engine, or the one of its own on PostgreSQL
+    def read(reader):
+        if reader.engine.url == engine.url:  # the app's engine, or the one of its own on PostgreSQL
             statements.append(snapshot.REVISION)
-        return real_read_revision(read_on)
+        return real_read(reader)
 
-    real_read_revision = snapshot.read_revision
+    real_read = snapshot.RevisionReader.read
     event.listen(engine, "before_cursor_execute", record)
     try:
-        with mock.patch.object(snapshot, "read_revision", read_revision):
+        with mock.patch.object(snapshot.RevisionReader, "read", read):
             yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
