@@ -10,6 +10,7 @@ on any host reaches every process, behind any load balancer, at its next request
 Paying never uses the snapshot: pay prices from the database, and a total that moved is a 409.
 """
 import threading
+import weakref
 from contextlib import suppress
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -119,47 +120,51 @@ class RevisionReader:
         self.errors = (engine.dialect.loaded_dbapi.OperationalError,
                        engine.dialect.loaded_dbapi.InterfaceError)
         self.local = threading.local()
-        self.lock = threading.Lock()
-        self.opened = set()  # every thread's, for close()
+        # Every thread's, for close(); weakly: a thread that ends (the development server's,
+        # one per request) takes its connection with it, closed as it is freed.
+        self.kept = weakref.WeakSet()
 
     def read(self):
         if self.shared:
             return read_revision(self.engine)
         for attempt in (1, 2):
-            connection = getattr(self.local, "connection", None) or self._connect()
+            kept = getattr(self.local, "kept", None) or self._connect()
             try:
-                cursor = connection.cursor()
+                cursor = kept.connection.cursor()
                 cursor.execute(REVISION)
                 [revision] = cursor.fetchone()
                 cursor.close()
                 return revision
             except self.errors:
-                self._forget(connection)
+                self.local.kept = None
+                kept.close()
                 if attempt == 2:
                     raise
 
     def _connect(self):
         proxied = self.engine.raw_connection()
         proxied.detach()  # the pool forgets it: closing it closes it
-        connection = self.local.connection = proxied.dbapi_connection
-        with self.lock:
-            self.opened.add(connection)
-        return connection
-
-    def _forget(self, connection):
-        self.local.connection = None
-        with self.lock:
-            self.opened.discard(connection)
-        with suppress(*self.errors):
-            connection.close()
+        kept = self.local.kept = _Kept(proxied.dbapi_connection)
+        self.kept.add(kept)
+        return kept
 
     def close(self):
-        """Close every thread's connection (and the engine, when it is the reader's own)."""
-        with self.lock:
-            opened, self.opened = self.opened, set()
-        for connection in opened:
-            with suppress(*self.errors):
-                connection.close()
+        """Close every thread's connection."""
+        for kept in list(self.kept):
+            kept.close()
+
+
+class _Kept:
+    """A thread's revision connection, in something a WeakSet can hold (sqlite3's cannot)."""
+
+    __slots__ = ("connection", "__weakref__")
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def close(self):
+        with suppress(Exception):  # already closed, or dropped by the server
+            self.connection.close()
 
 
 def dispose(app):
