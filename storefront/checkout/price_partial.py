@@ -128,6 +128,8 @@ SUGGESTED, AMOUNT = "suggested", "amount"
 LINE_SUGGESTED = "-" + SUGGESTED  # a bag line's (line-0-suggested)
 # The fields canonical() rewrites rather than sorts.
 REWRITTEN = frozenset({SUGGESTED, "method"})
+# A name canonical() may rewrite, the product's or a bag line's, in names joined by newlines.
+_REWRITTEN_NAME = re.compile(r"^(?:line-[^\n]*-)?(?:suggested|method)$", re.MULTILINE)
 
 
 def selection_form(fields):
@@ -145,10 +147,15 @@ def price_context(product, selection, quote, **extra):
 
 
 def canonical(fields):
-    """The selection as a key, from its (name, value) pairs: the order of the fields, and of an
-    add-on's values, changes nothing. The way of paying counts only when it changes the price
-    (the bank), so a card's partial is the one a page without a method choice asks for, and
-    shares its cache entry. selection_form's rule, on the fields' lists: no form is made."""
+    """The selection as a key, from a list of its (name, value) pairs: the order of the fields,
+    and of an add-on's values, changes nothing. The way of paying counts only when it changes
+    the price (the bank), so a card's partial is the one a page without a method choice asks
+    for, and shares its cache entry. selection_form's rule, on the fields' lists: no form is
+    made."""
+    names, values = zip(*fields) if fields else ((), ())
+    if len(set(names)) == len(names) and not _REWRITTEN_NAME.search("\n".join(names)):
+        # Each name once, none rewritten (nearly every partial): the same tuple, made in C.
+        return tuple(sorted(zip(names, zip(values))))
     lists = {}
     for name, value in fields:
         lists.setdefault(name, []).append(value)

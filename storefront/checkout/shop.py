@@ -154,7 +154,7 @@ def partial_response(catalog, product):
     sessions.leave_unread()
     request.environ[price_partial.MARK] = True
     status, own, body = price_partial.partials(current_app).answer(
-        catalog, product, request.args.items(multi=True),
+        catalog, product, list(request.args.items(multi=True)),
         request.headers.get("Accept-Encoding", ""), request.if_none_match)
     response = current_app.response_class(body, status=status, headers=own)
     # Stored by the browser and shared caches, and checked with each use: a price is never

@@ -290,5 +290,6 @@ def test_a_bags_lines_are_keyed_as_the_bag_prices_them(fields):
     form = MultiDict(fields)
     numbers = {int(name.split("-")[1]) for name, _ in fields
                if re.fullmatch(r"line-(0|[1-9][0-9]*)-(?!product\Z).+", name)}
-    expected = {number: canonical(line_fields(form, number).items(multi=True)) for number in numbers}
+    expected = {number: canonical(list(line_fields(form, number).items(multi=True)))
+                for number in numbers}
     assert line_selections(canonical(fields)) == expected
