@@ -82,6 +82,17 @@ def test_a_browser_that_has_the_partial_gets_a_304(client):
     assert other.headers["ETag"] != etag
 
 
+def test_a_suggested_amount_and_the_same_amount_typed_share_an_etag(client):
+    """A suggested amount's button stands for the amount: the partial a browser already has for
+    $10.00 typed answers the button for $10.00 with a 304 (the key's name comes from the code
+    one way and from the query the other; both are the same text)."""
+    typed = client.get("/p/field-notes-ebook?amount=10.00", headers=HTMX)
+    assert typed.status_code == 200 and total_in(typed.get_data(as_text=True)) == "$10.00"
+    pressed = client.get("/p/field-notes-ebook?suggested=10.00",
+                         headers=HTMX | {"If-None-Match": typed.headers["ETag"]})
+    assert pressed.status_code == 304
+
+
 def test_without_javascript_the_same_url_shows_the_whole_page(client):
     response = client.get(f"{POSTER}?{TEN_A1_TUBE}")
     html = response.get_data(as_text=True)
