@@ -178,8 +178,7 @@ def query_fields(environ):
     if "%" in query or "+" in query or not query.isascii():
         return list(parse_qsl(query.encode("latin1").decode(), keep_blank_values=True,
                               errors="werkzeug.url_quote"))
-    return [(name, value) for name, _, value in (part.partition("=") for part in query.split("&")
-                                                  if part)]
+    return [part.partition("=")[::2] for part in query.split("&") if part]
 
 
 def _canonical(lists):
