@@ -132,8 +132,6 @@ SUGGESTED, AMOUNT = "suggested", "amount"
 LINE_SUGGESTED = "-" + SUGGESTED  # a bag line's (line-0-suggested)
 # The fields canonical() rewrites rather than sorts.
 REWRITTEN = frozenset({SUGGESTED, "method"})
-# A name canonical() may rewrite, the product's or a bag line's, in names joined by newlines.
-_REWRITTEN_NAME = re.compile(r"^(?:line-[^\n]*-)?(?:suggested|method)$", re.MULTILINE)
 
 
 def selection_form(fields):
@@ -157,7 +155,8 @@ def canonical(fields):
     for, and shares its cache entry. selection_form's rule, on the fields' lists: no form is
     made."""
     names, values = zip(*fields) if fields else ((), ())
-    if len(set(names)) == len(names) and not _REWRITTEN_NAME.search("\n".join(names)):
+    joined = " ".join(names)
+    if len(set(names)) == len(names) and not any(map(joined.__contains__, REWRITTEN)):
         # Each name once, none rewritten (nearly every partial): the same tuple, made in C.
         return tuple(sorted(zip(names, zip(values))))
     lists = {}
