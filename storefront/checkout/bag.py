@@ -206,7 +206,8 @@ def bag_error_fields(bag):
 
 
 def line_error_fields(line):
-    return [prefix(line.number) + name for name in error_fields(line.product.rules)]
+    start = prefix(line.number)
+    return [start + name for name in error_fields(line.product.rules)]
 
 
 def stepped(form):

@@ -1,5 +1,6 @@
 """Template helpers: money for people, product images, the price partials' error lines."""
 from functools import lru_cache
+from itertools import repeat
 
 from flask import url_for
 from jinja2 import pass_environment
@@ -80,7 +81,7 @@ def oob_error_lines(environment, names, errors):
     is never answered from before the edit."""
     names = tuple(names)
     template = environment.get_template(ERROR_LINES_TEMPLATE)
-    return _oob_error_lines(template, names, tuple(errors.get(name, "") for name in names))
+    return _oob_error_lines(template, names, tuple(map(errors.get, names, repeat(""))))
 
 
 @lru_cache(maxsize=1024)  # bounded: the messages can hold amounts a customer typed
