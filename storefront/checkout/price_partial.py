@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import re
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -200,8 +201,8 @@ def line_selections(selection):
     for name, values in selection:
         if (match := LINE_FIELD.match(name)) and match[2] != "product":
             lines.setdefault(int(match[1]), []).append((match[2], values))
-    return {number: _canonical(dict(fields)) if any(name in REWRITTEN for name, _ in fields)
-            else tuple(fields) for number, fields in lines.items()}
+    return {number: tuple(fields) if REWRITTEN.isdisjoint(map(itemgetter(0), fields))
+            else _canonical(dict(fields)) for number, fields in lines.items()}
 
 
 def release(app):

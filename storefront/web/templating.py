@@ -24,7 +24,8 @@ class Environment(FlaskEnvironment):
     # Jinja adds globals given here to a cached template's own: with the dict shared, they would
     # land in every template's. Nothing in the shop passes any; refuse rather than leak.
     def get_template(self, name, parent=None, globals=None):
-        _refuse(globals)
+        if globals:
+            _refuse(globals)
         if self.auto_reload:
             return super().get_template(name, parent)
         template = self.by_name.get(name)
@@ -35,11 +36,11 @@ class Environment(FlaskEnvironment):
         return template
 
     def select_template(self, names, parent=None, globals=None):
-        _refuse(globals)
+        if globals:
+            _refuse(globals)
         return super().select_template(names, parent)
 
 
 def _refuse(template_globals):
-    if template_globals:
-        raise TypeError("the shop's templates share the environment's globals: "
-                        "add to app.jinja_env.globals instead")
+    raise TypeError(f"the shop's templates share the environment's globals: add "
+                    f"{', '.join(template_globals)} to app.jinja_env.globals instead")
