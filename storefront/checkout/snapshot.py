@@ -130,11 +130,7 @@ class RevisionReader:
         for attempt in (1, 2):
             kept = getattr(self.local, "kept", None) or self._connect()
             try:
-                cursor = kept.connection.cursor()
-                cursor.execute(REVISION)
-                [revision] = cursor.fetchone()
-                cursor.close()
-                return revision
+                return select_revision(kept.connection)
             except self.errors:
                 self.local.kept = None
                 kept.close()
@@ -180,13 +176,18 @@ def read_revision(engine):
     """The catalog's revision, on a connection from `engine`'s pool and back to it."""
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
-        cursor.execute(REVISION)
-        [revision] = cursor.fetchone()
-        cursor.close()
-        return revision
+        return select_revision(connection)
     finally:
         connection.close()
+
+
+def select_revision(connection):
+    """The catalog's revision, read on a DBAPI connection."""
+    cursor = connection.cursor()
+    cursor.execute(REVISION)
+    [revision] = cursor.fetchone()
+    cursor.close()
+    return revision
 
 
 def bump_on_product_changes(session, flush_context, instances):
