@@ -469,20 +469,17 @@ def selection_from_form(
         if values is None:
             errors[name] = _GARBLED
             return None
-        if len(values) == 1:  # as below, for the one value nearly every field sends
-            value = values[0].strip()
-            if len(value) > MAX_FIELD_LENGTH:
-                errors[name] = "That is too long"
-                return None
-            return value
-        filled = {value.strip() for value in values} - {""}
-        if len(filled) > 1:
+        sent = {value.strip() for value in values}
+        if len(sent) > 1:
+            sent.discard("")  # a blank beside a value is no second choice
+        if len(sent) > 1:
             errors[name] = "Choose only one"
             return None
-        if any(len(value) > MAX_FIELD_LENGTH for value in filled):
+        value = sent.pop() if sent else None
+        if value is not None and len(value) > MAX_FIELD_LENGTH:
             errors[name] = "That is too long"
             return None
-        return filled.pop() if filled else ("" if values else None)
+        return value
 
     quantity = rules.min_quantity
     text = single("quantity")

@@ -234,10 +234,7 @@ def line_fields(form, number):
 def posted_slugs(form):
     """The product of each line the form sends, in order (line-0-product, line-1-product, …)."""
     slugs = []
-    # Asked only for a name the form has: a MultiDict's get() of a missing one makes, raises
-    # and catches an HTTP error inside.
-    while len(slugs) < MAX_LINES and (name := prefix(len(slugs)) + PRODUCT_FIELD) in form and (
-            slug := form.get(name)):
+    while len(slugs) < MAX_LINES and (slug := form.get(prefix(len(slugs)) + PRODUCT_FIELD)):
         slugs.append(slug)
     return slugs
 
