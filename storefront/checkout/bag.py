@@ -14,6 +14,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from flask import (
     Blueprint,
@@ -76,23 +77,56 @@ def other_currency(bag_currency, currency):
             f"payment is in one currency. Pay for your bag first, or empty it, then add this.")
 
 
-@dataclass(frozen=True)
-class Line:
-    number: int  # the line's place in the bag's form (its fields' prefix)
-    product: object  # the catalog's ProductSpec, or a Product row when paying
-    selection: object
-    quote: object
-    # What the bag's templates made of this line (kept): the price partial's memo hands the same
-    # line out again for the same fields, so an unchanged line is rendered once.
-    # Not copied by dataclasses.replace: a line with another quote (paid_lines) is another line.
-    parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+class Kept:
+    """What the bag's templates made of an object, kept on it (in its `parts`): an object handed
+    out again for the same values is rendered once (line_parts)."""
 
     def kept(self, key, make, *args):
-        """make(*args) for this line, made the first time `key` is asked for."""
+        """make(*args) for this object, made the first time `key` is asked for."""
         part = self.parts.get(key)
         if part is None:
             part = self.parts[key] = make(*args)
         return part
+
+
+@dataclass(frozen=True)
+class Line(Kept):
+    number: int  # the line's place in the bag's form (its fields' prefix)
+    product: object  # the catalog's ProductSpec, or a Product row when paying
+    selection: object
+    quote: object
+    # The price partial's memo hands the same line out again for the same fields, so an
+    # unchanged line is rendered once. Not copied by dataclasses.replace: a line with another
+    # quote (paid_lines) is another line.
+    parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    @property
+    def goods(self):
+        made = self.parts.get(Goods)
+        if made is None:
+            made = self.parts[Goods] = goods(self.number, self.product.slug, self.product.name,
+                                             self.quote.lines, self.quote.subtotal)
+        return made
+
+
+@dataclass(frozen=True)
+class Goods(Kept):
+    """What a line's price row and its total show (bag_line.html's price_row and line_total):
+    its place, its product, its items and what they add up to before the line's tip. A line
+    whose tip changed has the same goods as before, the same object (goods()), so those parts
+    are rendered again only when they change."""
+    number: int
+    slug: str
+    name: str
+    items: tuple  # the quote's LineItems: each label and amount
+    subtotal: int
+    parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+
+# Bounded as the price partial's memo is: a line's goods are few, its tips many.
+@lru_cache(maxsize=2048)
+def goods(number, slug, name, items, subtotal):
+    return Goods(number, slug, name, items, subtotal)
 
 
 @dataclass(frozen=True)
@@ -131,6 +165,10 @@ class BagQuote:
             self.discount.amount if self.discount else 0))
 
     @property
+    def goods(self):
+        return [line.goods for line in self.lines]
+
+    @property
     def ships(self):
         return any(line.product.ships for line in self.lines)
 
@@ -152,11 +190,11 @@ class BagQuote:
         return bool(self.lines) and not self.errors
 
 
-def bag_mode(bag_quote):
+def bag_mode(bag_quote, shop_mode=None):
     """How the bag is paid (docs/checkout-modes.md): by the shop's card fields only when every
     line's product is; a product sold only through Stripe's Checkout page takes the whole bag
     there, on Stripe's own page if any line says so, else embedded."""
-    modes = {checkout_mode(line.product) for line in bag_quote.lines}
+    modes = {checkout_mode(line.product, shop_mode) for line in bag_quote.lines}
     return next((mode for mode in ("hosted", "embedded") if mode in modes), "elements")
 
 
@@ -164,7 +202,7 @@ def prefix(number):
     return f"line-{number}-"
 
 
-def summary(product, selection, currency):
+def summary(product, selection, currency, locale):
     """The line's choices in one line of text: "Saturday 10:00–13:00 · Take-home materials kit · 10% tip"."""
     rules, chosen = product.rules, dict(selection.options)
     parts = [choice.label for group in rules.options
@@ -173,7 +211,7 @@ def summary(product, selection, currency):
     if selection.tip_percent:
         parts.append(f"{selection.tip_percent}% tip")
     elif selection.tip_custom:
-        parts.append(f"{format_money(selection.tip_custom, currency, current_app.config['SHOP_LOCALE'])} tip")
+        parts.append(f"{format_money(selection.tip_custom, currency, locale)} tip")
     return " · ".join(parts)
 
 
@@ -183,11 +221,12 @@ LINE_TEMPLATE = "shop/bag_line.html"
 @bp.app_template_global()
 @pass_environment  # the template's environment: no lookup of the app through its proxy
 def line_parts(environment, lines, macro, *args):
-    """bag_line.html's `macro` for each of `lines` (and `args`), one after the other, each kept
-    on its line: the price partial's memo hands out the same Line for the same fields, so a bag's
-    unchanged lines are rendered once, not at every change of another line. Keyed by the
-    template too, so an edited template (make run reloads them) is never answered from before
-    the edit."""
+    """bag_line.html's `macro` for each of `lines` (bag.lines, or their goods: bag.goods) and
+    `args`, one after the other, each kept on its line (Kept): the price partial's memo hands
+    out the same Line for the same fields and the same Goods for the same goods, so a bag's
+    unchanged parts are rendered once, not at every change of another line or of a tip. Keyed
+    by the template too, so an edited template (make run reloads them) is never answered from
+    before the edit."""
     template = environment.get_template(LINE_TEMPLATE)
     render = getattr(template.module, macro)
     key = (template, macro, args)
@@ -335,10 +374,11 @@ def forget_if_paid(order):
 # Views
 
 
-def price_context(bag_quote):
+def price_context(bag_quote, shop_mode=None):
     """What the bag's price block (the template's `price` block) shows: nothing about the
-    customer, so the price partial renders it with this alone."""
-    return {"bag": bag_quote, "summary": summary, "checkout_mode": bag_mode(bag_quote)}
+    customer, so the price partial renders it with this alone (and `shop_mode`, bag_mode's,
+    outside an app context)."""
+    return {"bag": bag_quote, "summary": summary, "checkout_mode": bag_mode(bag_quote, shop_mode)}
 
 
 def context(bag_quote, token, **extra):
@@ -547,4 +587,4 @@ def price_block(app, catalog, form, priced_line=None):
     # Outside a request (the layer in front of the app): rendered with the app's environment.
     return jinja2_fragments.render_block(app.jinja_env, "shop/bag.html", "price", partial=True,
                                          address_fields="address_fields" in form,
-                                         **price_context(bag_quote))
+                                         **price_context(bag_quote, app.config["CHECKOUT_MODE"]))

@@ -62,9 +62,10 @@ def checkout_token():
     return token if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) else secrets.token_urlsafe(24)
 
 
-def checkout_mode(product):
-    """How this product's customers pay (catalog.CHECKOUT_MODES)."""
-    return product.checkout_mode or current_app.config["CHECKOUT_MODE"]
+def checkout_mode(product, shop_mode=None):
+    """How this product's customers pay (catalog.CHECKOUT_MODES). `shop_mode`: the shop's own
+    (CHECKOUT_MODE), read from the current app unless given (the price partial's layer has none)."""
+    return product.checkout_mode or shop_mode or current_app.config["CHECKOUT_MODE"]
 
 
 def checkout_context(product, selection, quote, **extra):
