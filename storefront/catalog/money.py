@@ -119,11 +119,22 @@ def parse_amount(text: str, currency: str) -> int:
         raise AmountError(f"Enter an amount like {_example(currency)}")
     whole, fraction = match.group(1).replace(",", ""), match.group(2)
     minor = Decimal(f"{whole or 0}.{fraction or 0}").scaleb(exponent(currency))
-    if minor != minor.to_integral_value() or int(minor) % minor_step(currency):
+    if minor != minor.to_integral_value():
         raise AmountError(_too_many_decimals(currency))
-    if minor > MAX_AMOUNT:
-        raise AmountError(f"The most you can enter is {format_money(MAX_AMOUNT, currency)}")
+    if problem := amount_problem(int(minor), currency):
+        raise AmountError(problem)
     return int(minor)
+
+
+def amount_problem(minor: int, currency: str) -> str | None:
+    """Why minor units (a whole number, zero or more) cannot be charged as an amount a person
+    names, or None: parse_amount's message for the same amount typed (an off-step KWD amount,
+    more than Stripe's largest)."""
+    if minor % minor_step(currency):
+        return _too_many_decimals(currency)
+    if minor > MAX_AMOUNT:
+        return f"The most you can enter is {format_money(MAX_AMOUNT, currency)}"
+    return None
 
 
 # Babel takes microseconds per amount and a price partial shows about seven; the same amounts

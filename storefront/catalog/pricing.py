@@ -32,6 +32,7 @@ from storefront.catalog.methods import US_BANK_ACCOUNT
 from storefront.catalog.money import (
     MAX_AMOUNT,
     AmountError,
+    amount_problem,
     ascii_digits,
     check_currency,
     format_money,
@@ -209,17 +210,21 @@ class Selection:
     def __post_init__(self):
         if isinstance(self.addons, str):
             raise TypeError("addons is a collection of add-on keys, not one string")
-        object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
-        object.__setattr__(self, "addons", tuple(sorted(set(self.addons))))
-        for name in ("tip_percent", "tip_custom"):
-            if getattr(self, name) == 0:
-                object.__setattr__(self, name, None)
-        for name in ("quantity", "amount", "tip_percent", "tip_custom"):
-            value = getattr(self, name)
+        set_field = object.__setattr__
+        set_field(self, "options", tuple(sorted(dict(self.options).items())))
+        set_field(self, "addons", tuple(sorted(set(self.addons))))
+        # One pass over the numbers, a new Selection at every change of a price partial.
+        tip_percent, tip_custom = self.tip_percent, self.tip_custom
+        numbers = {"quantity": self.quantity, "amount": self.amount,
+                   "tip_percent": None if tip_percent == 0 else tip_percent,
+                   "tip_custom": None if tip_custom == 0 else tip_custom}
+        for name, value in numbers.items():
             if value is not None and (type(value) is not int or value < 0):
                 raise ValueError(f"{name} must be a whole number of zero or more, not {value!r}")
-        if self.tip_percent is not None and self.tip_custom is not None:
+        if numbers["tip_percent"] is not None and numbers["tip_custom"] is not None:
             raise ValueError("choose a tip percentage or a custom tip, not both")
+        set_field(self, "tip_percent", numbers["tip_percent"])
+        set_field(self, "tip_custom", numbers["tip_custom"])
 
     def to_form(self, currency: str) -> dict[str, str | list[str]]:
         """The form fields that `selection_from_form` reads back into this same Selection."""
@@ -603,25 +608,16 @@ def _quantity_problem(rules: PricingRules, quantity: int) -> str | None:
 
 
 def _amount_problem(rules: PricingRules, amount: int) -> str | None:
-    """Why a pay-what-you-want amount cannot be charged, or None."""
+    """Why a pay-what-you-want amount cannot be charged, or None. A Selection built in code has
+    not been through parse_amount: amount_problem gives it the messages a customer would see."""
     currency = rules.currency
     pwyw = rules.pay_what_you_want
-    if problem := _unchargeable(amount, currency):
+    if problem := amount_problem(amount, currency):
         return problem
     if amount < pwyw.minimum:
         return f"The minimum is {format_money(pwyw.minimum, currency)}"
     if pwyw.maximum is not None and amount > pwyw.maximum:
         return f"The most you can pay is {format_money(pwyw.maximum, currency)}"
-    return None
-
-
-def _unchargeable(minor: int, currency: str) -> str | None:
-    # A Selection built in code has not been through parse_amount; sending its amount through
-    # as text gives the same messages a customer would see (off-step KWD, over Stripe's max).
-    try:
-        parse_amount(to_major_string(minor, currency), currency)
-    except AmountError as error:
-        return str(error)
     return None
 
 
@@ -636,7 +632,7 @@ def _tip(rules: PricingRules, selection: Selection, subtotal: int, errors: dict)
         errors["tip"] = "Choose one of the tip options"
     elif not rules.tip.custom:
         errors["tip"] = "Choose one of the tip options"
-    elif problem := _unchargeable(selection.tip_custom, rules.currency):
+    elif problem := amount_problem(selection.tip_custom, rules.currency):
         errors["tip_custom"] = problem
     else:
         return selection.tip_custom
