@@ -210,21 +210,17 @@ class Selection:
     def __post_init__(self):
         if isinstance(self.addons, str):
             raise TypeError("addons is a collection of add-on keys, not one string")
-        set_field = object.__setattr__
-        set_field(self, "options", tuple(sorted(dict(self.options).items())))
-        set_field(self, "addons", tuple(sorted(set(self.addons))))
-        # One pass over the numbers, a new Selection at every change of a price partial.
-        tip_percent, tip_custom = self.tip_percent, self.tip_custom
-        numbers = {"quantity": self.quantity, "amount": self.amount,
-                   "tip_percent": None if tip_percent == 0 else tip_percent,
-                   "tip_custom": None if tip_custom == 0 else tip_custom}
-        for name, value in numbers.items():
+        object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
+        object.__setattr__(self, "addons", tuple(sorted(set(self.addons))))
+        for name in ("tip_percent", "tip_custom"):
+            if getattr(self, name) == 0:
+                object.__setattr__(self, name, None)
+        for name in ("quantity", "amount", "tip_percent", "tip_custom"):
+            value = getattr(self, name)
             if value is not None and (type(value) is not int or value < 0):
                 raise ValueError(f"{name} must be a whole number of zero or more, not {value!r}")
-        if numbers["tip_percent"] is not None and numbers["tip_custom"] is not None:
+        if self.tip_percent is not None and self.tip_custom is not None:
             raise ValueError("choose a tip percentage or a custom tip, not both")
-        set_field(self, "tip_percent", numbers["tip_percent"])
-        set_field(self, "tip_custom", numbers["tip_custom"])
 
     def to_form(self, currency: str) -> dict[str, str | list[str]]:
         """The form fields that `selection_from_form` reads back into this same Selection."""
