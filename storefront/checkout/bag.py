@@ -172,6 +172,15 @@ class BagQuote:
     def ships(self):
         return any(line.product.ships for line in self.lines)
 
+    @property
+    def error_fields(self):
+        """Every field of the bag's form that can carry an error message, each line's under its
+        prefix (kept with the line): the bag's price partial swaps them in with one macro call."""
+        names = []
+        for line in self.lines:
+            names += line.kept(error_fields, line_error_fields, line)
+        return names + ([addresses.COUNTRY] if self.ships else [])
+
     def paid_lines(self):
         """Each line's quote with its share of the bank discount taken off (pricing.spread, by
         the lines' goods): what each line was paid, adding up to the bag's total."""
@@ -232,16 +241,6 @@ def line_parts(environment, lines, macro, *args):
     key = (template, macro, args)
     # Joined as text: each part is a macro's Markup already (Markup.join escapes each again).
     return Markup("".join([line.kept(key, render, line, *args) for line in lines]))
-
-
-@bp.app_template_global()
-def bag_error_fields(bag):
-    """Every field of the bag's form that can carry an error message, each line's under its
-    prefix (kept with the line): the bag's price partial swaps them in with one macro call."""
-    names = []
-    for line in bag.lines:
-        names += line.kept(error_fields, line_error_fields, line)
-    return names + ([addresses.COUNTRY] if bag.ships else [])
 
 
 def line_error_fields(line):

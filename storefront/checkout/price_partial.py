@@ -95,14 +95,15 @@ class Partials:
     def _render(self, catalog, slug, selection, algorithm):
         """The partial's body and Content-Encoding, memoised by (catalog snapshot, slug,
         selection, algorithm): compressed once, as Flask-Compress would, and kept that way."""
-        form = MultiDict([(name, value) for name, values in selection for value in values])
         # No app context: nothing here reads the app through Flask's proxies (the bag's mode is
         # given the shop's), and pushing one, with its teardown, was a twentieth of the work.
         if slug == BAG:
-            fields = line_selections(selection)
-            html = self.render_bag(self.app, catalog, form, lambda number, product: (
+            fields, rest = line_selections(selection)
+            # The bag's own fields and its lines' products: each line prices its own fields.
+            html = self.render_bag(self.app, catalog, form_of(rest), lambda number, product: (
                 self.bag_lines(catalog, number, product.slug, fields.get(number, ()))))
         else:
+            form = form_of(selection)
             product = catalog.products[slug]
             # Shipping is pure too: the country is part of the selection's key.
             quoted, quote = shipping.quote_form(product, form, catalog.zones)
@@ -194,16 +195,24 @@ LINE_FIELD = re.compile(r"line-(0|[1-9][0-9]*)-(.+)\Z")
 
 
 def line_selections(selection):
-    """A bag's canonical selection split by line, {number: that line's canonical fields}: as
-    canonical(bag.line_fields(form, number)) would give them, without a form for each line.
+    """A bag's canonical selection split by line: ({number: that line's canonical fields}, the
+    rest), each line's as canonical(bag.line_fields(form, number)) would give them, without a
+    form for each line; the rest (the bag's own fields and each line's product) as they are.
     A line's fields come out of `selection` sorted already (they share their prefix); only a
     line with a field that canonical() rewrites is made canonical again."""
-    lines = {}
+    lines, rest = {}, []
     for name, values in selection:
         if (match := LINE_FIELD.match(name)) and match[2] != "product":
             lines.setdefault(int(match[1]), []).append((match[2], values))
+        else:
+            rest.append((name, values))
     return {number: tuple(fields) if REWRITTEN.isdisjoint(map(itemgetter(0), fields))
-            else _canonical(dict(fields)) for number, fields in lines.items()}
+            else _canonical(dict(fields)) for number, fields in lines.items()}, rest
+
+
+def form_of(selection):
+    """A canonical selection's fields as a form."""
+    return MultiDict([(name, value) for name, values in selection for value in values])
 
 
 def release(app):

@@ -297,10 +297,13 @@ line_names = st.builds("line-{}-{}".format, st.sampled_from(["0", "1", "10", "01
 @example([("line-0-suggested", "12.50"), ("line-0-suggested", "1")])  # the first one sent counts
 def test_a_bags_lines_are_keyed_as_the_bag_prices_them(fields):
     """The bag's partial keys each line by line_selections: the fields bag.line_fields gives
-    price_bag (paying's pricing), made canonical, whatever their order."""
+    price_bag (paying's pricing), made canonical, whatever their order; the rest (the bag's
+    own fields, each line's product) are the form price_bag reads for the bag itself."""
     form = MultiDict(fields)
-    numbers = {int(name.split("-")[1]) for name, _ in fields
-               if re.fullmatch(r"line-(0|[1-9][0-9]*)-(?!product\Z).+", name)}
+    own = [name for name, _ in fields
+           if re.fullmatch(r"line-(0|[1-9][0-9]*)-(?!product\Z).+", name)]
     expected = {number: canonical(list(line_fields(form, number).items(multi=True)))
-                for number in numbers}
-    assert line_selections(canonical(fields)) == expected
+                for number in {int(name.split("-")[1]) for name in own}}
+    lines, rest = line_selections(canonical(fields))
+    assert lines == expected
+    assert rest == [field for field in canonical(fields) if field[0] not in own]
