@@ -30,6 +30,7 @@ def init_app(app):
 
     app.add_template_global(error_fields)
     app.add_template_global(oob_error_lines)
+    app.add_template_global(kept)
 
     # The volume prices with the chosen options, for the hint beside the quantity.
     app.add_template_global(pricing.volume_prices_for)
@@ -66,6 +67,25 @@ def error_fields(rules):
     if rules.tip:
         names += ["tip", "tip_custom"]
     return names
+
+
+def kept(macro, *args):
+    """macro(*args), rendered once for the same arguments: for a macro that shows nothing but its
+    arguments (a price block's shipping row, its total's label), which a price partial would
+    otherwise render again at every change of something else. The arguments are the key, so
+    they are values (text, numbers, frozen dataclasses); with one that is not, the macro is
+    simply called. Keyed by the macro itself too, so an edited template (make run reloads
+    them) is never answered from before the edit; an imported macro, then (one defined in the
+    calling template is a new object at every render, and never found again)."""
+    try:
+        return _kept(macro, args)
+    except TypeError:  # an argument that cannot be a key (a list, a dict)
+        return macro(*args)
+
+
+@lru_cache(maxsize=1024)  # bounded: arguments can hold amounts
+def _kept(macro, args):
+    return macro(*args)
 
 
 # The template whose error_lines macro (a designer's) writes them: see oob_error_lines.

@@ -40,3 +40,24 @@ def test_an_edited_template_is_seen_while_templates_reload_and_kept_by_name_when
         seen = app.jinja_env.get_template("note.html").render()
         assert seen == ("second" if reloading else "first")
         page.write_text("first")
+
+
+def test_a_kept_macro_is_rendered_once_for_the_same_arguments_and_again_for_new_ones(app):
+    """kept() (web/filters.py) keeps an imported macro's row by its arguments; a changed
+    argument, or one that cannot be a key, renders it afresh."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    calls = []
+    app.jinja_env.globals["count"] = lambda label: calls.append(label) or label
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"rows.html": (
+        "{% macro row(label, amount) %}<tr><th>{{ count(label) }}</th>"
+        "<td>{{ amount }}</td></tr>{% endmacro %}")}), app.jinja_env.loader])
+    template = app.jinja_env.from_string(
+        '{% from "rows.html" import row %}{{ kept(row, "Shipping", amount) }}')
+    with app.app_context():
+        first = [template.render(amount=amount) for amount in (500, 500, 700)]
+        listed = [template.render(amount=[5]) for _ in range(2)]
+    assert first == ["<tr><th>Shipping</th><td>500</td></tr>"] * 2 + [
+        "<tr><th>Shipping</th><td>700</td></tr>"]
+    assert listed == ["<tr><th>Shipping</th><td>[5]</td></tr>"] * 2
+    assert calls == ["Shipping"] * 4  # 500 once, 700 once, the list each time
