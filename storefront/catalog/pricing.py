@@ -162,6 +162,22 @@ class PricingRules:
     def __post_init__(self):
         _check_rules(self)
 
+    @cached_property  # asked at every price partial; the same for the rules' life
+    def fields(self) -> tuple[str, ...]:
+        """The selection's form fields on this product's page, each of which can carry an error
+        message (selection_from_form's and quote's): the options', the quantity's (when it can
+        change), the extras', the amount's, the tip's."""
+        names = [f"option-{group.key}" for group in self.options]
+        if self.max_quantity > self.min_quantity:
+            names.append("quantity")
+        if self.addons:
+            names.append("addon")
+        if self.pay_what_you_want:
+            names.append("amount")
+        if self.tip:
+            names += ["tip", "tip_custom"]
+        return tuple(names)
+
     def volume_price_for(self, quantity: int) -> VolumePrice | None:
         """The volume price an order of `quantity` gets, if it reaches one."""
         reached = [volume for volume in self.volume_prices if quantity >= volume.from_quantity]

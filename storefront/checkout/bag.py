@@ -59,7 +59,6 @@ from storefront.checkout.shop import (
 from storefront.models import Order, OrderLine, Product
 from storefront.payments import tax
 from storefront.web.extensions import db, htmx
-from storefront.web.filters import error_fields
 
 bp = Blueprint("bag", __name__)
 
@@ -175,10 +174,10 @@ class BagQuote:
     @property
     def error_fields(self):
         """Every field of the bag's form that can carry an error message, each line's under its
-        prefix (kept with the line): the bag's price partial swaps them in with one macro call."""
+        prefix: the bag's price partial swaps them in with one macro call."""
         names = []
         for line in self.lines:
-            names += line.kept(error_fields, line_error_fields, line)
+            names += line_error_fields(line.number, line.product.rules.fields)
         return names + ([addresses.COUNTRY] if self.ships else [])
 
     def paid_lines(self):
@@ -243,9 +242,11 @@ def line_parts(environment, lines, macro, *args):
     return Markup("".join([line.kept(key, render, line, *args) for line in lines]))
 
 
-def line_error_fields(line):
-    start = prefix(line.number)
-    return [start + name for name in error_fields(line.product.rules)]
+@lru_cache(maxsize=256)  # a few products' fields, at a few places in a bag
+def line_error_fields(number, fields):
+    """Line `number`'s `fields` (a product's PricingRules.fields) under its prefix."""
+    start = prefix(number)
+    return tuple(start + name for name in fields)
 
 
 def stepped(form):

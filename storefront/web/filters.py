@@ -28,7 +28,6 @@ def init_app(app):
         """An amount as a person types it into a form field: "12.50", "500"."""
         return to_major_string(minor, currency)
 
-    app.add_template_global(error_fields)
     app.add_template_global(oob_error_lines)
     app.add_template_global(kept)
 
@@ -53,20 +52,6 @@ def init_app(app):
         if product.image.startswith(("http://", "https://")):
             return product.image
         return url_for("static", filename=product.image)
-
-
-def error_fields(rules):
-    """Every selection field that can carry an error message on this product's page."""
-    names = [f"option-{group.key}" for group in rules.options]
-    if rules.max_quantity > rules.min_quantity:
-        names.append("quantity")
-    if rules.addons:
-        names.append("addon")
-    if rules.pay_what_you_want:
-        names.append("amount")
-    if rules.tip:
-        names += ["tip", "tip_custom"]
-    return names
 
 
 def kept(macro, *args):
