@@ -486,7 +486,7 @@ def selection_from_form(
         if values is None:
             errors[name] = _GARBLED
             return None
-        sent = {value.strip() for value in values}
+        sent = set(map(str.strip, values))
         if len(sent) > 1:
             sent.discard("")  # a blank beside a value is no second choice
         if len(sent) > 1:
@@ -524,7 +524,7 @@ def selection_from_form(
             errors["addon"] = _GARBLED
         else:
             offered = {addon.key for addon in rules.addons}
-            addons = {value.strip() for value in values} - {""}
+            addons = set(map(str.strip, values)) - {""}
             if addons - offered:
                 errors["addon"] = _NO_SUCH_ADDON
                 addons &= offered
