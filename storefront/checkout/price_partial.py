@@ -202,12 +202,19 @@ def line_selections(selection):
     line with a field that canonical() rewrites is made canonical again."""
     lines, rest = {}, []
     for name, values in selection:
-        if (match := LINE_FIELD.match(name)) and match[2] != "product":
-            lines.setdefault(int(match[1]), []).append((match[2], values))
+        if own := _line_field(name):
+            lines.setdefault(own[0], []).append((own[1], values))
         else:
             rest.append((name, values))
     return {number: tuple(fields) if REWRITTEN.isdisjoint(map(itemgetter(0), fields))
             else _canonical(dict(fields)) for number, fields in lines.items()}, rest
+
+
+@lru_cache(maxsize=1024)  # the same few names in every bag's query; bounded, as names are sent
+def _line_field(name):
+    """(number, field) for a line's own field (line-0-quantity: (0, "quantity")), else None."""
+    match = LINE_FIELD.match(name)
+    return (int(match[1]), match[2]) if match and match[2] != "product" else None
 
 
 def form_of(selection):
