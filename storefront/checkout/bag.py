@@ -169,7 +169,7 @@ class BagQuote:
 
     @property
     def ships(self):
-        return any(line.product.ships for line in self.lines)
+        return any([line.product.ships for line in self.lines])  # no generator to close
 
     @property
     def error_fields(self):

@@ -219,7 +219,19 @@ def _line_field(name):
 
 def form_of(selection):
     """A canonical selection's fields as a form."""
-    return MultiDict([(name, value) for name, values in selection for value in values])
+    return Form([(name, value) for name, values in selection for value in values])
+
+
+class Form(MultiDict):
+    """werkzeug's MultiDict, whose get and getlist find a missing field by raising and catching
+    an exception (a BadRequestKeyError for get, a microsecond and more): a partial asks for a few
+    that are not there (the country, a bag's next line) at every change."""
+
+    def get(self, key, default=None, type=None):
+        return super().get(key, default, type) if key in self else default
+
+    def getlist(self, key, type=None):
+        return super().getlist(key, type) if key in self else []
 
 
 def release(app):

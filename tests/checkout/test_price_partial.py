@@ -14,7 +14,13 @@ from werkzeug.wrappers import Request
 
 from storefront.catalog import pricing, products
 from storefront.checkout.bag import line_fields
-from storefront.checkout.price_partial import canonical, line_selections, query_fields, selection_form
+from storefront.checkout.price_partial import (
+    Form,
+    canonical,
+    line_selections,
+    query_fields,
+    selection_form,
+)
 from storefront.cli import load_products
 from storefront.models import Product
 from storefront.web.extensions import db
@@ -307,3 +313,15 @@ def test_a_bags_lines_are_keyed_as_the_bag_prices_them(fields):
     lines, rest = line_selections(canonical(fields))
     assert lines == expected
     assert rest == [field for field in canonical(fields) if field[0] not in own]
+
+
+@given(st.lists(st.tuples(names, values), max_size=6), names)
+def test_the_layers_form_answers_as_werkzeugs(fields, name):
+    """The layer's Form finds a missing field without an exception; present or not, it answers
+    get and getlist as werkzeug's MultiDict does."""
+    ours, theirs = Form(fields), MultiDict(fields)
+    assert ours.get(name) == theirs.get(name)
+    assert ours.get(name, "none") == theirs.get(name, "none")
+    assert ours.get(name, -1, type=int) == theirs.get(name, -1, type=int)
+    assert ours.getlist(name) == theirs.getlist(name)
+    assert ours.getlist(name, type=str.upper) == theirs.getlist(name, type=str.upper)
