@@ -29,6 +29,7 @@ from tests.helpers import card, open_checkout, pay
 HTMX = {"HX-Request": "true"}
 POSTER = "/p/city-lights-poster"
 TEN_A1_TUBE = "quantity=10&option-size=a1&addon=gift-tube"
+WORKSHOP = "letterpress-workshop"
 
 
 def total_in(html):
@@ -175,7 +176,11 @@ def test_the_layer_in_front_answers_exactly_as_the_app(make_app):
     cases = [(f"{POSTER}?{TEN_A1_TUBE}", HTMX | {"Accept-Encoding": "gzip, br, zstd"}),
              (f"{POSTER}?quantity=3", HTMX | {"Accept-Encoding": "gzip"}),
              ("/p/field-notes-ebook?amount=2", HTMX),  # errors beside the fields, uncompressed
-             ("/p/field-notes-ebook?amount=10&suggested=25.00", HTMX)]
+             ("/p/field-notes-ebook?amount=10&suggested=25.00", HTMX),
+             # zstd answers one after another: the layer's compressor, kept, writes each as new
+             (f"{POSTER}?quantity=4", HTMX | {"Accept-Encoding": "zstd"}),
+             (f"/bag?line-0-product=city-lights-poster&line-0-quantity=2&line-1-product={WORKSHOP}"
+              "&line-1-tip=custom&line-1-tip_custom=3.25", HTMX | {"Accept-Encoding": "zstd"})]
     for url, headers in cases:
         from_the_app = make_app().test_client().get(url, headers=headers)  # a new process
         from_the_layer = warm_client.get(url, headers=headers)
