@@ -101,18 +101,15 @@ class Line(Kept):
 
     @property
     def goods(self):
-        made = self.parts.get(Goods)
-        if made is None:
-            made = self.parts[Goods] = goods(self.number, self.product.slug, self.product.name,
-                                             self.quote.lines, self.quote.subtotal)
-        return made
+        return self.kept(Goods, interned_goods, self.number, self.product.slug, self.product.name,
+                         self.quote.lines, self.quote.subtotal)
 
 
 @dataclass(frozen=True)
 class Goods(Kept):
     """What a line's price row and its total show (bag_line.html's price_row and line_total):
     its place, its product, its items and what they add up to before the line's tip. A line
-    whose tip changed has the same goods as before, the same object (goods()), so those parts
+    whose tip changed has the same goods as before, the same object (interned_goods), so those parts
     are rendered again only when they change."""
     number: int
     slug: str
@@ -124,7 +121,7 @@ class Goods(Kept):
 
 # Bounded as the price partial's memo is: a line's goods are few, its tips many.
 @lru_cache(maxsize=2048)
-def goods(number, slug, name, items, subtotal):
+def interned_goods(number, slug, name, items, subtotal):
     return Goods(number, slug, name, items, subtotal)
 
 
