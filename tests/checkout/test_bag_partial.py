@@ -103,3 +103,24 @@ def test_a_renamed_product_is_shown_by_the_next_partial_though_its_line_did_not_
         db.session.commit()
     html = client.get(f"/bag?{LINES.replace('quantity=2', 'quantity=4')}", headers=HTMX).get_data(as_text=True)
     assert "Organic tee, 2027" in price_rows(html)[1]
+
+
+def test_a_tip_typed_changes_the_tip_the_summary_and_the_total_and_the_line_as_it_stands(client):
+    """A line whose tip alone changed keeps its price row and its total (bag.Goods: the same
+    goods, rendered once); what the tip changes is new in each answer, and a change to the
+    goods after it is seen at once."""
+    workshop = ("line-0-product=letterpress-workshop&line-0-option-session=saturday-morning"
+                "&line-0-tip=custom&line-1-product=city-lights-poster")
+    answers = {tip: client.get(f"/bag?{workshop}&line-0-tip_custom={tip}", headers=HTMX)
+               .get_data(as_text=True) for tip in ("3.25", "4.10")}
+    for tip, html in answers.items():
+        assert f"<td data-tip>${tip}</td>" in html
+        assert f"Saturday 10:00–13:00 · ${tip} tip</p>" in html
+        assert f"<td data-total>${63 + float(tip):.2f}</td>" in html
+        assert 'id="line-0-total" data-line-total hx-swap-oob="true">$45.00</p>' in html
+    assert price_rows(answers["3.25"]) == price_rows(answers["4.10"])
+    two = client.get(f"/bag?{workshop}&line-0-tip_custom=4.10&line-0-quantity=2",
+                     headers=HTMX).get_data(as_text=True)
+    assert 'id="line-0-total" data-line-total hx-swap-oob="true">$90.00</p>' in two
+    assert "2 × Letterpress workshop ticket" in price_rows(two)[0]
+    assert "<td data-total>$112.10</td>" in two
