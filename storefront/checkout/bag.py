@@ -98,11 +98,12 @@ class Line(Kept):
     # unchanged line is rendered once. Not copied by dataclasses.replace: a line with another
     # quote (paid_lines) is another line.
     parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    goods: "Goods" = field(init=False, compare=False, repr=False)  # what its row and total show
 
-    @property
-    def goods(self):
-        return self.kept(Goods, interned_goods, self.number, self.product.slug, self.product.name,
-                         self.quote.lines, self.quote.subtotal)
+    def __post_init__(self):
+        object.__setattr__(self, "goods", interned_goods(
+            self.number, self.product.slug, self.product.name, self.quote.lines,
+            self.quote.subtotal))
 
 
 @dataclass(frozen=True)
